@@ -1,0 +1,44 @@
+# journeymap: `make demo` and `make test` each set up everything they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    := out
+
+.PHONY: setup system system-test demo test lint bench docs clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+system:
+	@sh scripts/system-deps.sh
+
+system-test:
+	@sh scripts/system-deps.sh --test
+
+setup: system $(STAMP)
+
+demo: setup
+	@mkdir -p $(OUT)
+	$(BIN)/journeymap validate examples/
+	$(BIN)/journeymap validate examples/ --format sarif > $(OUT)/findings.sarif
+	@echo "Wrote $(OUT)/findings.sarif"
+
+test: system-test $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+docs: $(STAMP)
+	$(BIN)/python -m journeymap rules --format markdown > docs/rules.md
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/data
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the system packages journeymap needs when they are missing:
+# Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for PDF posters, and,
+# with --test, Chromium and poppler for the browser and poster tests.
+# Installs only as root with apt-get; otherwise prints the exact command to run.
+set -eu
+
+need=""
+command -v dot >/dev/null 2>&1 || need="$need graphviz"
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need="$need libpango-1.0-0 libpangoft2-1.0-0"
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || need="$need libharfbuzz0b libharfbuzz-subset0"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
+if [ "${1:-}" = "--test" ]; then
+    command -v chromium >/dev/null 2>&1 || need="$need chromium"
+    command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+    command -v git >/dev/null 2>&1 || need="$need git"
+fi
+
+[ -z "$need" ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "journeymap: installing system packages:$need" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $need >/dev/null
+else
+    echo "journeymap: missing system packages:$need" >&2
+    echo "journeymap: install them with: sudo apt-get install$need" >&2
+    exit 1
+fi

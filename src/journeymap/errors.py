@@ -1,0 +1,13 @@
+"""Problems that stop the tool from doing its job (exit 2), as opposed to findings in a map."""
+
+
+class JourneymapError(Exception):
+    """The message is one line that says what went wrong and what to do."""
+
+
+class ConfigProblem(JourneymapError):
+    """The configuration file or a flag names something journeymap does not know."""
+
+
+class UsageProblem(JourneymapError):
+    """The command was asked for something it cannot do."""

@@ -1,0 +1,244 @@
+"""Typed journey maps, built from data that passed the schema.
+
+Every object keeps `path`, where it stands in the YAML document, so lint rules,
+references and diff can point at the exact node (`Document.position(path)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from journeymap.load import Document, Path_
+
+PHASES = (
+    "awareness", "consideration", "decision", "purchase",
+    "onboarding", "usage", "retention", "advocacy",
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+STATUSES = ("idea", "planned", "in-progress", "done", "dropped")
+
+
+@dataclass
+class Persona:
+    id: str
+    name: str
+    path: Path_
+    description: str = ""
+    quote: str = ""
+    goals: list[str] = field(default_factory=list)
+    frustrations: list[str] = field(default_factory=list)
+    photo: str = ""
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    path: Path_
+    kind: str = ""
+
+
+@dataclass
+class Source:
+    id: str
+    path: Path_
+    kind: str = ""
+    title: str = ""
+    url: str = ""
+
+
+@dataclass
+class Kpi:
+    name: str
+    path: Path_
+    target: str = ""
+    current: str = ""
+
+
+@dataclass
+class PainPoint:
+    id: str
+    description: str
+    path: Path_
+    touchpoint_id: str
+    stage_id: str
+    severity: str = "medium"
+    severity_given: bool = False
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Touchpoint:
+    id: str
+    name: str
+    path: Path_
+    stage_id: str
+    description: str = ""
+    channel: str | None = None
+    personas: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    thoughts: list[str] = field(default_factory=list)
+    emotion: int | None = None
+    evidence: list[str] = field(default_factory=list)
+    backstage: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    pain_points: list[PainPoint] = field(default_factory=list)
+
+
+@dataclass
+class Stage:
+    id: str
+    name: str
+    path: Path_
+    phase: str | None = None
+    goal: str = ""
+    description: str = ""
+    kpis: list[Kpi] = field(default_factory=list)
+    touchpoints: list[Touchpoint] = field(default_factory=list)
+
+
+@dataclass
+class Opportunity:
+    id: str
+    description: str
+    path: Path_
+    addresses: list[str] = field(default_factory=list)
+    owner: str = ""
+    status: str = "idea"
+    status_given: bool = False
+
+
+@dataclass
+class Journey:
+    """One journey map; `file` is the path it was read from, as the user named it."""
+
+    file: str
+    title: str
+    id: str = ""
+    description: str = ""
+    owner: str = ""
+    last_reviewed: str | None = None
+    tags: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    personas: list[Persona] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    opportunities: list[Opportunity] = field(default_factory=list)
+
+    def touchpoints(self) -> Iterator[Touchpoint]:
+        """All touchpoints in journey order: stage by stage, left to right."""
+        for stage in self.stages:
+            yield from stage.touchpoints
+
+    def pain_points(self) -> Iterator[PainPoint]:
+        for touchpoint in self.touchpoints():
+            yield from touchpoint.pain_points
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def phases(self) -> set[str]:
+        return {s.phase for s in self.stages if s.phase}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def journey_from_document(doc: Document) -> Journey:
+    """Build the model. The data must already have passed the schema."""
+    data = doc.data
+    return Journey(
+        file=doc.path,
+        title=data["title"],
+        id=data.get("id", ""),
+        description=data.get("description", ""),
+        owner=data.get("owner", ""),
+        last_reviewed=data.get("last_reviewed"),
+        tags=list(data.get("tags", [])),
+        related=list(data.get("related", [])),
+        personas=[_persona(p, ("personas", i)) for i, p in enumerate(data.get("personas", []))],
+        channels=[
+            Channel(c["id"], c["name"], ("channels", i), c.get("kind", ""))
+            for i, c in enumerate(data.get("channels", []))
+        ],
+        sources=[
+            Source(s["id"], ("sources", i), s.get("kind", ""), s.get("title", ""), s.get("url", ""))
+            for i, s in enumerate(data.get("sources", []))
+        ],
+        stages=[_stage(s, ("stages", i)) for i, s in enumerate(data.get("stages", []))],
+        opportunities=[_opportunity(o, ("opportunities", i)) for i, o in enumerate(data.get("opportunities", []))],
+    )
+
+
+def _persona(p: dict[str, Any], path: Path_) -> Persona:
+    return Persona(
+        p["id"], p["name"], path, p.get("description", ""), p.get("quote", ""),
+        list(p.get("goals", [])), list(p.get("frustrations", [])), p.get("photo", ""),
+    )
+
+
+def _stage(s: dict[str, Any], path: Path_) -> Stage:
+    return Stage(
+        id=s["id"],
+        name=s["name"],
+        path=path,
+        phase=s.get("phase"),
+        goal=s.get("goal", ""),
+        description=s.get("description", ""),
+        kpis=[
+            Kpi(k["name"], (*path, "kpis", i), _text(k.get("target")), _text(k.get("current")))
+            for i, k in enumerate(s.get("kpis", []))
+        ],
+        touchpoints=[
+            _touchpoint(t, (*path, "touchpoints", i), s["id"]) for i, t in enumerate(s.get("touchpoints", []))
+        ],
+    )
+
+
+def _touchpoint(t: dict[str, Any], path: Path_, stage_id: str) -> Touchpoint:
+    return Touchpoint(
+        id=t["id"],
+        name=t["name"],
+        path=path,
+        stage_id=stage_id,
+        description=t.get("description", ""),
+        channel=t.get("channel"),
+        personas=list(t.get("personas", [])),
+        actions=list(t.get("actions", [])),
+        thoughts=list(t.get("thoughts", [])),
+        emotion=t.get("emotion"),
+        evidence=list(t.get("evidence", [])),
+        backstage=list(t.get("backstage", [])),
+        support=list(t.get("support", [])),
+        pain_points=[
+            PainPoint(
+                id=p["id"],
+                description=p["description"],
+                path=(*path, "pain_points", i),
+                touchpoint_id=t["id"],
+                stage_id=stage_id,
+                severity=p.get("severity", "medium"),
+                severity_given="severity" in p,
+                evidence=list(p.get("evidence", [])),
+            )
+            for i, p in enumerate(t.get("pain_points", []))
+        ],
+    )
+
+
+def _opportunity(o: dict[str, Any], path: Path_) -> Opportunity:
+    return Opportunity(
+        id=o["id"],
+        description=o["description"],
+        path=path,
+        addresses=list(o.get("addresses", [])),
+        owner=o.get("owner", ""),
+        status=o.get("status", "idea"),
+        status_given="status" in o,
+    )

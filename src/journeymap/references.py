@@ -1,0 +1,103 @@
+"""Ids are unique within their kind, and every reference names an existing id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from journeymap import checks
+from journeymap.findings import Finding, RuleInfo
+from journeymap.load import Document, Path_
+from journeymap.model import Journey
+from journeymap.schema import did_you_mean
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    id: str
+    path: Path_
+
+
+def _items(journey: Journey) -> Iterator[_Item]:
+    for p in journey.personas:
+        yield _Item("persona", p.id, p.path)
+    for c in journey.channels:
+        yield _Item("channel", c.id, c.path)
+    for s in journey.sources:
+        yield _Item("source", s.id, s.path)
+    for stage in journey.stages:
+        yield _Item("stage", stage.id, stage.path)
+    for t in journey.touchpoints():
+        yield _Item("touchpoint", t.id, t.path)
+    for pp in journey.pain_points():
+        yield _Item("pain point", pp.id, pp.path)
+    for o in journey.opportunities:
+        yield _Item("opportunity", o.id, o.path)
+
+
+def reference_findings(doc: Document, journey: Journey) -> list[Finding]:
+    findings = list(_duplicate_ids(doc, journey))
+    findings += _unknown_references(doc, journey)
+    return findings
+
+
+def _duplicate_ids(doc: Document, journey: Journey) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], Path_] = {}
+    for item in _items(journey):
+        key = (item.kind, item.id)
+        if key in seen:
+            first_line = doc.position((*seen[key], "id"))[0]
+            yield _finding(
+                doc, (*item.path, "id"), checks.DUPLICATE_ID,
+                f"{item.kind} id '{item.id}' is already used at line {first_line}; ids must be unique: rename one",
+            )
+        else:
+            seen[key] = item.path
+
+
+def _unknown_references(doc: Document, journey: Journey) -> Iterator[Finding]:
+    channels = [c.id for c in journey.channels]
+    personas = [p.id for p in journey.personas]
+    sources = [s.id for s in journey.sources]
+    pain_points = [pp.id for pp in journey.pain_points()]
+    for t in journey.touchpoints():
+        if t.channel is not None:
+            yield from _check(doc, [(t.channel, (*t.path, "channel"))], channels, "channel", t.id)
+        yield from _check(doc, _indexed(t.personas, (*t.path, "personas")), personas, "persona", t.id)
+        yield from _check(doc, _indexed(t.evidence, (*t.path, "evidence")), sources, "source", t.id)
+        for pp in t.pain_points:
+            yield from _check(doc, _indexed(pp.evidence, (*pp.path, "evidence")), sources, "source", pp.id)
+    for o in journey.opportunities:
+        yield from _check(doc, _indexed(o.addresses, (*o.path, "addresses")), pain_points, "pain point", o.id)
+
+
+def _indexed(ids: list[str], path: Path_) -> list[tuple[str, Path_]]:
+    return [(ref, (*path, i)) for i, ref in enumerate(ids)]
+
+
+def _check(
+    doc: Document, refs: Iterable[tuple[str, Path_]], known: list[str], kind: str, owner: str
+) -> Iterator[Finding]:
+    known_set = set(known)
+    for ref, path in refs:
+        if ref in known_set:
+            continue
+        hint = did_you_mean(ref, known)
+        if not hint:
+            hint = f"; define it under {_section(kind)}" if not known else f"; known: {_listing(known)}"
+        yield _finding(doc, path, checks.UNKNOWN_REFERENCE, f"'{owner}' names unknown {kind} '{ref}'{hint}")
+
+
+def _section(kind: str) -> str:
+    return {"persona": "personas", "channel": "channels", "source": "sources"}.get(kind, "a touchpoint's pain_points")
+
+
+def _listing(ids: list[str], limit: int = 8) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _finding(doc: Document, path: Path_, rule: RuleInfo, message: str) -> Finding:
+    line, column = doc.position(path)
+    return Finding(doc.path, line, column, rule.severity, rule.id, rule.name, message)

@@ -1,0 +1,117 @@
+"""Which files to read, and reading them safely.
+
+Directories are walked without following symlinked folders (no loops), hidden
+folders are skipped, and a symlinked map inside a walked tree is read only when
+it points back inside that tree: a link to a secret elsewhere, or to a device
+such as /dev/zero, is never opened. Only regular files are read, and never more
+than the size limit.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from journeymap.errors import JourneymapError
+
+MAP_SUFFIXES = (".journey.yaml", ".journey.yml")
+STDIN = "-"
+
+
+class InputError(JourneymapError):
+    """The tool cannot read an input at all (exit 2): missing, unreadable, not a file."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A map to read: `path` as shown to the user; `-` is standard input."""
+
+    path: str
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == STDIN
+
+
+@dataclass
+class Discovery:
+    targets: list[Target]
+    problems: list[str]
+
+
+def is_map_name(name: str) -> bool:
+    return name.endswith(MAP_SUFFIXES)
+
+
+def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
+    """Expand files, directories and `-` into the maps to read, in a stable order."""
+    found = Discovery([], [])
+    seen: set[str] = set()
+    for given in paths:
+        if given == STDIN:
+            found.targets.append(Target(STDIN))
+            continue
+        if os.path.isdir(given):
+            maps = [p for p in _walk(given) if not _excluded(p, exclude)]
+            if not maps:
+                found.problems.append(f"{given}: no *.journey.yaml or *.journey.yml files found in this folder")
+            for p in maps:
+                if p not in seen:
+                    seen.add(p)
+                    found.targets.append(Target(p))
+        elif os.path.lexists(given):
+            if given not in seen:  # a file named explicitly is always read
+                seen.add(given)
+                found.targets.append(Target(given))
+        else:
+            found.problems.append(f"{given}: no such file or directory")
+    return found
+
+
+def _walk(root: str) -> list[str]:
+    real_root = os.path.realpath(root)
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not is_map_name(name) or name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+                continue
+            out.append(path)
+    return out
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _excluded(path: str, patterns: Sequence[str]) -> bool:
+    norm = os.path.normpath(path)
+    return any(fnmatch.fnmatch(norm, pat) or fnmatch.fnmatch(path, pat) for pat in patterns)
+
+
+def read_target(target: Target, max_bytes: int) -> bytes:
+    """The file's bytes, at most max_bytes + 1 of them (the caller reports the excess)."""
+    if target.is_stdin:
+        return sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        info = os.stat(target.path)
+    except FileNotFoundError:
+        raise InputError(f"{target.path}: no such file (a broken symlink?)") from None
+    except OSError as exc:
+        raise InputError(f"{target.path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{target.path}: not a regular file; name a .journey.yaml file or a folder")
+    try:
+        with open(target.path, "rb") as handle:
+            return handle.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError(f"{target.path}: permission denied; check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"{target.path}: cannot read: {exc.strerror}") from None

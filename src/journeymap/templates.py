@@ -1,0 +1,76 @@
+"""Starter maps for `journeymap init`, shipped inside the package."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from journeymap.atomic import write_atomic
+from journeymap.errors import JourneymapError
+from journeymap.schema import SCHEMA_ID
+
+_SUFFIX = ".journey.yaml"
+_SCHEMA_LINE = "# yaml-language-server: $schema="
+
+
+class TemplateProblem(JourneymapError):
+    pass
+
+
+def _folder() -> resources.abc.Traversable:
+    return resources.files("journeymap").joinpath("templates")
+
+
+def available() -> dict[str, str]:
+    """Template name -> one-line summary (its `# template:` comment)."""
+    out = {}
+    for entry in sorted(_folder().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(_SUFFIX):
+            name = entry.name[: -len(_SUFFIX)]
+            out[name] = _summary(entry.read_text(encoding="utf-8"), name)
+    return out
+
+
+def _summary(text: str, name: str) -> str:
+    for line in text.splitlines()[:5]:
+        if line.startswith("# template:"):
+            return line.split(":", 1)[1].strip()
+    return "A commented starter map." if name == "starter" else name
+
+
+def template_text(name: str) -> str:
+    names = available()
+    if name not in names:
+        raise TemplateProblem(f"no template '{name}'; choose one of: {', '.join(names)}")
+    return _folder().joinpath(name + _SUFFIX).read_text(encoding="utf-8")
+
+
+def schema_reference(target: Path) -> str:
+    """A relative path to schemas/journeymap.schema.json when the map sits in a repository that has
+    one (editors then work offline), else the schema's published id."""
+    here = target.resolve().parent
+    for folder in (here, *here.parents):
+        candidate = folder / "schemas" / "journeymap.schema.json"
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, here)).as_posix()
+        if (folder / ".git").exists():
+            break
+    return SCHEMA_ID
+
+
+def write_new_map(target: Path, name: str = "starter") -> None:
+    """Write the template to `target`; never overwrite anything."""
+    text = template_text(name)
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith(_SCHEMA_LINE):
+        lines[0] = f"{_SCHEMA_LINE}{schema_reference(target)}\n"
+    content = "".join(lines)
+    try:
+        write_atomic(target, content, overwrite=False)
+    except FileExistsError:
+        raise TemplateProblem(f"{target} already exists; journeymap init never overwrites a file") from None
+    except FileNotFoundError:
+        raise TemplateProblem(f"{target.parent}: no such folder") from None
+    except OSError as exc:
+        raise TemplateProblem(f"{target}: cannot write: {exc.strerror}") from None
