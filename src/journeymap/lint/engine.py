@@ -1,0 +1,134 @@
+"""Run the enabled rules on one journey; apply severities and suppression comments.
+
+`# journeymap: ignore[rule]` on the line of the node at fault silences that
+rule there; `# journeymap: ignore-file[rule]` anywhere silences it in the
+whole file. Rules may be named by id or name, several separated by commas. A
+suppression that silences nothing is reported, so they don't outlive the
+problem they were written for.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from journeymap.findings import Finding
+from journeymap.lint.config import LintConfig
+from journeymap.lint.rule import Context, Rule
+from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
+from journeymap.load import Document
+from journeymap.model import Journey
+
+_COMMENT = re.compile(r"#\s*journeymap:\s*(ignore|ignore-file)\[([^\]]*)\]")
+
+
+@dataclass
+class _Suppression:
+    line: int
+    column: int
+    whole_file: bool
+    rules: dict[str, str]  # rule id -> the name as written
+    used: set[str] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)
+
+
+def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
+    """Parse suppression comments; `keys` maps lower-case ids and names to rule ids."""
+    if "journeymap:" not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "journeymap:" not in line:
+            continue
+        for match in _COMMENT.finditer(line):
+            rules: dict[str, str] = {}
+            unknown = []
+            for part in match.group(2).split(","):
+                name = part.strip()
+                if not name:
+                    continue
+                rule_id = keys.get(name.lower())
+                if rule_id is None:
+                    unknown.append(name)
+                else:
+                    rules[rule_id] = name
+            found.append(
+                _Suppression(number, match.start() + 1, match.group(1) == "ignore-file", rules, unknown=unknown)
+            )
+    return found
+
+
+def lint_findings(
+    doc: Document, journey: Journey, config: LintConfig, today: datetime.date | None = None
+) -> list[Finding]:
+    from journeymap.lint.rules import LINT_RULES
+
+    context = Context(doc, journey, today or datetime.date.today())
+    keys = _keys(LINT_RULES)
+    comments = suppressions(doc.text, keys)
+    findings: list[Finding] = []
+    for rule in LINT_RULES:
+        if rule.info.id in config.enabled:
+            findings += _run(rule, context, config, comments)
+    findings += _unused(doc.path, comments, config)
+    return findings
+
+
+def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
+    keys = {UNUSED_SUPPRESSION.id.lower(): UNUSED_SUPPRESSION.id, UNUSED_SUPPRESSION.name: UNUSED_SUPPRESSION.id}
+    for rule in rules:
+        keys[rule.info.id.lower()] = rule.info.id
+        keys[rule.info.name] = rule.info.id
+    return keys
+
+
+def _run(rule: Rule, context: Context, config: LintConfig, comments: list[_Suppression]) -> list[Finding]:
+    info = rule.info
+    options = {**info.options, **config.options.get(info.id, {})}
+    regraded = config.severity.get(info.id)
+    out = []
+    for problem in rule.check(context, options):
+        doc = context.doc
+        line, column = doc.key_position(problem.path) if problem.key else doc.position(problem.path)
+        if _suppressed(info.id, line, comments):
+            continue
+        severity = regraded or problem.severity or info.severity
+        out.append(Finding(doc.path, line, column, severity, info.id, info.name, problem.message))
+    return out
+
+
+def _suppressed(rule_id: str, line: int, comments: list[_Suppression]) -> bool:
+    hit = False
+    for comment in comments:
+        if rule_id in comment.rules and (comment.whole_file or comment.line == line):
+            comment.used.add(rule_id)
+            hit = True
+    return hit
+
+
+def _unused(path: str, comments: list[_Suppression], config: LintConfig) -> list[Finding]:
+    if UNUSED_SUPPRESSION.id not in config.enabled:
+        return []
+    out = []
+    info = UNUSED_SUPPRESSION
+    severity = config.severity.get(info.id, info.severity)
+    for comment in comments:
+        for name in comment.unknown:
+            out.append(
+                Finding(
+                    path, comment.line, comment.column, severity, info.id, info.name,
+                    f"suppression names unknown rule '{name}'; `journeymap rules` lists them",
+                )
+            )
+        for rule_id, name in comment.rules.items():
+            if rule_id in comment.used or rule_id not in config.enabled or rule_id == info.id:
+                continue
+            where = "in this file" if comment.whole_file else "on this line"
+            out.append(
+                Finding(
+                    path, comment.line, comment.column, severity, info.id, info.name,
+                    f"suppression of '{name}' is unused: the rule finds nothing {where}; remove it",
+                )
+            )
+    return out

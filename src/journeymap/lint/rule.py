@@ -1,0 +1,49 @@
+"""What a lint rule is: metadata plus a pure check function.
+
+A check looks at one valid journey and yields Problems (where, and what is
+wrong). It never deals with configuration, severity overrides or suppression
+comments: the engine does, so every rule stays a small pure function.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from journeymap.findings import RuleInfo, Severity
+from journeymap.load import Document, Path_
+from journeymap.model import Journey
+
+
+@dataclass(frozen=True)
+class Context:
+    doc: Document
+    journey: Journey
+    today: datetime.date
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule's verdict on one node.
+
+    `key` points the finding at a key (e.g. the `emotion` of a touchpoint)
+    rather than at the node's value; `severity` overrides the rule's default for
+    this one problem (a critical pain point nobody addresses is an error).
+    """
+
+    path: Path_
+    message: str
+    severity: Severity | None = None
+    key: bool = False
+
+
+Check = Callable[[Context, Mapping[str, Any]], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    info: RuleInfo
+    check: Check
+    default_enabled: bool = True

@@ -1,0 +1,44 @@
+"""JUnit XML for GitLab and Jenkins: one test case a file, a failure per error finding."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from journeymap.findings import FileResult, Finding, Severity
+
+# XML 1.0 cannot carry most control characters, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def report(results: Sequence[FileResult], *, color: bool = False) -> str:
+    failures = sum(1 for r in results if r.count(Severity.ERROR) or r.problem)
+    suites = ET.Element("testsuites", name="journeymap", tests=str(len(results)), failures=str(failures))
+    suite = ET.SubElement(
+        suites, "testsuite", name="journeymap validate", tests=str(len(results)), failures=str(failures)
+    )
+    for result in results:
+        case = ET.SubElement(suite, "testcase", classname="journeymap", name=xml_text(result.path))
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
+        if result.problem:
+            ET.SubElement(case, "error", message=xml_text(result.problem), type="unreadable")
+        elif errors:
+            first = errors[0]
+            failure = ET.SubElement(
+                case, "failure", message=xml_text(f"{len(errors)} error(s); first: {first.message}"), type=first.rule_id
+            )
+            failure.text = xml_text("\n".join(_line(f) for f in result.findings))
+        elif result.findings:
+            out = ET.SubElement(case, "system-out")
+            out.text = xml_text("\n".join(_line(f) for f in result.findings))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _line(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.column}: {f.severity.value} [{f.rule_id}] {f.message}"

@@ -1,0 +1,60 @@
+"""`path:line:col: severity [rule-id] message`, one line a finding, then a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from journeymap.findings import FileResult, Severity
+from journeymap.strings import one_line
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def report(results: Sequence[FileResult], *, color: bool = False) -> str:
+    lines = []
+    for result in results:
+        for f in result.findings:
+            lines.append(f"{one_line(f.path)}:{f.line}:{f.column}: {f.severity.value} [{f.rule_id}] {f.message}")
+    lines.append(summary(results))
+    text = "\n".join(lines) + "\n"
+    return _colorize(text) if color else text
+
+
+def summary(results: Sequence[FileResult]) -> str:
+    files = len(results)
+    counts = {s: sum(r.count(s) for r in results) for s in Severity}
+    failing = sum(1 for r in results if r.findings)
+    noun = "map" if files == 1 else "maps"
+    if not any(counts.values()):
+        return f"All clean: {files} {noun} checked, no findings."
+    parts = [_plural(counts[s], s.value) for s in Severity if counts[s]]
+    return f"Found {', '.join(parts)} in {failing} of {files} {noun}."
+
+
+def _plural(n: int, word: str) -> str:
+    if word == "info":
+        return f"{n} info"
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _colorize(text: str) -> str:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(force_terminal=True, highlight=False, soft_wrap=True, width=10_000)
+    out = Text()
+    for line in text.splitlines(keepends=True):
+        styled = Text(line)
+        for severity, style in _STYLE.items():
+            marker = f": {severity.value} ["
+            at = line.find(marker)
+            if at >= 0:
+                styled.stylize("bold", 0, at)
+                styled.stylize(style, at + 2, at + 2 + len(severity.value))
+                break
+        else:
+            styled.stylize("bold")
+        out.append(styled)
+    with console.capture() as capture:
+        console.print(out, end="")
+    return capture.get()
