@@ -234,5 +234,17 @@ def init(
     raise typer.Exit(_guard(debug, run))
 
 
+def _register_commands() -> None:
+    import importlib
+
+    from journeymap.commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"journeymap.commands.{name}").register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     app()
