@@ -55,6 +55,7 @@ _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+_TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; a journey map needs fewer than ten"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -134,7 +135,7 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     except _Problem as problem:
         return None, [*builder.findings, _finding(path, problem.rule, problem.pos, problem.message)]
     except yaml.MarkedYAMLError as exc:
-        return None, [*builder.findings, _syntax_finding(path, exc)]
+        return None, [*builder.findings, _syntax_finding(path, exc, text)]
     except yaml.YAMLError as exc:
         return None, [*builder.findings, _finding(path, checks.YAML_SYNTAX, (1, 1), _one_line(str(exc)))]
     except (ValueError, UnicodeError) as exc:
@@ -215,7 +216,9 @@ class _Builder:
         if event.anchor not in self.anchors:  # libyaml reports this itself; kept for the pure parser
             raise _Problem(checks.YAML_SYNTAX, f"unknown alias *{event.anchor}", event.start_mark)
         value, size = self.anchors[event.anchor]
+        # count what the alias stands for, so anchors built from aliases grow as they expand
         self.aliased_values += size
+        self.values += size
         if self.aliased_values > MAX_ALIASED_VALUES:
             raise _Problem(
                 checks.YAML_LIMITS,
@@ -229,7 +232,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Problem(
                 checks.YAML_LIMITS,
-                f"nesting is deeper than {MAX_DEPTH} levels; a journey map needs fewer than ten",
+                _TOO_DEEP,
                 event.start_mark,
             )
 
@@ -370,10 +373,17 @@ _SYNTAX_HINTS = (
 )
 
 
-def _syntax_finding(path: str, exc: yaml.MarkedYAMLError) -> Finding:
+def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, text: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "invalid YAML"
+    if "maximum nesting depth" in problem:
+        return _finding(
+            path, checks.YAML_LIMITS, pos,
+            _TOO_DEEP,
+        )
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        problem = "found character '\\t'"
     for needle, hint in _SYNTAX_HINTS:
         if needle in problem:
             return _finding(path, checks.YAML_SYNTAX, pos, f"YAML syntax error: {hint}")

@@ -75,11 +75,15 @@ def _leaf_errors(errors: Any) -> list[ValidationError]:
     from jsonschema.exceptions import best_match
 
     leaves = []
+    seen = set()
     for error in errors:
-        if error.context:
-            leaves.append(best_match(error.context))
-        else:
-            leaves.append(error)
+        leaf = best_match(error.context) if error.context else error
+        # one message a value: '01/10/2026' breaks both `pattern` and `format`, say it once
+        kind = leaf.validator if leaf.validator in ("required", "additionalProperties") else "value"
+        key = (tuple(leaf.absolute_path), kind)
+        if key not in seen:
+            seen.add(key)
+            leaves.append(leaf)
     return leaves
 
 

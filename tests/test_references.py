@@ -1,0 +1,54 @@
+"""Ids are unique within their kind; references resolve, with a hint for near misses."""
+
+from __future__ import annotations
+
+from journeymap.validate import analyse_bytes
+
+MAP = """journeymap: 1
+title: T
+personas:
+  - id: busy-parent
+    name: Busy parent
+channels:
+  - id: web
+    name: Web
+sources:
+  - id: interviews
+stages:
+  - id: a
+    name: A
+    touchpoints:
+      - id: t1
+        name: T1
+        channel: wbe
+        personas: [busy-parent, student]
+        evidence: [interviews]
+        pain_points:
+          - id: slow
+            description: Slow
+            evidence: [interveiws]
+  - id: a
+    name: B
+opportunities:
+  - id: faster
+    description: Faster
+    addresses: [slo]
+"""
+
+
+def test_references_and_duplicates_are_reported_where_they_are():
+    result = analyse_bytes(MAP.encode(), "m.journey.yaml")
+    got = [(f.line, f.column, f.rule_id, f.message) for f in result.findings]
+    assert got == [
+        (17, 18, "JM021", "'t1' names unknown channel 'wbe'; did you mean 'web'?"),
+        (18, 33, "JM021", "'t1' names unknown persona 'student'; known: busy-parent"),
+        (23, 24, "JM021", "'slow' names unknown source 'interveiws'; did you mean 'interviews'?"),
+        (24, 9, "JM020", "stage id 'a' is already used at line 12; ids must be unique: rename one"),
+        (29, 17, "JM021", "'faster' names unknown pain point 'slo'; did you mean 'slow'?"),
+    ]
+    assert result.journey is None
+
+
+def test_same_id_in_different_kinds_is_fine():
+    text = "journeymap: 1\ntitle: T\nstages:\n  - id: x\n    name: X\n    touchpoints:\n      - id: x\n        name: X\n"
+    assert analyse_bytes(text.encode(), "m.journey.yaml").findings == []
