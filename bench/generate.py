@@ -67,7 +67,7 @@ def generate_map(index: int, stages: int = 8, per_stage: int = 5, seed: int = 0)
             f"  - id: stage-{s}",
             f"    name: Stage {s} {phase}",
             f"    phase: {phase}",
-            f"    goal: {sentence(rng, 6)}",
+            f"    goal: {sentence(rng, 5)}",
             "    kpis:",
             f"      - name: {sentence(rng, 3)}",
             f'        target: "{rng.randint(50, 99)}%"',
@@ -79,11 +79,11 @@ def generate_map(index: int, stages: int = 8, per_stage: int = 5, seed: int = 0)
             channel = CHANNELS[(s + t) % len(CHANNELS)][0]
             lines += [
                 f"      - id: tp-{s}-{t}",
-                f"        name: {sentence(rng, 5)}",
+                f"        name: {sentence(rng, 3)}",
                 f"        channel: {channel}",
                 f"        personas: [persona-{t % 3}]",
-                f"        actions: [{sentence(rng, 4)}, {sentence(rng, 3)}]",
-                f'        thoughts: ["{sentence(rng, 6)}?"]',
+                f"        actions: [{sentence(rng, 2)}, {sentence(rng, 2)}]",
+                f'        thoughts: ["{sentence(rng, 3)}?"]',
                 f"        emotion: {emotion}",
                 "        evidence: [interviews, analytics]",
             ]
@@ -93,7 +93,7 @@ def generate_map(index: int, stages: int = 8, per_stage: int = 5, seed: int = 0)
                 lines += [
                     "        pain_points:",
                     f"          - id: {pid}",
-                    f"            description: {sentence(rng, 9)}",
+                    f"            description: {sentence(rng, 5)}",
                     f"            severity: {rng.choice(['low', 'medium', 'high', 'critical'])}",
                     "            evidence: [interviews]",
                 ]
@@ -101,7 +101,7 @@ def generate_map(index: int, stages: int = 8, per_stage: int = 5, seed: int = 0)
     for i, pid in enumerate(pain_ids):
         lines += [
             f"  - id: opp-{i}",
-            f"    description: {sentence(rng, 8)}",
+            f"    description: {sentence(rng, 5)}",
             f"    addresses: [{pid}]",
             "    owner: product-team",
             f"    status: {rng.choice(['idea', 'planned', 'in-progress', 'done'])}",

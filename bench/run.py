@@ -1,0 +1,110 @@
+"""`make bench`: journeymap's speed as ratios against peers measured in the same run.
+
+Absolute times vary two-fold between machines and runs; a ratio against a
+peer run on the same files, on the same machine, a moment apart, does not.
+Each line prints the figure, its target and whether it is met.
+
+    python bench/run.py [--count 1000] [--skip-peer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+SCHEMA = ROOT / "schemas" / "journeymap.schema.json"
+
+sys.path.insert(0, str(HERE))
+from generate import generate_map  # noqa: E402
+
+LOAD_ONLY = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob("*.journey.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+def timed(command: list[str], repeat: int = 1) -> float:
+    """Best wall-clock time of `repeat` runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def report(name: str, ours: float, peer: float, peer_name: str, check: Callable[[float], bool], target: str) -> bool:
+    ratio = ours / peer if peer else float("inf")
+    ok = check(ratio)
+    print(f"{name:<44} {ours:8.3f}s vs {peer_name} {peer:8.3f}s  ratio {ratio:6.2f}  target {target:<8} "
+          f"{'met' if ok else 'MISSED'}")
+    return ok
+
+
+def make_maps(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"map-{i:04d}.journey.yaml").write_text(generate_map(i), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="maps to generate (default 1000)")
+    parser.add_argument("--skip-peer", action="store_true", help="skip check-jsonschema (slow: ~60 ms a map)")
+    args = parser.parse_args()
+
+    journeymap = str(BIN / "journeymap")
+    check_jsonschema = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="journeymap-bench-") as tmp:
+        maps = Path(tmp) / "maps"
+        make_maps(maps, args.count)
+        files = sorted(maps.glob("*.journey.yaml"))
+        size = sum(f.stat().st_size for f in files) / len(files)
+        print(f"{len(files)} generated maps, {size / 1024:.1f} KB each on average; {os.cpu_count()} CPUs\n")
+
+        validate_all = timed([journeymap, "validate", str(maps)])
+        if check_jsonschema and not args.skip_peer:
+            peer = timed([check_jsonschema, "--schemafile", str(SCHEMA), *map(str, files)])
+            results.append(report("validate DIR vs check-jsonschema", validate_all, peer, "check-jsonschema",
+                                  lambda r: r <= 0.1, "<=0.10x"))
+        one_job = timed([journeymap, "validate", "--jobs", "1", str(maps)])
+        load_only = timed([sys.executable, "-c", LOAD_ONLY, str(maps)])
+        results.append(report("validate --jobs 1 vs CSafeLoader load only", one_job, load_only, "yaml.load",
+                              lambda r: r <= 1.5, "<=1.5x"))
+        no_lint = timed([journeymap, "validate", "--jobs", "1", "--no-lint", str(maps)])
+        results.append(report("lint's share: validate vs validate --no-lint", one_job, no_lint, "--no-lint",
+                              lambda r: r <= 1.2, "<=1.2x"))
+
+        one = files[0]
+        cold = timed([journeymap, "validate", str(one)], repeat=7)
+        if check_jsonschema:
+            peer_one = timed([check_jsonschema, "--schemafile", str(SCHEMA), str(one)], repeat=7)
+            results.append(report("cold start, one map, vs check-jsonschema", cold, peer_one, "check-jsonschema",
+                                  lambda r: r <= 1.0, "<=1.0x"))
+
+    for extra in ("render_bench.py", "diff_bench.py"):
+        script = HERE / extra
+        if script.exists():
+            print()
+            code = subprocess.run([sys.executable, str(script)], check=False).returncode
+            results.append(code == 0)
+    print()
+    print("all targets met" if all(results) else "some targets MISSED")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
