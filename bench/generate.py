@@ -16,7 +16,11 @@ PHASES = ["awareness", "consideration", "decision", "purchase",
 CHANNELS = [("web", "Website", "digital"), ("mobile-app", "Mobile app", "digital"),
             ("email", "Email", "digital"), ("store", "Store", "physical"),
             ("call-centre", "Call centre", "human"), ("social", "Social media", "digital")]
-WORDS = ["customer", "compares", "delivery", "options", "checks", "price", "reads", "reviews", "asks", "friend", "opens", "app", "signs", "account", "waits", "parcel", "support", "chat", "refund", "loyalty", "points", "recommends", "colleague", "renewal", "invoice", "onboarding", "tutorial", "setup", "team", "invite"]
+WORDS = [
+    "customer", "compares", "delivery", "options", "checks", "price", "reads", "reviews", "asks", "friend",
+    "opens", "app", "signs", "account", "waits", "parcel", "support", "chat", "refund", "loyalty", "points",
+    "recommends", "colleague", "renewal", "invoice", "onboarding", "tutorial", "setup", "team", "invite",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:

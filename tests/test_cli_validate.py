@@ -13,8 +13,12 @@ from tests.conftest import FIXTURES, run_cli
 
 BAD = FIXTURES / "bad"
 
-VALID = "journeymap: 1\ntitle: T\nstages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: t\n        name: T\n"
-INVALID = "journeymap: 1\ntitle: T\nstages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: t\n        emotion: 9\n"
+VALID = (
+    "journeymap: 1\ntitle: T\nstages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: t\n        name: T\n"
+)
+INVALID = (
+    "journeymap: 1\ntitle: T\nstages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: t\n        emotion: 9\n"
+)
 
 
 @pytest.mark.parametrize(

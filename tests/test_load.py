@@ -166,7 +166,7 @@ def test_binary_file():
 
 
 def test_non_utf8_names_line_and_column():
-    _, findings = load_bytes("journeymap: 1\ntitle: Caf".encode() + b"\xe9\n", "latin.yaml")
+    _, findings = load_bytes(b"journeymap: 1\ntitle: Caf" + b"\xe9\n", "latin.yaml")
     f = only(findings)
     assert (f.line, f.column, f.rule_id) == (2, 11, "JM006")
     assert "0xe9" in f.message and "UTF-8" in f.message

@@ -50,5 +50,8 @@ def test_references_and_duplicates_are_reported_where_they_are():
 
 
 def test_same_id_in_different_kinds_is_fine():
-    text = "journeymap: 1\ntitle: T\nstages:\n  - id: x\n    name: X\n    touchpoints:\n      - id: x\n        name: X\n"
+    text = (
+        "journeymap: 1\ntitle: T\nstages:\n  - id: x\n    name: X\n"
+        "    touchpoints:\n      - id: x\n        name: X\n"
+    )
     assert analyse_bytes(text.encode(), "m.journey.yaml").findings == []

@@ -69,7 +69,9 @@ def test_valid_map_has_no_findings():
 
 
 def test_emotion_above_maximum_names_the_range():
-    text = BASE + "stages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: t\n        name: T\n        emotion: 5\n"
+    text = BASE + (
+        "stages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: t\n        name: T\n        emotion: 5\n"
+    )
     [f] = findings_for(text)
     assert (f.line, f.column, f.rule_id) == (9, 18, "JM010")
     assert f.message == "stages[0].touchpoints[0].emotion: 5 is above the maximum 2 (emotion runs from -2 to +2)"

@@ -14,7 +14,8 @@ def report(results: Sequence[FileResult], *, color: bool = False) -> str:
     lines = []
     for result in results:
         for f in result.findings:
-            lines.append(f"{one_line(f.path)}:{f.line}:{f.column}: {f.severity.value} [{f.rule_id}] {one_line(f.message)}")
+            where = f"{one_line(f.path)}:{f.line}:{f.column}"
+            lines.append(f"{where}: {f.severity.value} [{f.rule_id}] {one_line(f.message)}")
     lines.append(summary(results))
     text = "\n".join(lines) + "\n"
     return _colorize(text) if color else text
