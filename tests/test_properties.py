@@ -1,0 +1,57 @@
+"""Property-based tests: the loader and validator never crash, and agree with the schema."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+
+from journeymap.load import load_bytes, load_text
+from journeymap.schema import schema_text
+from journeymap.validate import CheckOptions, analyse_bytes
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+# from_schema rewrites the schema it is given, so it gets a private copy
+maps = from_schema(json.loads(schema_text()))
+
+
+@SETTINGS
+@given(maps)
+def test_schema_valid_maps_load_back_equal_and_pass_the_schema(data):
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    doc, findings = load_text(text, "gen.journey.yaml")
+    assert findings == []
+    assert doc.data == data
+    result = analyse_bytes(text.encode(), "gen.journey.yaml", CheckOptions())
+    assert not [f for f in result.findings if f.rule_id == "JM010"]
+
+
+@SETTINGS
+@given(maps)
+def test_validate_is_deterministic(data):
+    raw = yaml.safe_dump(data, allow_unicode=True).encode()
+    first = analyse_bytes(raw, "gen.journey.yaml").findings
+    assert analyse_bytes(raw, "gen.journey.yaml").findings == first
+
+
+@SETTINGS
+@given(st.binary(max_size=400))
+def test_any_bytes_give_findings_never_an_exception(raw):
+    doc, findings = load_bytes(raw, "noise.journey.yaml")
+    assert (doc is None) == bool(findings) or doc is not None
+    for f in findings:
+        assert f.line >= 1 and f.column >= 1
+        assert "\n" not in f.message
+
+
+yaml_ish = st.text(alphabet=st.sampled_from(list("abc: -[]{}&*!|>'\"#\n\t01?,%@`~\\")), max_size=200)
+
+
+@SETTINGS
+@given(yaml_ish)
+def test_yaml_shaped_noise_never_crashes_validate(text):
+    result = analyse_bytes(text.encode(), "noise.journey.yaml")
+    assert all(f.line >= 1 for f in result.findings)
