@@ -1,9 +1,144 @@
-"""Commands of this group are registered here (see commands/__init__.py)."""
+"""`journeymap render`: diagrams, posters, web pages and Mermaid from maps (see journeymap.render).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer reads the option types of
+`render` when the command is built, and `Debug` and `Jobs` are imported inside
+`register` (from journeymap.cli, which imports this module).
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from journeymap.render.batch import Job, Outcome
+
+
+class RenderFormat(StrEnum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+    poster = "poster"
+    html = "html"
+    mermaid = "mermaid"
+
+
+class PageSize(StrEnum):
+    A4 = "A4"
+    A3 = "A3"
+    A2 = "A2"
+    A1 = "A1"
+    A0 = "A0"
+    letter = "letter"
+    tabloid = "tabloid"
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app."""
+    """Add `render` to the app."""
+    from journeymap.cli import Debug, Jobs
+
+    @app.command()
+    def render(
+        paths: Annotated[
+            list[str], typer.Argument(help="Map files, folders (every *.journey.yaml below), or - for stdin.")
+        ],
+        output_format: Annotated[
+            RenderFormat,
+            typer.Option(
+                "--format",
+                "-f",
+                case_sensitive=False,
+                help="svg, png or pdf (Graphviz diagram), dot (its source), poster (PDF of the journey-map grid), "
+                "html (one self-contained page) or mermaid (for GitHub Markdown).",
+            ),
+        ] = RenderFormat.svg,
+        out: Annotated[
+            str | None,
+            typer.Option(
+                "--out",
+                "-o",
+                help="Output file, or folder for several maps (one file each). Without it, text formats go to "
+                "standard output; - writes any format there.",
+            ),
+        ] = None,
+        page: Annotated[
+            PageSize, typer.Option("--page", case_sensitive=False, help="Poster paper size.")
+        ] = PageSize.A3,
+        portrait: Annotated[bool, typer.Option("--portrait", help="Poster in portrait (default: landscape).")] = False,
+        timeout: Annotated[
+            float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one diagram.")
+        ] = 120.0,
+        jobs: Jobs = None,
+        debug: Debug = False,
+    ) -> None:
+        """Draw maps: Graphviz diagrams, a print-ready PDF poster, a web page, or Mermaid."""
+        from journeymap import cli
+
+        def run() -> int:
+            import os
+            import sys
+
+            from journeymap.render import RenderOptions, batch
+            from journeymap.sources import discover
+
+            fmt = output_format.value
+            if fmt in ("svg", "png", "pdf"):
+                from journeymap.render.dot import find_dot
+
+                find_dot()  # missing Graphviz stops everything up front, with the install command
+            found = discover(paths)
+            for problem in found.problems:
+                sys.stderr.write(f"journeymap: error: {problem}\n")
+            options = RenderOptions(page=page.value, landscape=not portrait, dot_timeout=timeout)
+            planned = batch.plan_jobs(found.targets, paths, fmt, out, options)
+            outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
+            if len(planned) > 1 or any(o.exit_code for o in outcomes):
+                sys.stderr.write(batch.summary(outcomes, fmt, out) + "\n")
+            elif planned and planned[0].output is not None:
+                sys.stderr.write(f"Wrote {planned[0].output}\n")
+            return batch.exit_code(outcomes, len(found.problems))
+
+        raise typer.Exit(cli._guard(debug, run))
+
+
+def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
+    """Run the jobs; with more than one map, a progress bar on stderr that messages print above."""
+    from rich.console import Console
+
+    from journeymap.render import batch
+
+    console = Console(stderr=True, highlight=False)
+    if len(planned) <= 1 or not console.is_terminal:
+        # no bar in CI logs and pipes: it would only add noise there
+        return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, _stderr_line))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("Rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("render", total=len(planned))
+
+        def say(line: str) -> None:
+            progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+        def step(outcome: "Outcome") -> None:
+            _report(outcome, say)
+            progress.advance(task)
+
+        return batch.run_jobs(planned, workers, step)
+
+
+def _report(outcome: "Outcome", say: Callable[[str], None]) -> None:
+    from journeymap.render import batch
+
+    for line in outcome.messages:
+        say(line)
+    if outcome.data is not None:
+        batch.write_stdout(outcome.data)
+
+
+def _stderr_line(line: str) -> None:
+    import sys
+
+    sys.stderr.write(line + "\n")

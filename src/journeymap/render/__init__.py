@@ -1,0 +1,89 @@
+"""Pictures of a journey map: Graphviz diagrams, a PDF poster, a web page, Mermaid.
+
+One module per output (dot, poster, html, mermaid); they share the colours
+(palette), the emotion curve (curve), the lanes of the journey-map grid (grid)
+and the text escaping (text). `render_map` picks the module for a format; the
+command line and batch handling live in `batch`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from journeymap.errors import JourneymapError
+from journeymap.model import Journey
+
+
+class RenderError(JourneymapError):
+    """A map could not be drawn. `exit_code` 1: the map is at fault; 2: a tool failed."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str
+    binary: bool
+    needs_dot: bool
+    summary: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("svg", ".svg", False, True, "Graphviz diagram as SVG (the default)"),
+        Format("png", ".png", True, True, "Graphviz diagram as PNG"),
+        Format("pdf", ".pdf", True, True, "Graphviz diagram as PDF"),
+        Format("dot", ".dot", False, False, "the Graphviz source, for your own styling"),
+        Format("poster", ".poster.pdf", True, False, "the journey-map grid as a print-ready PDF poster"),
+        Format("html", ".html", False, False, "one self-contained web page"),
+        Format("mermaid", ".mmd", False, False, "a Mermaid journey diagram for GitHub Markdown"),
+    )
+}
+
+PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
+    # portrait width x height
+    "A4": (210, 297),
+    "A3": (297, 420),
+    "A2": (420, 594),
+    "A1": (594, 841),
+    "A0": (841, 1189),
+    "letter": (215.9, 279.4),
+    "tabloid": (279.4, 431.8),
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    page: str = "A3"
+    landscape: bool = True
+    dot_timeout: float = 120.0
+
+
+def render_map(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> bytes:
+    """The picture of one valid map, as bytes. `folder` is the map's own folder (None for stdin):
+    the only place a poster or page may read a file from (persona photos)."""
+    if fmt in ("svg", "png", "pdf", "dot"):
+        from journeymap.render import dot
+
+        source = dot.dot_source(journey)
+        if fmt == "dot":
+            return source.encode("utf-8")
+        return dot.run_dot(source, fmt, timeout=options.dot_timeout)
+    if fmt == "mermaid":
+        from journeymap.render.mermaid import mermaid_source
+
+        return mermaid_source(journey).encode("utf-8")
+    if fmt == "html":
+        from journeymap.render.html import html_page
+
+        return html_page(journey, folder).encode("utf-8")
+    if fmt == "poster":
+        from journeymap.render.poster import poster_pdf
+
+        return poster_pdf(journey, folder, page=options.page, landscape=options.landscape)
+    raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

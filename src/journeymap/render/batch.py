@@ -1,0 +1,201 @@
+"""Rendering many maps: where each picture goes, in parallel, with progress, and the exit code.
+
+Where output goes:
+- several maps, or any folder given: `--out DIR` is required; one file per map in
+  DIR (created if missing), named after the map file: `checkout.journey.yaml`
+  becomes `checkout.svg` (`.poster.pdf` for posters, `.mmd` for Mermaid);
+- one map: text formats (svg, dot, html, mermaid) go to standard output unless
+  `--out` names a file or an existing folder; binary formats (png, pdf,
+  poster) need `--out` (`--out -` writes them to standard output on purpose).
+Files are written atomically and never over an input map. A map that fails
+validation is reported (each finding on one line on stderr) and skipped; the
+rest still render, and the exit code is 1 at the end (2 if a file could not be
+read or a tool failed, which wins).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journeymap.errors import UsageProblem
+from journeymap.render import FORMATS, RenderError, RenderOptions, render_map
+from journeymap.sources import MAP_SUFFIXES, InputError, Target
+from journeymap.strings import one_line
+
+STDOUT = "-"
+EXIT_OK, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Job:
+    target: Target
+    output: Path | None  # None: standard output
+    fmt: str
+    options: RenderOptions
+
+
+@dataclass
+class Outcome:
+    path: str
+    output: Path | None = None
+    exit_code: int = EXIT_OK
+    messages: list[str] = field(default_factory=list)  # lines for stderr
+    data: bytes | None = None  # the picture, when it goes to standard output
+
+
+def output_name(target: Target, fmt: str) -> str:
+    """`checkout.journey.yaml` → `checkout.svg`; standard input → `stdin.svg`."""
+    name = "stdin" if target.is_stdin else os.path.basename(target.path)
+    for suffix in (*MAP_SUFFIXES, ".yaml", ".yml"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name + FORMATS[fmt].extension
+
+
+def plan_jobs(
+    targets: Sequence[Target], given: Sequence[str], fmt: str, out: str | None, options: RenderOptions
+) -> list[Job]:
+    """One job per map with its destination; UsageProblem when the destination cannot work."""
+    if not targets:
+        return []
+    info = FORMATS[fmt]
+    batch = len(targets) > 1 or any(os.path.isdir(p) for p in given if p != STDOUT)
+    if batch:
+        if out is None or out == STDOUT:
+            raise UsageProblem(
+                "rendering several maps writes one file each: name a folder with --out, e.g. --out out/"
+            )
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            raise UsageProblem(f"--out {out} is a file; rendering several maps needs a folder")
+        outputs: list[Path | None] = [folder / output_name(t, fmt) for t in targets]
+        _refuse_clashes(targets, outputs)
+    elif out is None or out == STDOUT:
+        if out is None and info.binary:
+            example = output_name(targets[0], fmt)
+            raise UsageProblem(
+                f"{fmt} output is binary: name the file with --out, e.g. --out {example} "
+                "(or --out - to write it to standard output)"
+            )
+        outputs = [None]
+    elif out.endswith(("/", os.sep)) or os.path.isdir(out):
+        outputs = [Path(out) / output_name(targets[0], fmt)]
+    else:
+        path = Path(out)
+        if not path.parent.is_dir():
+            raise UsageProblem(f"--out {out}: the folder {path.parent} does not exist")
+        outputs = [path]
+    _refuse_overwriting_inputs(targets, outputs)
+    return [Job(t, o, fmt, options) for t, o in zip(targets, outputs, strict=True)]
+
+
+def _refuse_clashes(targets: Sequence[Target], outputs: Sequence[Path | None]) -> None:
+    seen: dict[Path | None, str] = {}
+    for target, output in zip(targets, outputs, strict=True):
+        if output in seen:
+            raise UsageProblem(
+                f"{seen[output]} and {target.path} would both be written to {output}; "
+                "render them separately or rename one"
+            )
+        seen[output] = target.path
+
+
+def _refuse_overwriting_inputs(targets: Sequence[Target], outputs: Sequence[Path | None]) -> None:
+    inputs = {os.path.realpath(t.path) for t in targets if not t.is_stdin}
+    for output in outputs:
+        if output is not None and os.path.realpath(output) in inputs:
+            raise UsageProblem(f"--out would write over the input map {output}; choose another file name")
+
+
+def render_job(job: Job) -> Outcome:
+    """Read, validate and render one map; never raises for a problem with the map or a tool."""
+    from journeymap.validate import CheckOptions, analyse_target
+
+    outcome = Outcome(job.target.path, job.output)
+    try:
+        analysis = analyse_target(job.target, CheckOptions())
+    except InputError as exc:
+        return _failed(outcome, str(exc), EXIT_TOOL)
+    if analysis.journey is None:
+        for f in analysis.findings:
+            where = f"{one_line(f.path)}:{f.line}:{f.column}"
+            outcome.messages.append(f"{where}: {f.severity.value} [{f.rule_id}] {one_line(f.message)}")
+        outcome.messages.append(
+            f"journeymap: skipped {one_line(job.target.path)}: the map is not valid; fix it and render again"
+        )
+        outcome.exit_code = EXIT_FINDINGS
+        return outcome
+    folder = None if job.target.is_stdin else Path(job.target.path).parent
+    try:
+        data = render_map(analysis.journey, job.fmt, job.options, folder)
+    except RenderError as exc:
+        return _failed(outcome, f"{job.target.path}: {exc}", exc.exit_code)
+    if job.output is None:
+        outcome.data = data
+        return outcome
+    from journeymap.atomic import write_atomic
+
+    try:
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(job.output, data)
+    except OSError as exc:
+        return _failed(outcome, f"cannot write {job.output}: {exc.strerror or exc}", EXIT_TOOL)
+    return outcome
+
+
+def _failed(outcome: Outcome, message: str, code: int) -> Outcome:
+    outcome.messages.append(f"journeymap: error: {one_line(message)}")
+    outcome.exit_code = code
+    return outcome
+
+
+def run_jobs(jobs: Sequence[Job], workers: int, on_outcome: Callable[[Outcome], None]) -> list[Outcome]:
+    """Render every job, in parallel where it pays; `on_outcome` sees each outcome in input order."""
+    outcomes = []
+    for outcome in _outcomes(jobs, workers):
+        on_outcome(outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _outcomes(jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:
+    if workers <= 1 or len(jobs) < 2 or any(j.target.is_stdin for j in jobs):
+        for job in jobs:
+            yield render_job(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        yield from pool.map(render_job, jobs)
+
+
+def exit_code(outcomes: Sequence[Outcome], problems: int) -> int:
+    codes = {o.exit_code for o in outcomes}
+    if problems or EXIT_TOOL in codes:
+        return EXIT_TOOL
+    return EXIT_FINDINGS if EXIT_FINDINGS in codes else EXIT_OK
+
+
+def summary(outcomes: Sequence[Outcome], fmt: str, out: str | None) -> str:
+    done = sum(1 for o in outcomes if o.exit_code == EXIT_OK)
+    skipped = len(outcomes) - done
+    noun = "map" if len(outcomes) == 1 else "maps"
+    text = f"Rendered {done} of {len(outcomes)} {noun} as {fmt}"
+    if out and out != STDOUT:
+        text += f" into {out}"
+    if skipped:
+        text += f"; {skipped} skipped (see above)"
+    return text + "."
+
+
+def write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

@@ -1,0 +1,134 @@
+"""The emotion curve: one inline SVG line across the touchpoints, shared by poster and web page.
+
+Points sit at the centre of each touchpoint's column, so the curve lines up
+with the grid above and below it. The band above the zero line is tinted as
+the positive zone, the band below as the negative zone. Segments are cubic
+curves with flat tangents at every point, so the line never overshoots a
+score. A touchpoint without a recorded emotion gets a hollow marker on the
+zero line and the line bridges it with a dotted stroke.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+from journeymap.render.palette import MUTED, emotion_score, emotion_swatch
+from journeymap.render.text import html_text
+
+_POSITIVE_ZONE = "#e8f1f8"
+_NEGATIVE_ZONE = "#fcefe3"
+_LINE = "#334e68"
+
+
+def emotion_curve_svg(
+    emotions: Sequence[int | None],
+    column_width: float,
+    height: float,
+    *,
+    names: Sequence[str] = (),
+    stage_starts: Sequence[int] = (),
+    scale: float = 1.0,
+) -> str:
+    """An SVG element `len(emotions) * column_width` wide; sizes in CSS pixels.
+
+    `names` become hover titles on the points (escaped), `stage_starts` are
+    the column indexes where a new stage begins (drawn as thin separators).
+    """
+    width = max(1, len(emotions)) * column_width
+    pad = curve_padding(scale)
+    radius = 5.2 * scale
+    font = 8.5 * scale
+
+    def y_of(emotion: int) -> float:
+        return pad + (2 - emotion) / 4 * (height - 2 * pad)
+
+    def x_of(index: int) -> float:
+        return (index + 0.5) * column_width
+
+    mid = y_of(0)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="curve" width="{width:.1f}" height="{height:.1f}" '
+        f'viewBox="0 0 {width:.1f} {height:.1f}" role="img" aria-label="Emotion curve">',
+        f'<rect x="0" y="0" width="{width:.1f}" height="{mid:.1f}" fill="{_POSITIVE_ZONE}"/>',
+        f'<rect x="0" y="{mid:.1f}" width="{width:.1f}" height="{height - mid:.1f}" fill="{_NEGATIVE_ZONE}"/>',
+    ]
+    for level in (2, 1, -1, -2):
+        parts.append(
+            f'<line x1="0" x2="{width:.1f}" y1="{y_of(level):.1f}" y2="{y_of(level):.1f}" '
+            f'stroke="#ffffff" stroke-width="{max(0.6, scale):.2f}"/>'
+        )
+    parts.append(
+        f'<line x1="0" x2="{width:.1f}" y1="{mid:.1f}" y2="{mid:.1f}" stroke="{MUTED}" '
+        f'stroke-width="{0.8 * scale:.2f}" stroke-dasharray="{3 * scale:.1f} {3 * scale:.1f}"/>'
+    )
+    for start in stage_starts:
+        if 0 < start < len(emotions):
+            x = start * column_width
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height:.1f}" stroke="#ffffff" '
+                f'stroke-width="{2 * scale:.2f}"/>'
+            )
+    parts += _line(emotions, x_of, y_of, scale)
+    for index, emotion in enumerate(emotions):
+        parts.append(_marker(index, emotion, x_of(index), y_of(emotion or 0), radius, font, scale, names))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def curve_padding(scale: float) -> float:
+    """Room above +2 and below −2 for the markers and their scores."""
+    return 16 * scale
+
+
+def _line(
+    emotions: Sequence[int | None], x_of: Callable[[int], float], y_of: Callable[[int], float], scale: float
+) -> list[str]:
+    known = [(i, e) for i, e in enumerate(emotions) if e is not None]
+    solid: list[str] = []
+    dotted: list[str] = []
+    for (i0, e0), (i1, e1) in itertools.pairwise(known):
+        x0, y0, x1, y1 = x_of(i0), y_of(e0), x_of(i1), y_of(e1)
+        half = (x1 - x0) / 2
+        segment = f"M{x0:.1f},{y0:.1f} C{x0 + half:.1f},{y0:.1f} {x1 - half:.1f},{y1:.1f} {x1:.1f},{y1:.1f}"
+        (solid if i1 == i0 + 1 else dotted).append(segment)
+    out = []
+    if solid:
+        out.append(
+            f'<path d="{" ".join(solid)}" fill="none" stroke="{_LINE}" stroke-width="{2.2 * scale:.2f}" '
+            'stroke-linecap="round"/>'
+        )
+    if dotted:
+        out.append(
+            f'<path d="{" ".join(dotted)}" fill="none" stroke="{_LINE}" stroke-width="{1.4 * scale:.2f}" '
+            f'stroke-dasharray="{2 * scale:.1f} {3 * scale:.1f}"/>'
+        )
+    return out
+
+
+def _marker(
+    index: int, emotion: int | None, x: float, y: float, radius: float, font: float, scale: float,
+    names: Sequence[str],
+) -> str:
+    swatch = emotion_swatch(emotion)
+    title = ""
+    if index < len(names):
+        title = f"<title>{html_text(names[index])}: {emotion_score(emotion)} ({swatch.word})</title>"
+    if emotion is None:
+        circle = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#ffffff" stroke="{MUTED}" '
+            f'stroke-width="{1.2 * scale:.2f}" stroke-dasharray="{1.5 * scale:.1f} {1.5 * scale:.1f}"/>'
+        )
+    else:
+        circle = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{swatch.fill}" stroke="{_LINE}" '
+            f'stroke-width="{1.3 * scale:.2f}"/>'
+        )
+    # the score sits on the side away from the zero line, where the curve is not
+    above = emotion is None or emotion >= 0
+    ty = y - radius - 2.5 * scale if above else y + radius + font
+    label = (
+        f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="{font:.1f}" font-weight="bold" '
+        f'fill="{_LINE}">{emotion_score(emotion)}</text>'
+    )
+    return f'<g class="point">{title}{circle}{label}</g>'

@@ -1,0 +1,415 @@
+"""Graphviz diagrams: the DOT source, built here as text, and `dot` run safely.
+
+Layout: one cluster per stage, left to right in journey order (their first
+nodes share a rank and are chained in order, so `dot` cannot reorder the
+stages); inside a stage the touchpoints flow top to bottom, each filled with
+its emotion and showing its channel and score. Pain points hang off their
+touchpoint as notes with a severity strip; opportunities sit beside the pain
+point they address, with owner and status. The title, personas, owner and a
+legend form the graph's label. Stages as columns keep a 1,000-touchpoint map
+about three times wider than tall, so it stays legible.
+
+Safety: node ids are generated (`t1`, `p1`, `o1`), never map text; map text
+only ever appears inside HTML-like labels, escaped by `text.dot_html`; no
+URL, tooltip, image or font attribute is ever taken from a map.
+
+Layout time: Graphviz's time explodes with edges between clusters (FACTS).
+Ours are the stage-to-stage flow (one a stage) and opportunities that address
+pain points in other stages; beyond `MAX_CROSS_STAGE_LINKS` of the latter, the
+rest are written in the opportunity's label instead of drawn. `dot` runs with
+a timeout and memory and CPU limits, and with file loading disabled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from journeymap.errors import JourneymapError
+from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
+from journeymap.render import RenderError
+from journeymap.render.palette import (
+    EMOTION,
+    INK,
+    MUTED,
+    RULE,
+    UNKNOWN_EMOTION,
+    emotion_score,
+    emotion_swatch,
+    severity_swatch,
+    status_swatch,
+)
+from journeymap.render.text import dot_html, wrapped
+
+MAX_CROSS_STAGE_LINKS = 60
+DOT_MEMORY_BYTES = 2 * 1024**3
+INSTALL_HINT = "sudo apt-get install graphviz"
+FONT = "DejaVu Sans"
+_OPPORTUNITY_FILL = "#e6f4f1"
+_OPPORTUNITY_LINE = "#0f766e"
+_NOTE_FILL = "#fffaf0"
+
+
+class GraphvizMissing(JourneymapError):
+    """`dot` is not installed (exit 2): the message says how to install it."""
+
+
+def dot_source(journey: Journey) -> str:
+    """The DOT text of the diagram. Deterministic: the same map gives the same text."""
+    return _Builder(journey).build()
+
+
+class _Builder:
+    def __init__(self, journey: Journey) -> None:
+        self.journey = journey
+        self.out: list[str] = []
+        self.ids: dict[tuple[str, str], str] = {}
+        self.counts: dict[str, int] = defaultdict(int)
+        self.stage_of_pain = {p.id: p.stage_id for p in journey.pain_points()}
+        known = set(self.stage_of_pain)
+        self.anchored: dict[str, list[Opportunity]] = defaultdict(list)
+        self.unlinked: list[Opportunity] = []
+        for opportunity in journey.opportunities:
+            targets = [a for a in opportunity.addresses if a in known]
+            if targets:
+                self.anchored[targets[0]].append(opportunity)
+            else:
+                self.unlinked.append(opportunity)
+        self.links, self.not_drawn = self.other_links()
+
+    def other_links(self) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """Links from opportunities to the pain points they address beyond the first (which places
+        them): (opportunity id, pain point id) pairs to draw, and per opportunity how many were left
+        out because they cross stages and the cap was reached."""
+        links: list[tuple[str, str]] = []
+        not_drawn: dict[str, int] = defaultdict(int)
+        cross = 0
+        for opportunity in self.journey.opportunities:
+            targets = [a for a in opportunity.addresses if a in self.stage_of_pain]
+            for target in targets[1:]:
+                if self.stage_of_pain[target] != self.stage_of_pain[targets[0]]:
+                    if cross >= MAX_CROSS_STAGE_LINKS:
+                        not_drawn[opportunity.id] += 1
+                        continue
+                    cross += 1
+                links.append((opportunity.id, target))
+        return links, not_drawn
+
+    def node_id(self, kind: str, key: str) -> str:
+        """Generated ids: map ids are valid DOT ids, but map text never becomes DOT syntax."""
+        if (kind, key) not in self.ids:
+            self.counts[kind] += 1
+            self.ids[(kind, key)] = f"{kind}{self.counts[kind]}"
+        return self.ids[(kind, key)]
+
+    def build(self) -> str:
+        out = self.out
+        out += [
+            "// Journey map diagram written by journeymap. Render it with: dot -Tsvg FILE",
+            "digraph journey {",
+            f'  graph [charset="UTF-8", fontname="{FONT}", newrank=true, nodesep=0.22, ranksep=0.28, '
+            f'pad=0.35, bgcolor="white", labelloc=t, labeljust=l, label=<{self.header()}>];',
+            f'  node [fontname="{FONT}", fontsize=10, fontcolor="{INK}", shape=box, style="rounded,filled", '
+            f'color="#52606d", penwidth=1, margin="0.14,0.07", width=2.1];',
+            f'  edge [fontname="{FONT}", color="{MUTED}", arrowsize=0.7];',
+        ]
+        heads: list[str] = []
+        tails: list[str | None] = []
+        shape = _LabelShape.of(self.journey.stages)
+        for number, stage in enumerate(self.journey.stages, start=1):
+            head, tail = self.stage(number, stage, shape)
+            heads.append(head)
+            tails.append(tail)
+        self.flow_between_stages(heads, tails)
+        self.extra_links()
+        if self.unlinked:
+            heads.append(self.unlinked_cluster())
+        if len(heads) > 1:
+            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    # -- the header: title, personas, owner, legend --------------------------------------------
+
+    def header(self) -> str:
+        j = self.journey
+        rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="24"><B>{_lines(j.title, 60)}</B></FONT></TD></TR>']
+        facts = []
+        if j.personas:
+            facts.append("For: " + " · ".join(dot_html(p.name) for p in j.personas))
+        if j.owner:
+            facts.append(f"Owner: {dot_html(j.owner)}")
+        if j.last_reviewed:
+            facts.append(f"Last reviewed: {dot_html(j.last_reviewed)}")
+        if facts:
+            rows.append(
+                f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{MUTED}">{"     ".join(facts)}</FONT></TD></TR>'
+            )
+        rows.append(f'<TR><TD ALIGN="LEFT">{_legend()}</TD></TR>')
+        return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>'
+
+    # -- stages ------------------------------------------------------------------------------------
+
+    def stage(self, number: int, stage: Stage, shape: _LabelShape) -> tuple[str, str | None]:
+        """Write one stage's cluster; return its first node and its last touchpoint (None if empty)."""
+        out = self.out
+        cid = self.node_id("s", stage.id)
+        out.append(f"  subgraph cluster_{cid} {{")
+        out.append(
+            f'    graph [label=<{_stage_label(number, stage, shape)}>, labeljust=l, style="rounded,filled", '
+            f'fillcolor="#f5f7fa", color="{RULE}", penwidth=1.2, margin=14];'
+        )
+        if not stage.touchpoints:
+            empty = f"{cid}e"
+            out.append(
+                f'    {empty} [label=<<I>no touchpoints yet</I>>, style="rounded,dashed", color="{MUTED}", '
+                f'fontcolor="{MUTED}"];'
+            )
+            out.append("  }")
+            return empty, None
+        previous = None
+        for touchpoint in stage.touchpoints:
+            tid = self.touchpoint(touchpoint)
+            if previous:
+                out.append(f"    {previous} -> {tid} [weight=8, penwidth=1.4];")
+            previous = tid
+            for pain in touchpoint.pain_points:
+                self.pain_point(tid, pain)
+        out.append("  }")
+        return self.node_id("t", stage.touchpoints[0].id), previous
+
+    def touchpoint(self, touchpoint: Touchpoint) -> str:
+        tid = self.node_id("t", touchpoint.id)
+        swatch = emotion_swatch(touchpoint.emotion)
+        details = [self.channel_name(touchpoint.channel), f"feeling {emotion_score(touchpoint.emotion)}"]
+        personas = self.persona_names(touchpoint.personas)
+        rows = [
+            f'<TR><TD BALIGN="CENTER"><B>{_lines(touchpoint.name, 24)}</B></TD></TR>',
+            f'<TR><TD><FONT POINT-SIZE="8">{" · ".join(dot_html(d) for d in details if d)}</FONT></TD></TR>',
+        ]
+        if personas:
+            rows.append(f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>')
+        style = '"rounded,filled,dashed"' if touchpoint.emotion is None else '"rounded,filled"'
+        self.out.append(
+            f'    {tid} [label=<{_table(rows)}>, fillcolor="{swatch.fill}", fontcolor="{swatch.ink}", '
+            f"style={style}];"
+        )
+        return tid
+
+    def pain_point(self, tid: str, pain: PainPoint) -> None:
+        pid = self.node_id("p", pain.id)
+        swatch = severity_swatch(pain.severity)
+        rows = [
+            f'<TR><TD ALIGN="LEFT" BGCOLOR="{swatch.fill}"><FONT POINT-SIZE="7" COLOR="{swatch.ink}">'
+            f"<B> {swatch.word.upper()} </B></FONT></TD></TR>",
+            f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{_lines(pain.description, 28, 7)}</TD></TR>',
+        ]
+        width = {"critical": 2.6, "high": 1.8}.get(pain.severity, 1.1)
+        self.out.append(
+            f'    {pid} [label=<{_table(rows)}>, shape=note, style=filled, fillcolor="{_NOTE_FILL}", '
+            f'color="{swatch.fill}", penwidth={width}, fontsize=9, width=1.9, margin="0.08,0.05"];'
+        )
+        self.out.append(f'    {tid} -> {pid} [style=dashed, arrowhead=none, color="{swatch.fill}", weight=2];')
+        for opportunity in self.anchored.get(pain.id, []):
+            oid = self.opportunity(opportunity)
+            self.out.append(f'    {pid} -> {oid} [dir=back, color="{_OPPORTUNITY_LINE}", weight=2];')
+
+    def opportunity(self, opportunity: Opportunity) -> str:
+        oid = self.node_id("o", opportunity.id)
+        status = status_swatch(opportunity.status)
+        owner = dot_html(opportunity.owner) if opportunity.owner else "no owner yet"
+        rows = [
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT">{_lines(opportunity.description, 28, 7)}</TD></TR>',
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{owner}</FONT></TD>'
+            f'<TD ALIGN="RIGHT" BGCOLOR="{status.fill}"><FONT POINT-SIZE="7" COLOR="{status.ink}">'
+            f"<B> {status.word.upper()} </B></FONT></TD></TR>",
+        ]
+        missing = self.not_drawn.get(opportunity.id, 0)
+        if missing:
+            note = f"also addresses {missing} pain point{'s' if missing > 1 else ''} in other stages (not drawn)"
+            rows.append(
+                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="7" COLOR="{MUTED}">{note}</FONT></TD></TR>'
+            )
+        self.out.append(
+            f'    {oid} [label=<{_table(rows)}>, shape=box, style="rounded,filled", fillcolor="{_OPPORTUNITY_FILL}", '
+            f'color="{_OPPORTUNITY_LINE}", fontsize=9, width=1.9, margin="0.08,0.05"];'
+        )
+        return oid
+
+    # -- edges between stages ---------------------------------------------------------------------
+
+    def flow_between_stages(self, heads: list[str], tails: list[str | None]) -> None:
+        """The journey continues from each stage's last touchpoint to the next stage's first."""
+        last = None
+        for head, tail in zip(heads, tails, strict=True):
+            if tail is None:
+                continue
+            if last is not None:
+                self.out.append(f"  {last} -> {head} [constraint=false, penwidth=1.4];")
+            last = tail
+
+    def extra_links(self) -> None:
+        for opportunity_id, pain_id in self.links:
+            oid, pid = self.node_id("o", opportunity_id), self.node_id("p", pain_id)
+            self.out.append(f'  {oid} -> {pid} [constraint=false, style=dashed, color="{_OPPORTUNITY_LINE}"];')
+
+    def unlinked_cluster(self) -> str:
+        self.out.append("  subgraph cluster_unlinked {")
+        self.out.append(
+            f'    graph [label=<<B>Opportunities</B><BR/><FONT POINT-SIZE="9" COLOR="{MUTED}">'
+            f'not linked to a pain point</FONT>>, labeljust=l, style="rounded,dashed", color="{RULE}", margin=14];'
+        )
+        ids = [self.opportunity(o) for o in self.unlinked]
+        for above, below in itertools.pairwise(ids):
+            self.out.append(f"    {above} -> {below} [style=invis];")
+        self.out.append("  }")
+        return ids[0]
+
+    # -- names ------------------------------------------------------------------------------------
+
+    def channel_name(self, channel_id: str | None) -> str:
+        if not channel_id:
+            return "no channel"
+        return next((c.name for c in self.journey.channels if c.id == channel_id), channel_id)
+
+    def persona_names(self, persona_ids: Iterable[str]) -> str:
+        """Names of the personas a touchpoint is limited to; empty when it concerns everyone."""
+        wanted = list(persona_ids)
+        if not wanted or len(self.journey.personas) < 2 or set(wanted) >= {p.id for p in self.journey.personas}:
+            return ""
+        return ", ".join(p.name for p in self.journey.personas if p.id in wanted)
+
+
+def _lines(text: str, width: int, max_lines: int | None = None) -> str:
+    return "<BR/>".join(dot_html(line) for line in wrapped(text, width, max_lines))
+
+
+def _table(rows: list[str]) -> str:
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>'
+
+
+@dataclass(frozen=True)
+class _LabelShape:
+    """How many lines every stage label has, so that all clusters' labels are as tall and the stages'
+    first touchpoints, which share a rank, sit under cluster tops that line up."""
+
+    name: int
+    goal: int
+    kpis: int
+
+    @classmethod
+    def of(cls, stages: list[Stage]) -> _LabelShape:
+        if not stages:
+            return cls(1, 0, 0)
+        return cls(
+            name=max(len(wrapped(s.name, _STAGE_NAME_WIDTH)) for s in stages),
+            goal=max(len(wrapped(f"Goal: {s.goal}", _GOAL_WIDTH, 3)) if s.goal else 0 for s in stages),
+            kpis=max(len(_kpi_lines(s)) for s in stages),
+        )
+
+
+_STAGE_NAME_WIDTH, _GOAL_WIDTH, _MAX_KPIS = 30, 36, 3
+
+
+def _kpi_lines(stage: Stage) -> list[str]:
+    lines = []
+    for kpi in stage.kpis[:_MAX_KPIS]:
+        values = " → ".join(v for v in (kpi.current, kpi.target) if v)
+        lines += wrapped(f"KPI: {kpi.name}" + (f" ({values})" if values else ""), _GOAL_WIDTH + 6, 2)
+    return lines
+
+
+def _stage_label(number: int, stage: Stage, shape: _LabelShape) -> str:
+    def padded(lines: list[str], count: int) -> str:
+        return "<BR/>".join([dot_html(line) for line in lines] + [" "] * (count - len(lines)))
+
+    name = padded(wrapped(stage.name, _STAGE_NAME_WIDTH), shape.name)
+    rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="15"><B>{number} · {name}</B></FONT></TD></TR>']
+    phase = dot_html(stage.phase.upper()) if stage.phase else " "
+    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{phase}</FONT></TD></TR>')
+    if shape.goal:
+        goal = padded(wrapped(f"Goal: {stage.goal}", _GOAL_WIDTH, 3) if stage.goal else [], shape.goal)
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="9">{goal}</FONT></TD></TR>')
+    if shape.kpis:
+        kpis = padded(_kpi_lines(stage), shape.kpis)
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{kpis}</FONT></TD></TR>')
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
+
+
+def _legend() -> str:
+    cells = [f'<TD><FONT POINT-SIZE="9" COLOR="{MUTED}">Feeling </FONT></TD>']
+    for emotion, swatch in [*EMOTION.items(), (None, UNKNOWN_EMOTION)]:
+        cells.append(
+            f'<TD BGCOLOR="{swatch.fill}" BORDER="1" COLOR="{RULE}"><FONT POINT-SIZE="9" COLOR="{swatch.ink}">'
+            f" {emotion_score(emotion)} {swatch.word} </FONT></TD>"
+        )
+    cells.append(
+        f'<TD>   </TD><TD BGCOLOR="{_NOTE_FILL}" BORDER="1" COLOR="{severity_swatch("high").fill}">'
+        f'<FONT POINT-SIZE="9"> pain point (severity) </FONT></TD>'
+        f'<TD> </TD><TD BGCOLOR="{_OPPORTUNITY_FILL}" BORDER="1" COLOR="{_OPPORTUNITY_LINE}">'
+        f'<FONT POINT-SIZE="9"> opportunity (owner, status) </FONT></TD>'
+        f'<TD><FONT POINT-SIZE="9" COLOR="{MUTED}">   → the journey continues</FONT></TD>'
+    )
+    return f'<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
+
+
+# -- running dot --------------------------------------------------------------------------------
+
+
+def find_dot() -> str:
+    """The path of Graphviz's `dot`, or GraphvizMissing with the command that installs it."""
+    found = shutil.which("dot")
+    if found is None:
+        raise GraphvizMissing(f"Graphviz is not installed (no `dot` on PATH); install it with: {INSTALL_HINT}")
+    return found
+
+
+def run_dot(source: str, fmt: str, *, timeout: float = 120.0, memory: int = DOT_MEMORY_BYTES) -> bytes:
+    """Lay out and draw DOT text with `dot -T<fmt>`; RenderError when dot fails, is killed or runs too long."""
+    program = find_dot()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GV")}
+    env["SERVER_NAME"] = "journeymap"  # Graphviz reads no image or file when SERVER_NAME is set
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        cpu = int(timeout) + 5
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+    try:
+        done = subprocess.run(
+            [program, f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            preexec_fn=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"Graphviz took longer than {timeout:g} s to lay out the diagram and was stopped; "
+            "try --format poster or html for very large maps"
+        ) from None
+    except OSError as exc:
+        raise RenderError(f"could not run Graphviz ({program}): {exc.strerror}") from None
+    if done.returncode != 0 or not done.stdout:
+        raise RenderError(_dot_failure(done.returncode, done.stderr))
+    return done.stdout
+
+
+def _dot_failure(code: int, stderr: bytes) -> str:
+    from journeymap.strings import short
+
+    said = short(stderr.decode("utf-8", "replace"), 200) if stderr.strip() else ""
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals.__members__.values() else str(-code)
+        return f"Graphviz was stopped by {name} (out of memory or time?){': ' + said if said else ''}"
+    return f"Graphviz failed (exit {code}){': ' + said if said else ''}"

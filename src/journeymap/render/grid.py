@@ -1,0 +1,443 @@
+"""The journey-map grid that poster and web page share: one column per touchpoint, grouped
+under its stage, and one lane (table row) per kind of content.
+
+Lanes, top to bottom: touchpoints and actions, channel, thoughts, the emotion
+curve, pain points, opportunities, KPIs (one cell per stage), and backstage and
+support only when the map has them. Every cell is built here once, as HTML
+with class names only (no inline styles, so the web page's Content-Security-
+Policy holds), together with a rough measure of its height that the poster
+uses to choose its scale and to shrink a cell that holds far more text than
+its neighbours.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
+from journeymap.render.curve import curve_padding, emotion_curve_svg
+from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
+from journeymap.render.text import clean, html_text, shortened
+
+# Average advance of a DejaVu Sans character, in em: used only to estimate line counts.
+_CHAR_EM = 0.56
+_LINE_EM = 1.28
+
+
+@dataclass(frozen=True)
+class Column:
+    """One grid column: a touchpoint, or the single empty column of a stage without any."""
+
+    stage_index: int
+    touchpoint: Touchpoint | None
+
+
+@dataclass(frozen=True)
+class Lane:
+    key: str
+    title: str
+    hint: str
+    budget_em: float  # a cell taller than this (in em) is shrunk
+
+
+LANES = {
+    lane.key: lane
+    for lane in (
+        Lane("touchpoints", "Touchpoints", "what they do", 9.0),
+        Lane("channels", "Channel", "where", 2.6),
+        Lane("thoughts", "Thinking", "in their words", 5.5),
+        Lane("emotion", "Feeling", "", 0),
+        Lane("pains", "Pain points", "by severity", 8.0),
+        Lane("opportunities", "Opportunities", "owner · status", 9.0),
+        Lane("kpis", "KPIs", "current vs target", 0),
+        Lane("backstage", "Backstage", "what the organisation does", 5.5),
+        Lane("support", "Support", "systems and partners", 5.5),
+    )
+}
+
+
+@dataclass
+class Cell:
+    """A cell's inner HTML and its estimated text: (characters, size in em, extra em of padding) a block."""
+
+    html: str
+    blocks: list[tuple[int, float, float]] = field(default_factory=list)
+    css: str = ""
+
+    def height_em(self, width_em: float) -> float:
+        total = 0.0
+        for chars, size, extra in self.blocks:
+            per_line = max(1, int(width_em / (_CHAR_EM * size)))
+            lines = max(1, -(-int(chars * 1.12) // per_line))  # ceil, with slack for word wrapping
+            total += lines * _LINE_EM * size + extra
+        return total
+
+
+def columns_of(journey: Journey) -> list[Column]:
+    columns = []
+    for index, stage in enumerate(journey.stages):
+        if stage.touchpoints:
+            columns += [Column(index, t) for t in stage.touchpoints]
+        else:
+            columns.append(Column(index, None))
+    return columns
+
+
+def lanes_of(journey: Journey) -> list[Lane]:
+    keys = ["touchpoints", "channels", "thoughts", "emotion", "pains", "opportunities", "kpis"]
+    touchpoints = list(journey.touchpoints())
+    if any(t.backstage for t in touchpoints):
+        keys.append("backstage")
+    if any(t.support for t in touchpoints):
+        keys.append("support")
+    return [LANES[k] for k in keys]
+
+
+def stage_runs(columns: Sequence[Column]) -> list[tuple[int, int]]:
+    """(stage index, number of columns) for each run of columns of one stage, in order."""
+    runs: list[tuple[int, int]] = []
+    for column in columns:
+        if runs and runs[-1][0] == column.stage_index:
+            runs[-1] = (column.stage_index, runs[-1][1] + 1)
+        else:
+            runs.append((column.stage_index, 1))
+    return runs
+
+
+class Grid:
+    """Builds the cells of one map; `table()` writes the grid for a run of columns."""
+
+    def __init__(self, journey: Journey, details: Callable[[Grid, Touchpoint], str] | None = None) -> None:
+        """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details)."""
+        self.journey = journey
+        self.details = details
+        self.columns = columns_of(journey)
+        self.first_column: dict[int, int] = {}
+        self._estimates: dict[tuple[int, int], dict[str, list[Cell]]] = {}
+        for position, column in enumerate(self.columns):
+            self.first_column.setdefault(column.stage_index, position)
+        self.lanes = lanes_of(journey)
+        self.channels = {c.id: c for c in journey.channels}
+        self.pains = {p.id: p for p in journey.pain_points()}
+        self.opportunities_at: dict[str, list[Opportunity]] = defaultdict(list)
+        self.unlinked: list[Opportunity] = []
+        for opportunity in journey.opportunities:
+            anchor = next((self.pains[a] for a in opportunity.addresses if a in self.pains), None)
+            if anchor is None:
+                self.unlinked.append(opportunity)
+            else:
+                self.opportunities_at[anchor.touchpoint_id].append(opportunity)
+
+    # -- cells ---------------------------------------------------------------------------------------
+
+    def cell(self, lane: str, touchpoint: Touchpoint | None) -> Cell:
+        if touchpoint is None:
+            if lane == "touchpoints":
+                return Cell('<p class="empty">No touchpoints yet</p>', [(18, 0.9, 0.3)])
+            return Cell("")
+        if lane == "touchpoints":
+            return self.touchpoint_cell(touchpoint)
+        if lane == "channels":
+            return self.channel_cell(touchpoint)
+        if lane == "thoughts":
+            return self.thoughts_cell(touchpoint)
+        if lane == "pains":
+            return self.pains_cell(touchpoint)
+        if lane == "opportunities":
+            return self.opportunities_cell(touchpoint)
+        if lane == "backstage":
+            return _list_cell(touchpoint.backstage)
+        if lane == "support":
+            return _list_cell(touchpoint.support)
+        raise ValueError(f"no lane {lane}")
+
+    def touchpoint_cell(self, t: Touchpoint) -> Cell:
+        swatch = emotion_swatch(t.emotion)
+        parts = [
+            f'<div class="tp"><span class="score {emotion_class(t.emotion)}" title="{html_text(swatch.word)}">'
+            f"{emotion_score(t.emotion)}</span><h3>{html_text(t.name)}</h3></div>"
+        ]
+        blocks = [(len(clean(t.name)) + 4, 1.08, 0.4)]
+        if t.description:
+            parts.append(f'<p class="desc">{html_text(t.description)}</p>')
+            blocks.append((len(clean(t.description)), 0.9, 0.2))
+        if t.actions:
+            parts.append('<ul class="actions">' + "".join(f"<li>{html_text(a)}</li>" for a in t.actions) + "</ul>")
+            blocks += [(len(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
+        if self.details is not None:
+            parts.append(self.details(self, t))
+        return Cell("".join(parts), blocks)
+
+    def channel_cell(self, t: Touchpoint) -> Cell:
+        parts, blocks = [], []
+        channel = self.channels.get(t.channel or "")
+        if channel is not None:
+            kind = channel.kind if channel.kind in ("digital", "physical", "human") else "other"
+            parts.append(f'<span class="chip k-{kind}">{html_text(channel.name)}</span>')
+            blocks.append((len(clean(channel.name)) + 3, 0.9, 0.4))
+        elif t.channel:
+            parts.append(f'<span class="chip k-other">{html_text(t.channel)}</span>')
+            blocks.append((len(t.channel) + 3, 0.9, 0.4))
+        else:
+            parts.append('<span class="chip k-none">no channel</span>')
+            blocks.append((12, 0.9, 0.4))
+        personas = persona_names(self.journey, t.personas)
+        if personas:
+            parts.append(f'<span class="for">for {html_text(personas)}</span>')
+            blocks.append((len(personas) + 4, 0.85, 0.2))
+        return Cell("".join(parts), blocks)
+
+    def thoughts_cell(self, t: Touchpoint) -> Cell:
+        html = "".join(f'<p class="thought">{html_text(x)}</p>' for x in t.thoughts)
+        return Cell(html, [(len(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
+
+    def pains_cell(self, t: Touchpoint) -> Cell:
+        parts, blocks = [], []
+        for pain in t.pain_points:
+            swatch = severity_swatch(pain.severity)
+            parts.append(
+                f'<div class="pain sev-{severity_class(pain.severity)}">'
+                f'<span class="sev">{html_text(swatch.word)}</span><p>{html_text(pain.description)}</p></div>'
+            )
+            blocks.append((len(clean(pain.description)), 0.95, 1.9))
+        return Cell("".join(parts), blocks)
+
+    def opportunities_cell(self, t: Touchpoint) -> Cell:
+        parts, blocks = [], []
+        for opportunity in self.opportunities_at.get(t.id, []):
+            html, opportunity_blocks = self.opportunity_card(opportunity, home=t.id)
+            parts.append(html)
+            blocks += opportunity_blocks
+        return Cell("".join(parts), blocks)
+
+    def opportunity_card(self, o: Opportunity, home: str | None = None) -> tuple[str, list[tuple[int, float, float]]]:
+        swatch = status_swatch(o.status)
+        owner = html_text(o.owner) if o.owner else '<span class="missing">no owner yet</span>'
+        also = [self.pains[a] for a in o.addresses if a in self.pains and self.pains[a].touchpoint_id != home]
+        extra = ""
+        blocks = [(len(clean(o.description)), 0.95, 2.2), (len(clean(o.owner)) + 14, 0.8, 0.0)]
+        if home is not None and also:
+            named = "; ".join(_quoted(shortened(p.description, 60)) for p in also)
+            extra = f'<p class="also">Also addresses {html_text(named)}</p>'
+            blocks.append((len(named) + 16, 0.8, 0.2))
+        html = (
+            f'<div class="opp st-{status_class(o.status)}"><p>{html_text(o.description)}</p>{extra}'
+            f'<div class="meta"><span class="owner">{owner}</span>'
+            f'<span class="status">{html_text(swatch.word)}</span></div></div>'
+        )
+        return html, blocks
+
+    def kpi_cell(self, stage: Stage) -> Cell:
+        parts, blocks = [], []
+        for kpi in stage.kpis:
+            values = []
+            if kpi.current:
+                values.append(f"<b>{html_text(kpi.current)}</b> now")
+            if kpi.target:
+                values.append(f"target {html_text(kpi.target)}")
+            bar = kpi_bar(kpi.current, kpi.target)
+            parts.append(
+                f'<div class="kpi"><span class="kpi-name">{html_text(kpi.name)}</span>'
+                f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
+            )
+            blocks += [(len(clean(kpi.name)), 0.9, 0.2), (len(clean(kpi.current + kpi.target)) + 14, 0.85, 0.9)]
+        return Cell("".join(parts), blocks)
+
+    # -- the table ---------------------------------------------------------------------------------
+
+    def table(
+        self,
+        first: int,
+        stop: int,
+        *,
+        curve_width: float,
+        curve_height: float,
+        scale: float = 1.0,
+        dense: dict[tuple[str, int], str] | None = None,
+    ) -> str:
+        """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
+
+        `curve_width` is the combined width of those columns in CSS pixels;
+        `dense` maps (lane key, column number) to a shrink class for over-full cells.
+        """
+        dense = dense or {}
+        columns = self.columns[first:stop]
+        runs = stage_runs(columns)
+        zebra = {stage: "stage-a" if stage % 2 == 0 else "stage-b" for stage, _ in runs}
+        starts = _run_starts(runs)
+        out = [f'<table class="grid cols-{len(columns)}">', '<colgroup><col class="lane-col">']
+        out += ['<col class="c">'] * len(columns)
+        out.append('</colgroup><thead><tr class="stages"><th class="corner" scope="col"></th>')
+        for (stage_index, count), start in zip(runs, sorted(starts), strict=True):
+            stage = self.journey.stages[stage_index]
+            continued = first + start > self.first_column[stage_index]
+            out.append(
+                f'<th scope="colgroup" colspan="{count}" class="stage {zebra[stage_index]}">'
+                f"{self.stage_header(stage_index, stage, continued)}</th>"
+            )
+        out.append("</tr></thead><tbody>")
+        for lane in self.lanes:
+            out.append(f'<tr class="lane lane-{lane.key}">{self.lane_label(lane, curve_height, scale)}')
+            if lane.key == "emotion":
+                out.append(self.curve_cell(columns, curve_width, curve_height, scale, starts))
+            elif lane.key == "kpis":
+                for stage_index, count in runs:
+                    cell = self.kpi_cell(self.journey.stages[stage_index])
+                    out.append(f'<td colspan="{count}" class="cell {zebra[stage_index]} first">{cell.html}</td>')
+            else:
+                for position, column in enumerate(columns):
+                    cell = self.cell(lane.key, column.touchpoint)
+                    classes = ["cell", zebra[column.stage_index]]
+                    if position in starts:
+                        classes.append("first")
+                    if lane.key == "touchpoints" and column.touchpoint is not None:
+                        classes.append(emotion_class(column.touchpoint.emotion))
+                    if (lane.key, first + position) in dense:
+                        classes.append(dense[(lane.key, first + position)])
+                    out.append(f'<td class="{" ".join(classes)}">{cell.html}</td>')
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
+
+    def stage_header(self, stage_index: int, stage: Stage, continued: bool) -> str:
+        phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""
+        more = '<span class="cont">continued</span>' if continued else ""
+        goal = f'<p class="goal">{html_text(stage.goal)}</p>' if stage.goal else ""
+        return (
+            f'<div class="stage-top"><span class="num">{stage_index + 1}</span>{phase}{more}</div>'
+            f"<h2>{html_text(stage.name)}</h2>{goal}"
+        )
+
+    def lane_label(self, lane: Lane, curve_height: float, scale: float) -> str:
+        if lane.key == "emotion":
+            return (
+                f'<th scope="row" class="lane-label"><span class="lane-title floating">{lane.title}</span>'
+                f"{_scale_svg(curve_height, scale)}</th>"
+            )
+        hint = f'<span class="lane-hint">{lane.hint}</span>' if lane.hint else ""
+        return f'<th scope="row" class="lane-label"><span class="lane-title">{lane.title}</span>{hint}</th>'
+
+    def curve_cell(
+        self, columns: Sequence[Column], width: float, height: float, scale: float, starts: set[int]
+    ) -> str:
+        emotions = [c.touchpoint.emotion if c.touchpoint else None for c in columns]
+        names = [c.touchpoint.name if c.touchpoint else "" for c in columns]
+        svg = emotion_curve_svg(
+            emotions,
+            width / max(1, len(columns)),
+            height,
+            names=names,
+            stage_starts=sorted(starts),
+            scale=scale,
+        )
+        return f'<td colspan="{len(columns)}" class="curve-cell">{svg}</td>'
+
+    def estimates(self, first: int, stop: int) -> dict[str, list[Cell]]:
+        """The cells of every per-column lane for columns `first` to `stop`, for measuring."""
+        key = (first, stop)
+        if key not in self._estimates:
+            self._estimates[key] = {
+                lane.key: [self.cell(lane.key, c.touchpoint) for c in self.columns[first:stop]]
+                for lane in self.lanes
+                if lane.key not in ("emotion", "kpis")
+            }
+        return self._estimates[key]
+
+
+def _run_starts(runs: Iterable[tuple[int, int]]) -> set[int]:
+    starts, position = set(), 0
+    for _, count in runs:
+        starts.add(position)
+        position += count
+    return starts
+
+
+def _list_cell(items: Sequence[str]) -> Cell:
+    if not items:
+        return Cell("")
+    html = '<ul class="plain">' + "".join(f"<li>{html_text(i)}</li>" for i in items) + "</ul>"
+    return Cell(html, [(len(clean(i)) + 2, 0.9, 0.15) for i in items])
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”"
+
+
+def emotion_class(emotion: int | None) -> str:
+    if emotion is None:
+        return "e-none"
+    return f"e-m{-emotion}" if emotion < 0 else f"e-p{emotion}"
+
+
+def severity_class(severity: str) -> str:
+    return severity if severity in ("low", "medium", "high", "critical") else "medium"
+
+
+def status_class(status: str) -> str:
+    return status if status in ("idea", "planned", "in-progress", "done", "dropped") else "idea"
+
+
+def persona_names(journey: Journey, persona_ids: Iterable[str]) -> str:
+    """Names of the personas a touchpoint is limited to; empty when it concerns all of them."""
+    wanted = set(persona_ids)
+    everyone = {p.id for p in journey.personas}
+    if not wanted or len(everyone) < 2 or wanted >= everyone:
+        return ""
+    return ", ".join(p.name for p in journey.personas if p.id in wanted)
+
+
+def kpi_bar(current: str, target: str) -> str:
+    """A small bar: current as the fill, target as a tick, when both are numbers in the same unit.
+
+    It makes no claim about which direction is good (some KPIs should fall).
+    """
+    now, goal = _number(current), _number(target)
+    if now is None or goal is None or now[1] != goal[1] or max(now[0], goal[0]) <= 0 or min(now[0], goal[0]) < 0:
+        return ""
+    top = max(now[0], goal[0]) * 1.1
+    fill, tick = now[0] / top * 100, goal[0] / top * 100
+    return (
+        '<svg class="kpi-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
+        '<rect x="0" y="1" width="100" height="4" rx="2" fill="#e4e7eb"/>'
+        f'<rect x="0" y="1" width="{fill:.1f}" height="4" rx="2" fill="#486581"/>'
+        f'<rect x="{max(0.0, tick - 0.6):.1f}" y="0" width="1.2" height="6" fill="#1f2933"/></svg>'
+    )
+
+
+def _number(text: str) -> tuple[float, str] | None:
+    import re
+
+    match = re.fullmatch(r"\s*([-+]?\d+(?:[.,]\d+)?)\s*([%a-zA-Z€$£]*)\s*", text or "")
+    if not match:
+        return None
+    return float(match.group(1).replace(",", ".")), match.group(2)
+
+
+def _scale_svg(height: float, scale: float) -> str:
+    """Score marks beside the curve, on the curve's own vertical scale (the lane title sits above +2)."""
+    pad = curve_padding(scale)
+    font = 8 * scale
+    marks = []
+    for emotion in (2, 1, 0, -1, -2):
+        y = pad + (2 - emotion) / 4 * (height - 2 * pad)
+        marks.append(
+            f'<text x="98%" y="{y + font / 3:.1f}" text-anchor="end" font-size="{font:.1f}" '
+            f'fill="#52606d">{emotion_score(emotion)}</text>'
+        )
+    faces = (
+        f'<text x="70%" y="{pad + font / 2:.1f}" text-anchor="end" font-size="{font * 1.5:.1f}" fill="#2c7bb6">☺</text>'
+        f'<text x="70%" y="{height - pad + font / 2:.1f}" text-anchor="end" font-size="{font * 1.5:.1f}" '
+        'fill="#d7191c">☹</text>'
+    )
+    return (
+        f'<svg class="scale" width="100%" height="{height:.1f}" aria-hidden="true">{faces}{"".join(marks)}</svg>'
+    )
+
+
+def pains_by_severity(journey: Journey) -> dict[str, list[PainPoint]]:
+    out: dict[str, list[PainPoint]] = defaultdict(list)
+    for pain in journey.pain_points():
+        out[pain.severity].append(pain)
+    return out

@@ -1,0 +1,104 @@
+"""The header band of poster and page: title, description, owner and review date, persona cards,
+what the map holds at a glance, and the emotion legend."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from journeymap.model import Journey, Persona
+from journeymap.render.grid import Grid, emotion_class
+from journeymap.render.palette import EMOTION, SEVERITY, STATUS, emotion_score, emotion_swatch
+from journeymap.render.text import clean, html_text
+
+
+def header_band(journey: Journey, photos: Mapping[str, str], *, max_personas: int = 4) -> str:
+    """`photos` maps persona id to an image URL that journeymap built (never map text)."""
+    meta = []
+    if journey.owner:
+        meta.append(("Owner", html_text(journey.owner)))
+    if journey.last_reviewed:
+        meta.append(("Last reviewed", html_text(journey.last_reviewed)))
+    touchpoints = sum(len(s.touchpoints) for s in journey.stages)
+    meta.append(("Scope", f"{_count(len(journey.stages), 'stage')} · {_count(touchpoints, 'touchpoint')}"))
+    if journey.tags:
+        meta.append(("Tags", " · ".join(html_text(t) for t in journey.tags)))
+    meta_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in meta)
+    description = f'<p class="description">{html_text(journey.description)}</p>' if journey.description else ""
+    shown = journey.personas[:max_personas]
+    more = len(journey.personas) - len(shown)
+    cards = "".join(persona_card(p, photos.get(p.id)) for p in shown)
+    if more:
+        cards += f'<div class="persona more"><h2>+ {_count(more, "more persona")}</h2></div>'
+    personas = f'<div class="personas">{cards}</div>' if cards else ""
+    return (
+        '<header class="band">'
+        f'<div class="titles"><p class="kicker">Customer journey map</p><h1>{html_text(journey.title)}</h1>'
+        f'{description}<dl class="meta">{meta_html}</dl></div>'
+        f"{personas}{side_panel(journey)}</header>"
+    )
+
+
+def persona_card(persona: Persona, photo_url: str | None) -> str:
+    if photo_url:
+        picture = f'<img class="photo" src="{html_text(photo_url)}" alt="{html_text(persona.name)}">'
+    else:
+        initial = clean(persona.name)[:1].upper() or "?"
+        picture = f'<span class="avatar" aria-hidden="true">{html_text(initial)}</span>'
+    parts = [f'<div class="persona-head">{picture}<h2>{html_text(persona.name)}</h2></div>']
+    if persona.description:
+        parts.append(f'<p class="who">{html_text(persona.description)}</p>')
+    if persona.quote:
+        parts.append(f'<p class="quote">{html_text(persona.quote)}</p>')
+    needs = []
+    if persona.goals:
+        needs.append(f"<div><h3>Wants</h3>{_bullets(persona.goals)}</div>")
+    if persona.frustrations:
+        needs.append(f"<div><h3>Frustrated by</h3>{_bullets(persona.frustrations)}</div>")
+    if needs:
+        parts.append(f'<div class="needs">{"".join(needs)}</div>')
+    return f'<div class="persona">{"".join(parts)}</div>'
+
+
+def side_panel(journey: Journey) -> str:
+    swatches = "".join(
+        f'<span class="swatch {emotion_class(e)}">{emotion_score(e)} {emotion_swatch(e).word}</span>'
+        for e in [*EMOTION, None]
+    )
+    severities = Counter(p.severity for p in journey.pain_points())
+    statuses = Counter(o.status for o in journey.opportunities)
+    pains = "".join(
+        f'<span class="pain-count sev-{s}"><span class="sev">{severities[s]} {s}</span></span>'
+        for s in SEVERITY
+        if severities[s]
+    ) or '<span class="none">none recorded</span>'
+    opportunities = "".join(
+        f'<span class="st-{s}"><span class="status">{statuses[s]} {STATUS[s].word}</span></span>'
+        for s in STATUS
+        if statuses[s]
+    ) or '<span class="none">none yet</span>'
+    return (
+        '<aside class="side">'
+        f'<section><h3>Feeling</h3><div class="swatches">{swatches}</div></section>'
+        f'<section><h3>Pain points</h3><div class="counts">{pains}</div></section>'
+        f'<section><h3>Opportunities</h3><div class="counts">{opportunities}</div></section>'
+        "</aside>"
+    )
+
+
+def unlinked_band(grid: Grid) -> str:
+    if not grid.unlinked:
+        return ""
+    cards = "".join(grid.opportunity_card(o)[0] for o in grid.unlinked)
+    return (
+        '<section class="unlinked"><h2>Opportunities not linked to a pain point</h2>'
+        f'<div class="opps">{cards}</div></section>'
+    )
+
+
+def _bullets(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html_text(i)}</li>" for i in items) + "</ul>"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

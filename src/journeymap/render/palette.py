@@ -1,0 +1,68 @@
+"""The colours and words every picture uses for emotion, severity and status.
+
+Emotion runs on ColorBrewer's 5-class RdYlBu, a diverging scheme that stays
+distinguishable for the common kinds of colour blindness (no red against
+green). Colour is never the only cue: every emotion also carries its score
+(−2 … +2), every severity and status its word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Swatch:
+    fill: str
+    ink: str  # text colour readable on `fill`
+    word: str
+
+
+EMOTION: dict[int, Swatch] = {
+    -2: Swatch("#d7191c", "#ffffff", "very negative"),
+    -1: Swatch("#fdae61", "#1f2933", "negative"),
+    0: Swatch("#ffffbf", "#1f2933", "neutral"),
+    1: Swatch("#abd9e9", "#1f2933", "positive"),
+    2: Swatch("#2c7bb6", "#ffffff", "very positive"),
+}
+UNKNOWN_EMOTION = Swatch("#e4e7eb", "#3e4c59", "not recorded")
+
+SEVERITY: dict[str, Swatch] = {
+    "low": Swatch("#d9e2ec", "#243b53", "low"),
+    "medium": Swatch("#f7c948", "#3d2c00", "medium"),
+    "high": Swatch("#e8590c", "#ffffff", "high"),
+    "critical": Swatch("#8a1c1c", "#ffffff", "critical"),
+}
+
+STATUS: dict[str, Swatch] = {
+    "idea": Swatch("#f0f4f8", "#334e68", "idea"),
+    "planned": Swatch("#bcccdc", "#102a43", "planned"),
+    "in-progress": Swatch("#486581", "#ffffff", "in progress"),
+    "done": Swatch("#0f766e", "#ffffff", "done"),
+    "dropped": Swatch("#e4e7eb", "#7b8794", "dropped"),
+}
+
+INK = "#1f2933"
+MUTED = "#52606d"
+RULE = "#cbd2d9"
+
+
+def emotion_swatch(emotion: int | None) -> Swatch:
+    return EMOTION.get(emotion, UNKNOWN_EMOTION) if emotion is not None else UNKNOWN_EMOTION
+
+
+def emotion_score(emotion: int | None) -> str:
+    """'+2', '−1' (a true minus sign), '0', or '?' when the emotion is not recorded."""
+    if emotion is None:
+        return "?"
+    if emotion > 0:
+        return f"+{emotion}"
+    return f"\u2212{-emotion}" if emotion < 0 else "0"
+
+
+def severity_swatch(severity: str) -> Swatch:
+    return SEVERITY.get(severity, SEVERITY["medium"])
+
+
+def status_swatch(status: str) -> Swatch:
+    return STATUS.get(status, STATUS["idea"])

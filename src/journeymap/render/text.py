@@ -1,0 +1,56 @@
+"""Map text made safe and tidy before it reaches any output language.
+
+Map text is untrusted. Every renderer takes it through `clean` (one line, no
+control characters, nothing XML cannot carry) and then through the escaper of
+its own language: `html_text` for HTML, SVG and XML, `dot_html` for Graphviz's
+HTML-like labels. Nothing a map says is ever used as markup, an id, a URL or a
+file name.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+
+# C0/C1 controls (tab and newline fold to spaces first), and code points XML 1.0 forbids
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """One line: whitespace folded to single spaces, control and non-XML characters dropped."""
+    if text is None:
+        return ""
+    return _UNSAFE.sub("", " ".join(str(text).split()))
+
+
+def html_text(text: object) -> str:
+    """Text for HTML, SVG or XML content and quoted attribute values."""
+    return html.escape(clean(text), quote=True)
+
+
+def dot_html(text: object) -> str:
+    """Text for a Graphviz HTML-like label.
+
+    Graphviz still expands escapes such as `\\N` (node name) and `\\G` inside
+    HTML-like labels, even when the backslash is written as an entity, so
+    backslashes are doubled before the XML escaping.
+    """
+    return html.escape(clean(text).replace("\\", "\\\\"), quote=True)
+
+
+def wrapped(text: object, width: int, max_lines: int | None = None) -> list[str]:
+    """Clean text broken into lines of at most `width` characters (long words are split).
+
+    With `max_lines`, the last kept line ends with an ellipsis when text was cut.
+    """
+    lines = textwrap.wrap(clean(text), width, break_on_hyphens=True) or [""]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(1, width - 1)].rstrip() + "…"
+    return lines
+
+
+def shortened(text: object, limit: int) -> str:
+    line = clean(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
