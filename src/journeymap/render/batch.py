@@ -64,7 +64,7 @@ def plan_jobs(
     if not targets:
         return []
     info = FORMATS[fmt]
-    batch = len(targets) > 1 or any(os.path.isdir(p) for p in given if p != STDOUT)
+    batch = len(targets) > 1 or len(given) > 1 or any(os.path.isdir(p) for p in given if p != STDOUT)
     if batch:
         if out is None or out == STDOUT:
             raise UsageProblem(

@@ -140,6 +140,9 @@ class _Builder:
     def header(self) -> str:
         j = self.journey
         rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="24"><B>{_lines(j.title, 60)}</B></FONT></TD></TR>']
+        if j.description:
+            description = _lines(j.description, 110, 3)
+            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="12">{description}</FONT></TD></TR>')
         facts = []
         if j.personas:
             facts.append("For: " + " · ".join(dot_html(p.name) for p in j.personas))
@@ -173,16 +176,24 @@ class _Builder:
             )
             out.append("  }")
             return empty, None
-        previous = None
+        previous, rows_below = None, 0
         for touchpoint in stage.touchpoints:
             tid = self.touchpoint(touchpoint)
             if previous:
-                out.append(f"    {previous} -> {tid} [weight=8, penwidth=1.4];")
+                # the next touchpoint goes below the previous one's notes: one narrow column per stage
+                out.append(f"    {previous} -> {tid} [weight=8, penwidth=1.4, minlen={1 + rows_below}];")
             previous = tid
             for pain in touchpoint.pain_points:
                 self.pain_point(tid, pain)
+            rows_below = self.rows_below(touchpoint)
         out.append("  }")
         return self.node_id("t", stage.touchpoints[0].id), previous
+
+    def rows_below(self, touchpoint: Touchpoint) -> int:
+        """Ranks taken under a touchpoint by its pain points and the opportunities beside them."""
+        if not touchpoint.pain_points:
+            return 0
+        return 2 if any(self.anchored.get(p.id) for p in touchpoint.pain_points) else 1
 
     def touchpoint(self, touchpoint: Touchpoint) -> str:
         tid = self.node_id("t", touchpoint.id)
@@ -191,7 +202,7 @@ class _Builder:
         personas = self.persona_names(touchpoint.personas)
         rows = [
             f'<TR><TD BALIGN="CENTER"><B>{_lines(touchpoint.name, 24)}</B></TD></TR>',
-            f'<TR><TD><FONT POINT-SIZE="8">{" · ".join(dot_html(d) for d in details if d)}</FONT></TD></TR>',
+            f'<TR><TD><FONT POINT-SIZE="8">{_lines(" · ".join(d for d in details if d), 34)}</FONT></TD></TR>',
         ]
         if personas:
             rows.append(f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>')

@@ -104,21 +104,26 @@ def poster_pdf(journey: Journey, folder: Path | None, *, page: str = "A3", lands
     photos = _photo_urls(journey, folder)
     plan = plan_poster(grid, page, landscape)
     base = folder.resolve().as_uri() + "/" if folder is not None else None
+    fetcher = FolderFetcher(folder)
     for attempt in range(_RETRIES + 1):
-        fetcher = FolderFetcher(folder)
         document = _layout(poster_html(grid, plan, photos), base, fetcher)
-        if fetcher.blocked:
-            shown = ", ".join(u[:80] for u in fetcher.blocked[:3])
-            raise RenderError(
-                f"the poster tried to read {shown}, which is not a file inside the map's folder; nothing was fetched",
-                exit_code=1,
-            )
+        _refuse_blocked(fetcher)
         if len(document.pages) <= len(plan.pages) or attempt == _RETRIES or plan.scale <= MIN_SCALE * 0.6:
             break
         plan = _at_scale(grid, plan, plan.scale * 0.88)
         _fits(grid, plan)  # recomputes which cells are shrunk
     pdf: bytes = document.write_pdf()
+    _refuse_blocked(fetcher)  # images inside SVG are fetched while drawing, and their errors swallowed
     return pdf
+
+
+def _refuse_blocked(fetcher: Any) -> None:
+    if fetcher.blocked:
+        shown = ", ".join(u[:80] for u in fetcher.blocked[:3])
+        raise RenderError(
+            f"the poster tried to read {shown}, which is not a file inside the map's folder; nothing was fetched",
+            exit_code=1,
+        )
 
 
 def _layout(html: str, base: str | None, fetcher: Any) -> Any:

@@ -1,0 +1,186 @@
+"""Graphviz diagrams: the DOT we write, and `dot` run as a tool that may be missing, fail or hang."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from journeymap.render import RenderError, dot
+from journeymap.render.text import clean
+from tests.conftest import have, run_cli
+from tests.render.helpers import GROCERY, SVG_NS, hostile_map, journey_of, squeezed, svg_text, write_generated_map
+
+needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
+NODE = re.compile(r"^\s+(?!graph )(\w+) \[label=<", re.MULTILINE)
+
+
+def unwrapped(source: str) -> str:
+    """DOT text with label line breaks and all whitespace removed, for finding wrapped text."""
+    return squeezed(source.replace("<BR/>", ""))
+
+
+def clusters(source: str) -> list[str]:
+    return re.findall(r"subgraph (cluster_\w+) \{", source)
+
+
+def test_one_cluster_per_stage_in_journey_order():
+    journey = journey_of(GROCERY)
+    source = dot.dot_source(journey)
+    assert clusters(source) == [f"cluster_s{i}" for i in range(1, len(journey.stages) + 1)]
+    labels = re.findall(r"subgraph cluster_\w+ \{\n    graph \[label=<(.*?)>, labeljust", source)
+    for number, (stage, label) in enumerate(zip(journey.stages, labels, strict=True), start=1):
+        assert f"<B>{number} · {stage.name}" in label
+    # the first touchpoints of the stages share a rank, chained in stage order: dot cannot reorder stages
+    heads = [f"t{sum(len(s.touchpoints) for s in journey.stages[:i]) + 1}" for i in range(len(journey.stages))]
+    assert f"{{ rank=same; {' -> '.join(heads)} [style=invis]; }}" in source
+
+
+def test_touchpoints_flow_in_order_and_cross_stages_without_constraining_layout():
+    source = dot.dot_source(journey_of(GROCERY))
+    # the next touchpoint sits below the first one's pain point and the opportunity beside it
+    assert "t1 -> t2 [weight=8, penwidth=1.4, minlen=3];" in source
+    assert "t3 -> t4 [weight=8, penwidth=1.4, minlen=1];" in source
+    assert "t2 -> t3 [constraint=false, penwidth=1.4];" in source  # awareness -> consideration
+    flow = re.findall(r"^\s+t\d+ -> t\d+ \[(?!style=invis)", source, re.MULTILINE)
+    assert len(flow) == 12 - 1
+
+
+def test_nodes_show_emotion_channel_severity_owner_and_status():
+    source = dot.dot_source(journey_of(GROCERY))
+    slot = re.search(r"t6 \[label=<(.*?)>, fillcolor=\"(#\w+)\"", source)
+    assert slot and "Picks a delivery slot" in slot.group(1) and "Mobile app · feeling −2" in slot.group(1)
+    assert slot.group(2) == "#d7191c"
+    assert "<B> CRITICAL </B>" in source
+    assert squeezed("Evening slots are sold out days ahead for new customers") in unwrapped(source)
+    assert "logistics" in source and "<B> IDEA </B>" in source
+    assert "Feeling " in source and " +2 very positive " in source  # the legend
+
+
+def test_node_ids_are_generated_and_map_text_stays_inside_escaped_labels(tmp_path):
+    source = dot.dot_source(journey_of(hostile_map(tmp_path, 9)))
+    assert set(NODE.findall(source)) <= {f"{k}{n}" for k in "tpo" for n in range(1, 10)} | {"s2e"}
+    assert "<script>" not in source and "&lt;script&gt;alert(&#x27;touchpoint&#x27;)" in unwrapped(source)
+    assert '"]; evil [label="x' not in source and squeezed("&quot;]; evil [label=&quot;x") in unwrapped(source)
+    assert "image=" not in source.replace("[image=&quot;", "")  # only as escaped text
+    for attribute in ("URL=", "href=", "tooltip=", "image=", "fontname=<", "id="):
+        assert all(attribute not in line or "label=<" in line for line in source.splitlines() if "[" in line)
+    assert r"\\N \\G" in source  # backslashes doubled: Graphviz would expand \N to the node id
+
+
+@needs_dot
+def test_svg_parses_and_shows_every_stage_and_touchpoint_name(cli, tmp_path):
+    out = tmp_path / "grocery.svg"
+    run = cli("render", str(GROCERY), "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr == f"Wrote {out}\n"
+    text = squeezed(svg_text(out.read_bytes()))
+    journey = journey_of(GROCERY)
+    for name in [journey.title, *(s.name for s in journey.stages), *(t.name for t in journey.touchpoints())]:
+        assert squeezed(name) in text, name
+
+
+@needs_dot
+def test_hostile_map_svg_is_well_formed_and_draws_only_its_own_nodes(tmp_path):
+    path = hostile_map(tmp_path, 9)
+    svg = dot.run_dot(dot.dot_source(journey_of(path)), "svg")
+    root = ET.fromstring(svg)
+    titles = [g.findtext(f"{SVG_NS}title") for g in root.iter(f"{SVG_NS}g") if g.get("class") == "node"]
+    # 3 touchpoints, 2 pain points, 1 opportunity: no injected node
+    assert sorted(titles) == ["o1", "p1", "p2", "t1", "t2", "t3"]
+    assert not list(root.iter(f"{SVG_NS}image")) and not list(root.iter(f"{SVG_NS}a"))
+    text = svg_text(svg)
+    assert "<script>alert('touchpoint')</script>" in text.replace("touchpoin t", "touchpoint")
+    assert clean(journey_of(path).title) in text  # \N and \G kept as text, not expanded
+
+
+@needs_dot
+def test_thousand_touchpoints_render_legibly(tmp_path):
+    path = write_generated_map(tmp_path, stages=50, per_stage=20)
+    journey = journey_of(path)
+    source = dot.dot_source(journey)
+    assert len(clusters(source)) == 50
+    svg = dot.run_dot(source, "svg")
+    root = ET.fromstring(svg)
+    nodes = [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "node"]
+    pains = sum(1 for _ in journey.pain_points())
+    assert len(nodes) == 1000 + pains + len(journey.opportunities)
+    sizes = [float(t.get("font-size", "0")) for t in root.iter(f"{SVG_NS}text")]
+    assert min(sizes) >= 7.0  # at 1:1 every label is still readable
+    assert float(root.get("width", "0pt")[:-2]) < 12 * float(root.get("height", "0pt")[:-2])
+
+
+def test_cross_stage_opportunity_links_are_capped_and_the_rest_named_in_the_label(write_map):
+    stages = "".join(
+        f"  - id: s{i}\n    name: S{i}\n    touchpoints:\n      - id: t{i}\n        name: T{i}\n"
+        f"        pain_points:\n          - {{id: p{i}, description: P{i}}}\n"
+        for i in range(12)
+    )
+    addresses = ", ".join(f"p{i}" for i in range(12))
+    opportunities = "".join(
+        f"  - {{id: o{k}, description: O{k}, addresses: [{addresses}]}}\n" for k in range(8)
+    )
+    path = write_map(f"journeymap: 1\ntitle: Many links\nstages:\n{stages}opportunities:\n{opportunities}")
+    source = dot.dot_source(journey_of(path))
+    drawn = re.findall(r"o\d+ -> p\d+ \[constraint=false", source)
+    assert len(drawn) == dot.MAX_CROSS_STAGE_LINKS
+    assert "also addresses 11 pain points in other stages (not drawn)" in source
+
+
+def fake_dot(folder: Path, script: str) -> str:
+    """A PATH holding only a `dot` that runs `script` (a POSIX shell body)."""
+    folder.mkdir(exist_ok=True)
+    program = folder / "dot"
+    program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    return f"{folder}{os.pathsep}{os.path.dirname(shutil.which('sh') or '/bin/sh')}"
+
+
+def test_missing_dot_exits_2_with_the_install_command(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = run_cli("render", str(GROCERY), "--format", "svg", env={"PATH": str(empty)})
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "journeymap: error: Graphviz is not installed (no `dot` on PATH); "
+        "install it with: sudo apt-get install graphviz\n"
+    )
+    # the DOT source itself needs no Graphviz
+    assert run_cli("render", str(GROCERY), "-f", "dot", env={"PATH": str(empty)}).exit_code == 0
+
+
+def test_failing_dot_is_a_render_error_and_the_other_maps_still_render(tmp_path, write_map):
+    other = write_map("journeymap: 1\ntitle: Other\n", name="other.journey.yaml")
+    path = fake_dot(tmp_path / "bin", 'cat >/dev/null; echo "Error: syntax error in line 1" >&2; exit 3')
+    out = tmp_path / "out"
+    run = run_cli("render", str(GROCERY), str(other), "--out", str(out), "--jobs", "1", env={"PATH": path})
+    assert run.exit_code == 2
+    assert f"journeymap: error: {GROCERY}: Graphviz failed (exit 3): Error: syntax error in line 1" in run.stderr
+    assert "Rendered 0 of 2 maps as svg" in run.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_dot_that_runs_too_long_is_stopped(tmp_path):
+    path = fake_dot(tmp_path / "bin", "exec sleep 30")
+    run = run_cli("render", str(GROCERY), "--timeout", "1", env={"PATH": path})
+    assert run.exit_code == 2
+    assert "Graphviz took longer than 1 s to lay out the diagram and was stopped" in run.stderr
+
+
+def test_dot_runs_with_file_loading_disabled_and_limits(tmp_path, monkeypatch):
+    script = 'cat >/dev/null; echo "SERVER_NAME=$SERVER_NAME GV=${GV_FILE_PATH:-unset} AS=$(ulimit -v)"'
+    monkeypatch.setenv("PATH", fake_dot(tmp_path / "bin", script))
+    monkeypatch.setenv("GV_FILE_PATH", "/etc")
+    said = dot.run_dot("digraph {}", "svg").decode()
+    assert said == f"SERVER_NAME=journeymap GV=unset AS={dot.DOT_MEMORY_BYTES // 1024}\n"
+
+
+def test_dot_killed_by_a_signal_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", fake_dot(tmp_path / "bin", "kill -SEGV $$"))
+    with pytest.raises(RenderError, match="Graphviz was stopped by SIGSEGV"):
+        dot.run_dot("digraph {}", "svg")

@@ -1,0 +1,207 @@
+"""The PDF poster: paper size, what it says, how wide maps are paged, photos, and what it may read."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pypdf
+import pytest
+
+from journeymap.render import RenderError
+from journeymap.render.grid import Grid
+from journeymap.render.poster import plan_poster, poster_pdf
+from tests.conftest import run_cli
+from tests.render.helpers import (
+    GROCERY,
+    RENDER_FIXTURES,
+    journey_of,
+    pdf_text,
+    recording_server,
+    squeezed,
+    write_generated_map,
+)
+
+MM = 72 / 25.4
+PHOTO_MAP = RENDER_FIXTURES / "photo" / "with-photo.journey.yaml"
+
+
+@pytest.fixture(scope="module")
+def grocery_poster(tmp_path_factory) -> bytes:
+    out = tmp_path_factory.mktemp("poster") / "grocery.poster.pdf"
+    run = run_cli("render", str(GROCERY), "--format", "poster", "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr == f"Wrote {out}\n"
+    return out.read_bytes()
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[int, int]]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [(round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM)) for p in reader.pages]
+
+
+def test_default_poster_is_one_a3_landscape_page(grocery_poster):
+    assert page_sizes_mm(grocery_poster) == [(420, 297)]
+
+
+def test_poster_text_holds_every_stage_pain_point_and_opportunity(grocery_poster):
+    journey = journey_of(GROCERY)
+    text = squeezed(pdf_text(grocery_poster))
+    expected = [
+        journey.title,
+        *(s.name for s in journey.stages),
+        *(s.goal for s in journey.stages),
+        *(t.name for t in journey.touchpoints()),
+        *(p.description for p in journey.pain_points()),
+        *(o.description for o in journey.opportunities),
+        *(o.owner for o in journey.opportunities),
+        *(p.name for p in journey.personas),
+        *(k.name for s in journey.stages for k in s.kpis),
+    ]
+    missing = [item for item in expected if squeezed(item) not in text]
+    assert missing == []
+    for lane in ("TOUCHPOINTS", "CHANNEL", "THINKING", "FEELING", "PAINPOINTS", "OPPORTUNITIES", "KPIS",
+                 "BACKSTAGE", "SUPPORT"):
+        assert lane in text
+    assert "CRITICAL" in text and "INPROGRESS" in text and "Page1of1" in text
+
+
+def descriptor(font: pypdf.generic.DictionaryObject) -> pypdf.generic.DictionaryObject:
+    if "/FontDescriptor" not in font:  # a composite (Type0) font keeps it in its descendant
+        font = font["/DescendantFonts"][0].get_object()
+    return font["/FontDescriptor"].get_object()
+
+
+def test_poster_fonts_are_embedded(grocery_poster):
+    reader = pypdf.PdfReader(io.BytesIO(grocery_poster))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descriptors = [descriptor(fonts[name].get_object()) for name in fonts]
+    assert descriptors and all("/FontFile2" in d or "/FontFile3" in d or "/FontFile" in d for d in descriptors)
+    assert any("DejaVu" in str(d["/FontName"]) for d in descriptors)
+
+
+@pytest.mark.parametrize(
+    ("args", "size"),
+    [(["--page", "A4", "--portrait"], (210, 297)), (["--page", "letter"], (279, 216)), (["--page", "a0"], (1189, 841))],
+)
+def test_page_size_and_orientation_follow_the_options(tmp_path, args, size):
+    out = tmp_path / "p.pdf"
+    run = run_cli("render", str(GROCERY), "-f", "poster", "-o", str(out), *args)
+    assert run.exit_code == 0, run.stderr
+    assert set(page_sizes_mm(out.read_bytes())) == {size}
+
+
+def test_wide_map_is_split_at_stage_boundaries_with_lanes_repeated(tmp_path):
+    path = write_generated_map(tmp_path, stages=8, per_stage=5)
+    plan = plan_poster(Grid(journey_of(path)), "A3")
+    assert len(plan.pages) > 1
+    assert all(first % 5 == 0 for first, _ in plan.pages)  # every page starts with a stage
+    pdf = poster_pdf(journey_of(path), tmp_path, page="A3")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(plan.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        text = squeezed(page.extract_text())
+        assert "TOUCHPOINTS" in text and "PAINPOINTS" in text and "OPPORTUNITIES" in text
+        if number > 1:
+            assert f"Part{number}of{len(plan.pages)}" in text
+    # on A0 the same map fits one sheet
+    assert len(plan_poster(Grid(journey_of(path)), "A0").pages) == 1
+
+
+def test_a_stage_wider_than_a_page_continues_on_the_next(tmp_path):
+    path = write_generated_map(tmp_path, stages=1, per_stage=30)
+    plan = plan_poster(Grid(journey_of(path)), "A4")
+    assert len(plan.pages) > 1
+    text = pdf_text(poster_pdf(journey_of(path), tmp_path, page="A4"))
+    assert "continued" in text
+
+
+def test_long_text_is_shrunk_and_still_printed_in_full(tmp_path, write_map):
+    essay = " ".join(["The courier could not find the building entrance at night"] * 8)
+    path = write_map(
+        "journeymap: 1\ntitle: Long text\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        f"      - id: t\n        name: T\n        pain_points:\n          - {{id: p, description: {essay}}}\n"
+        "      - {id: u, name: U}\n"
+    )
+    plan = plan_poster(Grid(journey_of(path)), "A4")
+    assert plan.dense.get(("pains", 0)) in ("dense", "denser")
+    pdf = poster_pdf(journey_of(path), path.parent, page="A4")
+    assert page_sizes_mm(pdf) == [(297, 210)]
+    assert squeezed(essay) in squeezed(pdf_text(pdf))
+
+
+def test_persona_photo_from_the_map_folder_is_printed():
+    pdf = poster_pdf(journey_of(PHOTO_MAP), PHOTO_MAP.parent)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages[0].images) == 1
+    assert "Parent renewing for a child" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize(
+    ("photo", "says"),
+    [
+        ("../../../../etc/passwd", "is outside the map's folder"),
+        ("/etc/passwd", "is an absolute path"),
+        ("file:///etc/passwd", "is a web address"),
+        ("http://127.0.0.1:PORT/face.png", "is a web address"),
+        ("//127.0.0.1:PORT/face.png", "is a web address"),
+        ("missing.png", "does not exist"),
+        ("notes.txt", "is not a PNG, JPEG, GIF or WebP picture"),
+        ("link.png", "is outside the map's folder"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["poster", "html"])
+def test_refused_persona_photos_fail_the_map_and_fetch_nothing(tmp_path, photo, says, fmt):
+    (tmp_path / "notes.txt").write_text("not a picture", encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-secret.png"
+    outside.write_bytes((PHOTO_MAP.parent / "images" / "parent.png").read_bytes())
+    os.symlink(outside, tmp_path / "link.png")
+    with recording_server() as (port, requests):
+        named = photo.replace("PORT", str(port))
+        path = tmp_path / "m.journey.yaml"
+        path.write_text(
+            f'journeymap: 1\ntitle: T\npersonas:\n  - {{id: ann, name: Ann, photo: "{named}"}}\n', encoding="utf-8"
+        )
+        out = tmp_path / "out.pdf"
+        run = run_cli("render", str(path), "-f", fmt, "-o", str(out))
+    assert run.exit_code == 1
+    assert f"journeymap: error: {path}: persona 'ann': photo '{named}' {says}" in run.stderr
+    assert requests == [] and not out.exists()
+
+
+def test_the_fetcher_refuses_everything_but_files_in_the_folder(tmp_path):
+    from journeymap.render.fetch import FolderFetcher
+
+    inside = tmp_path / "face.png"
+    inside.write_bytes((PHOTO_MAP.parent / "images" / "parent.png").read_bytes())
+    fetcher = FolderFetcher(tmp_path)
+    assert fetcher.fetch(inside.as_uri()).read() == inside.read_bytes()
+    with recording_server() as (port, requests):
+        for url in (f"http://127.0.0.1:{port}/x.css", "file:///etc/passwd", f"{tmp_path.as_uri()}/../x",
+                    "ftp://127.0.0.1/x", f"https://127.0.0.1:{port}/y"):
+            with pytest.raises(ValueError, match="journeymap does not fetch"):
+                fetcher.fetch(url)
+    assert requests == []
+    assert len(fetcher.blocked) == 5
+
+
+def test_a_blocked_fetch_inside_svg_still_fails_the_poster(tmp_path, monkeypatch):
+    """WeasyPrint swallows fetch errors inside SVG; the poster checks what the fetcher refused."""
+    from journeymap.render import poster
+
+    with recording_server() as (port, requests):
+        sneaky = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:{port}/x.png"/></svg>'
+        real_html = poster.poster_html
+        monkeypatch.setattr(
+            poster, "poster_html", lambda *a, **k: real_html(*a, **k).replace("</body>", sneaky + "</body>")
+        )
+        with pytest.raises(RenderError, match="not a file inside the map's folder; nothing was fetched") as caught:
+            poster_pdf(journey_of(GROCERY), GROCERY.parent)
+    assert caught.value.exit_code == 1
+    assert requests == []
+
+
+def test_unknown_page_size_is_a_usage_error():
+    run = run_cli("render", str(GROCERY), "-f", "poster", "-o", "x.pdf", "--page", "B5")
+    assert run.exit_code == 2
+    assert "Invalid value for '--page'" in run.stderr
