@@ -25,6 +25,11 @@ demo: setup
 	$(BIN)/journeymap validate examples/
 	$(BIN)/journeymap validate examples/ --format sarif > $(OUT)/findings.sarif
 	@echo "Wrote $(OUT)/findings.sarif"
+	@for format in svg png pdf dot poster html mermaid; do \
+		echo "$(BIN)/journeymap render examples/ --format $$format --out $(OUT)/"; \
+		$(BIN)/journeymap render examples/ --format $$format --out $(OUT)/ || exit $$?; \
+	done
+	@echo "Rendered every example as svg, png, pdf, dot, poster (.poster.pdf), html and mermaid (.mmd) into $(OUT)/"
 
 test: system-test $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -224,8 +224,9 @@ class Grid:
             blocks.append((len(named) + 16, 0.8, 0.2))
         html = (
             f'<div class="opp st-{status_class(o.status)}"><p>{html_text(o.description)}</p>{extra}'
-            f'<div class="meta"><span class="owner">{owner}</span>'
-            f'<span class="status">{html_text(swatch.word)}</span></div></div>'
+            # the status comes first so that, floated right, it shares the owner's line when there is room
+            f'<div class="meta"><span class="status">{html_text(swatch.word)}</span>'
+            f'<span class="owner">{owner}</span></div></div>'
         )
         return html, blocks
 

@@ -30,7 +30,7 @@ def header_band(journey: Journey, photos: Mapping[str, str], *, max_personas: in
     cards = "".join(persona_card(p, photos.get(p.id)) for p in shown)
     if more:
         cards += f'<div class="persona more"><h2>+ {_count(more, "more persona")}</h2></div>'
-    personas = f'<div class="personas">{cards}</div>' if cards else ""
+    personas = f'<div class="personas"><div class="persona-row">{cards}</div></div>' if cards else ""
     return (
         '<header class="band">'
         f'<div class="titles"><p class="kicker">Customer journey map</p><h1>{html_text(journey.title)}</h1>'

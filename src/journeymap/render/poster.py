@@ -181,8 +181,9 @@ def _split(grid: Grid, capacity: int) -> list[tuple[int, int]]:
 
 
 def _pack(runs: list[tuple[int, int]], limit: int, hard: int | None = None) -> list[tuple[int, int]]:
-    """Fill pages stage by stage up to `limit` columns (a stage may push a page up to `hard` when the
-    page is less than half full, rather than being cut); stages longer than `hard` are cut."""
+    """Fill pages stage by stage up to `limit` columns. A stage that does not fit what is left of a
+    page starts the next page, unless the page is less than half full and the stage fits within
+    `hard`; a stage longer than a whole page fills up the current page and continues on the next."""
     hard = hard or limit
     pages: list[tuple[int, int]] = []
     first = position = 0
@@ -190,14 +191,15 @@ def _pack(runs: list[tuple[int, int]], limit: int, hard: int | None = None) -> l
         remaining = count
         while remaining:
             used = position - first
-            if used and used + remaining > limit and not (used + remaining <= hard and used < limit / 2):
-                pages.append((first, position))
+            fits_here = used + remaining <= limit or (used + remaining <= hard and used < limit / 2)
+            if used and not fits_here and remaining <= hard:
+                pages.append((first, position))  # keep the stage whole on the next page
                 first = position
-                used = 0
+                continue
             take = min(remaining, hard - used)
             position += take
             remaining -= take
-            if remaining:
+            if position - first >= hard:
                 pages.append((first, position))
                 first = position
     if position > first:
