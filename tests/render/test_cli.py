@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.render.batch import output_name
+from journeymap.sources import Target
 from tests.conftest import FIXTURES, have, run_cli
-from tests.render.helpers import GROCERY, parse_mermaid_journey
+from tests.render.helpers import GROCERY, parse_mermaid_journey, pdf_text, squeezed
 
 needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
 INVALID = (
@@ -153,3 +155,35 @@ def test_render_is_listed_in_help():
     assert run.exit_code == 0
     for word in ("--format", "--out", "--page", "--portrait", "--jobs", "poster", "mermaid"):
         assert word in run.stdout
+
+
+def test_progress_bar_on_a_terminal_for_several_maps(maps, tmp_path):
+    run = run_cli("render", str(maps), "-f", "dot", "-o", str(tmp_path / "out"), env={"FORCE_COLOR": "1"})
+    assert run.exit_code == 1
+    assert "Rendering" in run.stderr and "3/3" in run.stderr
+    assert "journeymap: skipped" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["dot", "mermaid", "html", "poster"])
+def test_maps_without_stages_or_touchpoints_still_render(tmp_path, fmt):
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    (folder / "empty.journey.yaml").write_text("journeymap: 1\ntitle: Empty\n", encoding="utf-8")
+    (folder / "hollow.journey.yaml").write_text(
+        "journeymap: 1\ntitle: Hollow\nstages:\n  - {id: a, name: A}\n"
+        "  - {id: b, name: B, touchpoints: [{id: t, name: T}]}\nopportunities:\n  - {id: o, description: Loose idea}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = run_cli("render", str(folder), "-f", fmt, "-o", str(out))
+    assert run.exit_code == 0, run.stderr
+    assert len(list(out.iterdir())) == 2
+    data = (out / output_name(Target("hollow.journey.yaml"), fmt)).read_bytes()
+    if fmt == "html":
+        assert b"Loose idea" in data and b"No touchpoints yet" in data
+    if fmt == "dot":
+        assert b"no touchpoints yet" in data and b"cluster_unlinked" in data
+    if fmt == "poster":
+        assert "Looseidea" in squeezed(pdf_text(data)) and "Notouchpointsyet" in squeezed(pdf_text(data))
+    if fmt == "mermaid":
+        assert [s["name"] for s in parse_mermaid_journey(data.decode())["sections"]] == ["A", "B"]

@@ -11,7 +11,7 @@ zero line and the line bridges it with a dotted stroke.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from journeymap.render.palette import MUTED, emotion_score, emotion_swatch
 from journeymap.render.text import html_text
@@ -28,12 +28,14 @@ def emotion_curve_svg(
     *,
     names: Sequence[str] = (),
     stage_starts: Sequence[int] = (),
+    empty: Collection[int] = (),
     scale: float = 1.0,
 ) -> str:
     """An SVG element `len(emotions) * column_width` wide; sizes in CSS pixels.
 
     `names` become hover titles on the points (escaped), `stage_starts` are
-    the column indexes where a new stage begins (drawn as thin separators).
+    the column indexes where a new stage begins (drawn as thin separators),
+    `empty` the columns of stages without touchpoints (no marker at all).
     """
     width = max(1, len(emotions)) * column_width
     pad = curve_padding(scale)
@@ -71,6 +73,8 @@ def emotion_curve_svg(
             )
     parts += _line(emotions, x_of, y_of, scale)
     for index, emotion in enumerate(emotions):
+        if index in empty:
+            continue
         parts.append(_marker(index, emotion, x_of(index), y_of(emotion or 0), radius, font, scale, names))
     parts.append("</svg>")
     return "".join(parts)
@@ -84,7 +88,7 @@ def curve_padding(scale: float) -> float:
 def _line(
     emotions: Sequence[int | None], x_of: Callable[[int], float], y_of: Callable[[int], float], scale: float
 ) -> list[str]:
-    known = [(i, e) for i, e in enumerate(emotions) if e is not None]
+    known = [(i, e) for i, e in enumerate(emotions) if e is not None]  # empty columns are None too
     solid: list[str] = []
     dotted: list[str] = []
     for (i0, e0), (i1, e1) in itertools.pairwise(known):

@@ -265,6 +265,8 @@ class Grid:
         """
         dense = dense or {}
         columns = self.columns[first:stop]
+        if not columns:
+            return '<p class="empty">This map has no stages yet: add stages and touchpoints to see the journey.</p>'
         runs = stage_runs(columns)
         zebra = {stage: "stage-a" if stage % 2 == 0 else "stage-b" for stage, _ in runs}
         starts = _run_starts(runs)
@@ -331,6 +333,7 @@ class Grid:
             height,
             names=names,
             stage_starts=sorted(starts),
+            empty={i for i, c in enumerate(columns) if c.touchpoint is None},
             scale=scale,
         )
         return f'<td colspan="{len(columns)}" class="curve-cell">{svg}</td>'

@@ -162,7 +162,7 @@ def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
         pages = _split(grid, capacity)
     plan = Plan(width_mm, height_mm, margin, floor, pages)
     # the largest scale at which the columns stay wide enough and every page fits the paper's height
-    scale = min(paper * 1.2, fitting_scale(max(stop - first for first, stop in pages)) * 1.3)
+    scale = min(paper * 1.2, fitting_scale(max(1, *(stop - first for first, stop in pages))) * 1.3)
     while scale > floor * 0.75:
         candidate = _at_scale(grid, plan, scale)
         if candidate.column_px / candidate.root_px >= MIN_COLUMN_PX / ROOT_PX * 0.92 and _fits(grid, candidate):
@@ -210,7 +210,7 @@ def _pack(runs: list[tuple[int, int]], limit: int, hard: int | None = None) -> l
 def _at_scale(grid: Grid, plan: Plan, scale: float) -> Plan:
     """The plan at `scale`: the column width follows from the label width and the widest page."""
     scaled = Plan(plan.page_width_mm, plan.page_height_mm, plan.margin_mm, scale, plan.pages)
-    widest = max(stop - first for first, stop in plan.pages)
+    widest = max(1, *(stop - first for first, stop in plan.pages))
     scaled.column_px = (scaled.usable_width_px - scaled.label_px) / widest
     return scaled
 
@@ -252,7 +252,10 @@ def _lane_heights(grid: Grid, plan: Plan, page_index: int) -> dict[str, float]:
         stage_em = max(stage_em, _text_em(stage.name, run_width, 1.32) + _text_em(stage.goal, run_width, 0.9) + 2.4)
     heights["stages"] = stage_em * root
     if "kpis" in lanes:
-        kpi_em = max(grid.kpi_cell(grid.journey.stages[s]).height_em(c * plan.column_px / root - 1.2) for s, c in runs)
+        kpi_em = max(
+            (grid.kpi_cell(grid.journey.stages[s]).height_em(c * plan.column_px / root - 1.2) for s, c in runs),
+            default=0.0,
+        )
         heights["kpis"] = (max(kpi_em, 2.4) + 1.1) * root
     heights["emotion"] = plan.curve_px
     heights["header"] = (_header_em(grid, plan, root) if page_index == 0 else 3.4) * root
