@@ -5,4 +5,4 @@ feature they drive, and so the modules stay light: heavy imports happen inside
 the command functions.
 """
 
-COMMAND_MODULES = ("render", "diff", "ecosystem")
+COMMAND_MODULES = ("render", "diff", "ecosystem", "site")
