@@ -145,6 +145,8 @@ def _photo_urls(journey: Journey, folder: Path | None) -> dict[str, str]:
 
 
 def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
+    """How the map goes on paper: its pages, the scale, the column width, which cells are set
+    smaller and how tall each lane is (see the module's docstring for the rules)."""
     width_mm, height_mm = page_size_mm(page, landscape)
     paper = width_mm * PX_PER_MM / A3_WIDTH_PX
     margin = 9.0 * min(2.5, max(0.8, paper**0.5))
@@ -168,16 +170,21 @@ def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
         if candidate.column_px / candidate.root_px >= MIN_COLUMN_PX / ROOT_PX * 0.92 and _fits(grid, candidate):
             return _stretched(grid, candidate)
         scale *= 0.95
-    return _at_scale(grid, plan, floor * 0.75)
+    smallest = _at_scale(grid, plan, floor * 0.75)
+    _fits(grid, smallest)  # marks the over-full cells even though the page may overflow
+    return smallest
 
 
 def _split(grid: Grid, capacity: int) -> list[tuple[int, int]]:
-    """Column ranges of at most `capacity`, cut at stage boundaries where possible, then balanced."""
+    """Column ranges of at most `capacity`, cut at stage boundaries where possible, in as few pages as
+    filling each page would take, but with the columns shared out as evenly as stages allow."""
     runs = stage_runs(grid.columns)
     greedy = _pack(runs, capacity)
-    target = math.ceil(len(grid.columns) / len(greedy))
-    balanced = _pack(runs, max(target, 1), hard=capacity)
-    return balanced if len(balanced) <= len(greedy) else greedy
+    for limit in range(math.ceil(len(grid.columns) / len(greedy)), capacity):
+        balanced = _pack(runs, limit, hard=capacity)
+        if len(balanced) <= len(greedy):
+            return balanced
+    return greedy
 
 
 def _pack(runs: list[tuple[int, int]], limit: int, hard: int | None = None) -> list[tuple[int, int]]:
