@@ -109,3 +109,27 @@ def test_mermaid_reads_back_the_attacks_unchanged(rendered):
     assert first["actors"] == ['Mallory"]; evil [label="x']
 
 
+
+
+@pytest.mark.parametrize("photo", ["../../etc/passwd", "http://127.0.0.1:PORT/face.png"])
+def test_hostile_photo_is_refused_by_poster_and_page_and_unused_elsewhere(tmp_path, photo):
+    with recording_server() as (port, requests):
+        path = hostile_map(tmp_path, port)
+        named = photo.replace("PORT", str(port))
+        text = path.read_text(encoding="utf-8").replace(
+            "    name: \"Trent, the #1 admin; really: yes\"",
+            f"    name: \"Trent, the #1 admin; really: yes\"\n    photo: \"{named}\"",
+        )
+        path.write_text(text, encoding="utf-8")
+        codes = {}
+        for fmt in FORMATS:
+            out = tmp_path / output_name(Target(str(path)), fmt)
+            run = run_cli("render", str(path), "--format", fmt, "--out", str(out))
+            codes[fmt] = run.exit_code
+            if run.exit_code:
+                assert f"persona 'trent': photo '{named}'" in run.stderr
+                assert not out.exists()
+    assert codes == {"svg": 0, "png": 0, "pdf": 0, "dot": 0, "poster": 1, "html": 1, "mermaid": 0}
+    assert requests == []
+    ET.fromstring((tmp_path / "hostile.svg").read_bytes())
+    assert "root:x:0:0" not in (tmp_path / "hostile.svg").read_text()

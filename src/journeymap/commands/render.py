@@ -116,7 +116,9 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("Rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
+    # no refresh thread: worker processes are forked while the bar is shown, and a thread holding
+    # the terminal's lock at that moment would leave it locked in every worker
+    with Progress(*columns, console=console, auto_refresh=False) as progress:
         task = progress.add_task("render", total=len(planned))
 
         def say(line: str) -> None:
@@ -125,6 +127,7 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
         def step(outcome: "Outcome") -> None:
             _report(outcome, say)
             progress.advance(task)
+            progress.refresh()
 
         return batch.run_jobs(planned, workers, step)
 
