@@ -44,7 +44,10 @@ def wrapped(text: object, width: int, max_lines: int | None = None) -> list[str]
 
     With `max_lines`, the last kept line ends with an ellipsis when text was cut.
     """
-    lines = textwrap.wrap(clean(text), width, break_on_hyphens=True) or [""]
+    line = clean(text)
+    if len(line) <= width:
+        return [line]  # most labels: textwrap is the slowest part of writing a big diagram
+    lines = textwrap.wrap(line, width, break_on_hyphens=True) or [""]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(1, width - 1)].rstrip() + "…"
