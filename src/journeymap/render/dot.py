@@ -28,12 +28,12 @@ import shutil
 import signal
 import subprocess
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
 from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
 from journeymap.render import RenderError
+from journeymap.render.grid import persona_names
 from journeymap.render.palette import (
     EMOTION,
     INK,
@@ -199,7 +199,7 @@ class _Builder:
         tid = self.node_id("t", touchpoint.id)
         swatch = emotion_swatch(touchpoint.emotion)
         details = [self.channel_name(touchpoint.channel), f"feeling {emotion_score(touchpoint.emotion)}"]
-        personas = self.persona_names(touchpoint.personas)
+        personas = persona_names(self.journey, touchpoint.personas)
         rows = [
             f'<TR><TD BALIGN="CENTER"><B>{_lines(touchpoint.name, 24)}</B></TD></TR>',
             f'<TR><TD><FONT POINT-SIZE="8">{_lines(" · ".join(d for d in details if d), 34)}</FONT></TD></TR>',
@@ -288,13 +288,6 @@ class _Builder:
         if not channel_id:
             return "no channel"
         return next((c.name for c in self.journey.channels if c.id == channel_id), channel_id)
-
-    def persona_names(self, persona_ids: Iterable[str]) -> str:
-        """Names of the personas a touchpoint is limited to; empty when it concerns everyone."""
-        wanted = list(persona_ids)
-        if not wanted or len(self.journey.personas) < 2 or set(wanted) >= {p.id for p in self.journey.personas}:
-            return ""
-        return ", ".join(p.name for p in self.journey.personas if p.id in wanted)
 
 
 def _lines(text: str, width: int, max_lines: int | None = None) -> str:

@@ -12,11 +12,12 @@ its neighbours.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
+from journeymap.model import Journey, Opportunity, Stage, Touchpoint
 from journeymap.render.curve import curve_padding, emotion_curve_svg
 from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
 from journeymap.render.text import clean, html_text, shortened
@@ -64,7 +65,6 @@ class Cell:
 
     html: str
     blocks: list[tuple[int, float, float]] = field(default_factory=list)
-    css: str = ""
 
     def height_em(self, width_em: float) -> float:
         total = 0.0
@@ -411,8 +411,6 @@ def kpi_bar(current: str, target: str) -> str:
 
 
 def _number(text: str) -> tuple[float, str] | None:
-    import re
-
     match = re.fullmatch(r"\s*([-+]?\d+(?:[.,]\d+)?)\s*([%a-zA-Z€$£]*)\s*", text or "")
     if not match:
         return None
@@ -438,10 +436,3 @@ def _scale_svg(height: float, scale: float) -> str:
     return (
         f'<svg class="scale" width="100%" height="{height:.1f}" aria-hidden="true">{faces}{"".join(marks)}</svg>'
     )
-
-
-def pains_by_severity(journey: Journey) -> dict[str, list[PainPoint]]:
-    out: dict[str, list[PainPoint]] = defaultdict(list)
-    for pain in journey.pain_points():
-        out[pain.severity].append(pain)
-    return out
