@@ -187,3 +187,11 @@ def test_maps_without_stages_or_touchpoints_still_render(tmp_path, fmt):
         assert "Looseidea" in squeezed(pdf_text(data)) and "Notouchpointsyet" in squeezed(pdf_text(data))
     if fmt == "mermaid":
         assert [s["name"] for s in parse_mermaid_journey(data.decode())["sections"]] == ["A", "B"]
+
+
+def test_paths_excluded_by_the_configuration_are_not_rendered(maps, tmp_path, monkeypatch):
+    (tmp_path / ".journeymap.yaml").write_text('exclude: ["*/broken.journey.yaml"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("render", "maps", "-f", "dot", "-o", "out")
+    assert run.exit_code == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["grocery.dot", "minimal.dot"]

@@ -79,7 +79,9 @@ def register(app: typer.Typer) -> None:
         def run() -> int:
             import os
             import sys
+            from pathlib import Path
 
+            from journeymap.lint.config import load_config
             from journeymap.render import RenderOptions, batch
             from journeymap.sources import discover
 
@@ -88,7 +90,8 @@ def register(app: typer.Typer) -> None:
                 from journeymap.render.dot import find_dot
 
                 find_dot()  # missing Graphviz stops everything up front, with the install command
-            found = discover(paths)
+            # the configuration's `exclude` holds for every command: those paths are never read
+            found = discover(paths, load_config(None, Path.cwd()).exclude)
             for problem in found.problems:
                 sys.stderr.write(f"journeymap: error: {problem}\n")
             options = RenderOptions(page=page.value, landscape=not portrait, dot_timeout=timeout)
