@@ -1,0 +1,53 @@
+"""`journeymap init`: a new map that validates clean, never written over an existing file."""
+
+from __future__ import annotations
+
+from tests.conftest import run_cli
+
+
+def test_init_writes_a_commented_map_that_validates_clean(tmp_path):
+    target = tmp_path / "checkout.journey.yaml"
+    run = run_cli("init", str(target))
+    assert run.exit_code == 0
+    text = target.read_text()
+    assert text.startswith("# yaml-language-server: $schema=https://journeymap.dev/schemas/journeymap.schema.json\n")
+    assert "# -2 very negative .. +2 very positive" in text
+    check = run_cli("validate", str(target))
+    assert check.exit_code == 0, check.stdout
+    assert "Created" in run.stderr and "journeymap validate" in run.stderr
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "keep.journey.yaml"
+    target.write_text("mine\n")
+    run = run_cli("init", str(target))
+    assert run.exit_code == 2
+    assert "already exists" in run.stderr and "never overwrites" in run.stderr
+    assert target.read_text() == "mine\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.journey.yaml"]
+
+
+def test_init_points_editors_at_the_repository_schema(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "journeymap.schema.json").write_text("{}")
+    (tmp_path / "maps").mkdir()
+    target = tmp_path / "maps" / "a.journey.yaml"
+    assert run_cli("init", str(target)).exit_code == 0
+    assert target.read_text().splitlines()[0] == "# yaml-language-server: $schema=../schemas/journeymap.schema.json"
+
+
+def test_init_list_and_unknown_template(tmp_path):
+    listing = run_cli("init", "--list")
+    assert listing.exit_code == 0
+    assert listing.stdout.startswith("starter") or "\nstarter " in listing.stdout
+    run = run_cli("init", str(tmp_path / "x.journey.yaml"), "--template", "nope")
+    assert run.exit_code == 2
+    assert "no template 'nope'; choose one of:" in run.stderr
+    assert not (tmp_path / "x.journey.yaml").exists()
+
+
+def test_init_into_missing_folder_exits_2(tmp_path):
+    run = run_cli("init", str(tmp_path / "no" / "such" / "x.journey.yaml"))
+    assert run.exit_code == 2
+    assert run.stderr.startswith("journeymap: error: ")
