@@ -1,9 +1,89 @@
-"""Commands of this group are registered here (see commands/__init__.py)."""
+"""`journeymap diff`: what changed between two versions of journey maps, by id.
 
-from __future__ import annotations
+Three ways in: two files or two folders (`diff OLD NEW`); a git revision
+against the working tree or another revision (`diff --git REV [--to REV2]
+[PATH...]`); and git's external diff driver (`diff --git-external`, given
+git's seven arguments), so `git diff` itself shows the semantic diff.
+
+No `from __future__ import annotations` here: typer reads the option types
+when the command is built, and `Debug` is imported inside `register` (from
+journeymap.cli, which imports this module).
+"""
+
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
+_EXTERNAL_HELP = (
+    "Act as git's external diff driver: take git's arguments (path old-file old-hex old-mode new-file "
+    "new-hex new-mode). Set up with: git config diff.journeymap.command 'journeymap diff --git-external'."
+)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    new_errors = "new-errors"
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app."""
+    """Add `journeymap diff` to the app."""
+    from journeymap.cli import Debug
+
+    @app.command("diff")
+    def diff(
+        paths: Annotated[
+            list[str] | None,
+            typer.Argument(
+                help="OLD NEW: two map files or two folders. With --git: the files or folders to compare "
+                "(default: the current folder).",
+                show_default=False,
+            ),
+        ] = None,
+        git: Annotated[
+            str | None,
+            typer.Option("--git", metavar="REV", help="Compare the maps at git revision REV with the working tree."),
+        ] = None,
+        to: Annotated[
+            str | None,
+            typer.Option("--to", metavar="REV2", help="With --git: compare with REV2, not the working tree."),
+        ] = None,
+        git_external: Annotated[bool, typer.Option("--git-external", help=_EXTERNAL_HELP)] = False,
+        output_format: Annotated[
+            DiffFormat, typer.Option("--format", "--output-format", "-f", help="How to print the changes.")
+        ] = DiffFormat.text,
+        exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the maps differ.")] = False,
+        fail_on: Annotated[
+            FailOn | None,
+            typer.Option("--fail-on", help="new-errors: exit 1 when the change introduces findings at error severity."),
+        ] = None,
+        max_bytes: Annotated[
+            int, typer.Option("--max-bytes", min=1, help="Refuse map files larger than this.")
+        ] = 10 * 1024 * 1024,
+        debug: Debug = False,
+    ) -> None:
+        """Show what changed in journey maps, by id: stages, touchpoints, emotions, pain points, lint findings."""
+        import sys
+
+        from journeymap import cli
+
+        def run() -> int:
+            from journeymap.diff.present import presenter
+            from journeymap.diff.run import DiffRequest, exit_status, run_diff
+
+            request = DiffRequest(
+                paths=list(paths or []), git=git, to=to, git_external=git_external, max_bytes=max_bytes
+            )
+            report = run_diff(request)
+            color = output_format is DiffFormat.text and cli._use_color(sys.stdout)
+            sys.stdout.write(presenter(output_format.value)(report, color=color))
+            if git_external:
+                return cli.EXIT_OK  # git stops at the first file whose driver exits non-zero
+            return exit_status(report, exit_code=exit_code, fail_on_new_errors=fail_on is FailOn.new_errors)
+
+        raise typer.Exit(cli._guard(debug, run))
