@@ -70,11 +70,13 @@ def analyse_bytes(raw: bytes, path: str, options: CheckOptions = CheckOptions())
         result.findings = sorted([*result.findings, *schema_problems], key=Finding.sort_key)
         return result
     journey = journey_from_document(doc)
-    reference_problems = reference_findings(doc, journey)
-    result.findings += reference_problems
-    if not result.findings:
-        result.journey = journey
-    if options.lint is not None and not reference_problems:
+    result.findings += reference_findings(doc, journey)
+    if result.findings:
+        # lint judges a sound map; on a broken one its findings would be noise
+        result.findings.sort(key=Finding.sort_key)
+        return result
+    result.journey = journey
+    if options.lint is not None:
         from journeymap.lint.engine import lint_findings
 
         result.findings += lint_findings(doc, journey, options.lint)
