@@ -128,7 +128,8 @@ JOURNEY_ENDS_AT_PURCHASE = Rule(
         rationale="A map that stops at the sale is a buyer journey. Most of a customer's experience, and most "
         "reasons they leave or stay, come after it: delivery, first use, support, renewal, recommending.",
         fix="Add stages with phase onboarding, usage, retention or advocacy.",
-        bad="stages:\n  - {id: compare, name: Compare, phase: consideration}\n  - {id: buy, name: Buy, phase: purchase}",
+        bad="stages:\n  - {id: compare, name: Compare, phase: consideration}\n"
+        "  - {id: buy, name: Buy, phase: purchase}",
         good="stages:\n  - {id: buy, name: Buy, phase: purchase}\n  - {id: first-use, name: First use, "
         "phase: onboarding}",
     ),

@@ -58,17 +58,17 @@ DIP_WITHOUT_PAIN_POINT = Rule(
 
 def _emotional_cliff(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
     drop = int(options["drop"])
-    previous = None
+    previous: tuple[str, int] | None = None
     for t in ctx.journey.touchpoints():
         if t.emotion is None:
             continue
-        if previous is not None and previous.emotion - t.emotion >= drop:
+        if previous is not None and previous[1] - t.emotion >= drop:
             yield Problem(
                 (*t.path, "emotion"),
-                f"emotion falls from {previous.emotion:+d} at '{previous.id}' to {t.emotion:+d} at '{t.id}': "
+                f"emotion falls from {previous[1]:+d} at '{previous[0]}' to {t.emotion:+d} at '{t.id}': "
                 "a moment of truth worth a closer look",
             )
-        previous = t
+        previous = (t.id, t.emotion)
 
 
 EMOTIONAL_CLIFF = Rule(
