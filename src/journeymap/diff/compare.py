@@ -162,16 +162,16 @@ def pair_diff(old: MapSide | None, new: MapSide | None, *, renamed: bool) -> Map
 
 
 def _whole_map(old: MapSide | None, new: MapSide | None, problems: list[Problem]) -> MapDiff:
-    """A map that exists on one side only: one record, and its findings introduced (or fixed)."""
+    """A map that exists on one side only: one record, and for a new map the findings it brings.
+
+    A deleted map's findings are not listed as fixed: deleting a map fixes nothing a reviewer needs to read.
+    """
     side = new if new is not None else old
     assert side is not None and side.journey is not None
     journey = side.journey
     kind = Kind.ADDED if new is not None else Kind.REMOVED
     change = Change(kind, Entity.MAP, journey.id, journey.title)
-    if new is not None:
-        lint = lint_delta([], None, new.findings, new.document)
-    else:
-        lint = lint_delta(side.findings, side.document, [], None)
+    lint = lint_delta([], None, new.findings, new.document) if new is not None else []
     status = Status.ADDED if new is not None else Status.DELETED
     stages = [s.id for s in journey.stages]
     return MapDiff(

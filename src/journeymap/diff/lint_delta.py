@@ -48,8 +48,9 @@ class Locator:
         for table in (doc.positions, doc.key_positions):
             for path, pos in table.items():
                 known = self.at.get(pos)
-                # a mapping starts where its first key does: the deeper path is as specific
-                if known is None or len(path) > len(known):
+                # a mapping starts where its first key does; a finding there is about the
+                # entity as a whole more often than about that key
+                if known is None or len(path) < len(known):
                     self.at[pos] = path
         self._starts: list[Pos] | None = None
 

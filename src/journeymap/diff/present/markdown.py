@@ -38,7 +38,12 @@ _ZWSP = "&#8203;"
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _MARKDOWN = {c: "\\" + c for c in string.punctuation}
 _MARKDOWN.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "@": "@" + _ZWSP, "#": "\\#" + _ZWSP})
+# our own words need only what Markdown would act on escaped
+_PLAIN = {c: "\\" + c for c in "\\`*_[]|~!"}
+_PLAIN.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "@" + _ZWSP, "#": "\\#" + _ZWSP})
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "@": "@" + _ZWSP, "#": "#" + _ZWSP}
+# `https://` and `www.` get a zero-width space inside, so no autolinker sees an address
+_ADDRESS = re.compile(r"(?i)(:|\bwww)(//|\.)")
 _SIGNS = {"added": "➕", "removed": "➖", "changed": "✏️", "good": "✅", "bad": "⚠️"}
 _STATUS = {
     Status.MODIFIED: "changed", Status.RENAMED: "renamed", Status.ADDED: "added", Status.DELETED: "deleted",
@@ -51,9 +56,15 @@ def md_text(text: object) -> str:
     return "".join(_MARKDOWN.get(c, c) for c in safe(" ".join(str(text).split())))
 
 
+def md_words(text: str) -> str:
+    """Our own words (never map text), with the few characters Markdown acts on escaped."""
+    return "".join(_PLAIN.get(c, c) for c in text)
+
+
 def html_text(text: object) -> str:
-    """Text for raw HTML (a `<summary>`), with mentions and issue references defused."""
-    return "".join(_HTML.get(c, c) for c in safe(" ".join(str(text).split())))
+    """Text for raw HTML (a `<summary>`), with mentions, issue references and web addresses defused."""
+    escaped = "".join(_HTML.get(c, c) for c in safe(" ".join(str(text).split())))
+    return _ADDRESS.sub(lambda m: m.group(1) + _ZWSP + m.group(2), escaped)
 
 
 def code(text: str) -> str:
@@ -63,7 +74,7 @@ def code(text: str) -> str:
 
 def present(report: DiffReport, *, color: bool = False) -> str:
     out = ["### Journey map changes", ""]
-    out.append(f"{code_or_text(report.old_label)} → {code_or_text(report.new_label)}: {md_text(summary(report))}")
+    out.append(f"{code_or_text(report.old_label)} → {code_or_text(report.new_label)}: {md_words(summary(report))}")
     changed = [m for m in report.maps if m.status is not Status.UNCHANGED]
     if changed:
         out += ["", "| Map | Status | Changes | Pain points | Lint |", "| --- | --- | --- | --- | --- |"]
@@ -79,7 +90,7 @@ def present(report: DiffReport, *, color: bool = False) -> str:
         out += ["", *block]
         size += block_size
     if left_out:
-        out += ["", f"_{md_text(plural(left_out, 'more map'))} changed; the comment would be too long to show "
+        out += ["", f"_{md_words(plural(left_out, 'more map'))} changed; the comment would be too long to show "
                     "them. Run `journeymap diff` locally for the full list._"]
     if report.notes:
         out += ["", "<details><summary>Files not compared</summary>", ""]
@@ -100,9 +111,9 @@ def _row(diff: MapDiff) -> str:
     name = f"**{title}**<br>{where}" if title else where
     c = counts([diff])
     if diff.status in (Status.ADDED, Status.DELETED):
-        change_text = md_text(_whole_map_words(diff))
+        change_text = md_words(_whole_map_words(diff))
     else:
-        change_text = md_text(", ".join(change_phrases(c))) or "—"
+        change_text = md_words("; ".join(change_phrases(c))) or "—"
     return f"| {name} | {_STATUS[diff.status]} | {change_text} | {_pains(c)} | {_lint_cell(c)} |"
 
 
@@ -157,7 +168,7 @@ def _details(diff: MapDiff) -> list[str]:
         )
     if diff.status in (Status.ADDED, Status.DELETED):
         body.append(f"- {_SIGNS['added' if diff.status is Status.ADDED else 'removed']} "
-                    f"{md_text(f'map {diff.status.value}: ' + _whole_map_words(diff))}")
+                    f"{md_words(f'map {diff.status.value}: ' + _whole_map_words(diff))}")
     for section in sections(diff):
         body += [*([""] if body else []), f"**{_segments(section.title)}**", ""]
         body += [f"- {_segments(line)}" for line in section.lines]
@@ -187,6 +198,8 @@ def _styled(style: str, text: str) -> str:
     elif style in ("name", "bad"):
         # <b>, not **: emphasis delimiters next to escaped punctuation may not be recognised
         core = f"<b>{md_text(core_text)}</b>"
+    elif style == "plain":
+        core = md_words(core_text)
     else:
         core = md_text(core_text)
     lead = " " if text[:1].isspace() else ""

@@ -26,7 +26,8 @@ from journeymap.diff.records import (
 )
 from journeymap.findings import Severity
 
-# styles: plain (our words), name, id, old, new, added, removed, changed, good, bad
+# styles: "plain" is our own words; every other style may hold map text, which presenters escape:
+# text (map text shown as it is), name, id, old, new, added, removed, changed, good, bad
 Segment = tuple[str, str]
 Line = list[Segment]
 SIGN = {
@@ -65,16 +66,30 @@ def sections(diff: MapDiff) -> list[Section]:
             people.append(change)
     out = []
     if top:
-        out.append(Section([("plain", "Map")], [describe(c, diff) for c in top]))
+        out.append(Section([("plain", "Map")], _lines(top, diff)))
     for stage_id in [*diff.stage_order, *(s for s in by_stage if s not in diff.stage_order)]:
         changes = by_stage.get(stage_id)
         if changes:
-            out.append(Section(_stage_title(stage_id, changes, diff), [describe(c, diff) for c in changes]))
+            out.append(Section(_stage_title(stage_id, changes, diff), _lines(changes, diff)))
     if people:
-        out.append(Section([("plain", "Personas, channels and sources")], [describe(c, diff) for c in people]))
+        out.append(Section([("plain", "Personas, channels and sources")], _lines(people, diff)))
     if opportunities:
-        out.append(Section([("plain", "Opportunities")], [describe(c, diff) for c in opportunities]))
+        out.append(Section([("plain", "Opportunities")], _lines(opportunities, diff)))
     return out
+
+
+def _lines(changes: Sequence[Change], diff: MapDiff) -> list[Line]:
+    """A line a change, except that field changes of one entity share a line: `a: x → y; b: …`."""
+    lines: list[Line] = []
+    previous: Change | None = None
+    for change in changes:
+        same_entity = previous is not None and (previous.entity, previous.id) == (change.entity, change.id)
+        if change.kind is Kind.CHANGED and previous is not None and previous.kind is Kind.CHANGED and same_entity:
+            lines[-1] += [("plain", "; "), *field_change(change)]
+        else:
+            lines.append(describe(change, diff))
+        previous = change
+    return lines
 
 
 def _stage_title(stage_id: str, changes: Sequence[Change], diff: MapDiff) -> Line:
@@ -114,11 +129,9 @@ def describe(change: Change, diff: MapDiff) -> Line:
             line += [("plain", f" of {noun} "), *subject]
         line += [("plain", ": now "), *_id_list(change.new)]
     elif kind is Kind.CHANGED:
-        if change.entity is Entity.MAP:
-            line += [("plain", f"{change.field}: ")]
-        else:
-            line += [("plain", f"{noun} "), *subject, ("plain", f": {change.field} ")]
-        line += _field_change(change)
+        if change.entity is not Entity.MAP:
+            line += [("plain", f"{noun} "), *subject, ("plain", " — ")]
+        line += field_change(change)
     elif kind is Kind.RESOLVED:
         line += [("plain", f"{noun} "), *subject, ("good", " resolved"),
                  ("plain", ": every opportunity addressing it is done ("), *_id_list(change.new), ("plain", ")")]
@@ -171,7 +184,7 @@ def _id_list(value: Value, style: str = "id") -> Line:
 
 # fields that hold ids (shown as ids) and fields that hold one of a few words (shown bare)
 _ID_FIELDS = {"id", "channel", "personas", "evidence", "addresses", "related"}
-_WORD_FIELDS = {"severity", "status", "phase", "kind", "last_reviewed", "owner"}
+_WORD_FIELDS = {"severity", "status", "phase", "kind", "last_reviewed", "owner", "target", "current"}
 
 
 def _value(field_name: str | None, value: Value, style: str) -> Line:
@@ -194,7 +207,12 @@ def _old_new(change: Change) -> Line:
     return [*_value(change.field, change.old, "old"), ("plain", " → "), *_value(change.field, change.new, "new")]
 
 
-def _field_change(change: Change) -> Line:
+def field_change(change: Change) -> Line:
+    """`field: old → new`; emotion with its signed delta, lists as what was added and removed."""
+    return [("plain", f"{change.field}: "), *_field_values(change)]
+
+
+def _field_values(change: Change) -> Line:
     old, new = change.old, change.new
     if change.field == "emotion":
         line = _old_new(change)
@@ -226,7 +244,10 @@ def _list_change(field_name: str | None, old: list[str], new: list[str]) -> Line
 
 
 def emotion(value: Value) -> str:
-    return f"{value:+d}" if isinstance(value, int) else "(none)"
+    """Signed, as the scale reads: -2 .. 0 .. +2."""
+    if not isinstance(value, int):
+        return "(none)"
+    return f"{value:+d}" if value else "0"
 
 
 def quoted(value: Value) -> str:
@@ -248,8 +269,8 @@ def lint_line(change: LintChange) -> Line:
         ("bad", "+") if introduced else ("good", "✓"),
         ("plain", " " if introduced else " fixed "),
         ("bad" if change.severity is Severity.ERROR and introduced else "plain", change.severity.value),
-        ("plain", " "), ("id", change.rule_id), ("plain", " "), ("plain", change.rule_name), ("plain", ": "),
-        ("name", shortened(change.message)),
+        ("plain", " "), ("id", change.rule_id), ("plain", " "), ("text", change.rule_name), ("plain", ": "),
+        ("text", shortened(change.message)),
     ]
     where: Line = []
     if change.entity is not Entity.MAP:
@@ -319,13 +340,19 @@ ENTITY_ORDER = (
 
 
 def change_phrases(c: Counts) -> list[str]:
-    """e.g. ["2 touchpoints added", "1 stage removed", "3 touchpoints changed"]."""
+    """e.g. ["touchpoints: 2 added, 3 changed", "stages: 1 removed"], in journey order of the kinds."""
     out = []
-    for label, counter in (("added", c.added), ("removed", c.removed), ("changed", c.changed)):
-        for entity in ENTITY_ORDER:
-            if counter[entity]:
-                out.append(f"{plural(counter[entity], entity.noun)} {label}")
+    for entity in ENTITY_ORDER:
+        parts = [f"{counter[entity]} {label}"
+                 for label, counter in (("added", c.added), ("removed", c.removed), ("changed", c.changed))
+                 if counter[entity]]
+        if parts:
+            out.append(f"{_plural_noun(entity)}: {', '.join(parts)}")
     return out
+
+
+def _plural_noun(entity: Entity) -> str:
+    return "opportunities" if entity is Entity.OPPORTUNITY else f"{entity.noun}s"
 
 
 def lint_phrases(c: Counts) -> list[str]:
