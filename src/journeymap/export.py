@@ -1,0 +1,61 @@
+"""CSV export of pain points and opportunities, for spreadsheets and backlog imports.
+
+One row a pain point and one row an opportunity, with the stage and touchpoint
+they belong to. Spreadsheet programs run a cell that starts with `=`, `+`, `-`
+or `@` (or a tab or carriage return before one) as a formula, so such cells get
+a leading apostrophe: map text from a pull request can never become a formula
+in somebody's backlog. The file starts with a UTF-8 byte-order mark, which is
+how Excel recognises UTF-8; other tools ignore it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from journeymap.model import Journey
+
+COLUMNS = (
+    "map", "kind", "id", "stage", "touchpoint", "description", "severity",
+    "owner", "status", "addresses", "addressed_by",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise text a spreadsheet would evaluate as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def rows(journey: Journey) -> Iterator[dict[str, str]]:
+    addressed_by: dict[str, list[str]] = {}
+    for o in journey.opportunities:
+        for pain_id in o.addresses:
+            addressed_by.setdefault(pain_id, []).append(o.id)
+    where = {pp.id: (pp.stage_id, pp.touchpoint_id) for pp in journey.pain_points()}
+    map_id = journey.id or journey.title
+    for pp in journey.pain_points():
+        yield {
+            "map": map_id, "kind": "pain point", "id": pp.id, "stage": pp.stage_id,
+            "touchpoint": pp.touchpoint_id, "description": pp.description, "severity": pp.severity,
+            "owner": "", "status": "", "addresses": "", "addressed_by": " ".join(addressed_by.get(pp.id, [])),
+        }
+    for o in journey.opportunities:
+        stages = sorted({where[p][0] for p in o.addresses if p in where})
+        touchpoints = sorted({where[p][1] for p in o.addresses if p in where})
+        yield {
+            "map": map_id, "kind": "opportunity", "id": o.id, "stage": " ".join(stages),
+            "touchpoint": " ".join(touchpoints), "description": o.description, "severity": "",
+            "owner": o.owner, "status": o.status, "addresses": " ".join(o.addresses), "addressed_by": "",
+        }
+
+
+def csv_text(journeys: Iterable[Journey]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for journey in journeys:
+        for row in rows(journey):
+            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return "\ufeff" + out.getvalue()
