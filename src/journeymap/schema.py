@@ -238,7 +238,11 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 
 
 def slugify(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:100]
+    """An id from a name: 'Café Zoë' -> 'cafe-zoe' (accents folded, other letters dropped)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))[:100].strip("-")
 
 
 def _show(value: Any) -> str:

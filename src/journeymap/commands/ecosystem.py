@@ -1,4 +1,4 @@
-"""Commands that connect journeymap to other tools: `export` (CSV for spreadsheets and backlogs).
+"""Commands that connect journeymap to other tools: `export` (CSV) and `import mermaid`.
 
 No `from __future__ import annotations` here: typer reads the option types when
 the command is built, and `cli` is imported inside `register`.
@@ -18,6 +18,8 @@ class ExportFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
     from journeymap import cli
+
+    _register_import(app)
 
     @app.command()
     def export(
@@ -65,5 +67,67 @@ def register(app: typer.Typer) -> None:
             if found.problems:
                 return cli.EXIT_TOOL
             return cli.EXIT_FINDINGS if broken else cli.EXIT_OK
+
+        raise typer.Exit(cli._guard(debug, run))
+
+
+def _register_import(app: typer.Typer) -> None:
+    from journeymap import cli
+
+    importer = typer.Typer(help="Turn diagrams from other tools into journey maps.", no_args_is_help=True)
+    app.add_typer(importer, name="import")
+
+    @importer.command("mermaid")
+    def mermaid(
+        file: Annotated[str, typer.Argument(help="A Mermaid `journey` diagram (.mmd, or - for stdin).")],
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the map here (default: stdout).")] = None,
+        rescale: Annotated[
+            bool, typer.Option("--rescale", help="Map the diagram's score range onto -2..+2 when it leaves 1..5.")
+        ] = False,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+        debug: cli.Debug = False,
+    ) -> None:
+        """Convert a Mermaid journey diagram into a valid map (section -> stage, task -> touchpoint)."""
+
+        def run() -> int:
+            import sys
+
+            from journeymap.atomic import write_atomic
+            from journeymap.errors import UsageProblem
+            from journeymap.mermaid_import import BadScores, import_mermaid, map_yaml
+            from journeymap.schema import SCHEMA_ID
+            from journeymap.sources import Target, read_target
+            from journeymap.templates import schema_reference
+            from journeymap.validate import analyse_bytes
+
+            raw = read_target(Target(file), 10 * 1024 * 1024)
+            try:
+                source = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise UsageProblem(f"{file}: not UTF-8 text; expected a Mermaid journey diagram") from None
+            name = "<stdin>" if file == "-" else file
+            try:
+                imported = import_mermaid(source, name, rescale=rescale)
+            except BadScores as exc:
+                sys.stderr.write(f"journeymap: error: {exc}\n")
+                return cli.EXIT_FINDINGS
+            for warning in imported.warnings:
+                sys.stderr.write(warning + "\n")
+            text = map_yaml(imported.data, schema_reference(out) if out else SCHEMA_ID)
+            check = analyse_bytes(text.encode(), str(out or "<import>"))
+            if check.journey is None:  # our own output must always be a valid map
+                raise RuntimeError(f"imported map is invalid: {check.findings[0].message}")
+            if out is None:
+                sys.stdout.write(text)
+                return cli.EXIT_OK
+            try:
+                write_atomic(out, text, overwrite=force)
+            except FileExistsError:
+                raise UsageProblem(f"{out} already exists; pass --force to overwrite it") from None
+            stages = imported.data["stages"]
+            count = sum(len(s["touchpoints"]) for s in stages)
+            sys.stderr.write(f"Wrote {out}: {len(stages)} stages, {count} touchpoints. "
+                             f"Next: journeymap validate {out}\n")
+            return cli.EXIT_OK
 
         raise typer.Exit(cli._guard(debug, run))
