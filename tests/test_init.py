@@ -51,3 +51,26 @@ def test_init_into_missing_folder_exits_2(tmp_path):
     run = run_cli("init", str(tmp_path / "no" / "such" / "x.journey.yaml"))
     assert run.exit_code == 2
     assert run.stderr.startswith("journeymap: error: ")
+
+
+def test_every_template_starts_a_map_that_is_clean_even_in_strict_mode(tmp_path):
+    listing = run_cli("init", "--list").stdout.splitlines()
+    names = [line.split()[0] for line in listing]
+    assert set(names) >= {"starter", "ecommerce", "b2b-saas", "service-blueprint", "employee-onboarding",
+                          "healthcare-visit"}
+    for name in names:
+        target = tmp_path / f"{name}.journey.yaml"
+        assert run_cli("init", str(target), "--template", name).exit_code == 0
+        check = run_cli("validate", "--strict", str(target))
+        assert check.exit_code == 0, (name, check.stdout)
+        assert check.stdout.endswith("no findings.\n"), (name, check.stdout)
+
+
+def test_service_blueprint_template_fills_the_blueprint_lanes(tmp_path):
+    import yaml
+
+    target = tmp_path / "sb.journey.yaml"
+    run_cli("init", str(target), "--template", "service-blueprint")
+    data = yaml.safe_load(target.read_text())
+    touchpoints = [t for s in data["stages"] for t in s["touchpoints"]]
+    assert touchpoints and all(t["backstage"] and t["support"] for t in touchpoints)

@@ -143,8 +143,10 @@ def _missing_phase(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
         return
     missing = [p for p in PHASES if p not in phases]
     if missing:
-        yield Problem(("stages",), f"no stage covers the phase{'s' if len(missing) > 1 else ''} "
-                                   f"{', '.join(missing)}; add them or say why the map leaves them out", key=True)
+        many = len(missing) > 1
+        yield Problem(("stages",), f"no stage covers the phase{'s' if many else ''} {', '.join(missing)}; add "
+                                   f"{'them' if many else 'it'} or say why the map leaves {'them' if many else 'it'} "
+                                   "out", key=True)
 
 
 MISSING_PHASE = Rule(
