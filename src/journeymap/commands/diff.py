@@ -25,6 +25,11 @@ class DiffFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    svg = "svg"
+    html = "html"
+
+
+_PICTURES = (DiffFormat.svg, DiffFormat.html)
 
 
 class FailOn(StrEnum):
@@ -55,8 +60,17 @@ def register(app: typer.Typer) -> None:
         ] = None,
         git_external: Annotated[bool, typer.Option("--git-external", help=_EXTERNAL_HELP)] = False,
         output_format: Annotated[
-            DiffFormat, typer.Option("--format", "--output-format", "-f", help="How to print the changes.")
+            DiffFormat,
+            typer.Option(
+                "--format", "--output-format", "-f",
+                help="text, markdown (a pull-request comment) or json; svg or html draw the new map with the "
+                "changes marked.",
+            ),
         ] = DiffFormat.text,
+        out: Annotated[
+            str | None,
+            typer.Option("--out", "-o", help="With --format svg or html: the file, or the folder for several maps."),
+        ] = None,
         exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the maps differ.")] = False,
         fail_on: Annotated[
             FailOn | None,
@@ -75,13 +89,23 @@ def register(app: typer.Typer) -> None:
         def run() -> int:
             from journeymap.diff.present import presenter
             from journeymap.diff.run import DiffRequest, exit_status, run_diff
+            from journeymap.errors import UsageProblem
 
             request = DiffRequest(
                 paths=list(paths or []), git=git, to=to, git_external=git_external, max_bytes=max_bytes
             )
+            if out is not None and output_format not in _PICTURES:
+                raise UsageProblem("--out is for --format svg or html; redirect other formats with >")
+            if git_external and output_format in _PICTURES:
+                raise UsageProblem("the git diff driver prints text, markdown or json, not pictures")
             report = run_diff(request)
-            color = output_format is DiffFormat.text and cli._use_color(sys.stdout)
-            sys.stdout.write(presenter(output_format.value)(report, color=color))
+            if output_format in _PICTURES:
+                from journeymap.diff.run import write_pictures
+
+                write_pictures(report, output_format.value, out, [*(paths or [])])
+            else:
+                color = output_format is DiffFormat.text and cli._use_color(sys.stdout)
+                sys.stdout.write(presenter(output_format.value)(report, color=color))
             if git_external:
                 return cli.EXIT_OK  # git stops at the first file whose driver exits non-zero
             return exit_status(report, exit_code=exit_code, fail_on_new_errors=fail_on is FailOn.new_errors)

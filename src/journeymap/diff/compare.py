@@ -153,6 +153,7 @@ def pair_diff(old: MapSide | None, new: MapSide | None, *, renamed: bool) -> Map
     old_findings, new_findings = comparable_findings(old, new)
     diff.lint = lint_delta(old_findings, old.document, new_findings, new.document)
     diff.problems = problems
+    diff.journeys = (old.journey, new.journey)
     if diff.status is Status.UNCHANGED:
         if diff.lint:
             diff.status = Status.MODIFIED
@@ -177,4 +178,5 @@ def _whole_map(old: MapSide | None, new: MapSide | None, problems: list[Problem]
     return MapDiff(
         status, old.path if old else None, new.path if new else None, journey.id, journey.title, [change], lint,
         problems, stages, names(journey, journey),
+        journeys=(old.journey if old else None, new.journey if new else None),
     )

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from journeymap.findings import Severity
+
+if TYPE_CHECKING:
+    from journeymap.model import Journey
 
 Value = str | int | list[str] | None
 
@@ -164,6 +168,8 @@ class MapDiff:
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     # the files differ, but only in formatting or comments
     formatting_only: bool = False
+    # the two sides' models, for pictures (not part of the record: never compared or printed)
+    journeys: tuple[Journey | None, Journey | None] = field(default=(None, None), repr=False, compare=False)
 
     @property
     def path(self) -> str:

@@ -153,3 +153,46 @@ def _external_side(path: str, file: str, mode: str, options: ReadOptions) -> tup
         return path, read_target(Target(file), options.max_bytes)
     except InputError as exc:
         raise InputError(f"{path}: git gave a file journeymap cannot read ({exc})") from None
+
+
+def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequence[str]) -> None:
+    """Draw each changed map (visual.pictures): to stdout when there is one and no --out, else into
+    --out (a file for one map; a folder, created if needed, for several). Problems go to stderr,
+    as stdout holds the picture; files are written atomically and never over an input."""
+    import sys
+    from pathlib import Path
+
+    from journeymap.atomic import write_atomic
+    from journeymap.diff.present.words import summary
+    from journeymap.diff.visual import pictures
+
+    for problem in report.problems:
+        sys.stderr.write(f"journeymap: {problem.side.value} {one_line(problem.path)}:{problem.line}:"
+                         f"{problem.column}: {one_line(problem.message)}\n")
+    drawn = pictures(report.maps, fmt, report.old_label, report.new_label, summary(report))
+    if not drawn:
+        sys.stderr.write(f"Nothing to draw. {summary(report)}\n")
+        return
+    if out is None or out == STDIN:
+        if len(drawn) > 1:
+            raise UsageProblem(f"{len(drawn)} maps changed; name a folder for their pictures with --out DIR")
+        sys.stdout.buffer.write(drawn[0][1])
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    into_folder = len(drawn) > 1 or target.is_dir() or out.endswith(("/", os.sep))
+    names = [name for name, _ in drawn]
+    if len(set(names)) < len(names):
+        clash = next(n for n in names if names.count(n) > 1)
+        raise UsageProblem(f"two changed maps would both be drawn as '{clash}'; compare them separately")
+    files = [(target / name if into_folder else target, data) for name, data in drawn]
+    protected = {os.path.realpath(p) for p in inputs if p != STDIN}
+    for path, _ in files:
+        if os.path.realpath(path) in protected:
+            raise UsageProblem(f"--out {one_line(out)} would write over an input map")
+    if into_folder:
+        target.mkdir(parents=True, exist_ok=True)
+    for path, data in files:
+        write_atomic(path, data)
+    where = f"{one_line(out)}" if into_folder else one_line(str(files[0][0]))
+    sys.stderr.write(f"Drew {len(files)} changed map{'s' if len(files) != 1 else ''} into {where}.\n")
