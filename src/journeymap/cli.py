@@ -247,4 +247,6 @@ _register_commands()
 
 
 def main() -> None:
-    app()
+    # one name however it is started (`journeymap`, `python -m journeymap`), so usage lines and
+    # shell completion scripts agree
+    app(prog_name="journeymap")
