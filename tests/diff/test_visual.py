@@ -143,6 +143,16 @@ def test_html_marks_touchpoints_with_badges_and_the_rest_with_prefixes():
     assert '<p class="jm-legend"><b>Changes from main to guest-checkout:</b> 1 map: 1 changed' in page
 
 
+def test_persona_photos_are_left_out_so_maps_from_git_draw_too():
+    with_photo = REVISION.read_text(encoding="utf-8").replace(
+        "  - id: gift-buyer\n", "  - id: gift-buyer\n    photo: ../../../../etc/passwd\n"
+    )
+    diff = shop_diff(with_photo)
+    page = diff_html(diff, "main", "pr", "changed")
+    assert "passwd" not in page
+    assert overlay(*diff.journeys).journey.personas[1].photo == ""
+
+
 def test_html_escapes_labels_and_map_text():
     hostile = REVISION.read_text(encoding="utf-8").replace(
         "name: Follows the parcel by email updates", 'name: "<script>alert(1)</script>"'

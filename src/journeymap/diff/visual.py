@@ -155,10 +155,11 @@ def _merge(old: Journey, new: Journey, removed: set[tuple[Entity, str]], result:
         dataclasses.replace(o, description=named(Entity.OPPORTUNITY, o.id, o.description))
         for o in _with_removed(old.opportunities, new.opportunities, gone(Entity.OPPORTUNITY))
     ]
-    # removed personas and channels stay known, so removed touchpoints still name theirs
+    # removed personas and channels stay known, so removed touchpoints still name theirs; photos are
+    # left out: the pictures may come from git, with no folder to read a photo from
     return dataclasses.replace(
         new,
-        personas=_with_removed(old.personas, new.personas, lambda _: True),
+        personas=[dataclasses.replace(p, photo="") for p in _with_removed(old.personas, new.personas, lambda _: True)],
         channels=_with_removed(old.channels, new.channels, lambda _: True),
         sources=_with_removed(old.sources, new.sources, lambda _: True),
         stages=stages,
