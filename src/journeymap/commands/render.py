@@ -108,12 +108,14 @@ def register(app: typer.Typer) -> None:
 
 def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
     """Run the jobs; with more than one map, a progress bar on stderr that messages print above."""
-    from rich.console import Console
-
     from journeymap.render import batch
 
+    if len(planned) <= 1:  # one map: no bar, and no need to load rich at all
+        return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, _stderr_line))
+    from rich.console import Console
+
     console = Console(stderr=True, highlight=False)
-    if len(planned) <= 1 or not console.is_terminal:
+    if not console.is_terminal:
         # no bar in CI logs and pipes: it would only add noise there
         return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, _stderr_line))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
