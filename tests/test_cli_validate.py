@@ -184,3 +184,9 @@ def test_colour_only_when_asked(write_map):
     path = write_map(INVALID)
     run = run_cli("validate", "--no-lint", str(path), env={"NO_COLOR": "", "FORCE_COLOR": "1"})
     assert "\x1b[" in run.stdout
+
+
+def test_cli_default_size_limit_matches_the_loader():
+    from journeymap import cli, load
+
+    assert cli.DEFAULT_MAX_BYTES == load.DEFAULT_MAX_BYTES

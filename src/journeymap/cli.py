@@ -43,6 +43,9 @@ class OutputFormat(StrEnum):
 
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something goes wrong.")]
+# the loader's DEFAULT_MAX_BYTES; not imported from there to keep `journeymap --help` light
+MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse map files larger than this.")]
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 Jobs = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, help="Worker processes for many files (default: the number of CPUs)."),
@@ -124,9 +127,7 @@ def validate(
     config: Annotated[
         Path | None, typer.Option("--config", help="Configuration file (default: .journeymap.yaml or pyproject.toml).")
     ] = None,
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Refuse map files larger than this.")
-    ] = 10 * 1024 * 1024,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     debug: Debug = False,
 ) -> None:
     """Check maps against the schema, their references and the lint rules."""

@@ -38,7 +38,7 @@ class FailOn(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add `journeymap diff` to the app."""
-    from journeymap.cli import Debug
+    from journeymap.cli import DEFAULT_MAX_BYTES, Debug, MaxBytes
 
     @app.command("diff")
     def diff(
@@ -76,9 +76,7 @@ def register(app: typer.Typer) -> None:
             FailOn | None,
             typer.Option("--fail-on", help="new-errors: exit 1 when the change introduces findings at error severity."),
         ] = None,
-        max_bytes: Annotated[
-            int, typer.Option("--max-bytes", min=1, help="Refuse map files larger than this.")
-        ] = 10 * 1024 * 1024,
+        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
         debug: Debug = False,
     ) -> None:
         """Show what changed in journey maps, by id: stages, touchpoints, emotions, pain points, lint findings."""
