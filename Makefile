@@ -30,6 +30,8 @@ demo: setup
 		$(BIN)/journeymap render examples/ --format $$format --out $(OUT)/ || exit $$?; \
 	done
 	@echo "Rendered every example as svg, png, pdf, dot, poster (.poster.pdf), html and mermaid (.mmd) into $(OUT)/"
+	$(BIN)/journeymap site examples/ --out $(OUT)/site
+	@echo "Open $(OUT)/site/index.html for the catalog of every example."
 
 test: system-test $(STAMP)
 	$(BIN)/python -m pytest -q
