@@ -160,7 +160,10 @@ def test_failing_dot_is_a_render_error_and_the_other_maps_still_render(tmp_path,
     out = tmp_path / "out"
     run = run_cli("render", str(GROCERY), str(other), "--out", str(out), "--jobs", "1", env={"PATH": path})
     assert run.exit_code == 2
-    assert f"journeymap: error: {GROCERY}: Graphviz failed (exit 3): Error: syntax error in line 1" in run.stderr
+    assert (
+        f"journeymap: error: {GROCERY}: the full and the simpler layout both failed: "
+        "Graphviz failed (exit 3): Error: syntax error in line 1\n"
+    ) in run.stderr
     assert "Rendered 0 of 2 maps as svg" in run.stderr
     assert not out.exists() or not list(out.iterdir())
 
@@ -169,7 +172,10 @@ def test_dot_that_runs_too_long_is_stopped(tmp_path):
     path = fake_dot(tmp_path / "bin", "exec sleep 30")
     run = run_cli("render", str(GROCERY), "--timeout", "1", env={"PATH": path})
     assert run.exit_code == 2
-    assert "Graphviz took longer than 1 s to lay out the diagram and was stopped" in run.stderr
+    assert (
+        "the full and the simpler layout both failed: "
+        "Graphviz took longer than 1 s to lay out the diagram and was stopped\n"
+    ) in run.stderr
 
 
 def test_dot_runs_with_file_loading_disabled_and_limits(tmp_path, monkeypatch):

@@ -68,8 +68,15 @@ def register(app: typer.Typer) -> None:
         ] = PageSize.A3,
         portrait: Annotated[bool, typer.Option("--portrait", help="Poster in portrait (default: landscape).")] = False,
         timeout: Annotated[
-            float, typer.Option("--timeout", min=1, help="Seconds Graphviz may take for one diagram.")
+            float,
+            typer.Option(
+                "--timeout", min=1, help="Seconds Graphviz or WeasyPrint may take for one picture; a diagram "
+                "Graphviz cannot lay out in time is drawn again with a simpler layout."
+            ),
         ] = 120.0,
+        memory: Annotated[
+            int, typer.Option("--memory", min=64, metavar="MB", help="Memory Graphviz or WeasyPrint may use, in MB.")
+        ] = 2048,
         jobs: Jobs = None,
         debug: Debug = False,
     ) -> None:
@@ -94,7 +101,9 @@ def register(app: typer.Typer) -> None:
             found = discover(paths, load_config(None, Path.cwd()).exclude)
             for problem in found.problems:
                 sys.stderr.write(f"journeymap: error: {problem}\n")
-            options = RenderOptions(page=page.value, landscape=not portrait, dot_timeout=timeout)
+            options = RenderOptions(
+                page=page.value, landscape=not portrait, timeout=timeout, memory=memory * 2**20
+            )
             planned = batch.plan_jobs(found.targets, paths, fmt, out, options)
             outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
             if len(planned) > 1 or any(o.exit_code for o in outcomes):

@@ -57,33 +57,64 @@ PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
 }
 
 
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY_BYTES = 2 * 1024**3
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     page: str = "A3"
     landscape: bool = True
-    dot_timeout: float = 120.0
+    timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
+    memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
+
+
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    notes: tuple[str, ...] = ()  # warnings for the user: the picture was drawn, but not as asked
 
 
 def render_map(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> bytes:
-    """The picture of one valid map, as bytes. `folder` is the map's own folder (None for stdin):
-    the only place a poster or page may read a file from (persona photos)."""
+    """The picture of one valid map, as bytes (see `draw`)."""
+    return draw(journey, fmt, options, folder).data
+
+
+def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> Picture:
+    """The picture of one valid map. `folder` is the map's own folder (None for stdin): the only
+    place a poster or page may read a file from (persona photos). Graphviz and WeasyPrint run
+    within `options.timeout` and `options.memory`; a diagram Graphviz cannot lay out within them
+    is drawn again with the simpler layout, and a note says so."""
     if fmt in ("svg", "png", "pdf", "dot"):
         from journeymap.render import dot
 
         source = dot.dot_source(journey)
         if fmt == "dot":
-            return source.encode("utf-8")
-        return dot.run_dot(source, fmt, timeout=options.dot_timeout)
+            return Picture(source.encode("utf-8"))
+        try:
+            return Picture(dot.run_dot(source, fmt, timeout=options.timeout, memory=options.memory))
+        except dot.LayoutFailed as failure:
+            simple = dot.dot_source(journey, simple=True)
+            try:
+                data = dot.run_dot(simple, fmt, timeout=options.timeout, memory=options.memory)
+            except dot.LayoutFailed as again:
+                raise RenderError(f"the full and the simpler layout both failed: {again}") from None
+            return Picture(data, (f"{failure}; drew the simpler layout instead, without links between stages",))
     if fmt == "mermaid":
         from journeymap.render.mermaid import mermaid_source
 
-        return mermaid_source(journey).encode("utf-8")
+        return Picture(mermaid_source(journey).encode("utf-8"))
     if fmt == "html":
         from journeymap.render.html import html_page
 
-        return html_page(journey, folder).encode("utf-8")
+        return Picture(html_page(journey, folder).encode("utf-8"))
     if fmt == "poster":
+        from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
+        from journeymap.render.confine import run_confined
         from journeymap.render.poster import poster_pdf
 
-        return poster_pdf(journey, folder, page=options.page, landscape=options.landscape)
+        def poster() -> bytes:
+            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape)
+
+        return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

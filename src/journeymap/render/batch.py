@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeymap.errors import UsageProblem
-from journeymap.render import FORMATS, RenderError, RenderOptions, render_map
+from journeymap.render import FORMATS, RenderError, RenderOptions, draw
 from journeymap.sources import MAP_SUFFIXES, InputError, Target
 from journeymap.strings import one_line
 
@@ -132,9 +132,12 @@ def render_job(job: Job) -> Outcome:
         return outcome
     folder = None if job.target.is_stdin else Path(job.target.path).parent
     try:
-        data = render_map(analysis.journey, job.fmt, job.options, folder)
+        picture = draw(analysis.journey, job.fmt, job.options, folder)
     except RenderError as exc:
         return _failed(outcome, f"{job.target.path}: {exc}", exc.exit_code)
+    for note in picture.notes:
+        outcome.messages.append(f"journeymap: warning: {one_line(job.target.path)}: {one_line(note)}")
+    data = picture.data
     if job.output is None:
         outcome.data = data
         return outcome
@@ -168,12 +171,9 @@ def _outcomes(jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:
         for job in jobs:
             yield render_job(job)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from journeymap.workers import in_workers
 
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        yield from pool.map(render_job, jobs)
+    yield from in_workers(render_job, jobs, min(workers, len(jobs)))
 
 
 def exit_code(outcomes: Sequence[Outcome], problems: int) -> int:

@@ -18,6 +18,14 @@ Ours are the stage-to-stage flow (one a stage) and opportunities that address
 pain points in other stages; beyond `MAX_CROSS_STAGE_LINKS` of the latter, the
 rest are written in the opportunity's label instead of drawn. `dot` runs with
 a timeout and memory and CPU limits, and with file loading disabled.
+
+Even so, a map can defeat the layout (FACTS: "trouble in init_rank", runs of
+minutes). `dot_source(journey, simple=True)` is the fallback `render_map` draws
+then: the same stages, touchpoints, pain points and opportunities, but no edge
+that crosses a stage (each stage stands on its own, in order), each
+opportunity linked only to the first pain point it addresses, straight lines,
+and Graphviz's own iteration limits on ranking and crossing minimisation, so
+its time stays close to linear in the number of nodes.
 """
 
 from __future__ import annotations
@@ -25,7 +33,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import signal
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
@@ -60,14 +67,21 @@ class GraphvizMissing(JourneymapError):
     """`dot` is not installed (exit 2): the message says how to install it."""
 
 
-def dot_source(journey: Journey) -> str:
-    """The DOT text of the diagram. Deterministic: the same map gives the same text."""
-    return _Builder(journey).build()
+# Graphviz's knobs for bounded layout work: few network-simplex iterations, a short
+# crossing-minimisation search, no second crossing pass, and straight edges
+SIMPLE_LAYOUT = "nslimit=2, nslimit1=2, mclimit=0.2, searchsize=20, remincross=false, splines=line, "
+
+
+def dot_source(journey: Journey, *, simple: bool = False) -> str:
+    """The DOT text of the diagram. Deterministic: the same map gives the same text. `simple`:
+    the fallback layout with no edges between stages (see the module's docstring)."""
+    return _Builder(journey, simple).build()
 
 
 class _Builder:
-    def __init__(self, journey: Journey) -> None:
+    def __init__(self, journey: Journey, simple: bool = False) -> None:
         self.journey = journey
+        self.simple = simple
         self.out: list[str] = []
         self.ids: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = defaultdict(int)
@@ -93,6 +107,9 @@ class _Builder:
         for opportunity in self.journey.opportunities:
             targets = [a for a in opportunity.addresses if a in self.stage_of_pain]
             for target in targets[1:]:
+                if self.simple:  # the fallback draws each opportunity at its first pain point only
+                    not_drawn[opportunity.id] += 1
+                    continue
                 if self.stage_of_pain[target] != self.stage_of_pain[targets[0]]:
                     if cross >= MAX_CROSS_STAGE_LINKS:
                         not_drawn[opportunity.id] += 1
@@ -113,7 +130,8 @@ class _Builder:
         out += [
             "// Journey map diagram written by journeymap. Render it with: dot -Tsvg FILE",
             "digraph journey {",
-            f'  graph [charset="UTF-8", fontname="{FONT}", newrank=true, nodesep=0.22, ranksep=0.28, '
+            f'  graph [charset="UTF-8", fontname="{FONT}", newrank=true, {SIMPLE_LAYOUT if self.simple else ""}'
+            "nodesep=0.22, ranksep=0.28, "
             f'pad=0.35, bgcolor="white", labelloc=t, labeljust=l, label=<{self.header()}>];',
             f'  node [fontname="{FONT}", fontsize=10, fontcolor="{INK}", shape=box, style="rounded,filled", '
             f'color="#52606d", penwidth=1, margin="0.14,0.07", width=2.1];',
@@ -126,7 +144,8 @@ class _Builder:
             head, tail = self.stage(number, stage, shape)
             heads.append(head)
             tails.append(tail)
-        self.flow_between_stages(heads, tails)
+        if not self.simple:
+            self.flow_between_stages(heads, tails)
         self.extra_links()
         if self.unlinked:
             heads.append(self.unlinked_cluster())
@@ -234,7 +253,7 @@ class _Builder:
     def opportunity(self, opportunity: Opportunity) -> str:
         oid = self.node_id("o", opportunity.id)
         status = status_swatch(opportunity.status)
-        owner = dot_html(opportunity.owner) if opportunity.owner else "no owner yet"
+        owner = dot_html(opportunity.owner) or "no owner yet"  # an owner of only spaces is no owner
         rows = [
             f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT">{_lines(opportunity.description, 28, 7)}</TD></TR>',
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{owner}</FONT></TD>'
@@ -243,7 +262,8 @@ class _Builder:
         ]
         missing = self.not_drawn.get(opportunity.id, 0)
         if missing:
-            note = f"also addresses {missing} pain point{'s' if missing > 1 else ''} in other stages (not drawn)"
+            where = "more" if self.simple else "in other stages"
+            note = f"also addresses {missing} pain point{'s' if missing > 1 else ''} {where} (not drawn)"
             rows.append(
                 f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="7" COLOR="{MUTED}">{note}</FONT></TD></TR>'
             )
@@ -291,7 +311,9 @@ class _Builder:
 
 
 def _lines(text: str, width: int, max_lines: int | None = None) -> str:
-    return "<BR/>".join(dot_html(line) for line in wrapped(text, width, max_lines))
+    # Graphviz refuses an empty <B></B> or <FONT></FONT>, and text that cleans away to nothing
+    # (a title of spaces, say) would leave one: a space keeps the label valid and looks the same
+    return "<BR/>".join(dot_html(line) for line in wrapped(text, width, max_lines)) or " "
 
 
 def _table(rows: list[str]) -> str:
@@ -374,8 +396,13 @@ def find_dot() -> str:
     return found
 
 
+class LayoutFailed(RenderError):
+    """`dot` ran but gave no picture: it failed, ran out of time or memory (the simpler layout may work)."""
+
+
 def run_dot(source: str, fmt: str, *, timeout: float = 120.0, memory: int = DOT_MEMORY_BYTES) -> bytes:
-    """Lay out and draw DOT text with `dot -T<fmt>`; RenderError when dot fails, is killed or runs too long."""
+    """Lay out and draw DOT text with `dot -T<fmt>`; LayoutFailed when dot fails, is killed or runs
+    too long, RenderError when it cannot be started."""
     program = find_dot()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GV")}
     env["SERVER_NAME"] = "journeymap"  # Graphviz reads no image or file when SERVER_NAME is set
@@ -398,22 +425,19 @@ def run_dot(source: str, fmt: str, *, timeout: float = 120.0, memory: int = DOT_
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise RenderError(
-            f"Graphviz took longer than {timeout:g} s to lay out the diagram and was stopped; "
-            "try --format poster or html for very large maps"
-        ) from None
+        raise LayoutFailed(f"Graphviz took longer than {timeout:g} s to lay out the diagram and was stopped") from None
     except OSError as exc:
         raise RenderError(f"could not run Graphviz ({program}): {exc.strerror}") from None
     if done.returncode != 0 or not done.stdout:
-        raise RenderError(_dot_failure(done.returncode, done.stderr))
+        raise LayoutFailed(_dot_failure(done.returncode, done.stderr, memory))
     return done.stdout
 
 
-def _dot_failure(code: int, stderr: bytes) -> str:
+def _dot_failure(code: int, stderr: bytes, memory: int) -> str:
+    from journeymap.render.confine import stopped_by_signal
     from journeymap.strings import short
 
-    said = short(stderr.decode("utf-8", "replace"), 200) if stderr.strip() else ""
+    said = short(stderr.decode("utf-8", "replace"), 160) if stderr.strip() else ""
     if code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals.__members__.values() else str(-code)
-        return f"Graphviz was stopped by {name} (out of memory or time?){': ' + said if said else ''}"
-    return f"Graphviz failed (exit {code}){': ' + said if said else ''}"
+        return stopped_by_signal("Graphviz", -code, memory) + (f" ({said})" if said else "")
+    return f"Graphviz failed (exit {code})" + (f": {said}" if said else "")

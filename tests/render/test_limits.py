@@ -1,0 +1,163 @@
+"""Graphviz and WeasyPrint run within a time and a memory limit, and a diagram Graphviz cannot lay
+out falls back to the simpler layout instead of failing the batch."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from journeymap.render import RenderError, RenderOptions, dot, draw
+from journeymap.render.confine import run_confined
+from tests.conftest import EXAMPLES, have, run_cli
+from tests.render.helpers import GROCERY, bench_generator, journey_of, svg_text
+from tests.render.test_dot import fake_dot
+
+needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
+SHOP = EXAMPLES / "online-shop.journey.yaml"
+
+
+def dot_that_only_lays_out_the_simple_graph(tmp_path) -> str:
+    """A `dot` that hangs on the full layout and hands the simpler one to the real Graphviz:
+    a stand-in for a map whose cross-stage links defeat the layout (the real ones take minutes)."""
+    real = shutil.which("dot")
+    script = f'source=$(cat); case "$source" in *nslimit=2*) printf "%s" "$source" | exec {real} "$@";; ' \
+             '*) exec sleep 30;; esac'
+    return fake_dot(tmp_path / "bin", script)
+
+
+def test_the_simple_layout_keeps_every_stage_but_no_edge_between_stages():
+    journey = journey_of(GROCERY)
+    full, simple = dot.dot_source(journey), dot.dot_source(journey, simple=True)
+    clusters = re.compile(r"subgraph (cluster_\w+) \{")
+    assert clusters.findall(simple) == clusters.findall(full)
+    assert "constraint=false" in full
+    assert "constraint=false" not in simple
+    assert "nslimit=2" in simple and "splines=line" in simple
+    assert "nslimit" not in full
+
+
+def test_the_simple_layout_names_the_links_it_leaves_out(write_map):
+    path = write_map(
+        "journeymap: 1\ntitle: Links\nstages:\n"
+        "  - id: a\n    name: A\n    touchpoints:\n      - id: ta\n        name: TA\n"
+        "        pain_points: [{id: pa, description: PA}, {id: pb, description: PB}]\n"
+        "opportunities:\n  - {id: o, description: O, addresses: [pa, pb]}\n"
+    )
+    journey = journey_of(path)
+    assert "not drawn" not in dot.dot_source(journey)
+    assert "also addresses 1 pain point more (not drawn)" in dot.dot_source(journey, simple=True)
+
+
+@needs_dot
+def test_a_diagram_that_cannot_be_laid_out_in_time_is_drawn_simpler_and_the_batch_goes_on(tmp_path):
+    out = tmp_path / "out"
+    run = run_cli(
+        "render", str(GROCERY), str(SHOP), "--out", str(out), "--timeout", "1", "--jobs", "1",
+        env={"PATH": dot_that_only_lays_out_the_simple_graph(tmp_path)},
+    )
+    assert run.exit_code == 0, run.stderr
+    for name, journey in (("grocery", journey_of(GROCERY)), ("online-shop", journey_of(SHOP))):
+        assert (
+            f"journeymap: warning: {GROCERY if name == 'grocery' else SHOP}: Graphviz took longer than 1 s to lay "
+            "out the diagram and was stopped; drew the simpler layout instead, without links between stages"
+        ) in run.stderr
+        drawn = svg_text((out / f"{name}.svg").read_bytes())
+        assert all(stage.name.split()[0] in drawn for stage in journey.stages)
+    assert "Rendered 2 of 2 maps as svg" in run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["grocery.svg", "online-shop.svg"]
+
+
+@needs_dot
+def test_dot_gets_the_memory_limit_given_on_the_command_line(tmp_path):
+    script = 'cat >/dev/null; echo "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><text>$(ulimit -v)</text></svg>"'
+    run = run_cli("render", str(GROCERY), "--memory", "300", env={"PATH": fake_dot(tmp_path / "bin", script)})
+    assert run.exit_code == 0, run.stderr
+    assert ET.fromstring(run.stdout).findtext("{http://www.w3.org/2000/svg}text") == str(300 * 1024)
+
+
+def test_a_poster_that_takes_too_long_is_stopped_and_nothing_is_written(tmp_path):
+    # 400 touchpoints: WeasyPrint needs well over ten seconds for this poster
+    path = tmp_path / "maps" / "wide.journey.yaml"
+    path.parent.mkdir()
+    path.write_text(bench_generator().generate_map(0, stages=40, per_stage=10))
+    out = tmp_path / "out"
+    run = run_cli("render", str(path), "--format", "poster", "--out", f"{out}/", "--timeout", "1")
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[0] == (
+        f"journeymap: error: {path}: WeasyPrint took longer than 1 s and was stopped; raise the limit with --timeout"
+    )
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_poster_out_of_memory_is_one_line_that_names_the_limit(tmp_path):
+    out = tmp_path / "shop.poster.pdf"
+    run = run_cli("render", str(SHOP), "--format", "poster", "--out", str(out), "--memory", "64")
+    assert run.exit_code == 2
+    first, summary = run.stderr.splitlines()
+    assert first.startswith(f"journeymap: error: {SHOP}: WeasyPrint ")
+    assert "out of memory: the limit is 64 MB; raise it with --memory" in first
+    assert summary == f"Rendered 0 of 1 map as poster into {out}; 1 skipped (see above)."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_poster_within_the_limits_is_a_complete_pdf():
+    options = RenderOptions(timeout=60)
+    picture = draw(journey_of(SHOP), "poster", options, SHOP.parent)
+    assert picture.data.startswith(b"%PDF-") and picture.data.rstrip().endswith(b"%%EOF")
+    assert picture.notes == ()
+
+
+# -- the confinement itself ----------------------------------------------------------------------
+
+
+def test_confined_work_hands_back_its_bytes():
+    assert run_confined(lambda: b"x" * 3_000_000, what="T", timeout=10, memory=2**31) == b"x" * 3_000_000
+
+
+def test_a_render_error_in_the_child_comes_back_with_its_exit_code():
+    def refuse() -> bytes:
+        raise RenderError("the photo is outside the folder", exit_code=1)
+
+    with pytest.raises(RenderError) as caught:
+        run_confined(refuse, what="T", timeout=10, memory=2**31)
+    assert (str(caught.value), caught.value.exit_code) == ("the photo is outside the folder", 1)
+
+
+def test_a_bug_in_the_child_is_a_tool_error_not_a_hang():
+    def broken() -> bytes:
+        return {}["missing"]  # type: ignore[no-any-return]
+
+    with pytest.raises(RenderError, match=r"^T failed: KeyError: 'missing'$") as caught:
+        run_confined(broken, what="T", timeout=10, memory=2**31)
+    assert caught.value.exit_code == 2
+
+
+def test_running_out_of_memory_in_the_child_names_the_limit():
+    def greedy() -> bytes:
+        return b"x" * 2**31
+
+    with pytest.raises(RenderError, match=r"^T failed: it ran out of memory: the limit is 512 MB; raise it with"):
+        run_confined(greedy, what="T", timeout=10, memory=2**29)
+
+
+def test_a_child_that_crashes_is_reported_with_its_signal():
+    def crash() -> bytes:
+        os.kill(os.getpid(), signal.SIGSEGV)
+        return b""
+
+    with pytest.raises(RenderError, match=r"^T was stopped by SIGSEGV, most likely out of memory"):
+        run_confined(crash, what="T", timeout=10, memory=2**31)
+
+
+def test_a_child_that_hangs_is_killed_at_the_timeout():
+    def hang() -> bytes:
+        signal.pause()
+        return b""
+
+    with pytest.raises(RenderError, match=r"^T took longer than 1 s and was stopped; raise the limit with --timeout$"):
+        run_confined(hang, what="T", timeout=1, memory=2**31)
