@@ -19,6 +19,7 @@ import typer
 
 from journeymap import __version__
 from journeymap.errors import JourneymapError, UsageProblem
+from journeymap.output import emit
 
 app = typer.Typer(
     name="journeymap",
@@ -96,7 +97,7 @@ def _use_color(stream: object) -> bool:
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"journeymap {__version__}\n")
+        _guard(False, lambda: emit(f"journeymap {__version__}\n"))
         raise typer.Exit()
 
 
@@ -152,7 +153,7 @@ def validate(
         readable = [r for r in results if r.problem is None]
         write = reporter(output_format.value)
         if readable or output_format is not OutputFormat.text:
-            sys.stdout.write(write(readable, color=_use_color(sys.stdout)))
+            emit(write(readable, color=_use_color(sys.stdout)))
         if found.problems or any(r.problem for r in results):
             return EXIT_TOOL
         return exit_code_for(readable, lint_config.strict)
@@ -170,11 +171,16 @@ def exit_code_for(results: list, strict: bool) -> int:  # type: ignore[type-arg]
 
 
 @app.command()
-def schema() -> None:
+def schema(debug: Debug = False) -> None:
     """Print the JSON schema of the map format (for editors and other tools)."""
-    from journeymap.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    def run() -> int:
+        from journeymap.schema import schema_text
+
+        emit(schema_text())
+        return EXIT_OK
+
+    raise typer.Exit(_guard(debug, run))
 
 
 @app.command()
@@ -193,7 +199,7 @@ def rules(
         if output_format not in ("text", "json", "markdown"):
             raise UsageProblem(f"unknown format '{output_format}'; choose text, json or markdown")
         if rule is None:
-            sys.stdout.write(rules_doc.listing(output_format))
+            emit(rules_doc.listing(output_format))
             return EXIT_OK
         from journeymap.catalog import all_rules, find_rule
 
@@ -201,7 +207,7 @@ def rules(
         if found is None:
             names = ", ".join(r.name for r in all_rules())
             raise UsageProblem(f"no rule '{rule}'; known rules: {names}")
-        sys.stdout.write(rules_doc.explain(found, output_format))
+        emit(rules_doc.explain(found, output_format))
         return EXIT_OK
 
     raise typer.Exit(_guard(debug, run))
@@ -221,7 +227,7 @@ def init(
 
         if list_templates:
             for name, summary in templates.available().items():
-                sys.stdout.write(f"{name:22} {summary}\n")
+                emit(f"{name:22} {summary}\n")
             return EXIT_OK
         if file is None:
             raise UsageProblem("name the file to create, e.g. `journeymap init checkout.journey.yaml`")
@@ -250,4 +256,16 @@ _register_commands()
 def main() -> None:
     # one name however it is started (`journeymap`, `python -m journeymap`), so usage lines and
     # shell completion scripts agree
-    app(prog_name="journeymap")
+    try:
+        app(prog_name="journeymap")
+    except OSError as exc:
+        # the commands guard their own output; this is click's (--help, usage) to a full disk or
+        # a closed pipe
+        if "--debug" in sys.argv:
+            raise
+        from journeymap.output import drop_pending_output
+
+        drop_pending_output()
+        if not isinstance(exc, BrokenPipeError):
+            sys.stderr.write(f"journeymap: error: cannot write to standard output: {exc.strerror or exc}\n")
+        sys.exit(EXIT_OK if isinstance(exc, BrokenPipeError) else EXIT_TOOL)

@@ -11,3 +11,7 @@ class ConfigProblem(JourneymapError):
 
 class UsageProblem(JourneymapError):
     """The command was asked for something it cannot do."""
+
+
+class OutputError(JourneymapError):
+    """A result cannot be written: a full disk, a folder that is not writable, /dev/full."""

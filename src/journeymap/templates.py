@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from journeymap.atomic import write_atomic
-from journeymap.errors import JourneymapError
+from journeymap.errors import JourneymapError, OutputError
 from journeymap.schema import SCHEMA_ID
 
 _SUFFIX = ".journey.yaml"
@@ -70,7 +70,7 @@ def write_new_map(target: Path, name: str = "starter") -> None:
         write_atomic(target, content, overwrite=False)
     except FileExistsError:
         raise TemplateProblem(f"{target} already exists; journeymap init never overwrites a file") from None
-    except FileNotFoundError:
-        raise TemplateProblem(f"{target.parent}: no such folder") from None
-    except OSError as exc:
-        raise TemplateProblem(f"{target}: cannot write: {exc.strerror}") from None
+    except OutputError as exc:
+        if not target.parent.is_dir():
+            raise TemplateProblem(f"{target.parent}: no such folder") from None
+        raise TemplateProblem(str(exc)) from None

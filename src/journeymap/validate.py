@@ -118,16 +118,10 @@ def _results(targets: Sequence[Target], options: CheckOptions, jobs: int) -> Ite
         for target in targets:
             yield check_target(target, options)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
-    # fork shares the imported modules and the compiled schema with the workers
-    warm_up()
-    context = multiprocessing.get_context("fork")
+    from journeymap.workers import in_workers
+
+    warm_up()  # before the fork, so every worker shares the compiled schema
     chunk = max(1, min(64, len(targets) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(_check_in_worker, targets, [options] * len(targets), chunksize=chunk)
-
-
-def _check_in_worker(target: Target, options: CheckOptions) -> FileResult:
-    return check_target(target, options)
+    yield from in_workers(partial(check_target, options=options), targets, jobs, chunksize=chunk)

@@ -161,3 +161,14 @@ def test_a_child_that_hangs_is_killed_at_the_timeout():
 
     with pytest.raises(RenderError, match=r"^T took longer than 1 s and was stopped; raise the limit with --timeout$"):
         run_confined(hang, what="T", timeout=1, memory=2**31)
+
+
+def test_render_refuses_a_map_over_max_bytes_as_validate_does(write_map):
+    path = write_map("journeymap: 1\ntitle: A map of sixty bytes or so, over the limit\n")
+    run = run_cli("render", str(path), "--format", "mermaid", "--max-bytes", "20")
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[0] == (
+        f"{path}:1:1: error [JM004] the file is larger than the 20-byte limit; split the map or raise the limit "
+        "with --max-bytes"
+    )
+    assert run.stdout == ""

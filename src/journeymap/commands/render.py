@@ -37,7 +37,7 @@ class PageSize(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add `render` to the app."""
-    from journeymap.cli import Debug, Jobs
+    from journeymap.cli import DEFAULT_MAX_BYTES, Debug, Jobs, MaxBytes
 
     @app.command()
     def render(
@@ -77,6 +77,7 @@ def register(app: typer.Typer) -> None:
         memory: Annotated[
             int, typer.Option("--memory", min=64, metavar="MB", help="Memory Graphviz or WeasyPrint may use, in MB.")
         ] = 2048,
+        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
         jobs: Jobs = None,
         debug: Debug = False,
     ) -> None:
@@ -102,7 +103,7 @@ def register(app: typer.Typer) -> None:
             for problem in found.problems:
                 sys.stderr.write(f"journeymap: error: {problem}\n")
             options = RenderOptions(
-                page=page.value, landscape=not portrait, timeout=timeout, memory=memory * 2**20
+                page=page.value, landscape=not portrait, timeout=timeout, memory=memory * 2**20, max_bytes=max_bytes
             )
             planned = batch.plan_jobs(found.targets, paths, fmt, out, options)
             outcomes = _render_all(planned, jobs or os.cpu_count() or 1)

@@ -67,6 +67,7 @@ class RenderOptions:
     landscape: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
+    max_bytes: int = 10 * 1024 * 1024  # map files larger than this are refused (the loader's default)
 
 
 @dataclass(frozen=True)

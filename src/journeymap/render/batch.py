@@ -16,12 +16,11 @@ read or a tool failed, which wins).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeymap.errors import UsageProblem
+from journeymap.errors import OutputError, UsageProblem
 from journeymap.render import FORMATS, RenderError, RenderOptions, draw
 from journeymap.sources import MAP_SUFFIXES, InputError, Target
 from journeymap.strings import one_line
@@ -118,7 +117,7 @@ def render_job(job: Job) -> Outcome:
 
     outcome = Outcome(job.target.path, job.output)
     try:
-        analysis = analyse_target(job.target, CheckOptions())
+        analysis = analyse_target(job.target, CheckOptions(max_bytes=job.options.max_bytes))
     except InputError as exc:
         return _failed(outcome, str(exc), EXIT_TOOL)
     if analysis.journey is None:
@@ -141,13 +140,13 @@ def render_job(job: Job) -> Outcome:
     if job.output is None:
         outcome.data = data
         return outcome
-    from journeymap.atomic import write_atomic
+    from journeymap.atomic import make_folder, write_atomic
 
     try:
-        job.output.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(job.output.parent)
         write_atomic(job.output, data)
-    except OSError as exc:
-        return _failed(outcome, f"cannot write {job.output}: {exc.strerror or exc}", EXIT_TOOL)
+    except OutputError as exc:
+        return _failed(outcome, str(exc), EXIT_TOOL)
     return outcome
 
 
@@ -196,6 +195,6 @@ def summary(outcomes: Sequence[Outcome], fmt: str, out: str | None) -> str:
 
 
 def write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    from journeymap.output import emit
+
+    emit(data)
