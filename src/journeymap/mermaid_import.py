@@ -6,21 +6,35 @@ accepts (any indentation, no space after `:`, keywords in any case, `%%`
 comments, `accTitle`/`accDescr`, entity codes such as `#59;`, a Markdown code
 fence around it) and, wherever Mermaid itself would quietly lose or bend
 something, says so in a warning rather than guessing in silence.
+
+What the map format cannot hold is refused with the line it is on: control
+characters (typed, or written as entity codes such as `#27;`) and titles or
+names longer than the format allows. Warnings quote diagram text bounded and
+with control characters escaped, so a diagram cannot write to the terminal.
 """
 
 from __future__ import annotations
 
 import difflib
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.errors import JourneymapError
 from journeymap.schema import slugify
+from journeymap.strings import short
 
 _ENTITY = re.compile(r"#(\d+|[a-zA-Z]+);")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# the characters the map format's text pattern refuses (schemas/journeymap.schema.json)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_NAME = 200  # the format's maxLength for a title and for persona, stage and touchpoint names
+# comparing every pair of actors grows with the square of their number; past this many, only
+# names equal but for case and a plural s are reported
+FUZZY_ACTORS = 200
+MAX_ACTOR_WARNINGS = 20
 
 
 class NotAJourney(JourneymapError):
@@ -29,6 +43,19 @@ class NotAJourney(JourneymapError):
 
 class BadScores(JourneymapError):
     """Scores outside 1..5 without --rescale (exit 1: the diagram is at fault)."""
+
+
+class BadText(JourneymapError):
+    """Text the map format cannot hold: a control character, an overlong name (exit 1)."""
+
+
+def _checked(text: str, what: str, where: str, limit: int | None = MAX_NAME) -> str:
+    bad = _CONTROL.search(text)
+    if bad:
+        raise BadText(f"{where}: the {what} holds a control character (U+{ord(bad.group()):04X}); remove it")
+    if limit is not None and len(text) > limit:
+        raise BadText(f"{where}: the {what} is {len(text):,} characters long; a map allows {limit}: shorten it")
+    return text
 
 
 @dataclass
@@ -85,7 +112,7 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
         raise NotAJourney(f"{name}: the file is empty; expected a Mermaid diagram starting with `journey`")
     first_line, first = lines[0]
     if first.lower() != "journey" and not first.lower().startswith("journey "):
-        shown = first[:40]
+        shown = short(first, 40)
         raise NotAJourney(
             f"{name}:{first_line}: this is not a Mermaid journey diagram (it starts with '{shown}'); "
             "expected the first line to be `journey`"
@@ -97,25 +124,28 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
     descr_lines: list[str] = []
     for number, line in lines[1:]:
         lower = line.lower()
+        where = f"{name}:{number}"
         if in_descr:
             if line.startswith("}"):
                 in_descr = False
                 description = " ".join(descr_lines)
             else:
-                descr_lines.append(_decode(line))
+                descr_lines.append(_checked(_decode(line), "description", where, None))
             continue
         if lower.startswith("title ") or lower == "title":
-            title = _decode(line[5:])
+            title = _checked(_decode(line[5:]), "title", where)
         elif lower.startswith("acctitle"):
-            title = title or _decode(line.split(":", 1)[1] if ":" in line else "")
+            title = title or _checked(_decode(line.split(":", 1)[1] if ":" in line else ""), "title", where)
         elif lower.startswith("accdescr"):
             rest = line[8:].strip()
             if rest.startswith("{"):
-                in_descr, descr_lines = True, [_decode(rest[1:])] if rest[1:].strip() else []
+                in_descr = True
+                descr_lines = [_checked(_decode(rest[1:]), "description", where, None)] if rest[1:].strip() else []
             else:
-                description = _decode(rest[1:] if rest.startswith(":") else rest)
+                text = _decode(rest[1:] if rest.startswith(":") else rest)
+                description = _checked(text, "description", where, None)
         elif lower.startswith("section ") or lower == "section":
-            sections.append(_Section(number, _decode(line[7:])))
+            sections.append(_Section(number, _checked(_decode(line[7:]), "section name", where)))
         else:
             if not sections:
                 sections.append(_Section(number, "Journey"))
@@ -129,7 +159,7 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
 def _task(number: int, line: str, name: str, warnings: list[str]) -> _Task:
     where = f"{name}:{number}"
     parts = line.split(":")
-    task_name = _decode(parts[0])
+    task_name = _checked(_decode(parts[0]), "task name", where)
     if len(parts) < 2:
         warnings.append(f"{where}: warning: task '{task_name}' has no score; it gets no emotion")
         return _Task(number, task_name, None, [])
@@ -137,8 +167,11 @@ def _task(number: int, line: str, name: str, warnings: list[str]) -> _Task:
     score: float | None
     try:
         score = float(raw_score)
+        if not math.isfinite(score):  # `nan` and `inf` parse as floats but are no score
+            raise ValueError(raw_score)
     except ValueError:
-        warnings.append(f"{where}: warning: score '{raw_score}' of '{task_name}' is not a number; it gets no emotion")
+        warnings.append(f"{where}: warning: score '{short(raw_score)}' of '{task_name}' is not a number; "
+                        "it gets no emotion")
         score = None
     else:
         if score != int(score):
@@ -147,23 +180,24 @@ def _task(number: int, line: str, name: str, warnings: list[str]) -> _Task:
     actors: list[str] = []
     if len(parts) > 2:
         for actor in parts[2].split(","):
-            actor_name = _decode(actor)
+            actor_name = _checked(_decode(actor), "actor name", where)
             if actor_name:
                 actors.append(actor_name)
             else:
                 warnings.append(f"{where}: warning: an empty actor name in '{task_name}' is ignored")
     extra = ":".join(parts[3:]).strip()
     if extra:
-        warnings.append(f"{where}: warning: '{task_name}' has extra `:` fields ('{extra[:40]}'), which Mermaid "
-                        "ignores; kept in the touchpoint's description")
-    return _Task(number, task_name, score, actors, _decode(extra))
+        warnings.append(f"{where}: warning: '{task_name}' has extra `:` fields ('{short(extra, 40)}'), which "
+                        "Mermaid ignores; kept in the touchpoint's description")
+    return _Task(number, task_name, score, actors, _checked(_decode(extra), "extra field", where, None))
 
 
 def _emotion(score: float | None, low: float, high: float, rescale: bool) -> int | None:
     if score is None:
         return None
     if rescale and high > low and (low < 1 or high > 5):
-        return round(-2 + 4 * (score - low) / (high - low))
+        # halved, so that the difference of two scores near the float limit cannot overflow
+        return round(-2 + 4 * ((score / 2 - low / 2) / (high / 2 - low / 2)))
     return round(score) - 3
 
 
@@ -238,13 +272,27 @@ def import_mermaid(source: str, name: str = "diagram", *, rescale: bool = False)
 
 
 def _near_duplicates(names: list[str], source: str) -> list[str]:
-    out = []
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            x, y = a.lower().rstrip("s"), b.lower().rstrip("s")
-            if x == y or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85:
-                out.append(f"{source}: warning: actors '{a}' and '{b}' look like the same person; they become "
-                           "two personas: merge them in the diagram if they are one")
+    pairs: list[tuple[str, str]] = []
+    if len(names) <= FUZZY_ACTORS:
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                x, y = a.lower().rstrip("s"), b.lower().rstrip("s")
+                if x == y or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85:
+                    pairs.append((a, b))
+    else:
+        first: dict[str, str] = {}
+        for b in names:
+            a = first.setdefault(b.lower().rstrip("s"), b)
+            if a is not b:
+                pairs.append((a, b))
+    out = [f"{source}: warning: actors '{a}' and '{b}' look like the same person; they become "
+           "two personas: merge them in the diagram if they are one" for a, b in pairs[:MAX_ACTOR_WARNINGS]]
+    if len(pairs) > MAX_ACTOR_WARNINGS:
+        out.append(f"{source}: warning: {len(pairs) - MAX_ACTOR_WARNINGS:,} more pairs of actors look like the "
+                   "same person")
+    if len(names) > FUZZY_ACTORS:
+        out.append(f"{source}: warning: {len(names):,} actors are too many to compare for spelling variants; "
+                   "only names that differ in case or a plural s were checked")
     return out
 
 

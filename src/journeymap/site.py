@@ -6,7 +6,9 @@ map gets its web page (the HTML render) with its lint findings and links to
 the maps it names in `related`. It needs no server and loads nothing from the
 network: it works from `file://` and GitHub Pages. The index's search and
 filter are a few lines of inline script, allowed by a Content-Security-Policy
-hash and nothing else. Broken maps are listed as broken, never silently left out.
+hash and nothing else. Broken maps are listed as broken, never silently left out:
+those that are not valid, and those whose page cannot be drawn (a persona photo
+it may not read); every page is made before any file is written.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeymap.atomic import write_atomic
+from journeymap.atomic import make_folder, write_atomic
 from journeymap.findings import Finding, Severity
 from journeymap.model import PHASES, Journey
+from journeymap.render import RenderError
 from journeymap.render.text import html_text
 from journeymap.sources import Target
+from journeymap.strings import one_line
 from journeymap.validate import Analysis, CheckOptions, analyse_target
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -36,10 +40,15 @@ class Entry:
     page: str  # file name under maps/
     analysis: Analysis
     open_pains: Counter[str] = field(default_factory=Counter)
+    refused: str = ""  # why the page of a valid map could not be drawn
 
     @property
     def journey(self) -> Journey | None:
         return self.analysis.journey
+
+    @property
+    def broken(self) -> bool:
+        return self.journey is None or bool(self.refused)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.analysis.findings if f.severity is severity)
@@ -74,12 +83,23 @@ def _open_pain_points(journey: Journey) -> Counter[str]:
 
 
 def write_site(entries: list[Entry], out: Path) -> None:
-    maps_dir = out / "maps"
-    maps_dir.mkdir(parents=True, exist_ok=True)
     by_id = {e.journey.id: e for e in entries if e.journey is not None and e.journey.id}
-    for entry in entries:
-        write_atomic(maps_dir / entry.page, map_page(entry, by_id, entries))
+    pages = [(entry, _page(entry, by_id, entries)) for entry in entries]
+    maps_dir = out / "maps"
+    make_folder(maps_dir)
+    for entry, page in pages:
+        write_atomic(maps_dir / entry.page, page)
     write_atomic(out / "index.html", index_page(entries))
+
+
+def _page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry]) -> str:
+    try:
+        return map_page(entry, by_id, entries)
+    except RenderError as exc:
+        if exc.exit_code != 1:  # a tool failed, not the map: the site cannot be built
+            raise
+        entry.refused = one_line(exc)
+        return _broken_page(entry)
 
 
 # ---- pages -------------------------------------------------------------------------------
@@ -139,7 +159,7 @@ def _csp_hash(text: str) -> str:
 def index_page(entries: list[Entry]) -> str:
     policy = (f"default-src 'none'; style-src '{_csp_hash(_SITE_CSS)}'; script-src '{_csp_hash(_SCRIPT)}'; "
               "img-src data:; base-uri 'none'; form-action 'none'")
-    broken = sum(1 for e in entries if e.journey is None)
+    broken = sum(1 for e in entries if e.broken)
     open_total = sum(sum(e.open_pains.values()) for e in entries)
     rows = "\n".join(_row(e) for e in entries)
     summary = (f"{len(entries)} map{'s' if len(entries) != 1 else ''} · {open_total} open pain point"
@@ -170,9 +190,12 @@ def index_page(entries: list[Entry]) -> str:
 def _row(entry: Entry) -> str:
     journey = entry.journey
     file_name = html_text(entry.target.path)
-    if journey is None:
-        first = entry.analysis.findings[:2]
-        why = "".join(f'<div class="why">line {f.line}: {html_text(f.message)}</div>' for f in first)
+    if journey is None or entry.refused:
+        if entry.refused:
+            why = f'<div class="why">{html_text(entry.refused)}</div>'
+        else:
+            first = entry.analysis.findings[:2]
+            why = "".join(f'<div class="why">line {f.line}: {html_text(f.message)}</div>' for f in first)
         text = html_text(entry.target.path.lower())
         return (f'<tr class="broken" data-text="{text}"><td><span class="broken-tag">Broken map</span>'
                 f'<span class="file">{file_name}</span>{why}</td><td colspan="4" class="none">not shown: fix the '
@@ -288,6 +311,13 @@ def _broken_page(entry: Entry) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         f"<title>Broken map · {html_text(entry.target.path)}</title><style>{_SITE_CSS}</style></head>"
         f'<body><div class="wrap"><a class="back" href="../index.html">← All journey maps</a>'
-        f"<h1>Broken map</h1><p>{html_text(entry.target.path)} could not be read as a journey map:</p>"
-        f'<div class="site-extra">{_findings_list(entry.analysis.findings)}</div></div></body></html>\n'
+        f"<h1>Broken map</h1>{_why_broken(entry)}</div></body></html>\n"
     )
+
+
+def _why_broken(entry: Entry) -> str:
+    path = html_text(entry.target.path)
+    if entry.refused:
+        return f"<p>The page of {path} could not be drawn:</p><p>{html_text(entry.refused)}</p>"
+    return (f"<p>{path} could not be read as a journey map:</p>"
+            f'<div class="site-extra">{_findings_list(entry.analysis.findings)}</div>')

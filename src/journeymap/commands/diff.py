@@ -88,6 +88,7 @@ def register(app: typer.Typer) -> None:
             from journeymap.diff.present import presenter
             from journeymap.diff.run import DiffRequest, exit_status, run_diff
             from journeymap.errors import UsageProblem
+            from journeymap.output import emit
 
             request = DiffRequest(
                 paths=list(paths or []), git=git, to=to, git_external=git_external, max_bytes=max_bytes
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 write_pictures(report, output_format.value, out, [*(paths or [])])
             else:
                 color = output_format is DiffFormat.text and cli._use_color(sys.stdout)
-                sys.stdout.write(presenter(output_format.value)(report, color=color))
+                emit(presenter(output_format.value)(report, color=color))
             if git_external:
                 return cli.EXIT_OK  # git stops at the first file whose driver exits non-zero
             return exit_status(report, exit_code=exit_code, fail_on_new_errors=fail_on is FailOn.new_errors)

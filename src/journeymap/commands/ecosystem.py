@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
             ExportFormat, typer.Option("--format", "-f", help="csv: pain points and opportunities, a row each.")
         ] = ExportFormat.csv,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")] = None,
+        max_bytes: cli.MaxBytes = cli.DEFAULT_MAX_BYTES,
         debug: cli.Debug = False,
     ) -> None:
         """Export pain points and opportunities for spreadsheets and backlog tools."""
@@ -37,8 +38,9 @@ def register(app: typer.Typer) -> None:
 
             from journeymap.atomic import write_atomic
             from journeymap.export import csv_text
+            from journeymap.output import emit
             from journeymap.sources import InputError, discover
-            from journeymap.validate import analyse_target
+            from journeymap.validate import CheckOptions, analyse_target
 
             found = discover(paths)
             for problem in found.problems:
@@ -46,7 +48,7 @@ def register(app: typer.Typer) -> None:
             journeys, broken = [], False
             for target in found.targets:
                 try:
-                    analysis = analyse_target(target)
+                    analysis = analyse_target(target, CheckOptions(max_bytes=max_bytes))
                 except InputError as exc:
                     sys.stderr.write(f"journeymap: error: {exc}\n")
                     return cli.EXIT_TOOL
@@ -60,7 +62,7 @@ def register(app: typer.Typer) -> None:
                 journeys.append(analysis.journey)
             text = csv_text(journeys)
             if out is None:
-                sys.stdout.write(text)
+                emit(text)
             else:
                 write_atomic(out, text)
                 sys.stderr.write(f"Wrote {out}\n")
@@ -94,21 +96,28 @@ def _register_import(app: typer.Typer) -> None:
 
             from journeymap.atomic import write_atomic
             from journeymap.errors import UsageProblem
-            from journeymap.mermaid_import import BadScores, import_mermaid, map_yaml
+            from journeymap.mermaid_import import BadScores, BadText, import_mermaid, map_yaml
+            from journeymap.output import emit
             from journeymap.schema import SCHEMA_ID
             from journeymap.sources import Target, read_target
+            from journeymap.strings import one_line
             from journeymap.templates import schema_reference
             from journeymap.validate import analyse_bytes
 
-            raw = read_target(Target(file), 10 * 1024 * 1024)
+            name = "<stdin>" if file == "-" else one_line(file)
+            raw = read_target(Target(file), cli.DEFAULT_MAX_BYTES)
+            if len(raw) > cli.DEFAULT_MAX_BYTES:
+                # read_target stops one byte past the limit: converting the rest would lose it silently
+                sys.stderr.write(f"journeymap: error: {name}: larger than the {cli.DEFAULT_MAX_BYTES:,}-byte limit; "
+                                 "a Mermaid journey diagram is far smaller\n")
+                return cli.EXIT_FINDINGS
             try:
                 source = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise UsageProblem(f"{file}: not UTF-8 text; expected a Mermaid journey diagram") from None
-            name = "<stdin>" if file == "-" else file
+                raise UsageProblem(f"{name}: not UTF-8 text; expected a Mermaid journey diagram") from None
             try:
                 imported = import_mermaid(source, name, rescale=rescale)
-            except BadScores as exc:
+            except (BadScores, BadText) as exc:
                 sys.stderr.write(f"journeymap: error: {exc}\n")
                 return cli.EXIT_FINDINGS
             for warning in imported.warnings:
@@ -118,7 +127,7 @@ def _register_import(app: typer.Typer) -> None:
             if check.journey is None:  # our own output must always be a valid map
                 raise RuntimeError(f"imported map is invalid: {check.findings[0].message}")
             if out is None:
-                sys.stdout.write(text)
+                emit(text)
                 return cli.EXIT_OK
             try:
                 write_atomic(out, text, overwrite=force)

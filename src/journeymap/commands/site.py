@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     def site(
         folder: Annotated[Path, typer.Argument(help="The folder whose *.journey.yaml maps make the catalog.")],
         out: Annotated[Path, typer.Option("--out", "-o", help="The folder to write the site into.")],
+        max_bytes: cli.MaxBytes = cli.DEFAULT_MAX_BYTES,
         debug: cli.Debug = False,
     ) -> None:
         """Build a browsable catalog of every map: an index with search and filters, and a page per map."""
@@ -39,12 +40,14 @@ def register(app: typer.Typer) -> None:
             found = discover([str(folder)], config.exclude)
             if found.problems:
                 raise UsageProblem(found.problems[0])
-            entries = build_entries(found.targets, CheckOptions(lint=config))
+            entries = build_entries(found.targets, CheckOptions(max_bytes=max_bytes, lint=config))
             write_site(entries, out)
-            broken = [e for e in entries if e.journey is None]
+            broken = [e for e in entries if e.broken]
             for entry in broken:
                 first = entry.analysis.findings[0] if entry.analysis.findings else None
                 where = f":{first.line}:{first.column}: {first.message}" if first else ""
+                if entry.refused:
+                    where = f": {entry.refused}"
                 sys.stderr.write(f"journeymap: broken map listed on the index: {entry.target.path}{where}\n")
             sys.stderr.write(f"Wrote {out / 'index.html'}: {len(entries)} maps, {len(broken)} broken.\n")
             return cli.EXIT_FINDINGS if broken else cli.EXIT_OK

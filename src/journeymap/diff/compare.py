@@ -33,7 +33,7 @@ def compare_files(
     """Two versions of one map: (path, bytes) each, None for a side where it does not exist.
     `renamed`: the two paths name one file that git saw renamed (not two files compared)."""
     report = DiffReport(old_label or (old[0] if old else "/dev/null"), new_label or (new[0] if new else "/dev/null"))
-    if old is not None and new is not None and old[1] == new[1]:
+    if old is not None and new is not None and _same(old[1], new[1], options):
         report.maps.append(MapDiff(Status.RENAMED if renamed else Status.UNCHANGED, old[0], new[0]))
         return report
     old_side = read_side(old[1], old[0], Side.OLD, options) if old is not None else None
@@ -46,7 +46,7 @@ def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], options: Re
                  old_label: str, new_label: str) -> DiffReport:
     """Two sets of maps by relative path (two folders, two revisions)."""
     report = DiffReport(old_label, new_label)
-    unchanged = [path for path, raw in new.items() if old.get(path) == raw]
+    unchanged = [path for path, raw in new.items() if path in old and _same(old[path], raw, options)]
     same = set(unchanged)
     old_sides = [read_side(raw, path, Side.OLD, options) for path, raw in old.items() if path not in same]
     new_sides = [read_side(raw, path, Side.NEW, options) for path, raw in new.items() if path not in same]
@@ -66,6 +66,12 @@ def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], options: Re
     report.maps += [MapDiff(Status.UNCHANGED, path, path) for path in unchanged]
     report.maps.sort(key=lambda m: m.path)
     return report
+
+
+def _same(old: bytes, new: bytes, options: ReadOptions) -> bool:
+    """Equal bytes, below the size limit: past it only the first max_bytes + 1 bytes were read, and two
+    files that agree that far may still differ."""
+    return old == new and len(new) <= options.max_bytes
 
 
 @dataclass

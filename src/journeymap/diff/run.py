@@ -162,7 +162,7 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     import sys
     from pathlib import Path
 
-    from journeymap.atomic import write_atomic
+    from journeymap.atomic import make_folder, write_atomic
     from journeymap.diff.present.words import summary
     from journeymap.diff.visual import pictures
 
@@ -176,8 +176,9 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     if out is None or out == STDIN:
         if len(drawn) > 1:
             raise UsageProblem(f"{len(drawn)} maps changed; name a folder for their pictures with --out DIR")
-        sys.stdout.buffer.write(drawn[0][1])
-        sys.stdout.flush()
+        from journeymap.output import emit
+
+        emit(drawn[0][1])
         return
     target = Path(out)
     into_folder = len(drawn) > 1 or target.is_dir() or out.endswith(("/", os.sep))
@@ -191,7 +192,7 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
         if os.path.realpath(path) in protected:
             raise UsageProblem(f"--out {one_line(out)} would write over an input map")
     if into_folder:
-        target.mkdir(parents=True, exist_ok=True)
+        make_folder(target)
     for path, data in files:
         write_atomic(path, data)
     where = f"{one_line(out)}" if into_folder else one_line(str(files[0][0]))
