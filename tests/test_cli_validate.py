@@ -135,6 +135,16 @@ def test_symlinks_out_of_the_tree_and_loops_are_not_followed(tmp_path):
     assert run.stdout == "All clean: 1 map checked, no findings.\n"
 
 
+def test_the_summary_never_says_all_clean_when_a_file_could_not_be_read(tmp_path):
+    (tmp_path / "ok.journey.yaml").write_text(VALID)
+    fifo = tmp_path / "pipe.journey.yaml"
+    os.mkfifo(fifo)
+    run = run_cli("validate", "--no-lint", str(tmp_path / "ok.journey.yaml"), str(fifo))
+    assert run.exit_code == 2
+    assert run.stdout == "1 map checked, no findings; 1 file could not be read (see above).\n"
+    assert run.stderr == f"journeymap: error: {fifo}: not a regular file; name a .journey.yaml file or a folder\n"
+
+
 def test_many_files_in_parallel_keep_input_order(tmp_path):
     for i in range(40):
         (tmp_path / f"m{i:02d}.journey.yaml").write_text(INVALID if i % 3 == 0 else VALID)

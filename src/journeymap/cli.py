@@ -152,7 +152,10 @@ def validate(
                 sys.stderr.write(f"journeymap: error: {result.problem}\n")
         readable = [r for r in results if r.problem is None]
         write = reporter(output_format.value)
-        if readable or output_format is not OutputFormat.text:
+        if output_format is OutputFormat.text:
+            if readable:  # the summary counts the unreadable files too
+                emit(write(results, color=_use_color(sys.stdout)))
+        else:
             emit(write(readable, color=_use_color(sys.stdout)))
         if found.problems or any(r.problem for r in results):
             return EXIT_TOOL

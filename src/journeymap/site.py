@@ -25,7 +25,7 @@ from journeymap.findings import Finding, Severity
 from journeymap.model import PHASES, Journey
 from journeymap.render import RenderError
 from journeymap.render.text import html_text
-from journeymap.sources import Target
+from journeymap.sources import InputError, Target
 from journeymap.strings import one_line
 from journeymap.validate import Analysis, CheckOptions, analyse_target
 
@@ -40,7 +40,8 @@ class Entry:
     page: str  # file name under maps/
     analysis: Analysis
     open_pains: Counter[str] = field(default_factory=Counter)
-    refused: str = ""  # why the page of a valid map could not be drawn
+    refused: str = ""  # why the page could not be drawn, or the file not read
+    unreadable: bool = False  # the file could not be read at all (exit 2, as validate does)
 
     @property
     def journey(self) -> Journey | None:
@@ -57,7 +58,10 @@ class Entry:
 def build_entries(targets: list[Target], options: CheckOptions) -> list[Entry]:
     entries, taken = [], set()
     for target in targets:
-        analysis = analyse_target(target, options)
+        try:
+            analysis, unreadable = analyse_target(target, options), ""
+        except InputError as exc:  # listed as broken like an invalid map; the rest is still built
+            analysis, unreadable = Analysis(target.path), one_line(exc).removeprefix(f"{one_line(target.path)}: ")
         journey = analysis.journey
         stem = Path(target.path).name.split(".journey.")[0]
         base = _slug(journey.id if journey and journey.id else stem) or "map"
@@ -65,7 +69,7 @@ def build_entries(targets: list[Target], options: CheckOptions) -> list[Entry]:
         while page in taken:
             page, n = f"{base}-{n}", n + 1
         taken.add(page)
-        entry = Entry(target, f"{page}.html", analysis)
+        entry = Entry(target, f"{page}.html", analysis, refused=unreadable, unreadable=bool(unreadable))
         if journey is not None:
             entry.open_pains = _open_pain_points(journey)
         entries.append(entry)
@@ -317,6 +321,8 @@ def _broken_page(entry: Entry) -> str:
 
 def _why_broken(entry: Entry) -> str:
     path = html_text(entry.target.path)
+    if entry.unreadable:
+        return f"<p>{path} could not be read:</p><p>{html_text(entry.refused)}</p>"
     if entry.refused:
         return f"<p>The page of {path} could not be drawn:</p><p>{html_text(entry.refused)}</p>"
     return (f"<p>{path} could not be read as a journey map:</p>"

@@ -45,13 +45,14 @@ def register(app: typer.Typer) -> None:
             found = discover(paths)
             for problem in found.problems:
                 sys.stderr.write(f"journeymap: error: {problem}\n")
-            journeys, broken = [], False
+            journeys, broken, unread = [], False, False
             for target in found.targets:
                 try:
                     analysis = analyse_target(target, CheckOptions(max_bytes=max_bytes))
-                except InputError as exc:
+                except InputError as exc:  # reported, and the other maps are still exported
                     sys.stderr.write(f"journeymap: error: {exc}\n")
-                    return cli.EXIT_TOOL
+                    unread = True
+                    continue
                 if analysis.journey is None:
                     broken = True
                     for f in analysis.findings[:5]:
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
             else:
                 write_atomic(out, text)
                 sys.stderr.write(f"Wrote {out}\n")
-            if found.problems:
+            if found.problems or unread:
                 return cli.EXIT_TOOL
             return cli.EXIT_FINDINGS if broken else cli.EXIT_OK
 

@@ -50,6 +50,8 @@ def register(app: typer.Typer) -> None:
                     where = f": {entry.refused}"
                 sys.stderr.write(f"journeymap: broken map listed on the index: {entry.target.path}{where}\n")
             sys.stderr.write(f"Wrote {out / 'index.html'}: {len(entries)} maps, {len(broken)} broken.\n")
+            if any(e.unreadable for e in entries):
+                return cli.EXIT_TOOL
             return cli.EXIT_FINDINGS if broken else cli.EXIT_OK
 
         raise typer.Exit(cli._guard(debug, run))

@@ -22,14 +22,20 @@ def report(results: Sequence[FileResult], *, color: bool = False) -> str:
 
 
 def summary(results: Sequence[FileResult]) -> str:
-    files = len(results)
-    counts = {s: sum(r.count(s) for r in results) for s in Severity}
-    failing = sum(1 for r in results if r.findings)
+    """One line over every map checked; files that could not be read at all (their errors are on
+    stderr) are counted apart, so a run that exits 2 never reads "All clean"."""
+    unread = sum(1 for r in results if r.problem is not None)
+    checked = [r for r in results if r.problem is None]
+    files = len(checked)
+    counts = {s: sum(r.count(s) for r in checked) for s in Severity}
+    failing = sum(1 for r in checked if r.findings)
     noun = "map" if files == 1 else "maps"
+    tail = f"; {unread} {'file' if unread == 1 else 'files'} could not be read (see above)" if unread else ""
     if not any(counts.values()):
-        return f"All clean: {files} {noun} checked, no findings."
+        verdict = "" if unread else "All clean: "
+        return f"{verdict}{files} {noun} checked, no findings{tail}."
     parts = [_plural(counts[s], s.value) for s in Severity if counts[s]]
-    return f"Found {', '.join(parts)} in {failing} of {files} {noun}."
+    return f"Found {', '.join(parts)} in {failing} of {files} {noun}{tail}."
 
 
 def _plural(n: int, word: str) -> str:
