@@ -245,7 +245,8 @@ def test_render_skips_broken_maps_and_escapes_the_text_of_the_rest(tmp_path, nam
     elif name in PHOTO_REFUSED and fmt in PHOTO_FORMATS:
         assert run.exit_code == 1
         [refusal] = [line for line in run.stderr.splitlines() if "photo" in line]
-        assert refusal.startswith(f"journeymap: error: {corpus(name)}: persona 'p': photo '../../../../etc/passwd'")
+        assert re.match(rf"journeymap: error: {re.escape(str(corpus(name)))}:\d+:\d+: persona 'p': "
+                        r"photo '\.\./\.\./\.\./\.\./etc/passwd'", refusal), refusal
         assert "outside the map's folder" in refusal
         assert output_files(out) == []
     else:

@@ -165,7 +165,8 @@ def test_refused_persona_photos_fail_the_map_and_fetch_nothing(tmp_path, photo, 
         out = tmp_path / "out.pdf"
         run = run_cli("render", str(path), "-f", fmt, "-o", str(out))
     assert run.exit_code == 1
-    assert f"journeymap: error: {path}: persona 'ann': photo '{named}' {says}" in run.stderr
+    column = path.read_text().splitlines()[3].index('"') + 1  # the photo's value, where the user fixes it
+    assert f"journeymap: error: {path}:4:{column}: persona 'ann': photo '{named}' {says}" in run.stderr
     assert requests == [] and not out.exists()
 
 

@@ -16,11 +16,13 @@ from journeymap.model import Journey
 
 
 class RenderError(JourneymapError):
-    """A map could not be drawn. `exit_code` 1: the map is at fault; 2: a tool failed."""
+    """A map could not be drawn. `exit_code` 1: the map is at fault; 2: a tool failed. `node`: the
+    path of the value at fault in the map's document, so the message can give its line and column."""
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, exit_code: int = 2, node: tuple[str | int, ...] | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.node = node
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,15 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journeymap.errors import OutputError, UsageProblem
 from journeymap.render import FORMATS, RenderError, RenderOptions, draw
 from journeymap.sources import MAP_SUFFIXES, InputError, Target
 from journeymap.strings import one_line
+
+if TYPE_CHECKING:
+    from journeymap.validate import Analysis
 
 STDOUT = "-"
 EXIT_OK, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
@@ -133,7 +137,7 @@ def render_job(job: Job) -> Outcome:
     try:
         picture = draw(analysis.journey, job.fmt, job.options, folder)
     except RenderError as exc:
-        return _failed(outcome, f"{job.target.path}: {exc}", exc.exit_code)
+        return _failed(outcome, f"{_where(job.target.path, analysis, exc.node)}: {exc}", exc.exit_code)
     for note in picture.notes:
         outcome.messages.append(f"journeymap: warning: {one_line(job.target.path)}: {one_line(note)}")
     data = picture.data
@@ -148,6 +152,14 @@ def render_job(job: Job) -> Outcome:
     except OutputError as exc:
         return _failed(outcome, str(exc), EXIT_TOOL)
     return outcome
+
+
+def _where(path: str, analysis: Analysis, node: tuple[str | int, ...] | None) -> str:
+    """`path`, with the line and column of the value at fault when there is one."""
+    if node is None or analysis.document is None:
+        return path
+    line, column = analysis.document.position(node)
+    return f"{path}:{line}:{column}"
 
 
 def _failed(outcome: Outcome, message: str, code: int) -> Outcome:

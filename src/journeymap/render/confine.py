@@ -75,11 +75,11 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
         try:
             message = _OK + work()
         except RenderError as exc:
-            message = _FAILED + pickle.dumps((str(exc), exc.exit_code))
+            message = _FAILED + pickle.dumps((str(exc), exc.exit_code, exc.node))
         except MemoryError:
-            message = _FAILED + pickle.dumps((f"it ran {_out_of_memory(memory)}", 2))
+            message = _FAILED + pickle.dumps((f"it ran {_out_of_memory(memory)}", 2, None))
         except Exception as exc:
-            message = _FAILED + pickle.dumps((f"{type(exc).__name__}: {str(exc)[:200]}", 2))
+            message = _FAILED + pickle.dumps((f"{type(exc).__name__}: {str(exc)[:200]}", 2, None))
         _write_all(fd, message)
     except BaseException:
         code = 1
@@ -127,8 +127,8 @@ def _result(payload: bytes, status: int, what: str, memory: int, said: str) -> b
     if payload[:1] == _OK and os.waitstatus_to_exitcode(status) == 0:
         return payload[1:]
     if payload[:1] == _FAILED:
-        message, exit_code = pickle.loads(payload[1:])
-        raise RenderError(f"{what} failed: {message}" if exit_code == 2 else message, exit_code)
+        message, exit_code, node = pickle.loads(payload[1:])
+        raise RenderError(f"{what} failed: {message}" if exit_code == 2 else message, exit_code, node)
     code = os.waitstatus_to_exitcode(status)
     detail = f" ({said})" if said else ""
     if code < 0:

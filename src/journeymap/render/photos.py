@@ -48,7 +48,9 @@ def persona_photo(persona: Persona, folder: Path | None) -> Photo | None:
     named = persona.photo.strip()
 
     def refuse(why: str) -> RenderError:
-        return RenderError(f"persona '{persona.id}': photo '{short(named, 80)}' {why}", exit_code=1)
+        return RenderError(
+            f"persona '{persona.id}': photo '{short(named, 80)}' {why}", exit_code=1, node=(*persona.path, "photo")
+        )
 
     if _SCHEME.match(named) or named.startswith("//"):
         raise refuse(
