@@ -35,8 +35,14 @@ def dot_html(text: object) -> str:
     Graphviz still expands escapes such as `\\N` (node name) and `\\G` inside
     HTML-like labels, even when the backslash is written as an entity, so
     backslashes are doubled before the XML escaping.
+
+    Graphviz hands a label to expat one piece of text at a time, and expat holds
+    back a trailing `]` or `]]` (it could begin `]]>`): a piece that is nothing
+    but brackets is then a syntax error, or silently missing from the picture.
+    Such a piece is written as entities, which Graphviz draws as brackets.
     """
-    return html.escape(clean(text).replace("\\", "\\\\"), quote=True)
+    escaped = html.escape(clean(text).replace("\\", "\\\\"), quote=True)
+    return escaped if escaped.strip("]") else escaped.replace("]", "&#93;")
 
 
 def wrapped(text: object, width: int, max_lines: int | None = None) -> list[str]:
