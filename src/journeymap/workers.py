@@ -1,14 +1,16 @@
 """Worker processes for many maps, that stop cleanly on Ctrl-C.
 
-A terminal's Ctrl-C sends SIGINT to every process of the job: journeymap and
-each of its workers. Left alone, an idle worker dies inside the pool's queue
-code and multiprocessing prints its traceback; a pool left to shut down in the
-ordinary way would go on to run every queued map. Here a worker raises
-KeyboardInterrupt only while it is working on a map, so that work unwinds
-(atomic writes remove their temporary files) and comes back as a result; an
-idle worker ignores the signal. The parent drops every map not yet started,
-waits for the workers to finish, and lets the interrupt go on to the command,
-which says "interrupted" and exits 130.
+A terminal's Ctrl-C sends SIGINT to every process of the job: journeymap, each
+of its workers, and the programs they run (dot, the poster's child). Python's
+default would raise KeyboardInterrupt in a worker wherever it happens to be:
+in the pool's queue code, or inside a fork hook, where it is printed as an
+"Exception ignored" traceback. So a worker only notes the signal, and starts
+no map after it; the map it is busy with ends by itself, because its `dot` or
+poster child died of the same Ctrl-C and that is turned back into
+KeyboardInterrupt (see render.dot and render.confine); a map being written is
+written whole (atomic writes). The parent drops every map not yet started,
+waits for the workers and lets the interrupt go on to the command, which says
+"interrupted" and exits 130.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-_busy = False
+_interrupted = False
 
 
 def in_workers(work: Callable[[T], R], items: Iterable[T], workers: int, chunksize: int = 1) -> Iterator[R]:
@@ -31,28 +33,25 @@ def in_workers(work: Callable[[T], R], items: Iterable[T], workers: int, chunksi
 
     # fork shares the imported modules (and the compiled schema) with the workers
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_interruptible_only_when_busy)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_note_interrupts)
     try:
-        yield from pool.map(partial(_busy_with, work), items, chunksize=chunksize)
+        yield from pool.map(partial(_unless_interrupted, work), items, chunksize=chunksize)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
 
 
-def _interruptible_only_when_busy() -> None:
+def _note_interrupts() -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
 
 
 def _on_interrupt(signum: int, frame: Any) -> None:
-    if _busy:
+    global _interrupted
+    _interrupted = True
+
+
+def _unless_interrupted(work: Callable[[T], R], item: T) -> R:
+    if _interrupted:
         raise KeyboardInterrupt
-
-
-def _busy_with(work: Callable[[T], R], item: T) -> R:
-    global _busy
-    _busy = True
-    try:
-        return work(item)
-    finally:
-        _busy = False
+    return work(item)

@@ -8,8 +8,9 @@ so it costs a few milliseconds), limited with `setrlimit`, and hands its bytes
 back through a pipe. The child never writes a file: the parent writes the
 result atomically, so a child that is killed leaves nothing behind.
 
-The child ignores Ctrl-C; the parent, interrupted while it waits, kills the
-child and lets the interrupt go on, so one Ctrl-C stops the run cleanly.
+Ctrl-C ends the child at once (it is in the terminal's process group) and the
+parent raises KeyboardInterrupt for it; a parent interrupted while it waits
+kills the child. Either way one Ctrl-C stops the run cleanly.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def run_confined(work: Callable[[], bytes], *, what: str, timeout: float, memory
     becomes a RenderError (exit 2) that says which limit to raise."""
     result_read, result_write = os.pipe()
     said_read, said_write = os.pipe()
+    # no Ctrl-C inside fork itself: Python would raise it in a fork hook and print it as ignored
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         os.close(result_read)
@@ -41,6 +44,7 @@ def run_confined(work: Callable[[], bytes], *, what: str, timeout: float, memory
     os.close(result_write)
     os.close(said_write)
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         output = _read_all([result_read, said_read], time.monotonic() + timeout)
     except BaseException:
         _kill(pid)
@@ -66,7 +70,9 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
         import faulthandler
 
         faulthandler.disable()  # a crash is the parent's to report, in one line
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Ctrl-C ends the child at once and quietly; the parent turns that back into KeyboardInterrupt
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -130,6 +136,8 @@ def _result(payload: bytes, status: int, what: str, memory: int, said: str) -> b
         message, exit_code, node = pickle.loads(payload[1:])
         raise RenderError(f"{what} failed: {message}" if exit_code == 2 else message, exit_code, node)
     code = os.waitstatus_to_exitcode(status)
+    if code == -signal.SIGINT:
+        raise KeyboardInterrupt
     detail = f" ({said})" if said else ""
     if code < 0:
         raise RenderError(stopped_by_signal(what, -code, memory) + detail)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
@@ -428,6 +429,8 @@ def run_dot(source: str, fmt: str, *, timeout: float = 120.0, memory: int = DOT_
         raise LayoutFailed(f"Graphviz took longer than {timeout:g} s to lay out the diagram and was stopped") from None
     except OSError as exc:
         raise RenderError(f"could not run Graphviz ({program}): {exc.strerror}") from None
+    if done.returncode == -signal.SIGINT:  # Ctrl-C reached dot too: the run is interrupted, not failed
+        raise KeyboardInterrupt
     if done.returncode != 0 or not done.stdout:
         raise LayoutFailed(_dot_failure(done.returncode, done.stderr, memory))
     return done.stdout
