@@ -108,3 +108,51 @@ def test_render_reads_only_its_map_folder_and_makes_no_connection(tmp_path, fmt,
     if fmt == "poster":  # drawn in a forked child: what WeasyPrint opened there is in the record too
         child_opens = [e for e in events if e[0] == "open" and e[2] != events[0][2]]
         assert any(e[1].endswith("poster.css") for e in child_opens), "the child was not audited"
+
+
+def _audited(tmp_path: Path, args: list[str]) -> tuple[subprocess.CompletedProcess[str], list[list], tuple[str, ...]]:
+    """Run `journeymap ARGS` under the audit hook from an empty working folder; its events and the
+    roots it may open files under."""
+    temp_dir, work = tmp_path / "tmp", tmp_path / "work"
+    temp_dir.mkdir()
+    work.mkdir()
+    (work / ".git").mkdir()  # stops the configuration search here
+    log = tmp_path / "events.json"
+    env = {**os.environ, "TMPDIR": str(temp_dir), "NO_COLOR": "1", "HOME": str(work)}
+    proc = subprocess.run([sys.executable, "-c", PROBE, str(log), *args], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    roots = _allowed_roots((tmp_path / "maps").resolve(), (tmp_path / "out").resolve(), temp_dir.resolve(),
+                           work.resolve())
+    return proc, events, (*roots, str(log))
+
+
+@pytest.mark.skipif(not have("dot"), reason="Graphviz `dot` is not installed")
+@pytest.mark.parametrize("command", ["site", "diff-html", "diff-svg", "export", "validate-sarif"])
+def test_every_command_that_draws_or_writes_stays_in_the_map_folder(tmp_path, command):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN=do-not-leak\n")
+    maps, out = tmp_path / "maps", tmp_path / "out"
+    maps.mkdir()
+    text = (FIXTURES / "render" / "hostile" / "hostile.journey.yaml").read_text().replace("$PORT", "9")
+    (maps / "old.journey.yaml").write_text(text.replace("title:", "title: Before,", 1))
+    (maps / "new.journey.yaml").write_text(text + f"\n# {secret}\n")
+    old, new = str(maps / "old.journey.yaml"), str(maps / "new.journey.yaml")
+    args = {
+        "site": ["site", str(maps), "--out", str(out)],
+        "diff-html": ["diff", old, new, "--format", "html", "--out", f"{out}/"],
+        "diff-svg": ["diff", old, new, "--format", "svg", "--out", f"{out}/"],
+        "export": ["export", str(maps), "--out", str(out / "rows.csv")],
+        "validate-sarif": ["validate", str(maps), "--format", "sarif"],
+    }[command]
+    if command == "export":
+        out.mkdir()
+    proc, events, roots = _audited(tmp_path, args)
+    assert "Traceback" not in proc.stderr
+    assert [e for e in events if e[0] not in ("open", "raised")] == [], "a socket or HTTP call was made"
+    opened = sorted({e[1] for e in events if e[0] == "open"})
+    assert [p for p in opened if not p.startswith(roots)] == []
+    assert str(secret) not in opened
+    assert "do-not-leak" not in proc.stdout + proc.stderr
+    if command != "validate-sarif":
+        assert any(p.startswith(str(out.resolve())) for p in opened), proc.stderr
