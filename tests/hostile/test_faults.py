@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import EXAMPLES, FIXTURES, have, run_cli
 from tests.render.helpers import bench_generator
 

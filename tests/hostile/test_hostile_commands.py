@@ -34,31 +34,15 @@ from pathlib import Path
 import pytest
 import yaml
 from markdown_it import MarkdownIt
-from tests.conftest import have, run_cli
 
 from journeymap import sources
 from journeymap.validate import analyse_bytes
+from tests.conftest import have, run_cli
+from tests.hostile.corpus import CORPUS, MAPS
 
-CORPUS = Path(__file__).parent / "corpus"
 HANG_SECONDS = 120  # a hang detector only: every case takes well under a few seconds
 SIZE_LIMIT = "larger than the 10,485,760-byte limit"
 
-# corpus map -> (exit code, rule of its first finding): what `validate` says of it
-MAPS = {
-    "alias-bomb": (1, "JM004"),
-    "bom-crlf": (0, None),
-    "control-escape": (1, "JM010"),
-    "deep-flow": (1, "JM004"),
-    "emoji-rtl-combining": (0, None),
-    "injection": (0, None),
-    "latin1": (1, "JM006"),
-    "lone-surrogate": (1, "JM001"),
-    "long-name": (1, "JM010"),
-    "markup-text": (0, None),
-    "nul-byte": (1, "JM005"),
-    "python-tag": (1, "JM003"),
-    "tabs": (1, "JM001"),
-}
 BROKEN = sorted(name for name, (code, _) in MAPS.items() if code)
 # the persona photo of `injection` climbs out of the map's folder: formats that show photos refuse it
 PHOTO_REFUSED, PHOTO_FORMATS = {"injection"}, {"html", "poster"}

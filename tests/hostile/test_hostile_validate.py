@@ -11,36 +11,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+
 from tests.conftest import run_cli
+from tests.hostile.corpus import MAPS, corpus_files
 
-CORPUS = Path(__file__).parent / "corpus"
 HANG_SECONDS = 60  # a hang detector only: each case takes milliseconds
-
-EXPECTED = {
-    "alias-bomb": (1, "JM004"),
-    "bom-crlf": (0, None),
-    "control-escape": (1, "JM010"),
-    "deep-flow": (1, "JM004"),
-    "emoji-rtl-combining": (0, None),
-    "injection": (0, None),
-    "latin1": (1, "JM006"),
-    "lone-surrogate": (1, "JM001"),
-    "long-name": (1, "JM010"),
-    "markup-text": (0, None),
-    "nul-byte": (1, "JM005"),
-    "python-tag": (1, "JM003"),
-    "tabs": (1, "JM001"),
-}
 FORMATS = ("text", "json", "github", "sarif", "junit")
-
-
-def corpus_files() -> list[Path]:
-    files = sorted(CORPUS.glob("*.journey.yaml"))
-    assert {f.name.removesuffix(".journey.yaml") for f in files} == set(EXPECTED)
-    return files
 
 
 def journeymap(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,7 +31,7 @@ def journeymap(*args: str, stdin: bytes | None = None) -> subprocess.CompletedPr
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name.removesuffix(".journey.yaml"))
 def test_corpus_in_a_real_process(path):
-    code, rule = EXPECTED[path.name.removesuffix(".journey.yaml")]
+    code, rule = MAPS[path.name.removesuffix(".journey.yaml")]
     proc = journeymap("validate", "--no-lint", str(path))
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -68,7 +46,7 @@ def test_corpus_in_a_real_process(path):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_corpus_in_every_format(fmt):
     for path in corpus_files():
-        code, rule = EXPECTED[path.name.removesuffix(".journey.yaml")]
+        code, rule = MAPS[path.name.removesuffix(".journey.yaml")]
         run = run_cli("validate", "--no-lint", "--format", fmt, str(path))
         assert run.exit_code == code, (path.name, run.stdout, run.stderr)
         assert "Traceback" not in run.stdout + run.stderr

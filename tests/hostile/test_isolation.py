@@ -17,9 +17,9 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from tests.conftest import FIXTURES, have
 
 import journeymap
+from tests.conftest import FIXTURES, have
 
 # Events go straight to a file descriptor opened before the hook, one JSON line each: forked
 # children (posters are drawn in one, under a time and memory limit) inherit both the hook and
