@@ -103,6 +103,16 @@ def test_svg_marks_each_change_on_the_node_it_is_about():
 
 
 @needs_dot
+def test_a_marked_diagram_dot_cannot_lay_out_is_drawn_simpler_with_its_marks(tmp_path, monkeypatch):
+    from tests.render.test_limits import dot_that_only_lays_out_the_simple_graph
+
+    monkeypatch.setenv("PATH", dot_that_only_lays_out_the_simple_graph(tmp_path))
+    groups = _node_groups(diff_svg(shop_diff(), "main", "guest-checkout", timeout=1))
+    assert "changed: emotion -1 → -2" in _text(_group_with(groups, "Follows the parcel by email"))
+    assert "#1a7f37" in _strokes(_group_with(groups, "The phone wallet payment"))
+
+
+@needs_dot
 def test_svg_has_a_legend_under_the_title():
     root = ET.fromstring(diff_svg(shop_diff(), "main", "guest-checkout"))
     words = " ".join(t for e in root.iter(f"{SVG}text") for t in e.itertext())

@@ -189,17 +189,22 @@ def _with_removed(old: Sequence[T], new: Sequence[T], is_removed: Callable[[str]
 
 
 def diff_svg(diff: MapDiff, old_label: str, new_label: str, *, timeout: float = 120.0) -> bytes:
-    from journeymap.render.dot import run_dot
+    """The marked diagram; one Graphviz cannot lay out in time is drawn, marks and all, in the
+    simpler layout `render` falls back to (render.dot), so a tangled map still gets its picture."""
+    from journeymap.render.dot import LayoutFailed, run_dot
 
-    return run_dot(diff_dot(diff, old_label, new_label), "svg", timeout=timeout)
+    try:
+        return run_dot(diff_dot(diff, old_label, new_label), "svg", timeout=timeout)
+    except LayoutFailed:
+        return run_dot(diff_dot(diff, old_label, new_label, simple=True), "svg", timeout=timeout)
 
 
-def diff_dot(diff: MapDiff, old_label: str, new_label: str) -> str:
+def diff_dot(diff: MapDiff, old_label: str, new_label: str, *, simple: bool = False) -> str:
     """The DOT of the new map with the marks drawn in (see the module docstring)."""
     from journeymap.render import dot
 
     marked = overlay(*diff.journeys)
-    builder = dot._Builder(marked.journey)
+    builder = dot._Builder(marked.journey, simple)
     lines = builder.build().rstrip("\n").split("\n")
     assert lines[-1] == "}"
     kinds = {Entity.TOUCHPOINT: "t", Entity.PAIN_POINT: "p", Entity.OPPORTUNITY: "o"}
