@@ -74,8 +74,7 @@ def test_a_diagram_that_cannot_be_laid_out_in_time_is_drawn_simpler_and_the_batc
 
 @needs_dot
 def test_dot_gets_the_memory_limit_given_on_the_command_line(tmp_path):
-    script = 'cat >/dev/null; echo "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><text>$(ulimit -v)</text></svg>"'
-    run = run_cli("render", str(GROCERY), "--memory", "300", env={"PATH": fake_dot(tmp_path / "bin", script)})
+    run = run_cli("render", str(GROCERY), "--memory", "300", env={"PATH": _ulimit_dot(tmp_path)})
     assert run.exit_code == 0, run.stderr
     assert ET.fromstring(run.stdout).findtext("{http://www.w3.org/2000/svg}text") == str(300 * 1024)
 
@@ -172,3 +171,36 @@ def test_render_refuses_a_map_over_max_bytes_as_validate_does(write_map):
         "with --max-bytes"
     )
     assert run.stdout == ""
+
+
+def _ulimit_dot(tmp_path) -> str:
+    script = 'cat >/dev/null; echo "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><text>$(ulimit -v)</text></svg>"'
+    return fake_dot(tmp_path / "bin", script)
+
+
+@needs_dot
+@pytest.mark.parametrize("flag,expected_mb", [([], 300), (["--memory", "400"], 400)], ids=["config", "flag-wins"])
+def test_the_limits_can_be_set_in_the_configuration_and_flags_win(tmp_path, monkeypatch, flag, expected_mb):
+    (tmp_path / ".git").mkdir()  # the configuration search stops here
+    (tmp_path / ".journeymap.yaml").write_text("render: {timeout: 30, memory: 300}\n")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("render", str(GROCERY), *flag, env={"PATH": _ulimit_dot(tmp_path)})
+    assert run.exit_code == 0, run.stderr
+    assert ET.fromstring(run.stdout).findtext("{http://www.w3.org/2000/svg}text") == str(expected_mb * 1024)
+
+
+@pytest.mark.parametrize(
+    "setting,says",
+    [
+        ("{timeout: 0}", "render.timeout must be a number of seconds of at least 1, not 0"),
+        ("{memory: lots}", "render.memory must be a number of MB of at least 64, not 'lots'"),
+        ("{speed: 3}", "render has no setting 'speed'; its settings: timeout, memory"),
+    ],
+)
+def test_a_bad_render_setting_stops_with_its_name(tmp_path, monkeypatch, setting, says):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".journeymap.yaml").write_text(f"render: {setting}\n")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("render", str(GROCERY), "--format", "dot")
+    assert run.exit_code == 2
+    assert run.stderr == f"journeymap: error: {tmp_path / '.journeymap.yaml'}: {says}\n"

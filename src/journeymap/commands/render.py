@@ -68,15 +68,22 @@ def register(app: typer.Typer) -> None:
         ] = PageSize.A3,
         portrait: Annotated[bool, typer.Option("--portrait", help="Poster in portrait (default: landscape).")] = False,
         timeout: Annotated[
-            float,
+            float | None,
             typer.Option(
-                "--timeout", min=1, help="Seconds Graphviz or WeasyPrint may take for one picture; a diagram "
-                "Graphviz cannot lay out in time is drawn again with a simpler layout."
+                "--timeout", min=1, show_default=False,
+                help="Seconds Graphviz or WeasyPrint may take for one picture (default: render.timeout in the "
+                "configuration, else 120); a diagram Graphviz cannot lay out in time is drawn again with a "
+                "simpler layout.",
             ),
-        ] = 120.0,
+        ] = None,
         memory: Annotated[
-            int, typer.Option("--memory", min=64, metavar="MB", help="Memory Graphviz or WeasyPrint may use, in MB.")
-        ] = 2048,
+            int | None,
+            typer.Option(
+                "--memory", min=64, metavar="MB", show_default=False,
+                help="Memory Graphviz or WeasyPrint may use, in MB (default: render.memory in the configuration, "
+                "else 2048).",
+            ),
+        ] = None,
         max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
         jobs: Jobs = None,
         debug: Debug = False,
@@ -90,7 +97,7 @@ def register(app: typer.Typer) -> None:
             from pathlib import Path
 
             from journeymap.lint.config import load_config
-            from journeymap.render import RenderOptions, batch
+            from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderOptions, batch
             from journeymap.sources import discover
 
             fmt = output_format.value
@@ -99,11 +106,17 @@ def register(app: typer.Typer) -> None:
 
                 find_dot()  # missing Graphviz stops everything up front, with the install command
             # the configuration's `exclude` holds for every command: those paths are never read
-            found = discover(paths, load_config(None, Path.cwd()).exclude)
+            config = load_config(None, Path.cwd())
+            found = discover(paths, config.exclude)
             for problem in found.problems:
                 sys.stderr.write(f"journeymap: error: {problem}\n")
+            limits = {**config.render, **{k: v for k, v in (("timeout", timeout), ("memory", memory)) if v}}
             options = RenderOptions(
-                page=page.value, landscape=not portrait, timeout=timeout, memory=memory * 2**20, max_bytes=max_bytes
+                page=page.value,
+                landscape=not portrait,
+                timeout=limits.get("timeout", DEFAULT_TIMEOUT),
+                memory=int(limits.get("memory", DEFAULT_MEMORY_BYTES // 2**20) * 2**20),
+                max_bytes=max_bytes,
             )
             planned = batch.plan_jobs(found.targets, paths, fmt, out, options)
             outcomes = _render_all(planned, jobs or os.cpu_count() or 1)

@@ -16,7 +16,9 @@ from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
-KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict")
+KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render")
+# `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
+RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class LintConfig:
     exclude: tuple[str, ...] = ()
     strict: bool = False
     source: str | None = None
+    render: Mapping[str, float] = field(default_factory=dict)  # see RENDER_LIMITS
 
 
 def default_config() -> LintConfig:
@@ -148,6 +151,7 @@ def build_config(
 
     exclude = tuple(_strings(raw.get("exclude"), "exclude", where))
     return LintConfig(
+        render=_render_limits(_mapping(raw.get("render"), "render", where), where),
         enabled=frozenset(enabled),
         severity=severity,
         options=options,
@@ -155,6 +159,19 @@ def build_config(
         strict=strict or bool(raw.get("strict", False)),
         source=source,
     )
+
+
+def _render_limits(values: Mapping[str, Any], where: str) -> dict[str, float]:
+    limits = {}
+    for name, value in values.items():
+        if name not in RENDER_LIMITS:
+            raise ConfigProblem(f"{where}: render has no setting '{name}'; its settings: {', '.join(RENDER_LIMITS)}")
+        least = RENDER_LIMITS[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
+            unit = "seconds" if name == "timeout" else "MB"
+            raise ConfigProblem(f"{where}: render.{name} must be a number of {unit} of at least {least}, not {value!r}")
+        limits[name] = float(value)
+    return limits
 
 
 def _rule_keys() -> dict[str, str]:
