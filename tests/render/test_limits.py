@@ -204,3 +204,13 @@ def test_a_bad_render_setting_stops_with_its_name(tmp_path, monkeypatch, setting
     run = run_cli("render", str(GROCERY), "--format", "dot")
     assert run.exit_code == 2
     assert run.stderr == f"journeymap: error: {tmp_path / '.journeymap.yaml'}: {says}\n"
+
+
+def test_a_fork_that_fails_is_a_tool_error_and_ctrl_c_still_works(monkeypatch):
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    with pytest.raises(RenderError, match=r"^could not start T: Resource temporarily unavailable$"):
+        run_confined(lambda: b"", what="T", timeout=10, memory=2**31)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())

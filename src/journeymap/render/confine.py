@@ -36,7 +36,13 @@ def run_confined(work: Callable[[], bytes], *, what: str, timeout: float, memory
     said_read, said_write = os.pipe()
     # no Ctrl-C inside fork itself: Python would raise it in a fork hook and print it as ignored
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # out of processes or memory before anything ran
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for fd in (result_read, result_write, said_read, said_write):
+            os.close(fd)
+        raise RenderError(f"could not start {what}: {exc.strerror or exc}") from None
     if pid == 0:  # the child: never returns into the caller's code
         os.close(result_read)
         os.close(said_read)
