@@ -26,7 +26,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -415,11 +414,9 @@ def test_import_mermaid_refuses_what_a_map_cannot_hold_and_keeps_the_rest(tmp_pa
     make, extra, code, says = MERMAID[case]
     source = tmp_path / f"{case}.mmd"
     source.write_bytes(make())
-    started = time.monotonic()
-    run = run_cli("import", "mermaid", str(source), *extra)
-    assert time.monotonic() - started < 30
+    run = journeymap("import", "mermaid", str(source), *extra)  # its timeout is the hang detector
     assert_sane("", run.stderr)
-    assert run.exit_code == code, run.stderr[:2000]
+    assert run.returncode == code, run.stderr[:2000]
     assert says in run.stderr
     if code:
         [message] = run.stderr.splitlines()
@@ -566,10 +563,8 @@ def ten_thousand_stages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(("fmt", "marker"), [("dot", "subgraph cluster_"), ("mermaid", "section Stage ")],
                          ids=["dot", "mermaid"])
 def test_ten_thousand_stages_render_as_text_formats(ten_thousand_stages, fmt, marker):
-    started = time.monotonic()
-    run = run_cli("render", str(ten_thousand_stages), "--format", fmt)
-    assert time.monotonic() - started < 30
-    assert run.exit_code == 0, run.stderr
+    run = journeymap("render", str(ten_thousand_stages), "--format", fmt)  # its timeout is the hang detector
+    assert run.returncode == 0, run.stderr
     assert run.stdout.count(marker) == 10_000
 
 
@@ -657,12 +652,10 @@ def test_ten_thousand_character_words_render_in_bounded_time(tmp_path, fmt):
     # the poster is left out: WeasyPrint takes tens of seconds to break such words
     path = tmp_path / "long.journey.yaml"
     path.write_text(UNCAPPED)
-    started = time.monotonic()
-    run = run_cli("render", str(path), "--format", fmt)
-    assert time.monotonic() - started < 30
-    assert run.exit_code == 0, run.stderr
+    proc = journeymap("render", str(path), "--format", fmt)  # its timeout is the hang detector
+    assert proc.returncode == 0, proc.stderr
     if fmt == "svg":
-        assert_safe_svg(run.stdout.encode(), None)
+        assert_safe_svg(proc.stdout.encode(), None)
 
 
 # ---- walking folders -------------------------------------------------------------------------
