@@ -206,3 +206,27 @@ def test_unknown_page_size_is_a_usage_error():
     run = run_cli("render", str(GROCERY), "-f", "poster", "-o", "x.pdf", "--page", "B5")
     assert run.exit_code == 2
     assert "Invalid value for '--page'" in run.stderr
+
+
+def test_over_long_words_get_invisible_break_points_in_text_only():
+    from journeymap.render.poster import _breakable
+
+    word = "x" * 120
+    body = f'<p title="{word}">{word} short words stay &amp; so do entities</p><td>{"&amp;" * 120}</td>'
+    out = _breakable(body)
+    assert out.startswith(f'<p title="{word}">')  # attributes are never touched
+    assert f">{'x' * 50}\u200b{'x' * 50}\u200b{'x' * 20} short words stay &amp; so do entities<" in out
+    assert f"<td>{'&amp;' * 50}\u200b{'&amp;' * 50}\u200b{'&amp;' * 20}</td>" in out  # an entity is never split
+    ordinary = "<p>A web address like https://example.com/checkout/basket?step=2 stays whole</p>"
+    assert _breakable(ordinary) == ordinary
+
+
+def test_a_poster_of_ten_thousand_character_words_keeps_every_character(tmp_path):
+    word = "ab" * 5_000
+    path = tmp_path / "long.journey.yaml"
+    path.write_text(
+        "journeymap: 1\ntitle: Long\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        f"      - id: t\n        name: T\n        description: {word}\n"
+    )
+    text = pdf_text(poster_pdf(journey_of(path), tmp_path, page="A3"))
+    assert "".join(text.split()).replace("\u200b", "").count(word) == 1

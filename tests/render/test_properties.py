@@ -534,8 +534,9 @@ def pdftotext(pdf: bytes) -> str:
 
 
 def comparable(text: str) -> str:
-    """Text as a reader compares it: compatibility forms folded (a ligature is its letters), no spaces."""
-    return squeezed(unicodedata.normalize("NFKC", text))
+    """Text as a reader compares it: compatibility forms folded (a ligature is its letters), no spaces,
+    not even the zero-width ones the poster puts into over-long words."""
+    return squeezed(unicodedata.normalize("NFKC", text)).replace("\u200b", "")
 
 
 @needs_pdftotext

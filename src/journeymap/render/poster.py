@@ -29,6 +29,7 @@ URLs, and records anything it refused; any refusal fails the job.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -349,11 +350,31 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
     if journey.last_reviewed:
         footer_bits.insert(1, f"reviewed {html_text(journey.last_reviewed)}")
     footer = " · ".join(b for b in footer_bits if b)
+    body = f'<div class="footer">{footer}</div>' + "".join(sheets)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html_text(journey.title)}</title><style>{_css(plan)}</style></head>"
-        f'<body><div class="footer">{footer}</div>{"".join(sheets)}</body></html>'
+        f"<body>{_breakable(body)}</body></html>"
     )
+
+
+# a run of 100 or more characters (an entity counts as one) with no place to break a line: longer
+# than any real word or web address worth reading on a wall
+_UNBROKEN = re.compile(r"(?:[^\s&<>]|&#?\w+;){100,}")
+_CHARACTER = re.compile(r"&#?\w+;|.", re.DOTALL)
+
+
+def _breakable(body: str) -> str:
+    """The body with a zero-width space every 50 characters of an over-long word in its text (never
+    in a tag). WeasyPrint breaks a word that has no break opportunity by laying the rest of it out
+    again for every line: a 10,000-character word in a few cells took it 17 s; with the spaces, a
+    second. They are invisible, print nothing, and are only ever in text far too long to read."""
+
+    def split(run: re.Match[str]) -> str:
+        pieces = _CHARACTER.findall(run.group())
+        return "\u200b".join("".join(pieces[i : i + 50]) for i in range(0, len(pieces), 50))
+
+    return re.sub(r">([^<]+)<", lambda text: ">" + _UNBROKEN.sub(split, text.group(1)) + "<", body)
 
 
 def _css(plan: Plan) -> str:
