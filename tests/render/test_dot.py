@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.render import RenderError, dot
+from journeymap.render import DEFAULT_MEMORY_BYTES, RenderError, dot
 from journeymap.render.text import clean
 from tests.conftest import have, run_cli
 from tests.render.helpers import GROCERY, SVG_NS, hostile_map, journey_of, squeezed, svg_text, write_generated_map
@@ -183,7 +183,7 @@ def test_dot_runs_with_file_loading_disabled_and_limits(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", fake_dot(tmp_path / "bin", script))
     monkeypatch.setenv("GV_FILE_PATH", "/etc")
     said = dot.run_dot("digraph {}", "svg").decode()
-    assert said == f"SERVER_NAME=journeymap GV=unset AS={dot.DOT_MEMORY_BYTES // 1024}\n"
+    assert said == f"SERVER_NAME=journeymap GV=unset AS={DEFAULT_MEMORY_BYTES // 1024}\n"
 
 
 def test_dot_killed_by_a_signal_is_reported(tmp_path, monkeypatch):

@@ -110,12 +110,13 @@ def register(app: typer.Typer) -> None:
             found = discover(paths, config.exclude)
             for problem in found.problems:
                 sys.stderr.write(f"journeymap: error: {problem}\n")
-            limits = {**config.render, **{k: v for k, v in (("timeout", timeout), ("memory", memory)) if v}}
+            # a flag wins over the configuration's `render:`, which wins over the default
+            memory_mb = memory if memory is not None else config.render.get("memory")
             options = RenderOptions(
                 page=page.value,
                 landscape=not portrait,
-                timeout=limits.get("timeout", DEFAULT_TIMEOUT),
-                memory=int(limits.get("memory", DEFAULT_MEMORY_BYTES // 2**20) * 2**20),
+                timeout=timeout if timeout is not None else config.render.get("timeout", DEFAULT_TIMEOUT),
+                memory=int(memory_mb * 2**20) if memory_mb is not None else DEFAULT_MEMORY_BYTES,
                 max_bytes=max_bytes,
             )
             planned = batch.plan_jobs(found.targets, paths, fmt, out, options)

@@ -36,6 +36,7 @@ from journeymap.diff.present.words import emotion
 from journeymap.diff.records import Change, Entity, Kind, MapDiff
 from journeymap.errors import UsageProblem
 from journeymap.model import Journey, Opportunity
+from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 FORMATS = ("svg", "html")
@@ -188,15 +189,14 @@ def _with_removed(old: Sequence[T], new: Sequence[T], is_removed: Callable[[str]
 # --- svg ---------------------------------------------------------------------------------------
 
 
-def diff_svg(diff: MapDiff, old_label: str, new_label: str, *, timeout: float = 120.0) -> bytes:
+def diff_svg(diff: MapDiff, old_label: str, new_label: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """The marked diagram; one Graphviz cannot lay out in time is drawn, marks and all, in the
     simpler layout `render` falls back to (render.dot), so a tangled map still gets its picture."""
-    from journeymap.render.dot import LayoutFailed, run_dot
+    from journeymap.render.dot import laid_out
 
-    try:
-        return run_dot(diff_dot(diff, old_label, new_label), "svg", timeout=timeout)
-    except LayoutFailed:
-        return run_dot(diff_dot(diff, old_label, new_label, simple=True), "svg", timeout=timeout)
+    data, _ = laid_out(lambda simple: diff_dot(diff, old_label, new_label, simple=simple), "svg",
+                       timeout=timeout, memory=DEFAULT_MEMORY_BYTES)
+    return data
 
 
 def diff_dot(diff: MapDiff, old_label: str, new_label: str, *, simple: bool = False) -> str:

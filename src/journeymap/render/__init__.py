@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journeymap.errors import JourneymapError
+from journeymap.load import DEFAULT_MAX_BYTES
 from journeymap.model import Journey
 
 
@@ -69,7 +70,7 @@ class RenderOptions:
     landscape: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
-    max_bytes: int = 10 * 1024 * 1024  # map files larger than this are refused (the loader's default)
+    max_bytes: int = DEFAULT_MAX_BYTES  # map files larger than this are refused
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,12 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
     if fmt in ("svg", "png", "pdf", "dot"):
         from journeymap.render import dot
 
-        source = dot.dot_source(journey)
         if fmt == "dot":
-            return Picture(source.encode("utf-8"))
-        try:
-            return Picture(dot.run_dot(source, fmt, timeout=options.timeout, memory=options.memory))
-        except dot.LayoutFailed as failure:
-            simple = dot.dot_source(journey, simple=True)
-            try:
-                data = dot.run_dot(simple, fmt, timeout=options.timeout, memory=options.memory)
-            except dot.LayoutFailed as again:
-                raise RenderError(f"the full and the simpler layout both failed: {again}") from None
-            return Picture(data, (f"{failure}; drew the simpler layout instead, without links between stages",))
+            return Picture(dot.dot_source(journey).encode("utf-8"))
+        data, note = dot.laid_out(
+            lambda simple: dot.dot_source(journey, simple=simple), fmt, timeout=options.timeout, memory=options.memory
+        )
+        return Picture(data, (note,) if note else ())
     if fmt == "mermaid":
         from journeymap.render.mermaid import mermaid_source
 

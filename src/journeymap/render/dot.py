@@ -36,11 +36,12 @@ import shutil
 import signal
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
 from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
-from journeymap.render import RenderError
+from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderError
 from journeymap.render.grid import persona_names
 from journeymap.render.palette import (
     EMOTION,
@@ -56,7 +57,6 @@ from journeymap.render.palette import (
 from journeymap.render.text import dot_html, wrapped
 
 MAX_CROSS_STAGE_LINKS = 60
-DOT_MEMORY_BYTES = 2 * 1024**3
 INSTALL_HINT = "sudo apt-get install graphviz"
 FONT = "DejaVu Sans"
 _OPPORTUNITY_FILL = "#e6f4f1"
@@ -401,7 +401,22 @@ class LayoutFailed(RenderError):
     """`dot` ran but gave no picture: it failed, ran out of time or memory (the simpler layout may work)."""
 
 
-def run_dot(source: str, fmt: str, *, timeout: float = 120.0, memory: int = DOT_MEMORY_BYTES) -> bytes:
+def laid_out(source_of: Callable[[bool], str], fmt: str, *, timeout: float, memory: int) -> tuple[bytes, str | None]:
+    """The diagram of `source_of(simple)`, and a note when only the simpler layout could be drawn.
+    `source_of(False)` is tried first; when Graphviz cannot lay it out, `source_of(True)`."""
+    try:
+        return run_dot(source_of(False), fmt, timeout=timeout, memory=memory), None
+    except LayoutFailed as failure:
+        try:
+            data = run_dot(source_of(True), fmt, timeout=timeout, memory=memory)
+        except LayoutFailed as again:
+            raise RenderError(f"the full and the simpler layout both failed: {again}") from None
+        return data, f"{failure}; drew the simpler layout instead, without links between stages"
+
+
+def run_dot(
+    source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY_BYTES
+) -> bytes:
     """Lay out and draw DOT text with `dot -T<fmt>`; LayoutFailed when dot fails, is killed or runs
     too long, RenderError when it cannot be started."""
     program = find_dot()
