@@ -202,8 +202,8 @@ def _row(entry: Entry) -> str:
             why = "".join(f'<div class="why">line {f.line}: {html_text(f.message)}</div>' for f in first)
         text = html_text(entry.target.path.lower())
         return (f'<tr class="broken" data-text="{text}"><td><span class="broken-tag">Broken map</span>'
-                f'<span class="file">{file_name}</span>{why}</td><td colspan="4" class="none">not shown: fix the '
-                f'findings below, then rebuild</td><td class="lint">{_lint_counts(entry)}</td></tr>')
+                f'<span class="file">{file_name}</span>{why}</td><td colspan="4" class="none">not shown: fix what '
+                f'is said beside the file name, then rebuild</td><td class="lint">{_lint_counts(entry)}</td></tr>')
     classes = []
     if entry.count(Severity.ERROR):
         classes.append("has-errors")
@@ -227,6 +227,8 @@ def _row(entry: Entry) -> str:
 
 
 def _lint_counts(entry: Entry) -> str:
+    if entry.unreadable:  # nothing was checked: "clean" would be a lie
+        return '<span class="none">not read</span>'
     if not entry.analysis.findings:
         return '<span class="ok">clean</span>'
     parts = []

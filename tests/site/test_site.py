@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -73,6 +74,22 @@ def test_valid_folder_exits_0_and_never_writes_into_it(tmp_path):
     assert same.exit_code == 2 and "folder of its own" in same.stderr
     missing = run_cli("site", str(tmp_path / "nope"), "--out", str(tmp_path / "x"))
     assert missing.exit_code == 2 and "not a folder" in missing.stderr
+
+
+def test_a_file_that_cannot_be_read_is_a_broken_row_never_clean(tmp_path):
+    maps = tmp_path / "maps"
+    shutil.copytree(EXAMPLES, maps)
+    os.mkfifo(maps / "pipe.journey.yaml")
+    run = run_cli("site", str(maps), "--out", str(tmp_path / "site"))
+    assert run.exit_code == 2  # as validate says of a file it cannot read
+    assert (f"journeymap: broken map listed on the index: {maps / 'pipe.journey.yaml'}: not a regular file"
+            in run.stderr)
+    index = (tmp_path / "site" / "index.html").read_text()
+    [row] = re.findall(r'<tr class="broken".*?</tr>', index)
+    assert "pipe.journey.yaml" in row and "not a regular file" in row
+    assert '<td class="lint"><span class="none">not read</span></td>' in row
+    assert "clean" not in row
+    assert len(re.findall(r"<tr class=\"(?!broken)", index)) == 3  # the readable maps are all listed
 
 
 def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
