@@ -46,7 +46,7 @@ def in_process_svg(path: Path, repeat: int) -> tuple[float, float]:
     """Best times of render_map(svg) from the file's bytes, and of `dot -Tsvg` on the same DOT."""
     from journeymap.render import RenderOptions, render_map
     from journeymap.render.dot import dot_source
-    from journeymap.validate import analyse_bytes
+    from journeymap.pipeline import analyse_bytes
 
     raw = path.read_bytes()
     ours = peer = float("inf")
@@ -68,7 +68,7 @@ def poster_html(path: Path) -> str:
     from journeymap.render.grid import Grid
     from journeymap.render.poster import plan_poster
     from journeymap.render.poster import poster_html as html
-    from journeymap.validate import analyse_bytes
+    from journeymap.pipeline import analyse_bytes
 
     journey = analyse_bytes(path.read_bytes(), str(path)).journey
     assert journey is not None, f"{path} is not valid"

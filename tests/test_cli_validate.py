@@ -83,7 +83,7 @@ def test_unreadable_file_exits_2(write_map, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("journeymap.sources.open", denied, raising=False)
+    monkeypatch.setattr("journeymap.io.sources.open", denied, raising=False)
     run = run_cli("validate", str(path))
     assert run.exit_code == 2
     assert run.stderr == f"journeymap: error: {path}: permission denied; check the file's permissions\n"
@@ -170,7 +170,7 @@ def test_no_traceback_without_debug_but_with_it(write_map, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("journeymap.validate.load_bytes", broken)
+    monkeypatch.setattr("journeymap.pipeline.load_bytes", broken)
     run = run_cli("validate", str(path))
     assert run.exit_code == 2
     assert run.stderr.startswith("journeymap: error: internal error: RuntimeError: boom")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeymap.validate import analyse_bytes
+from journeymap.pipeline import analyse_bytes
 
 MAP = """journeymap: 1
 title: T

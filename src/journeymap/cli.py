@@ -19,7 +19,7 @@ import typer
 
 from journeymap import __version__
 from journeymap.errors import JourneymapError, UsageProblem
-from journeymap.output import emit
+from journeymap.io.output import emit
 
 app = typer.Typer(
     name="journeymap",
@@ -134,10 +134,10 @@ def validate(
     """Check maps against the schema, their references and the lint rules."""
 
     def run() -> int:
-        from journeymap.lint.config import load_config
+        from journeymap.config import load_config
         from journeymap.report import reporter
-        from journeymap.sources import discover
-        from journeymap.validate import CheckOptions, check_targets
+        from journeymap.io.sources import discover
+        from journeymap.pipeline import CheckOptions, check_targets
 
         lint_config = load_config(
             config, Path.cwd(), select=select, ignore=ignore, strict=strict
@@ -197,14 +197,14 @@ def rules(
     """List the rules, or explain one: why it matters, an example, how to fix."""
 
     def run() -> int:
-        from journeymap import rules_doc
+        from journeymap.lint import docs as rules_doc
 
         if output_format not in ("text", "json", "markdown"):
             raise UsageProblem(f"unknown format '{output_format}'; choose text, json or markdown")
         if rule is None:
             emit(rules_doc.listing(output_format))
             return EXIT_OK
-        from journeymap.catalog import all_rules, find_rule
+        from journeymap.lint.registry import all_rules, find_rule
 
         found = find_rule(rule)
         if found is None:
@@ -226,7 +226,7 @@ def init(
     """Write a new, valid, commented map to start from. Never overwrites a file."""
 
     def run() -> int:
-        from journeymap import templates
+        from journeymap import starters as templates
 
         if list_templates:
             for name, summary in templates.available().items():
@@ -266,7 +266,7 @@ def main() -> None:
         # a closed pipe
         if "--debug" in sys.argv:
             raise
-        from journeymap.output import drop_pending_output
+        from journeymap.io.output import drop_pending_output
 
         drop_pending_output()
         if not isinstance(exc, BrokenPipeError):

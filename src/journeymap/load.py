@@ -25,7 +25,7 @@ import yaml
 from yaml import events as ev
 from yaml.nodes import ScalarNode
 
-from journeymap import checks
+from journeymap import builtin_rules
 from journeymap.findings import Finding, RuleInfo
 from journeymap.strings import one_line as _one_line
 from journeymap.strings import short as _short
@@ -115,7 +115,7 @@ def decode(raw: bytes, path: str) -> str | Finding:
     if nul >= 0:
         line, col = _byte_position(raw, nul)
         return _finding(
-            path, checks.NOT_A_MAP, (line, col),
+            path, builtin_rules.NOT_A_MAP, (line, col),
             "this is a binary file (it holds a NUL byte), not a journey map",
         )
     try:
@@ -123,7 +123,7 @@ def decode(raw: bytes, path: str) -> str | Finding:
     except UnicodeDecodeError as exc:
         line, col = _byte_position(raw, exc.start)
         return _finding(
-            path, checks.ENCODING, (line, col),
+            path, builtin_rules.ENCODING, (line, col),
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; re-save the file as UTF-8",
         )
 
@@ -137,12 +137,12 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     except yaml.MarkedYAMLError as exc:
         return None, [*builder.findings, _syntax_finding(path, exc, text)]
     except yaml.YAMLError as exc:
-        return None, [*builder.findings, _finding(path, checks.YAML_SYNTAX, (1, 1), _one_line(str(exc)))]
+        return None, [*builder.findings, _finding(path, builtin_rules.YAML_SYNTAX, (1, 1), _one_line(str(exc)))]
     except (ValueError, UnicodeError) as exc:
         # libyaml raises these for escapes it cannot represent (a lone surrogate, say)
         return None, [
             *builder.findings,
-            _finding(path, checks.YAML_SYNTAX, (1, 1), f"unreadable value: {_one_line(str(exc))}"),
+            _finding(path, builtin_rules.YAML_SYNTAX, (1, 1), f"unreadable value: {_one_line(str(exc))}"),
         ]
     doc = Document(path, text, data, builder.positions, builder.key_positions)
     return doc, builder.findings
@@ -170,22 +170,22 @@ class _Builder:
         loader.get_event()  # StreamStart
         first = loader.get_event()
         if isinstance(first, ev.StreamEndEvent):
-            raise _Problem(checks.NOT_A_MAP, "the file is empty; a journey map starts with `journeymap: 1`")
+            raise _Problem(builtin_rules.NOT_A_MAP, "the file is empty; a journey map starts with `journeymap: 1`")
         root = self._value(loader, loader.get_event(), (), 0)
         loader.get_event()  # DocumentEnd
         after = loader.get_event()
         if isinstance(after, ev.DocumentStartEvent):
             raise _Problem(
-                checks.NOT_A_MAP,
+                builtin_rules.NOT_A_MAP,
                 "the file holds several YAML documents; keep one journey map a file",
                 after.start_mark,
             )
         if root is None:
-            raise _Problem(checks.NOT_A_MAP, "the file holds no data; a journey map starts with `journeymap: 1`")
+            raise _Problem(builtin_rules.NOT_A_MAP, "the file holds no data; a journey map starts with `journeymap: 1`")
         if not isinstance(root, dict):
             kind = "a list" if isinstance(root, list) else "a single value"
             raise _Problem(
-                checks.NOT_A_MAP,
+                builtin_rules.NOT_A_MAP,
                 f"the top level is {kind}; a journey map is a mapping that starts with `journeymap: 1`",
                 _Mark(self.positions.get((), (1, 1))),
             )
@@ -205,7 +205,7 @@ class _Builder:
         elif cls is ev.AliasEvent:
             return self._alias(event)
         else:  # pragma: no cover - libyaml never sends other events here
-            raise _Problem(checks.YAML_SYNTAX, f"unexpected {cls.__name__}", event.start_mark)
+            raise _Problem(builtin_rules.YAML_SYNTAX, f"unexpected {cls.__name__}", event.start_mark)
         return value
 
     def _remember(self, event: Any, value: Any, values_before: int) -> None:
@@ -214,14 +214,14 @@ class _Builder:
 
     def _alias(self, event: Any) -> Any:
         if event.anchor not in self.anchors:  # libyaml reports this itself; kept for the pure parser
-            raise _Problem(checks.YAML_SYNTAX, f"unknown alias *{event.anchor}", event.start_mark)
+            raise _Problem(builtin_rules.YAML_SYNTAX, f"unknown alias *{event.anchor}", event.start_mark)
         value, size = self.anchors[event.anchor]
         # count what the alias stands for, so anchors built from aliases grow as they expand
         self.aliased_values += size
         self.values += size
         if self.aliased_values > MAX_ALIASED_VALUES:
             raise _Problem(
-                checks.YAML_LIMITS,
+                builtin_rules.YAML_LIMITS,
                 f"aliases expand to more than {MAX_ALIASED_VALUES:,} values (an alias bomb?); "
                 "write the values out instead",
                 event.start_mark,
@@ -231,7 +231,7 @@ class _Builder:
     def _check_depth(self, event: Any, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise _Problem(
-                checks.YAML_LIMITS,
+                builtin_rules.YAML_LIMITS,
                 _TOO_DEEP,
                 event.start_mark,
             )
@@ -239,7 +239,7 @@ class _Builder:
     def _collection_tag(self, event: Any, expected: str) -> None:
         tag = event.tag
         if tag is not None and tag != "!" and tag != expected:
-            raise _Problem(checks.FORBIDDEN_TAG, _tag_message(tag), event.start_mark)
+            raise _Problem(builtin_rules.FORBIDDEN_TAG, _tag_message(tag), event.start_mark)
 
     def _mapping(self, loader: Any, start: Any, path: Path_, depth: int) -> dict[str, Any]:
         self._check_depth(start, depth)
@@ -256,10 +256,10 @@ class _Builder:
                 if type(key_event) is ev.AliasEvent:
                     key: Any = self._alias(key_event)
                     if isinstance(key, (dict, list)):
-                        raise _Problem(checks.SCHEMA, "a key must be plain text", key_event.start_mark)
+                        raise _Problem(builtin_rules.SCHEMA, "a key must be plain text", key_event.start_mark)
                 else:
                     raise _Problem(
-                        checks.SCHEMA, "a key must be plain text, not a list or mapping", key_event.start_mark
+                        builtin_rules.SCHEMA, "a key must be plain text, not a list or mapping", key_event.start_mark
                     )
             elif key_event.tag is None and key_event.implicit[0] and key_event.value == "<<":
                 value = self._value(loader, loader.get_event(), (*path, "<<"), depth)
@@ -273,7 +273,7 @@ class _Builder:
                 first_line = key_pos[name][0]
                 self.findings.append(
                     _finding(
-                        self.path, checks.DUPLICATE_KEY, pos,
+                        self.path, builtin_rules.DUPLICATE_KEY, pos,
                         f"duplicate key '{_short(name)}' (first at line {first_line}); YAML would keep only "
                         "this one: remove or rename one of them",
                     )
@@ -284,7 +284,7 @@ class _Builder:
             result[name] = self._value(loader, loader.get_event(), child, depth)
         for source in merged:
             if not isinstance(source, dict):
-                raise _Problem(checks.SCHEMA, "`<<` merges only mappings", start.start_mark)
+                raise _Problem(builtin_rules.SCHEMA, "`<<` merges only mappings", start.start_mark)
             for name, value in source.items():
                 result.setdefault(name, value)
         self._remember(start, result, before)
@@ -315,7 +315,7 @@ class _Builder:
         if tag == _STR:
             value = text
         elif tag not in _SCALAR_TAGS:
-            raise _Problem(checks.FORBIDDEN_TAG, _tag_message(tag), event.start_mark)
+            raise _Problem(builtin_rules.FORBIDDEN_TAG, _tag_message(tag), event.start_mark)
         elif tag == _TIMESTAMP:
             value = self._timestamp(event, text)
         else:
@@ -323,7 +323,7 @@ class _Builder:
                 value = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, text))
             except (ValueError, yaml.YAMLError):
                 raise _Problem(
-                    checks.SCHEMA, f"'{_short(text)}' is not a valid {tag.rsplit(':', 1)[-1]}", event.start_mark
+                    builtin_rules.SCHEMA, f"'{_short(text)}' is not a valid {tag.rsplit(':', 1)[-1]}", event.start_mark
                 ) from None
         self._remember(event, value, self.values - 1)
         return value
@@ -338,7 +338,7 @@ class _Builder:
         except ValueError:
             self.findings.append(
                 _finding(
-                    self.path, checks.SCHEMA, (event.start_mark.line + 1, event.start_mark.column + 1),
+                    self.path, builtin_rules.SCHEMA, (event.start_mark.line + 1, event.start_mark.column + 1),
                     f"'{_short(text)}' is not a real date; write it as YYYY-MM-DD",
                 )
             )
@@ -379,18 +379,18 @@ def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, text: str) -> Finding:
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:
         return _finding(
-            path, checks.YAML_LIMITS, pos,
+            path, builtin_rules.YAML_LIMITS, pos,
             _TOO_DEEP,
         )
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         problem = "found character '\\t'"
     for needle, hint in _SYNTAX_HINTS:
         if needle in problem:
-            return _finding(path, checks.YAML_SYNTAX, pos, f"YAML syntax error: {hint}")
+            return _finding(path, builtin_rules.YAML_SYNTAX, pos, f"YAML syntax error: {hint}")
     context = ""
     if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
         context = f" ({exc.context} at line {exc.context_mark.line + 1})"
-    return _finding(path, checks.YAML_SYNTAX, pos, f"YAML syntax error: {_one_line(problem)}{context}")
+    return _finding(path, builtin_rules.YAML_SYNTAX, pos, f"YAML syntax error: {_one_line(problem)}{context}")
 
 
 def _finding(path: str, rule: RuleInfo, pos: Pos, message: str) -> Finding:

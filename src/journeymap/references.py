@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from journeymap import checks
+from journeymap import builtin_rules
 from journeymap.findings import Finding, RuleInfo
 from journeymap.load import Document, Path_
 from journeymap.model import Journey
@@ -49,7 +49,7 @@ def _duplicate_ids(doc: Document, journey: Journey) -> Iterator[Finding]:
         if key in seen:
             first_line = doc.position((*seen[key], "id"))[0]
             yield _finding(
-                doc, (*item.path, "id"), checks.DUPLICATE_ID,
+                doc, (*item.path, "id"), builtin_rules.DUPLICATE_ID,
                 f"{item.kind} id '{item.id}' is already used at line {first_line}; ids must be unique: rename one",
             )
         else:
@@ -86,7 +86,7 @@ def _check(
         hint = did_you_mean(ref, known)
         if not hint:
             hint = f"; define it under {_section(kind)}" if not known else f"; known: {_listing(known)}"
-        yield _finding(doc, path, checks.UNKNOWN_REFERENCE, f"'{owner}' names unknown {kind} '{ref}'{hint}")
+        yield _finding(doc, path, builtin_rules.UNKNOWN_REFERENCE, f"'{owner}' names unknown {kind} '{ref}'{hint}")
 
 
 def _section(kind: str) -> str:

@@ -17,7 +17,7 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from journeymap import checks
+from journeymap import builtin_rules
 from journeymap.findings import Finding
 from journeymap.load import Document, Path_
 from journeymap.strings import one_line as _one_line
@@ -152,7 +152,7 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
 
 
 def _make(doc: Document, pos: tuple[int, int], message: str) -> Finding:
-    rule = checks.SCHEMA
+    rule = builtin_rules.SCHEMA
     return Finding(doc.path, pos[0], pos[1], rule.severity, rule.id, rule.name, message)
 
 

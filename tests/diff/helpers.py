@@ -13,7 +13,7 @@ import yaml
 from journeymap.diff.compare import compare_files
 from journeymap.diff.records import Change, DiffReport, MapDiff
 from journeymap.diff.sides import ReadOptions
-from journeymap.lint.config import LintConfig
+from journeymap.config import LintConfig
 from journeymap.load import load_text
 from journeymap.model import Journey, journey_from_document
 from journeymap.schema import schema_findings

@@ -7,7 +7,7 @@ import io
 
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
-from journeymap.export import safe_cell
+from journeymap.convert.csv_out import safe_cell
 
 
 def parse(text: str) -> list[dict[str, str]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import yaml
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
-from journeymap.mermaid_import import import_mermaid
+from journeymap.convert.mermaid_in import import_mermaid
 from journeymap.model import journey_from_document
 from journeymap.render.mermaid import mermaid_source
-from journeymap.validate import analyse_bytes
+from journeymap.pipeline import analyse_bytes
 
 MERMAID = FIXTURES / "mermaid"
 

@@ -31,7 +31,7 @@ def test_typed_package_ships_its_data():
     package = resources.files("journeymap")
     assert package.joinpath("py.typed").is_file()
     assert package.joinpath("data/journeymap.schema.json").is_file()
-    assert package.joinpath("templates/starter.journey.yaml").is_file()
+    assert package.joinpath("starters/starter.journey.yaml").is_file()
 
 
 def test_no_arguments_shows_help_and_every_command():

@@ -34,8 +34,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from journeymap import sources
-from journeymap.validate import analyse_bytes
+from journeymap.io import sources
+from journeymap.pipeline import analyse_bytes
 from tests.conftest import have, run_cli
 from tests.hostile.corpus import CORPUS, MAPS
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from tests.conftest import FIXTURES, ROOT, run_cli
 
-from journeymap import rules_doc
+from journeymap.lint import docs as rules_doc
 
 BASE = (FIXTURES / "lint" / "clean.journey.yaml").read_text()
 NO_KPI = BASE.replace('    kpis: [{name: Visits, target: "100", current: "80"}]\n', "")  # stage-without-kpi at 19:5
@@ -160,7 +160,7 @@ def test_rules_command_lists_and_explains():
 
 
 def test_every_rule_is_documented():
-    from journeymap.catalog import all_rules
+    from journeymap.lint.registry import all_rules
 
     for rule in all_rules():
         assert rule.rationale and rule.fix and rule.summary, rule.id

@@ -11,7 +11,7 @@ import datetime
 import pytest
 from tests.conftest import FIXTURES
 
-from journeymap.lint.config import build_config
+from journeymap.config import build_config
 from journeymap.lint.engine import lint_findings
 from journeymap.load import load_text
 from journeymap.model import journey_from_document

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from journeymap.model import Journey
-from journeymap.validate import analyse_bytes
+from journeymap.pipeline import analyse_bytes
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 RENDER_FIXTURES = FIXTURES / "render"

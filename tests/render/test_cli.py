@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.render.batch import output_name
-from journeymap.sources import Target
+from journeymap.batch import output_name
+from journeymap.io.sources import Target
 from tests.conftest import FIXTURES, have, run_cli
 from tests.render.helpers import GROCERY, parse_mermaid_journey, pdf_text, squeezed
 

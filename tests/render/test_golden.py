@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from journeymap.render import RenderOptions, render_map
-from journeymap.render.batch import output_name
-from journeymap.sources import Target
+from journeymap.batch import output_name
+from journeymap.io.sources import Target
 from tests.conftest import ROOT
 from tests.render.helpers import journey_of, maps_with_goldens
 

@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 from journeymap.render import FORMATS
-from journeymap.render.batch import output_name
-from journeymap.sources import Target
+from journeymap.batch import output_name
+from journeymap.io.sources import Target
 from tests.conftest import have, run_cli
 from tests.render.helpers import (
     SVG_NS,

@@ -34,7 +34,7 @@ from journeymap.render import RenderOptions, render_map
 from journeymap.render.dot import run_dot
 from journeymap.render.text import clean
 from journeymap.schema import schema_text
-from journeymap.validate import analyse_bytes
+from journeymap.pipeline import analyse_bytes
 from tests.conftest import have
 from tests.render.helpers import SVG_NS, parse_mermaid_journey, squeezed
 

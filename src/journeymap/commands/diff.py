@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
             from journeymap.diff.present import presenter
             from journeymap.diff.run import DiffRequest, exit_status, run_diff
             from journeymap.errors import UsageProblem
-            from journeymap.output import emit
+            from journeymap.io.output import emit
 
             request = DiffRequest(
                 paths=list(paths or []), git=git, to=to, git_external=git_external, max_bytes=max_bytes

@@ -36,11 +36,11 @@ def register(app: typer.Typer) -> None:
         def run() -> int:
             import sys
 
-            from journeymap.atomic import write_atomic
-            from journeymap.export import csv_text
-            from journeymap.output import emit
-            from journeymap.sources import InputError, discover
-            from journeymap.validate import CheckOptions, analyse_target
+            from journeymap.io.atomic import write_atomic
+            from journeymap.convert.csv_out import csv_text
+            from journeymap.io.output import emit
+            from journeymap.io.sources import InputError, discover
+            from journeymap.pipeline import CheckOptions, analyse_target
 
             found = discover(paths)
             for problem in found.problems:
@@ -95,15 +95,15 @@ def _register_import(app: typer.Typer) -> None:
         def run() -> int:
             import sys
 
-            from journeymap.atomic import write_atomic
+            from journeymap.io.atomic import write_atomic
             from journeymap.errors import UsageProblem
-            from journeymap.mermaid_import import BadScores, BadText, import_mermaid, map_yaml
-            from journeymap.output import emit
+            from journeymap.convert.mermaid_in import BadScores, BadText, import_mermaid, map_yaml
+            from journeymap.io.output import emit
             from journeymap.schema import SCHEMA_ID
-            from journeymap.sources import Target, read_target
+            from journeymap.io.sources import Target, read_target
             from journeymap.strings import one_line
-            from journeymap.templates import schema_reference
-            from journeymap.validate import analyse_bytes
+            from journeymap.starters import schema_reference
+            from journeymap.pipeline import analyse_bytes
 
             name = "<stdin>" if file == "-" else one_line(file)
             raw = read_target(Target(file), cli.DEFAULT_MAX_BYTES)

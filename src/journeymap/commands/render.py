@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from journeymap.render.batch import Job, Outcome
+    from journeymap.batch import Job, Outcome
 
 
 class RenderFormat(StrEnum):
@@ -96,9 +96,10 @@ def register(app: typer.Typer) -> None:
             import sys
             from pathlib import Path
 
-            from journeymap.lint.config import load_config
-            from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderOptions, batch
-            from journeymap.sources import discover
+            from journeymap.config import load_config
+            from journeymap import batch
+            from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderOptions
+            from journeymap.io.sources import discover
 
             fmt = output_format.value
             if fmt in ("svg", "png", "pdf"):
@@ -132,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
 def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
     """Run the jobs; with more than one map, a progress bar on stderr that messages print above."""
-    from journeymap.render import batch
+    from journeymap import batch
 
     if len(planned) <= 1:  # one map: no bar, and no need to load rich at all
         return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, _stderr_line))
@@ -162,7 +163,7 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
 
 
 def _report(outcome: "Outcome", say: Callable[[str], None]) -> None:
-    from journeymap.render import batch
+    from journeymap import batch
 
     for line in outcome.messages:
         say(line)

@@ -27,10 +27,10 @@ def register(app: typer.Typer) -> None:
             import sys
 
             from journeymap.errors import UsageProblem
-            from journeymap.lint.config import load_config
+            from journeymap.config import load_config
             from journeymap.site import build_entries, write_site
-            from journeymap.sources import discover
-            from journeymap.validate import CheckOptions
+            from journeymap.io.sources import discover
+            from journeymap.pipeline import CheckOptions
 
             if not folder.is_dir():
                 raise UsageProblem(f"{folder}: not a folder; name the folder that holds the maps")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from journeymap.diff.records import Note
 from journeymap.errors import JourneymapError
-from journeymap.sources import Target, is_map_name, read_target
+from journeymap.io.sources import Target, is_map_name, read_target
 from journeymap.strings import one_line, short
 
 _REGULAR = ("100644", "100755")

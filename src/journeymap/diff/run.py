@@ -18,7 +18,7 @@ from journeymap.diff.sides import ReadOptions, default_options
 from journeymap.errors import UsageProblem
 from journeymap.findings import Severity
 from journeymap.load import DEFAULT_MAX_BYTES
-from journeymap.sources import STDIN, InputError, Target, discover, read_target
+from journeymap.io.sources import STDIN, InputError, Target, discover, read_target
 from journeymap.strings import one_line
 
 DEV_NULL = "/dev/null"
@@ -162,7 +162,7 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     import sys
     from pathlib import Path
 
-    from journeymap.atomic import make_folder, write_atomic
+    from journeymap.io.atomic import make_folder, write_atomic
     from journeymap.diff.present.words import summary
     from journeymap.diff.visual import pictures
 
@@ -176,7 +176,7 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     if out is None or out == STDIN:
         if len(drawn) > 1:
             raise UsageProblem(f"{len(drawn)} maps changed; name a folder for their pictures with --out DIR")
-        from journeymap.output import emit
+        from journeymap.io.output import emit
 
         emit(drawn[0][1])
         return

@@ -14,18 +14,18 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeymap import checks
+from journeymap import builtin_rules
 from journeymap.diff.records import Problem, Side
 from journeymap.findings import Finding, Severity
 from journeymap.load import DEFAULT_MAX_BYTES, Document, load_bytes
 from journeymap.model import Journey, journey_from_document
-from journeymap.sources import is_map_name
+from journeymap.io.sources import is_map_name
 from journeymap.strings import one_line, short
 
 if TYPE_CHECKING:
-    from journeymap.lint.config import LintConfig
+    from journeymap.config import LintConfig
 
-_LOAD_ONLY = {r.id for r in checks.CORE_RULES}
+_LOAD_ONLY = {r.id for r in builtin_rules.CORE_RULES}
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ReadOptions:
 
 def default_options(max_bytes: int = DEFAULT_MAX_BYTES) -> ReadOptions:
     """Lint with the default rules, as `journeymap validate` without a configuration does."""
-    from journeymap.lint.config import default_config
+    from journeymap.config import default_config
 
     return ReadOptions(max_bytes, default_config())
 
@@ -102,7 +102,7 @@ def read_side(raw: bytes, path: str, side: Side, options: ReadOptions) -> MapSid
         return result
     journey = journey_from_document(doc)
     references = reference_findings(doc, journey)
-    duplicates = [f for f in references if f.rule_id == checks.DUPLICATE_ID.id]
+    duplicates = [f for f in references if f.rule_id == builtin_rules.DUPLICATE_ID.id]
     if duplicates:
         # pairing by id would have to guess which of the two is which
         result.problems.append(_problem(side, path, duplicates, "names an id twice, so it cannot be compared by id"))

@@ -336,7 +336,7 @@ def drawable(diffs: Iterable[MapDiff]) -> list[MapDiff]:
 
 def picture_name(diff: MapDiff, fmt: str) -> str:
     """`checkout.diff.svg` for maps/checkout.journey.yaml."""
-    from journeymap.sources import MAP_SUFFIXES
+    from journeymap.io.sources import MAP_SUFFIXES
 
     name = (diff.new_path or diff.old_path or "map").replace("\\", "/").rsplit("/", 1)[-1]
     for suffix in MAP_SUFFIXES:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from journeymap.findings import Finding
-from journeymap.lint.config import LintConfig
+from journeymap.config import LintConfig
 from journeymap.lint.rule import Context, Rule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from journeymap.checks import CORE_RULES
+from journeymap.builtin_rules import CORE_RULES
 from journeymap.findings import RuleInfo
 
 

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 from journeymap.errors import OutputError, UsageProblem
 from journeymap.render import FORMATS, RenderError, RenderOptions, draw
-from journeymap.sources import MAP_SUFFIXES, InputError, Target
+from journeymap.io.sources import MAP_SUFFIXES, InputError, Target
 from journeymap.strings import one_line
 
 if TYPE_CHECKING:
-    from journeymap.validate import Analysis
+    from journeymap.pipeline import Analysis
 
 STDOUT = "-"
 EXIT_OK, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
@@ -117,7 +117,7 @@ def _refuse_overwriting_inputs(targets: Sequence[Target], outputs: Sequence[Path
 
 def render_job(job: Job) -> Outcome:
     """Read, validate and render one map; never raises for a problem with the map or a tool."""
-    from journeymap.validate import CheckOptions, analyse_target
+    from journeymap.pipeline import CheckOptions, analyse_target
 
     outcome = Outcome(job.target.path, job.output)
     try:
@@ -144,7 +144,7 @@ def render_job(job: Job) -> Outcome:
     if job.output is None:
         outcome.data = data
         return outcome
-    from journeymap.atomic import make_folder, write_atomic
+    from journeymap.io.atomic import make_folder, write_atomic
 
     try:
         make_folder(job.output.parent)
@@ -182,7 +182,7 @@ def _outcomes(jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:
         for job in jobs:
             yield render_job(job)
         return
-    from journeymap.workers import in_workers
+    from journeymap.io.workers import in_workers
 
     yield from in_workers(render_job, jobs, min(workers, len(jobs)))
 
@@ -207,6 +207,6 @@ def summary(outcomes: Sequence[Outcome], fmt: str, out: str | None) -> str:
 
 
 def write_stdout(data: bytes) -> None:
-    from journeymap.output import emit
+    from journeymap.io.output import emit
 
     emit(data)

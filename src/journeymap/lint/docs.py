@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from journeymap.catalog import all_rules
+from journeymap.lint.registry import all_rules
 from journeymap.findings import RuleInfo
 
 

@@ -13,16 +13,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeymap import checks
+from journeymap import builtin_rules
 from journeymap.findings import FileResult, Finding
 from journeymap.load import DEFAULT_MAX_BYTES, Document, load_bytes
 from journeymap.model import Journey, journey_from_document
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
-from journeymap.sources import InputError, Target, read_target
+from journeymap.io.sources import InputError, Target, read_target
 
 if TYPE_CHECKING:
-    from journeymap.lint.config import LintConfig
+    from journeymap.config import LintConfig
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_FROM = 16
@@ -51,7 +51,7 @@ class Analysis:
 def analyse_bytes(raw: bytes, path: str, options: CheckOptions = CheckOptions()) -> Analysis:
     result = Analysis(path)
     if len(raw) > options.max_bytes:
-        rule = checks.YAML_LIMITS
+        rule = builtin_rules.YAML_LIMITS
         result.findings.append(
             Finding(
                 path, 1, 1, rule.severity, rule.id, rule.name,
@@ -120,7 +120,7 @@ def _results(targets: Sequence[Target], options: CheckOptions, jobs: int) -> Ite
         return
     from functools import partial
 
-    from journeymap.workers import in_workers
+    from journeymap.io.workers import in_workers
 
     warm_up()  # before the fork, so every worker shares the compiled schema
     chunk = max(1, min(64, len(targets) // (jobs * 4)))

@@ -6,7 +6,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from journeymap.atomic import write_atomic
+from journeymap.io.atomic import write_atomic
 from journeymap.errors import JourneymapError, OutputError
 from journeymap.schema import SCHEMA_ID
 
@@ -19,7 +19,7 @@ class TemplateProblem(JourneymapError):
 
 
 def _folder() -> resources.abc.Traversable:
-    return resources.files("journeymap").joinpath("templates")
+    return resources.files("journeymap").joinpath("starters")
 
 
 def available() -> dict[str, str]:
