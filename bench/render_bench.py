@@ -44,9 +44,9 @@ def example_map() -> Path:
 
 def in_process_svg(path: Path, repeat: int) -> tuple[float, float]:
     """Best times of render_map(svg) from the file's bytes, and of `dot -Tsvg` on the same DOT."""
+    from journeymap.pipeline import analyse_bytes
     from journeymap.render import RenderOptions, render_map
     from journeymap.render.dot import dot_source
-    from journeymap.pipeline import analyse_bytes
 
     raw = path.read_bytes()
     ours = peer = float("inf")
@@ -65,10 +65,10 @@ def in_process_svg(path: Path, repeat: int) -> tuple[float, float]:
 
 
 def poster_html(path: Path) -> str:
+    from journeymap.pipeline import analyse_bytes
     from journeymap.render.grid import Grid
     from journeymap.render.poster import plan_poster
     from journeymap.render.poster import poster_html as html
-    from journeymap.pipeline import analyse_bytes
 
     journey = analyse_bytes(path.read_bytes(), str(path)).journey
     assert journey is not None, f"{path} is not valid"

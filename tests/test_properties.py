@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from journeymap.load import load_bytes, load_text
-from journeymap.schema import schema_text
 from journeymap.pipeline import CheckOptions, analyse_bytes
+from journeymap.schema import schema_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 # from_schema rewrites the schema it is given, so it gets a private copy

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeymap.errors import OutputError, UsageProblem
-from journeymap.render import FORMATS, RenderError, RenderOptions, draw
 from journeymap.io.sources import MAP_SUFFIXES, InputError, Target
+from journeymap.render import FORMATS, RenderError, RenderOptions, draw
 from journeymap.strings import one_line
 
 if TYPE_CHECKING:

@@ -135,9 +135,9 @@ def validate(
 
     def run() -> int:
         from journeymap.config import load_config
-        from journeymap.report import reporter
         from journeymap.io.sources import discover
         from journeymap.pipeline import CheckOptions, check_targets
+        from journeymap.report import reporter
 
         lint_config = load_config(
             config, Path.cwd(), select=select, ignore=ignore, strict=strict

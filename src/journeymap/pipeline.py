@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from journeymap import builtin_rules
 from journeymap.findings import FileResult, Finding
+from journeymap.io.sources import InputError, Target, read_target
 from journeymap.load import DEFAULT_MAX_BYTES, Document, load_bytes
 from journeymap.model import Journey, journey_from_document
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
-from journeymap.io.sources import InputError, Target, read_target
 
 if TYPE_CHECKING:
     from journeymap.config import LintConfig

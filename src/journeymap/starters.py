@@ -6,8 +6,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from journeymap.io.atomic import write_atomic
 from journeymap.errors import JourneymapError, OutputError
+from journeymap.io.atomic import write_atomic
 from journeymap.schema import SCHEMA_ID
 
 _SUFFIX = ".journey.yaml"

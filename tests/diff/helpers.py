@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
+from journeymap.config import LintConfig
 from journeymap.diff.compare import compare_files
 from journeymap.diff.records import Change, DiffReport, MapDiff
 from journeymap.diff.sides import ReadOptions
-from journeymap.config import LintConfig
 from journeymap.load import load_text
 from journeymap.model import Journey, journey_from_document
 from journeymap.schema import schema_findings

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from journeymap.config import default_config
 from journeymap.diff.lint_delta import Locator, Subject, lint_delta
 from journeymap.diff.records import Entity, LintKind, Side
 from journeymap.diff.sides import ReadOptions, default_options, read_side
 from journeymap.findings import Finding, Severity
-from journeymap.config import default_config
 from journeymap.lint.engine import lint_findings
 from journeymap.load import load_text
 from journeymap.model import journey_from_document

@@ -7,8 +7,8 @@ from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
 from journeymap.convert.mermaid_in import import_mermaid
 from journeymap.model import journey_from_document
-from journeymap.render.mermaid import mermaid_source
 from journeymap.pipeline import analyse_bytes
+from journeymap.render.mermaid import mermaid_source
 
 MERMAID = FIXTURES / "mermaid"
 

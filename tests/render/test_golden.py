@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.render import RenderOptions, render_map
 from journeymap.batch import output_name
 from journeymap.io.sources import Target
+from journeymap.render import RenderOptions, render_map
 from tests.conftest import ROOT
 from tests.render.helpers import journey_of, maps_with_goldens
 

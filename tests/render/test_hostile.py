@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 import pypdf
 import pytest
 
-from journeymap.render import FORMATS
 from journeymap.batch import output_name
 from journeymap.io.sources import Target
+from journeymap.render import FORMATS
 from tests.conftest import have, run_cli
 from tests.render.helpers import (
     SVG_NS,

@@ -30,11 +30,11 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from journeymap.model import Journey
+from journeymap.pipeline import analyse_bytes
 from journeymap.render import RenderOptions, render_map
 from journeymap.render.dot import run_dot
 from journeymap.render.text import clean
 from journeymap.schema import schema_text
-from journeymap.pipeline import analyse_bytes
 from tests.conftest import have
 from tests.render.helpers import SVG_NS, parse_mermaid_journey, squeezed
 

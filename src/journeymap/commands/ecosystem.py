@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
         def run() -> int:
             import sys
 
-            from journeymap.io.atomic import write_atomic
             from journeymap.convert.csv_out import csv_text
+            from journeymap.io.atomic import write_atomic
             from journeymap.io.output import emit
             from journeymap.io.sources import InputError, discover
             from journeymap.pipeline import CheckOptions, analyse_target
@@ -95,15 +95,15 @@ def _register_import(app: typer.Typer) -> None:
         def run() -> int:
             import sys
 
-            from journeymap.io.atomic import write_atomic
-            from journeymap.errors import UsageProblem
             from journeymap.convert.mermaid_in import BadScores, BadText, import_mermaid, map_yaml
+            from journeymap.errors import UsageProblem
+            from journeymap.io.atomic import write_atomic
             from journeymap.io.output import emit
-            from journeymap.schema import SCHEMA_ID
             from journeymap.io.sources import Target, read_target
-            from journeymap.strings import one_line
-            from journeymap.starters import schema_reference
             from journeymap.pipeline import analyse_bytes
+            from journeymap.schema import SCHEMA_ID
+            from journeymap.starters import schema_reference
+            from journeymap.strings import one_line
 
             name = "<stdin>" if file == "-" else one_line(file)
             raw = read_target(Target(file), cli.DEFAULT_MAX_BYTES)

@@ -96,10 +96,10 @@ def register(app: typer.Typer) -> None:
             import sys
             from pathlib import Path
 
-            from journeymap.config import load_config
             from journeymap import batch
-            from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderOptions
+            from journeymap.config import load_config
             from journeymap.io.sources import discover
+            from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderOptions
 
             fmt = output_format.value
             if fmt in ("svg", "png", "pdf"):

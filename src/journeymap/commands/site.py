@@ -26,11 +26,11 @@ def register(app: typer.Typer) -> None:
         def run() -> int:
             import sys
 
-            from journeymap.errors import UsageProblem
             from journeymap.config import load_config
-            from journeymap.site import build_entries, write_site
+            from journeymap.errors import UsageProblem
             from journeymap.io.sources import discover
             from journeymap.pipeline import CheckOptions
+            from journeymap.site import build_entries, write_site
 
             if not folder.is_dir():
                 raise UsageProblem(f"{folder}: not a folder; name the folder that holds the maps")

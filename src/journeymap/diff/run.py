@@ -17,8 +17,8 @@ from journeymap.diff.records import DiffReport, Note
 from journeymap.diff.sides import ReadOptions, default_options
 from journeymap.errors import UsageProblem
 from journeymap.findings import Severity
-from journeymap.load import DEFAULT_MAX_BYTES
 from journeymap.io.sources import STDIN, InputError, Target, discover, read_target
+from journeymap.load import DEFAULT_MAX_BYTES
 from journeymap.strings import one_line
 
 DEV_NULL = "/dev/null"
@@ -162,9 +162,9 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     import sys
     from pathlib import Path
 
-    from journeymap.io.atomic import make_folder, write_atomic
     from journeymap.diff.present.words import summary
     from journeymap.diff.visual import pictures
+    from journeymap.io.atomic import make_folder, write_atomic
 
     for problem in report.problems:
         sys.stderr.write(f"journeymap: {problem.side.value} {one_line(problem.path)}:{problem.line}:"

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from journeymap import builtin_rules
 from journeymap.diff.records import Problem, Side
 from journeymap.findings import Finding, Severity
+from journeymap.io.sources import is_map_name
 from journeymap.load import DEFAULT_MAX_BYTES, Document, load_bytes
 from journeymap.model import Journey, journey_from_document
-from journeymap.io.sources import is_map_name
 from journeymap.strings import one_line, short
 
 if TYPE_CHECKING:

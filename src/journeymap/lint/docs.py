@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from journeymap.lint.registry import all_rules
 from journeymap.findings import RuleInfo
+from journeymap.lint.registry import all_rules
 
 
 def listing(fmt: str = "text") -> str:

@@ -13,8 +13,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from journeymap.findings import Finding
 from journeymap.config import LintConfig
+from journeymap.findings import Finding
 from journeymap.lint.rule import Context, Rule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document

@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from journeymap import __version__
-from journeymap.lint.registry import all_rules
 from journeymap.findings import FileResult, RuleInfo, Severity
+from journeymap.lint.registry import all_rules
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -20,14 +20,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.findings import Finding, Severity
+from journeymap.io.atomic import make_folder, write_atomic
+from journeymap.io.sources import InputError, Target
 from journeymap.model import PHASES, Journey
+from journeymap.pipeline import Analysis, CheckOptions, analyse_target
 from journeymap.render import RenderError
 from journeymap.render.text import html_text
-from journeymap.io.sources import InputError, Target
 from journeymap.strings import one_line
-from journeymap.pipeline import Analysis, CheckOptions, analyse_target
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
