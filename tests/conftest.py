@@ -10,6 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from journeymap.cli import app
+from journeymap.config import default_project
+from journeymap.model import Journey
+from journeymap.pipeline import Analysis, analyse_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -61,3 +64,20 @@ def write_map(tmp_path: Path):
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
+
+
+def analysis_of(text: str | bytes, path: str = "test.journey.yaml", **project: object) -> Analysis:
+    """The pipeline's analysis of a map's text, with the default rules changed by `project` options
+    (e.g. lint=False, today=...)."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return analyse_bytes(raw, path, default_project().with_options(**project))
+
+
+def journey_from_text(text: str | bytes, path: str = "test.journey.yaml") -> Journey:
+    """A valid map's journey (the test fails, with the findings, if the map is not valid)."""
+    analysis = analysis_of(text, path, lint=False)
+    assert analysis.valid and analysis.journey is not None, [f.as_line() for f in analysis.findings]
+    return analysis.journey

@@ -196,7 +196,8 @@ def test_colour_only_when_asked(write_map):
     assert "\x1b[" in run.stdout
 
 
-def test_cli_default_size_limit_matches_the_loader():
-    from journeymap import cli, load
+def test_the_commands_default_size_limit_is_the_projects():
+    from journeymap import config
+    from journeymap.commands import common
 
-    assert cli.DEFAULT_MAX_BYTES == load.DEFAULT_MAX_BYTES
+    assert common.DEFAULT_MAX_BYTES == config.DEFAULT_MAX_BYTES

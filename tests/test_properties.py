@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from journeymap.load import load_bytes, load_text
-from journeymap.pipeline import CheckOptions, analyse_bytes
 from journeymap.schema import schema_text
+from tests.conftest import analysis_of
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 # from_schema rewrites the schema it is given, so it gets a private copy
@@ -25,7 +25,7 @@ def test_schema_valid_maps_load_back_equal_and_pass_the_schema(data):
     doc, findings = load_text(text, "gen.journey.yaml")
     assert findings == []
     assert doc.data == data
-    result = analyse_bytes(text.encode(), "gen.journey.yaml", CheckOptions())
+    result = analysis_of(text, "gen.journey.yaml", lint=False)
     assert not [f for f in result.findings if f.rule_id == "JM010"]
 
 
@@ -33,8 +33,8 @@ def test_schema_valid_maps_load_back_equal_and_pass_the_schema(data):
 @given(maps)
 def test_validate_is_deterministic(data):
     raw = yaml.safe_dump(data, allow_unicode=True).encode()
-    first = analyse_bytes(raw, "gen.journey.yaml").findings
-    assert analyse_bytes(raw, "gen.journey.yaml").findings == first
+    first = analysis_of(raw, "gen.journey.yaml", lint=False).findings
+    assert analysis_of(raw, "gen.journey.yaml", lint=False).findings == first
 
 
 @SETTINGS
@@ -53,5 +53,5 @@ yaml_ish = st.text(alphabet=st.sampled_from(list("abc: -[]{}&*!|>'\"#\n\t01?,%@`
 @SETTINGS
 @given(yaml_ish)
 def test_yaml_shaped_noise_never_crashes_validate(text):
-    result = analyse_bytes(text.encode(), "noise.journey.yaml")
+    result = analysis_of(text, "noise.journey.yaml", lint=False)
     assert all(f.line >= 1 for f in result.findings)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from journeymap.pipeline import analyse_bytes
+from journeymap.pipeline import State
+from tests.conftest import analysis_of
 
 MAP = """journeymap: 1
 title: T
@@ -37,7 +38,7 @@ opportunities:
 
 
 def test_references_and_duplicates_are_reported_where_they_are():
-    result = analyse_bytes(MAP.encode(), "m.journey.yaml")
+    result = analysis_of(MAP, "m.journey.yaml")
     got = [(f.line, f.column, f.rule_id, f.message) for f in result.findings]
     assert got == [
         (17, 18, "JM021", "'t1' names unknown channel 'wbe'; did you mean 'web'?"),
@@ -46,7 +47,7 @@ def test_references_and_duplicates_are_reported_where_they_are():
         (24, 9, "JM020", "stage id 'a' is already used at line 12; ids must be unique: rename one"),
         (29, 17, "JM021", "'faster' names unknown pain point 'slo'; did you mean 'slow'?"),
     ]
-    assert result.journey is None
+    assert result.state is State.INVALID
 
 
 def test_same_id_in_different_kinds_is_fine():
@@ -54,4 +55,4 @@ def test_same_id_in_different_kinds_is_fine():
         "journeymap: 1\ntitle: T\nstages:\n  - id: x\n    name: X\n"
         "    touchpoints:\n      - id: x\n        name: X\n"
     )
-    assert analyse_bytes(text.encode(), "m.journey.yaml").findings == []
+    assert analysis_of(text, "m.journey.yaml", lint=False).findings == []

@@ -19,18 +19,15 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from journeymap.errors import OutputError, UsageProblem
-from journeymap.io.sources import MAP_SUFFIXES, InputError, Target
+from journeymap.config import Project
+from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, OutputError, UsageProblem
+from journeymap.io.sources import Target
+from journeymap.pipeline import Analysis, State, analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions, draw
-from journeymap.strings import one_line
-
-if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+from journeymap.strings import map_stem, one_line
 
 STDOUT = "-"
-EXIT_OK, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,7 @@ class Job:
     output: Path | None  # None: standard output
     fmt: str
     options: RenderOptions
+    project: Project  # maps are read through the pipeline without lint: a picture does not need it
 
 
 @dataclass
@@ -52,16 +50,13 @@ class Outcome:
 
 def output_name(target: Target, fmt: str) -> str:
     """`checkout.journey.yaml` → `checkout.svg`; standard input → `stdin.svg`."""
-    name = "stdin" if target.is_stdin else os.path.basename(target.path)
-    for suffix in (*MAP_SUFFIXES, ".yaml", ".yml"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
+    name = "stdin" if target.is_stdin else map_stem(target.path)
     return name + FORMATS[fmt].extension
 
 
 def plan_jobs(
-    targets: Sequence[Target], given: Sequence[str], fmt: str, out: str | None, options: RenderOptions
+    targets: Sequence[Target], given: Sequence[str], fmt: str, out: str | None, options: RenderOptions,
+    project: Project,
 ) -> list[Job]:
     """One job per map with its destination; UsageProblem when the destination cannot work."""
     if not targets:
@@ -94,7 +89,8 @@ def plan_jobs(
             raise UsageProblem(f"--out {out}: the folder {path.parent} does not exist")
         outputs = [path]
     _refuse_overwriting_inputs(targets, outputs)
-    return [Job(t, o, fmt, options) for t, o in zip(targets, outputs, strict=True)]
+    reading = project.with_options(lint=False)
+    return [Job(t, o, fmt, options, reading) for t, o in zip(targets, outputs, strict=True)]
 
 
 def _refuse_clashes(targets: Sequence[Target], outputs: Sequence[Path | None]) -> None:
@@ -117,17 +113,12 @@ def _refuse_overwriting_inputs(targets: Sequence[Target], outputs: Sequence[Path
 
 def render_job(job: Job) -> Outcome:
     """Read, validate and render one map; never raises for a problem with the map or a tool."""
-    from journeymap.pipeline import CheckOptions, analyse_target
-
     outcome = Outcome(job.target.path, job.output)
-    try:
-        analysis = analyse_target(job.target, CheckOptions(max_bytes=job.options.max_bytes))
-    except InputError as exc:
-        return _failed(outcome, str(exc), EXIT_TOOL)
-    if analysis.journey is None:
-        for f in analysis.findings:
-            where = f"{one_line(f.path)}:{f.line}:{f.column}"
-            outcome.messages.append(f"{where}: {f.severity.value} [{f.rule_id}] {one_line(f.message)}")
+    analysis = analyse(job.target, job.project)
+    if analysis.state is State.UNREADABLE:
+        return _failed(outcome, analysis.problem, EXIT_TOOL)
+    if analysis.journey is None or not analysis.valid:
+        outcome.messages += (f.as_line() for f in analysis.findings)
         outcome.messages.append(
             f"journeymap: skipped {one_line(job.target.path)}: the map is not valid; fix it and render again"
         )

@@ -1,12 +1,19 @@
-"""Lint configuration: `.journeymap.yaml` or `[tool.journeymap]`, then command-line flags.
+"""The project's configuration: `.journeymap.yaml` or `[tool.journeymap]`, then command-line flags.
 
-The file is looked for in the current folder and its parents, up to the
-repository root. Every rule name is checked here, so a typo in CI config is an
-error (exit 2) with the list of valid names, never a rule silently not run.
+One `Project` is loaded by the command line and handed to everything that
+reads maps, so every command sees the same rules, the same `exclude` and
+the same limits. The file is looked for in the current folder and its
+parents, up to the repository root. Every rule name is checked here, so a
+typo in CI configuration is an error (exit 2) with the list of valid names,
+never a rule silently not run.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import fnmatch
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,38 +26,91 @@ CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
 KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render")
 # `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
 RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_TIMEOUT = 120.0  # seconds Graphviz or WeasyPrint may take for one picture
+DEFAULT_MEMORY_BYTES = 2 * 1024**3  # address space Graphviz or WeasyPrint may use
 
 
 @dataclass(frozen=True)
-class LintConfig:
+class RuleSettings:
+    """Which lint rules run, at which severity, with which options."""
+
     enabled: frozenset[str]
     severity: Mapping[str, Severity] = field(default_factory=dict)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """Time and memory one picture may take; None where the configuration says nothing."""
+
+    timeout: float | None = None
+    memory_mb: float | None = None
+
+    def resolved(self, timeout: float | None = None, memory_mb: float | None = None) -> tuple[float, int]:
+        """(seconds, bytes): a flag wins over the configuration, which wins over the default."""
+        seconds = timeout if timeout is not None else self.timeout if self.timeout is not None else DEFAULT_TIMEOUT
+        megabytes = memory_mb if memory_mb is not None else self.memory_mb
+        return seconds, int(megabytes * 2**20) if megabytes is not None else DEFAULT_MEMORY_BYTES
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a command needs to know about the repository it runs in.
+
+    `root` is the folder of the configuration file (the current folder when
+    there is none): `exclude` patterns match paths relative to it as well as
+    paths as given. `lint=False` checks schema and references only; `today`
+    pins the date for date rules (tests).
+    """
+
+    rules: RuleSettings
     exclude: tuple[str, ...] = ()
     strict: bool = False
+    render: RenderLimits = RenderLimits()
     source: str | None = None
-    render: Mapping[str, float] = field(default_factory=dict)  # see RENDER_LIMITS
+    root: str = "."
+    max_bytes: int = DEFAULT_MAX_BYTES
+    lint: bool = True
+    today: datetime.date | None = None
+
+    def with_options(self, **changes: Any) -> Project:
+        return dataclasses.replace(self, **changes)
+
+    def excludes(self, path: str) -> bool:
+        """Whether `exclude` keeps this path from being read."""
+        if not self.exclude:
+            return False
+        norm = os.path.normpath(path)
+        candidates = {path, norm}
+        if not os.path.isabs(norm) or os.path.isabs(self.root):
+            relative = os.path.relpath(os.path.abspath(norm), os.path.abspath(self.root))
+            if not relative.startswith(".."):
+                candidates.add(relative)
+        return any(fnmatch.fnmatch(c, pattern) for c in candidates for pattern in self.exclude)
 
 
-def default_config() -> LintConfig:
-    from journeymap.lint.rules import LINT_RULES
+def default_project() -> Project:
+    """No configuration file and no flags: the default rules."""
+    return build_project({}, None)
 
-    return LintConfig(enabled=frozenset(r.info.id for r in LINT_RULES if r.default_enabled))
 
-
-def load_config(
+def load_project(
     explicit: Path | None,
     cwd: Path,
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     strict: bool = False,
-) -> LintConfig:
+) -> Project:
+    """The configuration file named with `--config`, else the one found from `cwd` up, with the
+    flags applied on top."""
     path = explicit if explicit is not None else find_config(cwd)
     raw: dict[str, Any] = {}
     if path is not None:
         raw = _read(path)
-    return build_config(raw, str(path) if path else None, select=select, ignore=ignore, strict=strict)
+    root = str(path.resolve().parent) if path is not None else str(cwd)
+    return build_project(raw, str(path) if path else None, select=select, ignore=ignore, strict=strict, root=root)
 
 
 def find_config(start: Path) -> Path | None:
@@ -100,14 +160,15 @@ def _read(path: Path) -> dict[str, Any]:
     return section
 
 
-def build_config(
+def build_project(
     raw: Mapping[str, Any],
     source: str | None,
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     strict: bool = False,
-) -> LintConfig:
+    root: str = ".",
+) -> Project:
     from journeymap.lint.rules import LINT_RULES
 
     where = source or "the command line"
@@ -115,7 +176,7 @@ def build_config(
     if unknown:
         raise ConfigProblem(f"{where}: unknown key '{unknown[0]}'; valid keys: {', '.join(KEYS)}")
     by_key = _rule_keys()
-    defaults = {r.info.id for r in LINT_RULES if r.default_enabled}
+    defaults = {r.info.id for r in LINT_RULES}
 
     chosen = select if select else _strings(raw.get("select"), "select", where)
     enabled = _resolve(chosen, by_key, "--select" if select else f"{where}: select") if chosen else set(defaults)
@@ -149,15 +210,14 @@ def build_config(
                 )
         options[rule_id] = dict(values)
 
-    exclude = tuple(_strings(raw.get("exclude"), "exclude", where))
-    return LintConfig(
-        render=_render_limits(_mapping(raw.get("render"), "render", where), where),
-        enabled=frozenset(enabled),
-        severity=severity,
-        options=options,
-        exclude=exclude,
+    limits = _render_limits(_mapping(raw.get("render"), "render", where), where)
+    return Project(
+        rules=RuleSettings(frozenset(enabled), severity, options),
+        exclude=tuple(_strings(raw.get("exclude"), "exclude", where)),
         strict=strict or bool(raw.get("strict", False)),
+        render=RenderLimits(limits.get("timeout"), limits.get("memory")),
         source=source,
+        root=root,
     )
 
 

@@ -15,3 +15,7 @@ class UsageProblem(JourneymapError):
 
 class OutputError(JourneymapError):
     """A result cannot be written: a full disk, a folder that is not writable, /dev/full."""
+
+
+# Exit codes (CONVENTIONS): 0 done and clean, 1 the maps are at fault, 2 the tool could not do its job.
+EXIT_OK, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from journeymap.strings import one_line
+
+NodePath = tuple[str | int, ...]  # keys and list indexes from the document's root to one node
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -21,7 +25,12 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem in one file, at the 1-based line and column of the YAML node at fault."""
+    """One problem in one file, at the 1-based line and column of the YAML node at fault.
+
+    `node` is that node's path in the document (`()` when the problem is not about one node,
+    such as a YAML syntax error), so that what a finding is about survives edits that move
+    its line.
+    """
 
     path: str
     line: int
@@ -30,9 +39,16 @@ class Finding:
     rule_id: str
     rule_name: str
     message: str
+    node: NodePath = ()
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.line, self.column, self.rule_id, self.message)
+
+    def as_line(self) -> str:
+        """`path:line:col: severity [rule-id] message`, on one line whatever the map's text holds."""
+        return f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity.value} [{self.rule_id}] " + one_line(
+            self.message
+        )
 
 
 @dataclass(frozen=True)
@@ -48,19 +64,3 @@ class RuleInfo:
     bad: str = ""
     good: str = ""
     options: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass
-class FileResult:
-    """Everything checking one file produced.
-
-    `problem` is set when the tool could not read the file at all (exit 2);
-    findings are what is wrong with the map itself (exit 1 at error severity).
-    """
-
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    problem: str | None = None
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)

@@ -16,6 +16,7 @@ early and without recursion:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from yaml import events as ev
 from yaml.nodes import ScalarNode
 
 from journeymap import builtin_rules
-from journeymap.findings import Finding, RuleInfo
+from journeymap.findings import Finding, NodePath, RuleInfo
 from journeymap.strings import one_line as _one_line
 from journeymap.strings import short as _short
 
@@ -37,9 +38,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 64
 MAX_ALIASED_VALUES = 100_000
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-Path_ = tuple[str | int, ...]
+Path_ = NodePath
 Pos = tuple[int, int]
 
 _STR = "tag:yaml.org,2002:str"
@@ -68,6 +68,8 @@ class Document:
     data: dict[str, Any]
     positions: dict[Path_, Pos] = field(default_factory=dict)
     key_positions: dict[Path_, Pos] = field(default_factory=dict)
+    _starts: list[Pos] | None = field(default=None, init=False, repr=False, compare=False)
+    _nodes: list[Path_] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def position(self, path: Path_) -> Pos:
         """Line and column of the value at `path`, or of its nearest located parent.
@@ -81,6 +83,22 @@ class Document:
     def key_position(self, path: Path_) -> Pos:
         """Where the key of `path` is written (for 'unknown property' and the like)."""
         return self.key_positions.get(path) or self.position(path)
+
+    def node_at(self, line: int, column: int) -> Path_:
+        """The node written at this position, or else the last one that starts before it (for a
+        comment: the value it stands beside). A mapping starts where its first key does; there the
+        mapping wins, as what stands there is more often about the whole than about that key."""
+        if self._starts is None:
+            shortest: dict[Pos, Path_] = {}
+            for table in (self.positions, self.key_positions):
+                for path, pos in table.items():
+                    known = shortest.get(pos)
+                    if known is None or len(path) < len(known):
+                        shortest[pos] = path
+            self._starts = sorted(shortest)
+            self._nodes = [shortest[pos] for pos in self._starts]
+        at = bisect.bisect_right(self._starts, (line, column)) - 1
+        return self._nodes[at] if at >= 0 else ()
 
 
 class _Mark:
@@ -197,7 +215,7 @@ class _Builder:
         self.values += 1
         cls = type(event)
         if cls is ev.ScalarEvent:
-            value = self._scalar(event)
+            value = self._scalar(event, path)
         elif cls is ev.MappingStartEvent:
             value = self._mapping(loader, event, path, depth + 1)
         elif cls is ev.SequenceStartEvent:
@@ -276,6 +294,7 @@ class _Builder:
                         self.path, builtin_rules.DUPLICATE_KEY, pos,
                         f"duplicate key '{_short(name)}' (first at line {first_line}); YAML would keep only "
                         "this one: remove or rename one of them",
+                        (*path, name),
                     )
                 )
             key_pos[name] = pos
@@ -303,7 +322,7 @@ class _Builder:
         self._remember(start, result, before)
         return result
 
-    def _scalar(self, event: Any) -> Any:
+    def _scalar(self, event: Any, path: Path_ = ()) -> Any:
         tag = event.tag
         text = event.value
         if tag is None or tag == "!":
@@ -317,7 +336,7 @@ class _Builder:
         elif tag not in _SCALAR_TAGS:
             raise _Problem(builtin_rules.FORBIDDEN_TAG, _tag_message(tag), event.start_mark)
         elif tag == _TIMESTAMP:
-            value = self._timestamp(event, text)
+            value = self._timestamp(event, text, path)
         else:
             try:
                 value = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, text))
@@ -328,7 +347,7 @@ class _Builder:
         self._remember(event, value, self.values - 1)
         return value
 
-    def _timestamp(self, event: Any, text: str) -> str:
+    def _timestamp(self, event: Any, text: str, path: Path_) -> str:
         """Dates stay ISO text, so `last_reviewed: 2026-10-01` needs no quotes; bad dates are findings."""
         try:
             if _DATE.match(text):
@@ -339,7 +358,7 @@ class _Builder:
             self.findings.append(
                 _finding(
                     self.path, builtin_rules.SCHEMA, (event.start_mark.line + 1, event.start_mark.column + 1),
-                    f"'{_short(text)}' is not a real date; write it as YYYY-MM-DD",
+                    f"'{_short(text)}' is not a real date; write it as YYYY-MM-DD", path,
                 )
             )
         return text
@@ -393,8 +412,8 @@ def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, text: str) -> Finding:
     return _finding(path, builtin_rules.YAML_SYNTAX, pos, f"YAML syntax error: {_one_line(problem)}{context}")
 
 
-def _finding(path: str, rule: RuleInfo, pos: Pos, message: str) -> Finding:
-    return Finding(path, pos[0], pos[1], rule.severity, rule.id, rule.name, message)
+def _finding(path: str, rule: RuleInfo, pos: Pos, message: str, node: Path_ = ()) -> Finding:
+    return Finding(path, pos[0], pos[1], rule.severity, rule.id, rule.name, message, node)
 
 
 def _byte_position(raw: bytes, offset: int) -> Pos:

@@ -143,6 +143,25 @@ class Journey:
     def phases(self) -> set[str]:
         return {s.phase for s in self.stages if s.phase}
 
+    def addressing(self) -> dict[str, list[Opportunity]]:
+        """Pain point id -> the opportunities that address it, in the map's order, each once."""
+        out: dict[str, list[Opportunity]] = {}
+        for opportunity in self.opportunities:
+            for pain_id in dict.fromkeys(opportunity.addresses):
+                out.setdefault(pain_id, []).append(opportunity)
+        return out
+
+    def open_pain_points(self) -> list[PainPoint]:
+        """The pain points not yet resolved (see `is_resolved`)."""
+        addressing = self.addressing()
+        return [p for p in self.pain_points() if not is_resolved(addressing.get(p.id))]
+
+
+def is_resolved(opportunities: list[Opportunity] | None) -> bool:
+    """A pain point is resolved when opportunities address it and every one of them is done: one
+    opportunity still open (or dropped) means the work on it is not finished."""
+    return bool(opportunities) and all(o.status == "done" for o in opportunities or ())
+
 
 def _text(value: Any) -> str:
     if value is None:

@@ -100,4 +100,4 @@ def _listing(ids: list[str], limit: int = 8) -> str:
 
 def _finding(doc: Document, path: Path_, rule: RuleInfo, message: str) -> Finding:
     line, column = doc.position(path)
-    return Finding(doc.path, line, column, rule.severity, rule.id, rule.name, message)
+    return Finding(doc.path, line, column, rule.severity, rule.id, rule.name, message, path)

@@ -22,6 +22,7 @@ from journeymap.findings import Finding
 from journeymap.load import Document, Path_
 from journeymap.strings import one_line as _one_line
 from journeymap.strings import short as _short
+from journeymap.strings import slug
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -91,7 +92,7 @@ def _rs_finding(doc: Document, error: Any) -> Finding:
     path = tuple(error.instance_path)
     line, column = doc.position(path)
     message = _one_line(getattr(error, "message", "does not fit the schema"))[:300]
-    return _make(doc, (line, column), f"{describe_path(path)}: {message}")
+    return _make(doc, (line, column), f"{describe_path(path)}: {message}", path)
 
 
 def _finding(doc: Document, error: ValidationError) -> Finding:
@@ -103,6 +104,9 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
     schema_node = error.schema if isinstance(error.schema, dict) else {}
     pos = doc.position(path)
 
+    def said(message: str, node: Path_ = path) -> Finding:
+        return _make(doc, pos, message, node)
+
     if keyword == "additionalProperties":
         extras = sorted(set(instance) - set(schema_node.get("properties", {})))
         name = extras[0] if extras else "?"
@@ -111,49 +115,48 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         hint = _did_you_mean(name, known)
         if not hint:
             hint = f"; allowed here: {', '.join(known)}"
-        return _make(doc, pos, f"{where}: unknown property '{_short(name)}'{hint}")
+        return said(f"{where}: unknown property '{_short(name)}'{hint}", (*path, name))
     if keyword == "required":
         missing = _quoted_name(error)
-        return _make(doc, pos, f"{where}: '{missing}' is required; add it")
+        return said(f"{where}: '{missing}' is required; add it")
     if keyword == "type":
-        return _make(doc, pos, f"{where}: {_type_message(instance, value)}")
+        return said(f"{where}: {_type_message(instance, value)}")
     if keyword == "const":
-        return _make(doc, pos, f"{where}: must be {json.dumps(value)}, not {_show(instance)}")
+        return said(f"{where}: must be {json.dumps(value)}, not {_show(instance)}")
     if keyword == "enum":
         hint = _did_you_mean(str(instance), [str(v) for v in value])
         choices = ", ".join(str(v) for v in value)
-        return _make(doc, pos, f"{where}: {_show(instance)} is not one of {choices}{hint}")
+        return said(f"{where}: {_show(instance)} is not one of {choices}{hint}")
     if keyword in ("minimum", "maximum"):
         word = "below the minimum" if keyword == "minimum" else "above the maximum"
-        return _make(doc, pos, f"{where}: {_show(instance)} is {word} {value}{_range_hint(path, schema_node)}")
+        return said(f"{where}: {_show(instance)} is {word} {value}{_range_hint(path, schema_node)}")
     if keyword == "pattern":
         if value == _ID_PATTERN:
-            suggestion = slugify(str(instance))
+            suggestion = slug(str(instance))
             example = f" (e.g. '{suggestion}')" if suggestion else ""
-            return _make(
-                doc, pos,
+            return said(
                 f"{where}: {_show(instance)} is not a valid id: use lowercase letters, digits and "
                 f"single hyphens{example}",
             )
         if "\\u0000" in value:
-            return _make(doc, pos, f"{where}: {_TEXT_PATTERN_HINT}")
-        return _make(doc, pos, f"{where}: {_show(instance)} does not have the expected form")
+            return said(f"{where}: {_TEXT_PATTERN_HINT}")
+        return said(f"{where}: {_show(instance)} does not have the expected form")
     if keyword == "format":
-        return _make(doc, pos, f"{where}: {_show(instance)} is not a valid {value} (use YYYY-MM-DD)")
+        return said(f"{where}: {_show(instance)} is not a valid {value} (use YYYY-MM-DD)")
     if keyword == "maxLength":
-        return _make(doc, pos, f"{where}: is {len(instance):,} characters long; the limit is {value}: shorten it")
+        return said(f"{where}: is {len(instance):,} characters long; the limit is {value}: shorten it")
     if keyword == "minLength":
-        return _make(doc, pos, f"{where}: must not be empty")
+        return said(f"{where}: must not be empty")
     if keyword == "uniqueItems":
-        return _make(doc, pos, f"{where}: lists the same value twice; remove the repeat")
+        return said(f"{where}: lists the same value twice; remove the repeat")
     if keyword == "minItems":
-        return _make(doc, pos, f"{where}: needs at least {value} item{'s' if value != 1 else ''}")
-    return _make(doc, pos, f"{where}: does not fit the schema ({keyword})")
+        return said(f"{where}: needs at least {value} item{'s' if value != 1 else ''}")
+    return said(f"{where}: does not fit the schema ({keyword})")
 
 
-def _make(doc: Document, pos: tuple[int, int], message: str) -> Finding:
+def _make(doc: Document, pos: tuple[int, int], message: str, node: Path_ = ()) -> Finding:
     rule = builtin_rules.SCHEMA
-    return Finding(doc.path, pos[0], pos[1], rule.severity, rule.id, rule.name, message)
+    return Finding(doc.path, pos[0], pos[1], rule.severity, rule.id, rule.name, message, node)
 
 
 def describe_path(path: Path_) -> str:
@@ -235,14 +238,6 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     return _did_you_mean(word, choices)
-
-
-def slugify(text: str) -> str:
-    """An id from a name: 'Café Zoë' -> 'cafe-zoe' (accents folded, other letters dropped)."""
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))[:100].strip("-")
 
 
 def _show(value: Any) -> str:

@@ -1,22 +1,65 @@
-"""Small text helpers for messages: one line, bounded, no control characters.
+"""Small text helpers: one line, bounded, no control characters; slugs and file stems.
 
 Map text is untrusted: a message that quotes it must not carry a terminal escape
-sequence or a newline into a CI log, nor run to megabytes.
+sequence or a newline into a CI log, nor run to megabytes; a picture or page
+must not carry a character its language cannot hold. The character sets are
+written once here, and each output takes the ones it must keep out.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # control characters, but tab, line feed and carriage return
+LINE_CONTROLS = "\t\n\r"
+C1 = "\x7f-\x9f"
+SEPARATORS = "\u2028\u2029"  # line and paragraph separators: line breaks to some readers
+BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # marks and overrides that make text read backwards
+NON_XML = "\ud800-\udfff\ufffe\uffff"  # code points XML 1.0 cannot carry, even escaped
+
+
+def characters(*sets: str) -> re.Pattern[str]:
+    """A pattern matching any one character of the given sets."""
+    return re.compile(f"[{''.join(sets)}]")
+
+
+CONTROL = characters(C0, C1, SEPARATORS)  # what the schema refuses in map text
+_UNSAFE_IN_OUTPUT = characters(C0, C1, NON_XML)
+MAP_SUFFIXES = (".journey.yaml", ".journey.yml")
+
+
+def _folded(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def one_line(text: object) -> str:
-    """Whitespace folded to single spaces, control characters shown as \\xNN."""
-    folded = " ".join(str(text).split())
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", folded)
+    """For messages: whitespace folded to single spaces, control characters shown as \\xNN."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _folded(text))
+
+
+def clean(text: object) -> str:
+    """For pictures and pages: one line, control characters and what XML cannot carry dropped."""
+    if text is None:
+        return ""
+    return _UNSAFE_IN_OUTPUT.sub("", _folded(text))
 
 
 def short(text: object, limit: int = 60) -> str:
     line = one_line(text)
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def slug(text: str, limit: int = 100) -> str:
+    """An id from a name: 'Café Zoë' -> 'cafe-zoe' (accents folded, other letters dropped)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))[:limit].strip("-")
+
+
+def map_stem(path: str) -> str:
+    """`maps/checkout.journey.yaml` -> `checkout`: the name outputs of a map are named after."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    for suffix in (*MAP_SUFFIXES, ".yaml", ".yml"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name

@@ -10,14 +10,11 @@ from typing import Any
 
 import yaml
 
-from journeymap.config import LintConfig
+from journeymap.config import Project, RuleSettings, default_project
 from journeymap.diff.compare import compare_files
 from journeymap.diff.records import Change, DiffReport, MapDiff
-from journeymap.diff.sides import ReadOptions
-from journeymap.load import load_text
-from journeymap.model import Journey, journey_from_document
-from journeymap.schema import schema_findings
-from tests.conftest import FIXTURES
+from journeymap.model import Journey
+from tests.conftest import FIXTURES, journey_from_text
 
 DIFF_FIXTURES = FIXTURES / "diff"
 BASE = DIFF_FIXTURES / "checkout_base.journey.yaml"
@@ -25,20 +22,16 @@ REVISION = DIFF_FIXTURES / "checkout_revision.journey.yaml"
 TODAY = datetime.date(2026, 12, 1)
 # only the suppression rule, which the lint engine always has: tests that pin output stay
 # the same whatever rules are added later
-PINNED_LINT = ReadOptions(lint=LintConfig(enabled=frozenset({"JM900"})), today=TODAY)
-NO_LINT = ReadOptions()
+PINNED_LINT = Project(RuleSettings(frozenset({"JM900"})), today=TODAY)
+NO_LINT = default_project().with_options(lint=False)
 
 
 def journey(data: dict[str, Any]) -> Journey:
     """A valid journey from plain data (the test fails if the data is not a valid map)."""
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    doc, findings = load_text(text, "test.journey.yaml")
-    assert doc is not None and not findings, findings
-    assert not schema_findings(doc), schema_findings(doc)
-    return journey_from_document(doc)
+    return journey_from_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
-def diff_texts(old: str | bytes, new: str | bytes, options: ReadOptions = PINNED_LINT,
+def diff_texts(old: str | bytes, new: str | bytes, options: Project = PINNED_LINT,
                names: tuple[str, str] = ("old.journey.yaml", "new.journey.yaml")) -> DiffReport:
     def raw(text: str | bytes) -> bytes:
         return text.encode("utf-8") if isinstance(text, str) else text

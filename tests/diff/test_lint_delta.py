@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from journeymap.config import default_config
-from journeymap.diff.lint_delta import Locator, Subject, lint_delta
+from journeymap.config import default_project
+from journeymap.diff.lint_delta import Subject, lint_delta, subject_of
 from journeymap.diff.records import Entity, LintKind, Side
-from journeymap.diff.sides import ReadOptions, default_options, read_side
+from journeymap.diff.sides import read_side
 from journeymap.findings import Finding, Severity
-from journeymap.lint.engine import lint_findings
 from journeymap.load import load_text
-from journeymap.model import journey_from_document
+from tests.conftest import analysis_of
 from tests.diff.helpers import BASE, REVISION, TODAY, diff_texts, only_map
 
 MAP = """\
@@ -59,39 +58,52 @@ def test_findings_with_new_wording_about_the_same_thing_still_pair():
     assert (extra.kind, extra.message) == (LintKind.INTRODUCED, "not reviewed for 200 days")
 
 
-def test_the_locator_names_the_innermost_entity_and_its_field():
+def test_a_findings_node_names_the_innermost_entity_and_its_field():
     doc, _ = load_text(REVISION.read_text(encoding="utf-8"), "r.journey.yaml")
     assert doc is not None
-    locator = Locator(doc)
+    data = doc.data
+    stage = next(i for i, s in enumerate(data["stages"]) if s["id"] == "checkout")
+    touchpoints = data["stages"][stage]["touchpoints"]
+    at, pain = next((t, p) for t, tp in enumerate(touchpoints) for p, pp in enumerate(tp.get("pain_points", []))
+                    if pp["id"] == "card-declined")
+    severity = ("stages", stage, "touchpoints", at, "pain_points", pain, "severity")
+    assert subject_of(data, severity) == Subject(Entity.PAIN_POINT, "card-declined", "checkout", "severity")
+    kpi = next(k for k, v in enumerate(data["stages"][stage]["kpis"]) if v["name"] == "Checkout completion")
+    assert subject_of(data, ("stages", stage, "kpis", kpi)) == Subject(Entity.KPI, "Checkout completion", "checkout",
+                                                                      None)
+    persona = next(i for i, p in enumerate(data["personas"]) if p["id"] == "gift-sender")
+    assert subject_of(data, ("personas", persona)) == Subject(Entity.PERSONA, "gift-sender", None, None)
+    assert subject_of(data, ("owner",)) == Subject(Entity.MAP, "grocery-first-order", None, "owner")
+
+
+def test_a_comment_is_about_the_node_it_stands_beside():
+    doc, _ = load_text(REVISION.read_text(encoding="utf-8"), "r.journey.yaml")
+    assert doc is not None
     lines = doc.text.splitlines()
-    line_of = {text.strip(): n for n, text in enumerate(lines, start=1)}
-    # the severity line of card-declined, two lines below its id
-    severity = line_of["- id: card-declined"] + 2
-    assert lines[severity - 1].strip() == "severity: high"
-    assert locator.subject(_at(severity, 23)) == Subject(Entity.PAIN_POINT, "card-declined", "checkout", "severity")
-    kpi = line_of['- {name: Checkout completion, target: "80%", current: "76%"}']
-    assert locator.subject(_at(kpi, 9)) == Subject(Entity.KPI, "Checkout completion", "checkout", None)
-    assert locator.subject(_at(line_of["- id: gift-sender"], 5)) == Subject(Entity.PERSONA, "gift-sender", None, None)
-    owner = lines.index("owner: checkout-team") + 1
-    assert locator.subject(_at(owner, 1)) == Subject(Entity.MAP, "grocery-first-order", None, "owner")
-    # a comment after a value belongs to the node before it
-    assert locator.subject(_at(severity, 40)).id == "card-declined"
+    severity_line = next(n for n, text in enumerate(lines, start=1) if text.strip() == "severity: high")
+    node = doc.node_at(severity_line, 40)  # past the end of the value: where a comment would stand
+    assert node[-1] == "severity"
+    assert subject_of(doc.data, node).entity is Entity.PAIN_POINT
 
 
-def _at(line: int, column: int) -> Finding:
-    return Finding("r", line, column, Severity.INFO, "X", "x", "")
+def test_every_finding_of_a_linted_map_carries_the_path_of_its_node():
+    analysis = analysis_of(REVISION.read_bytes(), today=TODAY)
+    assert analysis.linted and analysis.findings and analysis.document is not None
+    for finding in analysis.findings:
+        assert finding.node, finding.as_line()
+        line, _ = analysis.document.position(finding.node)
+        key_line, _ = analysis.document.key_position(finding.node)
+        assert finding.line in (line, key_line), finding.as_line()
 
 
 def test_the_default_rules_whatever_they_are_give_a_consistent_delta():
-    options = default_options()
-    options = ReadOptions(options.max_bytes, options.lint, TODAY)
-    old = read_side(BASE.read_bytes(), "b.journey.yaml", Side.OLD, options)
-    new = read_side(REVISION.read_bytes(), "r.journey.yaml", Side.NEW, options)
+    project = default_project().with_options(today=TODAY)
+    old = read_side(BASE.read_bytes(), "b.journey.yaml", Side.OLD, project)
+    new = read_side(REVISION.read_bytes(), "r.journey.yaml", Side.NEW, project)
     assert old.linted and new.linted
-    config = default_config()
     for side in (old, new):
         assert side.journey is not None and side.document is not None
-        assert side.findings == lint_findings(side.document, journey_from_document(side.document), config, TODAY)
+        assert side.findings == analysis_of(side.raw, side.path, today=TODAY).findings
     delta = lint_delta(old.findings, old.document, new.findings, new.document)
     introduced = sum(c.kind is LintKind.INTRODUCED for c in delta)
     fixed = sum(c.kind is LintKind.FIXED for c in delta)

@@ -13,13 +13,12 @@ import pytest
 from journeymap.diff.compare import compare_files
 from journeymap.diff.records import Entity, MapDiff
 from journeymap.diff.visual import ADDED, CHANGED, REMOVED, diff_html, diff_svg, overlay
-from tests.conftest import have, run_cli
+from tests.conftest import needs_dot, run_cli
 from tests.diff.helpers import DIFF_FIXTURES, PINNED_LINT
 
 BASE = DIFF_FIXTURES / "online-shop_base.journey.yaml"
 REVISION = DIFF_FIXTURES / "online-shop_revision.journey.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
-needs_dot = pytest.mark.skipif(not have("dot"), reason="needs Graphviz")
 
 
 def shop_diff(new_text: str | None = None) -> MapDiff:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import yaml
-from tests.conftest import EXAMPLES, FIXTURES, run_cli
+from tests.conftest import EXAMPLES, FIXTURES, journey_from_text, run_cli
 
 from journeymap.convert.mermaid_in import import_mermaid
-from journeymap.model import journey_from_document
-from journeymap.pipeline import analyse_bytes
 from journeymap.render.mermaid import mermaid_source
 
 MERMAID = FIXTURES / "mermaid"
@@ -88,13 +86,9 @@ def test_duplicate_names_get_unique_ids():
 
 def test_round_trip_map_to_mermaid_to_map_keeps_the_journey():
     for path in sorted(EXAMPLES.glob("*.journey.yaml")):
-        original = analyse_bytes(path.read_bytes(), str(path)).journey
-        assert original is not None
+        original = journey_from_text(path.read_bytes(), str(path))
         back = import_mermaid(mermaid_source(original)).data
-        text = yaml.safe_dump(back, allow_unicode=True, sort_keys=False)
-        analysis = analyse_bytes(text.encode(), "back.journey.yaml")
-        assert analysis.journey is not None, analysis.findings
-        again = journey_from_document(analysis.document)
+        again = journey_from_text(yaml.safe_dump(back, allow_unicode=True, sort_keys=False), "back.journey.yaml")
         assert [s.name for s in again.stages] == [s.name for s in original.stages], path.name
         assert [t.name for t in again.touchpoints()] == [t.name for t in original.touchpoints()]
         assert [t.emotion for t in again.touchpoints()] == [t.emotion for t in original.touchpoints()]

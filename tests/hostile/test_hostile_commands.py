@@ -35,8 +35,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from journeymap.io import sources
-from journeymap.pipeline import analyse_bytes
-from tests.conftest import have, run_cli
+from tests.conftest import analysis_of, have, needs_dot, run_cli
 from tests.hostile.corpus import CORPUS, MAPS
 
 HANG_SECONDS = 120  # a hang detector only: every case takes well under a few seconds
@@ -64,7 +63,6 @@ stages:
         name: Step
 """
 
-needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz `dot` is not installed")
 
 
 def corpus(name: str) -> Path:
@@ -79,7 +77,7 @@ def test_the_table_names_every_corpus_map():
 def first_finding(name: str) -> tuple[int, int, str]:
     """Line, column and message of the first error `validate` reports, which every command must repeat."""
     path = corpus(name)
-    analysis = analyse_bytes(path.read_bytes(), str(path))
+    analysis = analysis_of(path.read_bytes(), str(path), lint=False)
     first = next(f for f in analysis.findings if f.severity.value == "error")
     return first.line, first.column, first.message
 
@@ -424,8 +422,8 @@ def test_import_mermaid_refuses_what_a_map_cannot_hold_and_keeps_the_rest(tmp_pa
         assert run.stdout == ""
         return
     assert len(run.stderr.splitlines()) <= 25  # warnings stay readable, however many actors
-    imported = analyse_bytes(run.stdout.encode(), "imported.journey.yaml")
-    assert imported.journey is not None, imported.findings[:3]
+    imported = analysis_of(run.stdout, "imported.journey.yaml", lint=False)
+    assert imported.valid, imported.findings[:3]
     data = yaml.safe_load(run.stdout)
     if case == "injection":
         assert data["title"] == INJECTED

@@ -11,25 +11,18 @@ import datetime
 import pytest
 from tests.conftest import FIXTURES
 
-from journeymap.config import build_config
-from journeymap.lint.engine import lint_findings
-from journeymap.load import load_text
-from journeymap.model import journey_from_document
-from journeymap.references import reference_findings
-from journeymap.schema import schema_findings
+from journeymap.config import build_project
+from journeymap.pipeline import analyse_bytes
 
 TODAY = datetime.date(2026, 11, 24)
 BASE = (FIXTURES / "lint" / "clean.journey.yaml").read_text()
 
 
 def lint(text: str, **config):
-    doc, problems = load_text(text, "m.journey.yaml")
-    assert problems == [] and doc is not None
-    assert schema_findings(doc) == []
-    journey = journey_from_document(doc)
-    assert reference_findings(doc, journey) == []
-    cfg = build_config({"select": ["all"], **config}, None)
-    return lint_findings(doc, journey, cfg, today=TODAY)
+    project = build_project({"select": ["all"], **config}, None).with_options(today=TODAY)
+    analysis = analyse_bytes(text.encode("utf-8"), "m.journey.yaml", project)
+    assert analysis.valid, [f.as_line() for f in analysis.findings]
+    return analysis.findings
 
 
 def edit(old: str, new: str, text: str = BASE) -> str:

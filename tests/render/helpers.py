@@ -14,8 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from journeymap.model import Journey
-from journeymap.pipeline import analyse_bytes
-from tests.conftest import EXAMPLES, FIXTURES, ROOT
+from tests.conftest import EXAMPLES, FIXTURES, ROOT, journey_from_text
 
 RENDER_FIXTURES = FIXTURES / "render"
 GROCERY = RENDER_FIXTURES / "grocery.journey.yaml"
@@ -24,9 +23,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def journey_of(path: Path) -> Journey:
-    analysis = analyse_bytes(path.read_bytes(), str(path))
-    assert analysis.journey is not None, analysis.findings
-    return analysis.journey
+    return journey_from_text(path.read_bytes(), str(path))
 
 
 def maps_with_goldens() -> list[Path]:

@@ -10,10 +10,9 @@ import pytest
 
 from journeymap.batch import output_name
 from journeymap.io.sources import Target
-from tests.conftest import FIXTURES, have, run_cli
+from tests.conftest import FIXTURES, needs_dot, run_cli
 from tests.render.helpers import GROCERY, parse_mermaid_journey, pdf_text, squeezed
 
-needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
 INVALID = (
     "journeymap: 1\ntitle: Broken\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
     "      - {id: t, name: T, emotion: 5}\n"

@@ -13,10 +13,9 @@ import pytest
 
 from journeymap.render import DEFAULT_MEMORY_BYTES, RenderError, dot
 from journeymap.render.text import clean
-from tests.conftest import have, run_cli
+from tests.conftest import needs_dot, run_cli
 from tests.render.helpers import GROCERY, SVG_NS, hostile_map, journey_of, squeezed, svg_text, write_generated_map
 
-needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
 NODE = re.compile(r"^\s+(?!graph )(\w+) \[label=<", re.MULTILINE)
 
 

@@ -13,11 +13,10 @@ import pytest
 
 from journeymap.render import RenderError, RenderOptions, dot, draw
 from journeymap.render.confine import run_confined
-from tests.conftest import EXAMPLES, have, run_cli
+from tests.conftest import EXAMPLES, needs_dot, run_cli
 from tests.render.helpers import GROCERY, bench_generator, journey_of, svg_text
 from tests.render.test_dot import fake_dot
 
-needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
 SHOP = EXAMPLES / "online-shop.journey.yaml"
 
 

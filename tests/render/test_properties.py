@@ -30,15 +30,14 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from journeymap.model import Journey
-from journeymap.pipeline import analyse_bytes
-from journeymap.render import RenderOptions, render_map
+from journeymap.render import RenderOptions
+from journeymap.render import draw as picture_of
 from journeymap.render.dot import run_dot
 from journeymap.render.text import clean
 from journeymap.schema import schema_text
-from tests.conftest import have
+from tests.conftest import analysis_of, have, needs_dot
 from tests.render.helpers import SVG_NS, parse_mermaid_journey, squeezed
 
-needs_dot = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
 needs_pdftotext = pytest.mark.skipif(not have("pdftotext"), reason="poppler (pdftotext) is not installed")
 OPTIONS = RenderOptions()
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -261,7 +260,8 @@ maps = st.one_of(hostile_maps(), schema_maps)
 def analysed(data: dict[str, Any]) -> Journey | None:
     """The map as `journeymap render` sees it, after the YAML round trip and validation."""
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    return analyse_bytes(text.encode("utf-8"), "gen.journey.yaml").journey
+    analysis = analysis_of(text, "gen.journey.yaml", lint=False)
+    return analysis.journey if analysis.valid else None
 
 
 def journey_from(data: dict[str, Any]) -> Journey:
@@ -280,7 +280,7 @@ SVG_TAGS = {"svg", "g", "title", "polygon", "polyline", "path", "ellipse", "text
 
 def svg_of(journey: Journey) -> ET.Element:
     """The diagram as a browser would get it: our DOT source laid out by `dot -Tsvg`, parsed as XML."""
-    source = render_map(journey, "dot", OPTIONS, None).decode("utf-8")
+    source = picture_of(journey, "dot", OPTIONS, None).data.decode("utf-8")
     return ET.fromstring(run_dot(source, "svg"))
 
 
@@ -386,8 +386,8 @@ def test_svg_has_one_node_per_touchpoint_pain_point_and_opportunity(data):
 @given(maps)
 def test_png_and_pdf_diagrams_start_with_their_signatures(data):
     journey = journey_from(data)
-    assert render_map(journey, "png", OPTIONS, None).startswith(b"\x89PNG\r\n\x1a\n")
-    assert render_map(journey, "pdf", OPTIONS, None).startswith(b"%PDF-")
+    assert picture_of(journey, "png", OPTIONS, None).data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert picture_of(journey, "pdf", OPTIONS, None).data.startswith(b"%PDF-")
 
 
 # -- Mermaid ---------------------------------------------------------------------------------------
@@ -397,7 +397,7 @@ def test_png_and_pdf_diagrams_start_with_their_signatures(data):
 @given(maps)
 def test_mermaid_reads_back_a_section_per_stage_and_a_task_per_touchpoint_with_its_actors(data):
     journey = journey_from(data)
-    text = render_map(journey, "mermaid", OPTIONS, None).decode("utf-8")
+    text = picture_of(journey, "mermaid", OPTIONS, None).data.decode("utf-8")
     assert text.startswith("journey\n") and "```" not in text
     diagram = parse_mermaid_journey(text)
     assert diagram["title"] == (clean(journey.title) or journey.id or "Journey")
@@ -421,7 +421,7 @@ def test_mermaid_reads_back_a_section_per_stage_and_a_task_per_touchpoint_with_i
 @FAST
 @given(maps)
 def test_mermaid_lines_are_only_journey_statements(data):
-    text = render_map(journey_from(data), "mermaid", OPTIONS, None).decode("utf-8")
+    text = picture_of(journey_from(data), "mermaid", OPTIONS, None).data.decode("utf-8")
     # entity codes such as `#35;` are how map text carries Mermaid's own characters: set them aside
     lines = [re.sub(r"#\d+;", "_", line) for line in text.splitlines()]
     statement = re.compile(r"    (title [^\n#;]+|%% [^\n]*|section [^\n#:;]+|    [^\n#:;]+: [1-5](: [^\n#:;]+)?)")
@@ -482,7 +482,7 @@ class PageReader(HTMLParser):
 @FAST
 @given(maps)
 def test_page_holds_only_its_own_elements_and_loads_nothing(data):
-    page = PageReader(render_map(journey_from(data), "html", OPTIONS, None).decode("utf-8"))
+    page = PageReader(picture_of(journey_from(data), "html", OPTIONS, None).data.decode("utf-8"))
     assert page.tags <= PAGE_TAGS
     assert {name for name, _ in page.attributes} <= PAGE_ATTRIBUTES
     assert [name for name, _ in page.attributes if name.startswith("on")] == []
@@ -497,7 +497,7 @@ def test_page_holds_only_its_own_elements_and_loads_nothing(data):
 @FAST
 @given(maps)
 def test_page_policy_allows_only_the_page_own_stylesheet(data):
-    page = PageReader(render_map(journey_from(data), "html", OPTIONS, None).decode("utf-8"))
+    page = PageReader(picture_of(journey_from(data), "html", OPTIONS, None).data.decode("utf-8"))
     assert len(page.csp) == 1 and len(page.styles) == 1
     digest = base64.b64encode(hashlib.sha256(page.styles[0].encode("utf-8")).digest()).decode("ascii")
     assert page.csp[0] == (
@@ -509,7 +509,7 @@ def test_page_policy_allows_only_the_page_own_stylesheet(data):
 @given(maps)
 def test_page_shows_title_and_stage_names_as_text(data):
     journey = journey_from(data)
-    page = PageReader(render_map(journey, "html", OPTIONS, None).decode("utf-8"))
+    page = PageReader(picture_of(journey, "html", OPTIONS, None).data.decode("utf-8"))
     assert page.title == f"{clean(journey.title)} · journey map"
     shown = squeezed("".join(page.text))
     assert squeezed(clean(journey.title)) in shown
@@ -545,7 +545,7 @@ def comparable(text: str) -> str:
 def test_poster_is_a_pdf_that_prints_the_title(data, title):
     data["title"] = title
     journey = journey_from(data)
-    pdf = render_map(journey, "poster", OPTIONS, None)
+    pdf = picture_of(journey, "poster", OPTIONS, None).data
     assert pdf.startswith(b"%PDF-")
     text = pdftotext(pdf)
     assert comparable(title) in comparable(text)

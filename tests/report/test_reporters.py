@@ -8,24 +8,25 @@ from importlib import resources
 
 import jsonschema
 
-from journeymap.findings import FileResult, Finding, Severity
+from journeymap.findings import Finding, Severity
+from journeymap.pipeline import Analysis, State
 from journeymap.report import FORMATS, reporter
 from journeymap.report.github_format import escape_data, escape_property
 
 HOSTILE = "evil%0A::error::injected\r\nnext line, with: colon"
 
 
-def _results() -> list[FileResult]:
+def _results() -> list[Analysis]:
     return [
-        FileResult(
-            "maps/shop.journey.yaml",
+        Analysis(
+            "maps/shop.journey.yaml", State.INVALID,
             [
                 Finding("maps/shop.journey.yaml", 3, 5, Severity.ERROR, "JM010", "schema", "title: expected text"),
                 Finding("maps/shop.journey.yaml", 9, 7, Severity.WARNING, "JM021", "unknown-reference", HOSTILE),
             ],
         ),
-        FileResult("maps/clean.journey.yaml", []),
-        FileResult("odd, name:%.journey.yaml", [Finding("odd, name:%.journey.yaml", 1, 1, Severity.INFO,
+        Analysis("maps/clean.journey.yaml", State.VALID, []),
+        Analysis("odd, name:%.journey.yaml", State.INVALID, [Finding("odd, name:%.journey.yaml", 1, 1, Severity.INFO,
                                                         "JM020", "duplicate-id", "x <&> \x1b[31m")]),
     ]
 

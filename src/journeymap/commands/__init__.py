@@ -1,8 +1,6 @@
-"""Command groups beyond validate: each module adds its commands to the app with `register(app)`.
+"""The commands, one module each; each adds itself to the app with `register(app)`.
 
-They live apart from cli.py so that each command's arguments sit beside the
-feature they drive, and so the modules stay light: heavy imports happen inside
-the command functions.
+cli.py only assembles them, in the order `journeymap --help` lists them.
 """
 
-COMMAND_MODULES = ("render", "diff", "ecosystem", "site")
+COMMAND_MODULES = ("validate", "schema", "rules", "init", "render", "diff", "importer", "export", "site")

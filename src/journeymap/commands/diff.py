@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from journeymap.commands import common
+
 _EXTERNAL_HELP = (
     "Act as git's external diff driver: take git's arguments (path old-file old-hex old-mode new-file "
     "new-hex new-mode). Set up with: git config diff.journeymap.command 'journeymap diff --git-external'."
@@ -37,76 +39,73 @@ class FailOn(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    """Add `journeymap diff` to the app."""
-    from journeymap.cli import DEFAULT_MAX_BYTES, Debug, MaxBytes
+    app.command("diff")(diff)
 
-    @app.command("diff")
-    def diff(
-        paths: Annotated[
-            list[str] | None,
-            typer.Argument(
-                help="OLD NEW: two map files or two folders. With --git: the files or folders to compare "
-                "(default: the current folder).",
-                show_default=False,
-            ),
-        ] = None,
-        git: Annotated[
-            str | None,
-            typer.Option("--git", metavar="REV", help="Compare the maps at git revision REV with the working tree."),
-        ] = None,
-        to: Annotated[
-            str | None,
-            typer.Option("--to", metavar="REV2", help="With --git: compare with REV2, not the working tree."),
-        ] = None,
-        git_external: Annotated[bool, typer.Option("--git-external", help=_EXTERNAL_HELP)] = False,
-        output_format: Annotated[
-            DiffFormat,
-            typer.Option(
-                "--format", "--output-format", "-f",
-                help="text, markdown (a pull-request comment) or json; svg or html draw the new map with the "
-                "changes marked.",
-            ),
-        ] = DiffFormat.text,
-        out: Annotated[
-            str | None,
-            typer.Option("--out", "-o", help="With --format svg or html: the file, or the folder for several maps."),
-        ] = None,
-        exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the maps differ.")] = False,
-        fail_on: Annotated[
-            FailOn | None,
-            typer.Option("--fail-on", help="new-errors: exit 1 when the change introduces findings at error severity."),
-        ] = None,
-        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-        debug: Debug = False,
-    ) -> None:
-        """Show what changed in journey maps, by id: stages, touchpoints, emotions, pain points, lint findings."""
+
+def diff(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="OLD NEW: two map files or two folders. With --git: the files or folders to compare "
+            "(default: the current folder).",
+            show_default=False,
+        ),
+    ] = None,
+    git: Annotated[
+        str | None,
+        typer.Option("--git", metavar="REV", help="Compare the maps at git revision REV with the working tree."),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="REV2", help="With --git: compare with REV2, not the working tree."),
+    ] = None,
+    git_external: Annotated[bool, typer.Option("--git-external", help=_EXTERNAL_HELP)] = False,
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format", "--output-format", "-f",
+            help="text, markdown (a pull-request comment) or json; svg or html draw the new map with the "
+            "changes marked.",
+        ),
+    ] = DiffFormat.text,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", help="With --format svg or html: the file, or the folder for several maps."),
+    ] = None,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the maps differ.")] = False,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="new-errors: exit 1 when the change introduces findings at error severity."),
+    ] = None,
+    config: common.ConfigFile = None,
+    max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
+    debug: common.Debug = False,
+) -> None:
+    """Show what changed in journey maps, by id: stages, touchpoints, emotions, pain points, lint findings."""
+
+    def run() -> int:
         import sys
 
-        from journeymap import cli
+        from journeymap.diff.present import presenter
+        from journeymap.diff.run import DiffRequest, exit_status, run_diff
+        from journeymap.errors import UsageProblem
+        from journeymap.io.output import emit
 
-        def run() -> int:
-            from journeymap.diff.present import presenter
-            from journeymap.diff.run import DiffRequest, exit_status, run_diff
-            from journeymap.errors import UsageProblem
-            from journeymap.io.output import emit
+        request = DiffRequest(paths=list(paths or []), git=git, to=to, git_external=git_external)
+        if out is not None and output_format not in _PICTURES:
+            raise UsageProblem("--out is for --format svg or html; redirect other formats with >")
+        if git_external and output_format in _PICTURES:
+            raise UsageProblem("the git diff driver prints text, markdown or json, not pictures")
+        report = run_diff(request, common.project(config, max_bytes))
+        if output_format in _PICTURES:
+            from journeymap.diff.run import write_pictures
 
-            request = DiffRequest(
-                paths=list(paths or []), git=git, to=to, git_external=git_external, max_bytes=max_bytes
-            )
-            if out is not None and output_format not in _PICTURES:
-                raise UsageProblem("--out is for --format svg or html; redirect other formats with >")
-            if git_external and output_format in _PICTURES:
-                raise UsageProblem("the git diff driver prints text, markdown or json, not pictures")
-            report = run_diff(request)
-            if output_format in _PICTURES:
-                from journeymap.diff.run import write_pictures
+            write_pictures(report, output_format.value, out, [*(paths or [])])
+        else:
+            color = output_format is DiffFormat.text and common.use_color(sys.stdout)
+            emit(presenter(output_format.value)(report, color=color))
+        if git_external:
+            return common.EXIT_OK  # git stops at the first file whose driver exits non-zero
+        return exit_status(report, exit_code=exit_code, fail_on_new_errors=fail_on is FailOn.new_errors)
 
-                write_pictures(report, output_format.value, out, [*(paths or [])])
-            else:
-                color = output_format is DiffFormat.text and cli._use_color(sys.stdout)
-                emit(presenter(output_format.value)(report, color=color))
-            if git_external:
-                return cli.EXIT_OK  # git stops at the first file whose driver exits non-zero
-            return exit_status(report, exit_code=exit_code, fail_on_new_errors=fail_on is FailOn.new_errors)
-
-        raise typer.Exit(cli._guard(debug, run))
+    common.run(debug, run)

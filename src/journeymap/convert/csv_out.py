@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
+from journeymap.config import Project
+from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
+from journeymap.io.sources import discover
 from journeymap.model import Journey
+from journeymap.pipeline import Analysis, State, analyse
 
 COLUMNS = (
     "map", "kind", "id", "stage", "touchpoint", "description", "severity",
@@ -29,10 +34,7 @@ def safe_cell(value: str) -> str:
 
 
 def rows(journey: Journey) -> Iterator[dict[str, str]]:
-    addressed_by: dict[str, list[str]] = {}
-    for o in journey.opportunities:
-        for pain_id in o.addresses:
-            addressed_by.setdefault(pain_id, []).append(o.id)
+    addressed_by = {pain_id: [o.id for o in found] for pain_id, found in journey.addressing().items()}
     where = {pp.id: (pp.stage_id, pp.touchpoint_id) for pp in journey.pain_points()}
     map_id = journey.id or journey.title
     for pp in journey.pain_points():
@@ -59,3 +61,36 @@ def csv_text(journeys: Iterable[Journey]) -> str:
         for row in rows(journey):
             writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return "\ufeff" + out.getvalue()
+
+
+@dataclass
+class Export:
+    """`export_csv`'s result: the CSV of every valid map, and what stopped the others."""
+
+    text: str
+    problems: list[str] = field(default_factory=list)  # files not found or not readable (exit 2)
+    skipped: list[Analysis] = field(default_factory=list)  # maps that are not valid (exit 1)
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems:
+            return EXIT_TOOL
+        return EXIT_FINDINGS if self.skipped else EXIT_OK
+
+
+def export_csv(paths: Sequence[str], project: Project) -> Export:
+    """Every valid map the paths name as CSV; a file that cannot be read or a broken map is
+    reported and left out, and the rest is still exported."""
+    found = discover(paths, project.excludes)
+    problems = list(found.problems)
+    journeys, skipped = [], []
+    reading = project.with_options(lint=False)
+    for target in found.targets:
+        analysis = analyse(target, reading)
+        if analysis.state is State.UNREADABLE:
+            problems.append(analysis.problem)
+        elif analysis.valid and analysis.journey is not None:
+            journeys.append(analysis.journey)
+        else:
+            skipped.append(analysis)
+    return Export(csv_text(journeys), problems, skipped)

@@ -20,16 +20,16 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from journeymap.errors import JourneymapError
-from journeymap.schema import slugify
-from journeymap.strings import short
+from journeymap.errors import EXIT_FINDINGS, EXIT_OK, JourneymapError, UsageProblem
+from journeymap.strings import CONTROL, one_line, short
+from journeymap.strings import slug as slugify
 
 _ENTITY = re.compile(r"#(\d+|[a-zA-Z]+);")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # the characters the map format's text pattern refuses (schemas/journeymap.schema.json)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_NAME = 200  # the format's maxLength for a title and for persona, stage and touchpoint names
 # comparing every pair of actors grows with the square of their number; past this many, only
 # names equal but for case and a plural s are reported
@@ -50,7 +50,7 @@ class BadText(JourneymapError):
 
 
 def _checked(text: str, what: str, where: str, limit: int | None = MAX_NAME) -> str:
-    bad = _CONTROL.search(text)
+    bad = CONTROL.search(text)
     if bad:
         raise BadText(f"{where}: the {what} holds a control character (U+{ord(bad.group()):04X}); remove it")
     if limit is not None and len(text) > limit:
@@ -301,3 +301,58 @@ def map_yaml(data: dict[str, Any], schema_ref: str) -> str:
 
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return f"# yaml-language-server: $schema={schema_ref}\n{body}"
+
+
+@dataclass
+class Conversion:
+    """`convert_file`'s result: the map's text (written to `out` when one was given) and what was
+    said about the diagram; `refused` when the diagram itself is at fault (exit 1)."""
+
+    text: str = ""
+    warnings: list[str] = field(default_factory=list)
+    stages: int = 0
+    touchpoints: int = 0
+    refused: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if self.refused else EXIT_OK
+
+
+def convert_file(file: str, out: Path | None = None, *, rescale: bool = False, force: bool = False) -> Conversion:
+    """Read a Mermaid diagram (a file, or `-` for standard input) and convert it into a map, written
+    atomically to `out` (never over a file unless `force`). A diagram the format cannot hold is
+    `refused`; a file that cannot be read, is not text or not a journey raises (exit 2)."""
+    from journeymap.config import DEFAULT_MAX_BYTES, default_project
+    from journeymap.io.atomic import write_atomic
+    from journeymap.io.sources import Target, read_target
+    from journeymap.pipeline import analyse_bytes
+    from journeymap.schema import SCHEMA_ID
+    from journeymap.starters import schema_reference
+
+    name = "<stdin>" if file == "-" else one_line(file)
+    raw = read_target(Target(file), DEFAULT_MAX_BYTES)
+    if len(raw) > DEFAULT_MAX_BYTES:
+        # read_target stops one byte past the limit: converting the rest would lose it silently
+        return Conversion(refused=f"{name}: larger than the {DEFAULT_MAX_BYTES:,}-byte limit; a Mermaid journey "
+                          "diagram is far smaller")
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{name}: not UTF-8 text; expected a Mermaid journey diagram") from None
+    try:
+        imported = import_mermaid(source, name, rescale=rescale)
+    except (BadScores, BadText) as exc:
+        return Conversion(refused=str(exc))
+    text = map_yaml(imported.data, schema_reference(out) if out else SCHEMA_ID)
+    check = analyse_bytes(text.encode(), str(out or "<import>"), default_project().with_options(lint=False))
+    if not check.valid:  # our own output must always be a valid map
+        raise RuntimeError(f"imported map is invalid: {check.findings[0].message}")
+    stages = imported.data["stages"]
+    done = Conversion(text, imported.warnings, len(stages), sum(len(s["touchpoints"]) for s in stages))
+    if out is not None:
+        try:
+            write_atomic(out, text, overwrite=force)
+        except FileExistsError:
+            raise UsageProblem(f"{out} already exists; pass --force to overwrite it") from None
+    return done

@@ -14,17 +14,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from journeymap.config import Project
 from journeymap.diff.engine import map_diff, names
 from journeymap.diff.lint_delta import lint_delta
 from journeymap.diff.records import Change, DiffReport, Entity, Kind, MapDiff, Note, Problem, Side, Status
-from journeymap.diff.sides import MapSide, ReadOptions, comparable_findings, read_side
+from journeymap.diff.sides import MapSide, comparable_findings, read_side
 from journeymap.strings import one_line
 
 
 def compare_files(
     old: tuple[str, bytes] | None,
     new: tuple[str, bytes] | None,
-    options: ReadOptions,
+    project: Project,
     old_label: str = "",
     new_label: str = "",
     *,
@@ -33,23 +34,23 @@ def compare_files(
     """Two versions of one map: (path, bytes) each, None for a side where it does not exist.
     `renamed`: the two paths name one file that git saw renamed (not two files compared)."""
     report = DiffReport(old_label or (old[0] if old else "/dev/null"), new_label or (new[0] if new else "/dev/null"))
-    if old is not None and new is not None and _same(old[1], new[1], options):
+    if old is not None and new is not None and _same(old[1], new[1], project):
         report.maps.append(MapDiff(Status.RENAMED if renamed else Status.UNCHANGED, old[0], new[0]))
         return report
-    old_side = read_side(old[1], old[0], Side.OLD, options) if old is not None else None
-    new_side = read_side(new[1], new[0], Side.NEW, options) if new is not None else None
+    old_side = read_side(old[1], old[0], Side.OLD, project) if old is not None else None
+    new_side = read_side(new[1], new[0], Side.NEW, project) if new is not None else None
     _add(report, old_side, new_side, renamed=renamed)
     return report
 
 
-def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], options: ReadOptions,
+def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], project: Project,
                  old_label: str, new_label: str) -> DiffReport:
     """Two sets of maps by relative path (two folders, two revisions)."""
     report = DiffReport(old_label, new_label)
-    unchanged = [path for path, raw in new.items() if path in old and _same(old[path], raw, options)]
+    unchanged = [path for path, raw in new.items() if path in old and _same(old[path], raw, project)]
     same = set(unchanged)
-    old_sides = [read_side(raw, path, Side.OLD, options) for path, raw in old.items() if path not in same]
-    new_sides = [read_side(raw, path, Side.NEW, options) for path, raw in new.items() if path not in same]
+    old_sides = [read_side(raw, path, Side.OLD, project) for path, raw in old.items() if path not in same]
+    new_sides = [read_side(raw, path, Side.NEW, project) for path, raw in new.items() if path not in same]
     for side in (*old_sides, *new_sides):
         if side.skipped:
             _note(report, side.path, side.skipped)
@@ -68,10 +69,10 @@ def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], options: Re
     return report
 
 
-def _same(old: bytes, new: bytes, options: ReadOptions) -> bool:
+def _same(old: bytes, new: bytes, project: Project) -> bool:
     """Equal bytes, below the size limit: past it only the first max_bytes + 1 bytes were read, and two
     files that agree that far may still differ."""
-    return old == new and len(new) <= options.max_bytes
+    return old == new and len(new) <= project.max_bytes
 
 
 @dataclass

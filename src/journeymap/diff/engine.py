@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journeymap.diff.records import Change, Entity, Kind, MapDiff, Status, Value
-from journeymap.model import Journey, Opportunity
+from journeymap.model import Journey, is_resolved
 
 # fields compared as they are; the name field (below) gives RENAMED instead
 FIELDS: dict[Entity, tuple[str, ...]] = {
@@ -299,22 +299,8 @@ def _kept(
     return kept_old, kept_new
 
 
-def addressing(journey: Journey) -> dict[str, list[Opportunity]]:
-    """Pain point id -> the opportunities that address it."""
-    out: dict[str, list[Opportunity]] = {}
-    for opportunity in journey.opportunities:
-        for pain_id in dict.fromkeys(opportunity.addresses):
-            out.setdefault(pain_id, []).append(opportunity)
-    return out
-
-
-def is_resolved(opportunities: list[Opportunity] | None) -> bool:
-    """A pain point is resolved when opportunities address it and every one of them is done."""
-    return bool(opportunities) and all(o.status == "done" for o in opportunities or ())
-
-
 def _resolutions(old: Journey, new: Journey, old_index: Index, new_index: Index) -> Iterator[Change]:
-    old_addressing, new_addressing = addressing(old), addressing(new)
+    old_addressing, new_addressing = old.addressing(), new.addressing()
     old_pains = old_index[Entity.PAIN_POINT]
     for pain_id, now in new_index[Entity.PAIN_POINT].items():
         if pain_id not in old_pains:

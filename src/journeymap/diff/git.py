@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from journeymap.config import Project
 from journeymap.diff.records import Note
 from journeymap.errors import JourneymapError
 from journeymap.io.sources import Target, is_map_name, read_target
@@ -82,8 +83,10 @@ class _Entry:
     path: str
 
 
-def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], max_bytes: int) -> Snapshot:
-    """The maps under `paths` (relative to cwd) at `commit`: map-named files, and files named exactly."""
+def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], project: Project) -> Snapshot:
+    """The maps under `paths` (relative to cwd) at `commit`: map-named files the project does not
+    exclude, and files named exactly."""
+    max_bytes = project.max_bytes
     result = run_git(["ls-tree", "-r", "-z", "-l", "--full-name", commit, "--", *paths], cwd)
     if result.returncode != 0:
         raise GitProblem(f"git ls-tree failed: {_reason(result)}")
@@ -96,7 +99,7 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], max_by
         meta, _, raw_path = record.partition(b"\t")
         mode, kind, oid, size = meta.decode("ascii").split()
         path = raw_path.decode("utf-8", "surrogateescape")
-        if kind != "blob" or not _selected(path, explicit):
+        if kind != "blob" or not _selected(path, explicit, root, project):
             continue
         if mode == _SYMLINK:
             snapshot.notes.append(Note(path, "symbolic link; not compared"))
@@ -110,11 +113,13 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], max_by
     return snapshot
 
 
-def _selected(path: str, explicit: set[str]) -> bool:
+def _selected(path: str, explicit: set[str], root: str, project: Project) -> bool:
     if path in explicit:
         return True  # a file named on the command line is always read, as validate does
     parts = path.split("/")
-    return is_map_name(parts[-1]) and not any(p.startswith(".") for p in parts)
+    if not is_map_name(parts[-1]) or any(p.startswith(".") for p in parts):
+        return False
+    return not project.excludes(os.path.join(root, *parts))
 
 
 def relative_to_root(path: str, root: str) -> str:
@@ -157,7 +162,7 @@ def _head(oid: str, cwd: str, max_bytes: int) -> bytes:
     return head
 
 
-def working_tree_maps(root: str, cwd: str, paths: Sequence[str], max_bytes: int) -> Snapshot:
+def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Project) -> Snapshot:
     """The maps under `paths` in the working tree, keyed as `revision_maps` keys them.
 
     Files are listed by git (tracked, and untracked but not ignored), as
@@ -171,11 +176,11 @@ def working_tree_maps(root: str, cwd: str, paths: Sequence[str], max_bytes: int)
     snapshot = Snapshot()
     for raw_path in dict.fromkeys(result.stdout.split(b"\0")):
         path = raw_path.decode("utf-8", "surrogateescape")
-        if not path or not _selected(path, explicit):
+        if not path or not _selected(path, explicit, root, project):
             continue
         full = os.path.join(root, *path.split("/"))
         if os.path.islink(full):
             snapshot.notes.append(Note(path, "symbolic link; not compared"))
         elif os.path.lexists(full):
-            snapshot.files[path] = read_target(Target(full), max_bytes)
+            snapshot.files[path] = read_target(Target(full), project.max_bytes)
     return snapshot

@@ -1,17 +1,15 @@
 """Findings a change introduced and fixed, matched by what they are about.
 
 Line numbers shift with every edit above a finding, so findings are matched
-by rule and by the entity they name: the finding's line and column are
-turned back into the YAML path of the node (the loader records every node's
-position), and the path into the innermost entity (stage, touchpoint, pain
-point, ...) and the field of it. Findings with the same rule, entity and
+by rule and by the entity they name: each finding carries the path of its
+node in the document, and the path names the innermost entity (stage,
+touchpoint, pain point, ...) and the field of it. Findings with the same rule, entity and
 field pair up, equal messages first; what is left on the new side was
 introduced, what is left on the old side was fixed.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 from journeymap.diff.engine import kpi_key
 from journeymap.diff.records import Entity, LintChange, LintKind
 from journeymap.findings import Finding
-from journeymap.load import Document, Path_, Pos
+from journeymap.load import Document, Path_
 
 _TOP_LISTS = {
     "personas": Entity.PERSONA,
@@ -37,35 +35,6 @@ class Subject:
     id: str
     stage: str | None = None
     field: str | None = None
-
-
-class Locator:
-    """Turns a finding's line and column into the subject it names."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.at: dict[Pos, Path_] = {}
-        for table in (doc.positions, doc.key_positions):
-            for path, pos in table.items():
-                known = self.at.get(pos)
-                # a mapping starts where its first key does; a finding there is about the
-                # entity as a whole more often than about that key
-                if known is None or len(path) < len(known):
-                    self.at[pos] = path
-        self._starts: list[Pos] | None = None
-
-    def path_at(self, line: int, column: int) -> Path_:
-        path = self.at.get((line, column))
-        if path is not None:
-            return path
-        # not on a node (a comment, say): the last node that starts before it
-        if self._starts is None:
-            self._starts = sorted(self.at)
-        before = bisect.bisect_right(self._starts, (line, column)) - 1
-        return self.at[self._starts[before]] if before >= 0 else ()
-
-    def subject(self, finding: Finding) -> Subject:
-        return subject_of(self.doc.data, self.path_at(finding.line, finding.column))
 
 
 def subject_of(data: dict[str, Any], path: Path_) -> Subject:
@@ -123,10 +92,9 @@ _Keyed = dict[tuple[str, str, str, str | None], list[_Item]]
 
 
 def _keyed(findings: Iterable[Finding], doc: Document | None) -> _Keyed:
-    locator = Locator(doc) if doc is not None else None
     out: _Keyed = {}
     for finding in findings:
-        subject = locator.subject(finding) if locator is not None else Subject(Entity.MAP, "")
+        subject = subject_of(doc.data, finding.node) if doc is not None else Subject(Entity.MAP, "")
         out.setdefault(_key(finding, subject), []).append((finding, subject))
     return out
 

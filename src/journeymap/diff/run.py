@@ -12,13 +12,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from journeymap.config import Project
 from journeymap.diff.compare import compare_files, compare_sets
 from journeymap.diff.records import DiffReport, Note
-from journeymap.diff.sides import ReadOptions, default_options
 from journeymap.errors import UsageProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, InputError, Target, discover, read_target
-from journeymap.load import DEFAULT_MAX_BYTES
 from journeymap.strings import one_line
 
 DEV_NULL = "/dev/null"
@@ -30,7 +29,6 @@ class DiffRequest:
     git: str | None = None
     to: str | None = None
     git_external: bool = False
-    max_bytes: int = DEFAULT_MAX_BYTES
     cwd: str | None = None
 
 
@@ -46,26 +44,27 @@ def exit_status(report: DiffReport, *, exit_code: bool = False, fail_on_new_erro
     return 0
 
 
-def run_diff(request: DiffRequest, options: ReadOptions | None = None) -> DiffReport:
-    options = options or default_options(request.max_bytes)
+def run_diff(request: DiffRequest, project: Project) -> DiffReport:
+    """The diff the request asks for; both sides are read through the project's pipeline
+    (its rules make the lint delta, its `exclude` leaves files out of folders and revisions)."""
     cwd = request.cwd or os.getcwd()
     if request.to is not None and request.git is None:
         raise UsageProblem("--to REV2 needs --git REV: `journeymap diff --git REV --to REV2 [PATH...]`")
     if request.git_external:
         if request.git is not None:
             raise UsageProblem("--git-external takes git's arguments; it cannot be combined with --git")
-        return external_diff(request.paths, options)
+        return external_diff(request.paths, project)
     if request.git is not None:
-        return git_diff(request.git, request.to, request.paths, cwd, options)
+        return git_diff(request.git, request.to, request.paths, cwd, project)
     if len(request.paths) != 2:
         raise UsageProblem(
             "name two maps or two folders to compare (`journeymap diff OLD NEW`), "
             "or a revision (`journeymap diff --git REV`)"
         )
-    return path_diff(request.paths[0], request.paths[1], options)
+    return path_diff(request.paths[0], request.paths[1], project)
 
 
-def path_diff(old: str, new: str, options: ReadOptions) -> DiffReport:
+def path_diff(old: str, new: str, project: Project) -> DiffReport:
     """Two files (either may be `-`, standard input) or two folders."""
     if old == STDIN and new == STDIN:
         raise UsageProblem("only one side can be read from standard input (-)")
@@ -78,38 +77,39 @@ def path_diff(old: str, new: str, options: ReadOptions) -> DiffReport:
                            f"'{one_line(new)}' are one of each")
     if not old_dir:
         return compare_files(
-            (old, read_target(Target(old), options.max_bytes)), (new, read_target(Target(new), options.max_bytes)),
-            options,
+            (old, read_target(Target(old), project.max_bytes)), (new, read_target(Target(new), project.max_bytes)),
+            project,
         )
-    old_maps, new_maps = _folder(old, options.max_bytes), _folder(new, options.max_bytes)
+    old_maps, new_maps = _folder(old, project), _folder(new, project)
     if not old_maps and not new_maps:
         raise UsageProblem(f"no *.journey.yaml or *.journey.yml files in '{one_line(old)}' or '{one_line(new)}'")
-    return compare_sets(old_maps, new_maps, options, old, new)
+    return compare_sets(old_maps, new_maps, project, old, new)
 
 
-def _folder(folder: str, max_bytes: int) -> dict[str, bytes]:
-    """The maps below a folder by their path relative to it (with `/`), as git names paths."""
+def _folder(folder: str, project: Project) -> dict[str, bytes]:
+    """The maps below a folder that the project does not exclude, by their path relative to it
+    (with `/`), as git names paths."""
     out = {}
-    for target in discover([folder]).targets:
+    for target in discover([folder], project.excludes).targets:
         key = os.path.relpath(target.path, folder).replace(os.sep, "/")
-        out[key] = read_target(target, max_bytes)
+        out[key] = read_target(target, project.max_bytes)
     return out
 
 
-def git_diff(rev: str, to: str | None, paths: Sequence[str], cwd: str, options: ReadOptions) -> DiffReport:
+def git_diff(rev: str, to: str | None, paths: Sequence[str], cwd: str, project: Project) -> DiffReport:
     from journeymap.diff import git
 
     root = git.repository_root(cwd)
     wanted = list(paths) or ["."]
-    old = git.revision_maps(git.resolve_commit(rev, cwd), root, cwd, wanted, options.max_bytes)
+    old = git.revision_maps(git.resolve_commit(rev, cwd), root, cwd, wanted, project)
     if to is not None:
-        new = git.revision_maps(git.resolve_commit(to, cwd), root, cwd, wanted, options.max_bytes)
+        new = git.revision_maps(git.resolve_commit(to, cwd), root, cwd, wanted, project)
     else:
-        new = git.working_tree_maps(root, cwd, wanted, options.max_bytes)
+        new = git.working_tree_maps(root, cwd, wanted, project)
     if not old.files and not new.files and not old.notes and not new.notes:
         where = ", ".join(one_line(p) for p in wanted)
         raise UsageProblem(f"no journey maps in {where} at {one_line(rev)} or in {one_line(to or 'the working tree')}")
-    report = compare_sets(old.files, new.files, options, rev, to or "working tree")
+    report = compare_sets(old.files, new.files, project, rev, to or "working tree")
     report.notes = _unique([*old.notes, *new.notes, *report.notes])
     return report
 
@@ -118,7 +118,7 @@ def _unique(notes: list[Note]) -> list[Note]:
     return list(dict.fromkeys(notes))
 
 
-def external_diff(args: Sequence[str], options: ReadOptions) -> DiffReport:
+def external_diff(args: Sequence[str], project: Project) -> DiffReport:
     """git's external diff call: `path old-file old-hex old-mode new-file new-hex new-mode`, and for a
     rename two more, `new-path` and git's rename message; one argument alone for an unmerged path."""
     if len(args) == 1:
@@ -132,8 +132,8 @@ def external_diff(args: Sequence[str], options: ReadOptions) -> DiffReport:
         )
     path, old_file, _, old_mode, new_file, _, new_mode = args[:7]
     new_path = args[7] if len(args) == 9 else path
-    old = _external_side(path, old_file, old_mode, options)
-    new = _external_side(new_path, new_file, new_mode, options)
+    old = _external_side(path, old_file, old_mode, project)
+    new = _external_side(new_path, new_file, new_mode, project)
     notes = [n for n in (old, new) if isinstance(n, Note)]
     if notes:
         report = DiffReport(f"a/{path}", f"b/{new_path}")
@@ -141,16 +141,16 @@ def external_diff(args: Sequence[str], options: ReadOptions) -> DiffReport:
         return report
     assert not isinstance(old, Note) and not isinstance(new, Note)
     renamed = old is not None and new is not None and path != new_path
-    return compare_files(old, new, options, f"a/{path}", f"b/{new_path}", renamed=renamed)
+    return compare_files(old, new, project, f"a/{path}", f"b/{new_path}", renamed=renamed)
 
 
-def _external_side(path: str, file: str, mode: str, options: ReadOptions) -> tuple[str, bytes] | Note | None:
+def _external_side(path: str, file: str, mode: str, project: Project) -> tuple[str, bytes] | Note | None:
     if file == DEV_NULL or mode == ".":
         return None
     if mode == "120000":
         return Note(path, "symbolic link; not compared")
     try:
-        return path, read_target(Target(file), options.max_bytes)
+        return path, read_target(Target(file), project.max_bytes)
     except InputError as exc:
         raise InputError(f"{path}: git gave a file journeymap cannot read ({exc})") from None
 

@@ -23,24 +23,24 @@ the pictures only through the renderers' own escaping (and `dot_html` /
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from journeymap.config import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.diff.engine import diff_journeys, stage_order
 from journeymap.diff.present.words import emotion
 from journeymap.diff.records import Change, Entity, Kind, MapDiff
 from journeymap.errors import UsageProblem
 from journeymap.model import Journey, Opportunity
-from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 FORMATS = ("svg", "html")
 _MARKED = (Entity.STAGE, Entity.TOUCHPOINT, Entity.PAIN_POINT, Entity.OPPORTUNITY)
+# the renderer's names for the entities it can mark
+_KIND = {Entity.STAGE: "stage", Entity.TOUCHPOINT: "touchpoint", Entity.PAIN_POINT: "pain point",
+         Entity.OPPORTUNITY: "opportunity"}
 _PREFIX = {ADDED: "NEW · ", REMOVED: "REMOVED · ", CHANGED: "CHANGED · "}
 _LINE = {ADDED: "#1a7f37", CHANGED: "#8250df", REMOVED: "#9aa5b1"}
 _GHOST_FILL, _GHOST_INK = "#f5f7fa", "#9aa5b1"
@@ -201,40 +201,19 @@ def diff_svg(diff: MapDiff, old_label: str, new_label: str, *, timeout: float = 
 
 def diff_dot(diff: MapDiff, old_label: str, new_label: str, *, simple: bool = False) -> str:
     """The DOT of the new map with the marks drawn in (see the module docstring)."""
-    from journeymap.render import dot
+    from journeymap.render.dot import Mark, dot_source
 
     marked = overlay(*diff.journeys)
-    builder = dot._Builder(marked.journey, simple)
-    lines = builder.build().rstrip("\n").split("\n")
-    assert lines[-1] == "}"
-    kinds = {Entity.TOUCHPOINT: "t", Entity.PAIN_POINT: "p", Entity.OPPORTUNITY: "o"}
-    starts = {line.split(" ", 1)[0]: at for at, line in ((at, line.strip()) for at, line in enumerate(lines))
-              if " [label=<" in line}
-    extra = []
+    marks = {}
     for (entity, entity_id), mark in marked.marks.items():
-        if entity is Entity.STAGE:
-            continue
-        node = builder.ids.get((kinds[entity], entity_id))
-        if node is None:
-            continue
-        text = _mark_row(marked.label(entity, entity_id), mark, entity)
-        at = starts.get(node)
-        if at is not None and lines[at].endswith("];") and "</TABLE>>" in lines[at]:
-            # the mark as the label's last row, inside the node it is about
-            line = lines[at].replace("</TABLE>>", f"{text}</TABLE>>", 1)
-            lines[at] = f"{line[:-2]}, {_node_style(entity, mark)}];"
+        key = (_KIND[entity], entity_id)
+        if entity is Entity.STAGE:  # a cluster: restyled, its label as it was
+            ghosted = f'style="rounded,filled,dashed", {_GHOST}'
+            marks[key] = Mark(ghosted if mark == REMOVED else f'color="{_LINE[mark]}", penwidth=3')
         else:
-            extra.append(f"  {node} [{_node_style(entity, mark)}];")
-    # clusters last: restyling one inserts a line, which would shift the node lines found above
-    for (entity, entity_id), mark in marked.marks.items():
-        if entity is Entity.STAGE:
-            _restyle_cluster(lines, builder.ids.get(("s", entity_id)), mark)
-    legend = _legend_row(diff, old_label, new_label)
-    extra.append(
-        f'  graph [label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>'
-        f"{builder.header()}</TD></TR><TR><TD ALIGN=\"LEFT\">{legend}</TD></TR></TABLE>>];"
-    )
-    return "\n".join([*lines[:-1], *extra, "}"]) + "\n"
+            colour = _LINE[mark] if mark != REMOVED else "#52606d"
+            marks[key] = Mark(_node_style(entity, mark), marked.label(entity, entity_id), colour)
+    return dot_source(marked.journey, simple=simple, marks=marks, header_rows=[_legend_row(diff, old_label, new_label)])
 
 
 def _node_style(entity: Entity, mark: str) -> str:
@@ -242,31 +221,6 @@ def _node_style(entity: Entity, mark: str) -> str:
         style = '"rounded,filled,dashed"' if entity is not Entity.PAIN_POINT else '"filled,dashed"'
         return f"style={style}, {_GHOST}, penwidth=1.5"
     return f'color="{_LINE[mark]}", penwidth=3.5'
-
-
-def _mark_row(text: str, mark: str, entity: Entity) -> str:
-    from journeymap.render.text import dot_html, wrapped
-
-    colour = _LINE[mark] if mark != REMOVED else "#52606d"
-    span = ' COLSPAN="2"' if entity is Entity.OPPORTUNITY else ""
-    words = "<BR/>".join(dot_html(line) for line in wrapped(text, 34, 3))
-    return (f'<TR><TD{span} ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#ffffff">'
-            f'<FONT POINT-SIZE="8" COLOR="{colour}"><B>{words}</B></FONT></TD></TR>')
-
-
-def _restyle_cluster(lines: list[str], cluster: str | None, mark: str) -> None:
-    """Insert a graph attribute statement after the cluster's own, so that it wins."""
-    if cluster is None:
-        return
-    try:
-        at = lines.index(f"  subgraph cluster_{cluster} {{")
-    except ValueError:
-        return
-    if not lines[at + 1].startswith("    graph ["):
-        return
-    ghosted = f'style="rounded,filled,dashed", {_GHOST}'
-    style = ghosted if mark == REMOVED else f'color="{_LINE[mark]}", penwidth=3'
-    lines.insert(at + 2, f"    graph [{style}];")
 
 
 def _legend_row(diff: MapDiff, old_label: str, new_label: str) -> str:
@@ -296,29 +250,18 @@ td:has(.jm-mark.jm-changed),article:has(.jm-mark.jm-changed){box-shadow:inset 0 
 td:has(.jm-mark.jm-removed),article:has(.jm-mark.jm-removed){opacity:.55}
 td:has(.jm-mark.jm-removed) h3,article:has(.jm-mark.jm-removed) h3{text-decoration:line-through}
 """
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-_POLICY_HASH = re.compile(r"style-src 'sha256-[A-Za-z0-9+/=]+'")
 
 
 def diff_html(diff: MapDiff, old_label: str, new_label: str, summary_line: str) -> str:
-    from journeymap.render.html import html_page
+    from journeymap.render.html import PageExtras, html_page
     from journeymap.render.text import html_text
 
     marked = overlay(*diff.journeys, prefixed=True)
-    page = html_page(marked.journey, None)
-    style = _STYLE.search(page)
-    if style is None or len(_POLICY_HASH.findall(page)) != 1:
-        raise UsageProblem("the web page renderer changed its layout; the visual diff cannot mark it")
-    css = style.group(1) + _CSS
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    page = page[: style.start(1)] + css + page[style.end(1):]
-    page = _POLICY_HASH.sub(f"style-src 'sha256-{digest}'", page)
-    for (entity, entity_id), mark in marked.marks.items():
-        if entity is not Entity.TOUCHPOINT:
-            continue
-        anchor = f"<dt>Id</dt><dd>{html_text(entity_id)}</dd></dl></details>"
-        badge = f'<p class="jm-mark jm-{mark}">{html_text(marked.label(entity, entity_id))}</p>'
-        page = page.replace(anchor, anchor + badge)
+    notes = {
+        entity_id: f'<p class="jm-mark jm-{mark}">{html_text(marked.label(entity, entity_id))}</p>'
+        for (entity, entity_id), mark in marked.marks.items()
+        if entity is Entity.TOUCHPOINT
+    }
     legend = (
         f'<p class="jm-legend"><b>Changes from {html_text(old_label)} to {html_text(new_label)}:</b> '
         f"{html_text(summary_line)}"
@@ -326,7 +269,7 @@ def diff_html(diff: MapDiff, old_label: str, new_label: str, summary_line: str) 
                   ((ADDED, "added"), (CHANGED, "changed"), (REMOVED, "removed")))
         + "</p>"
     )
-    return page.replace('<main class="page">', '<main class="page">' + legend, 1)
+    return html_page(marked.journey, None, PageExtras(css=_CSS, top=legend, touchpoint_notes=notes))
 
 
 def drawable(diffs: Iterable[MapDiff]) -> list[MapDiff]:
@@ -336,14 +279,9 @@ def drawable(diffs: Iterable[MapDiff]) -> list[MapDiff]:
 
 def picture_name(diff: MapDiff, fmt: str) -> str:
     """`checkout.diff.svg` for maps/checkout.journey.yaml."""
-    from journeymap.io.sources import MAP_SUFFIXES
+    from journeymap.strings import map_stem
 
-    name = (diff.new_path or diff.old_path or "map").replace("\\", "/").rsplit("/", 1)[-1]
-    for suffix in MAP_SUFFIXES:
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return f"{name}.diff.{fmt}"
+    return f"{map_stem(diff.new_path or diff.old_path or 'map')}.diff.{fmt}"
 
 
 def pictures(report_maps: Sequence[MapDiff], fmt: str, old_label: str, new_label: str,

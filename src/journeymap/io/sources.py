@@ -9,16 +9,15 @@ than the size limit.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
+from journeymap.strings import MAP_SUFFIXES
 
-MAP_SUFFIXES = (".journey.yaml", ".journey.yml")
 STDIN = "-"
 
 
@@ -47,8 +46,14 @@ def is_map_name(name: str) -> bool:
     return name.endswith(MAP_SUFFIXES)
 
 
-def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
-    """Expand files, directories and `-` into the maps to read, in a stable order."""
+def _nothing_excluded(path: str) -> bool:
+    return False
+
+
+def discover(paths: Sequence[str], excluded: Callable[[str], bool] = _nothing_excluded) -> Discovery:
+    """Expand files, directories and `-` into the maps to read, in a stable order. Maps found in a
+    folder are left out when `excluded(path)` (the project's `exclude`); a file named explicitly
+    is always read."""
     found = Discovery([], [])
     seen: set[str] = set()
     for given in paths:
@@ -56,7 +61,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
             found.targets.append(Target(STDIN))
             continue
         if os.path.isdir(given):
-            maps = [p for p in _walk(given) if not _excluded(p, exclude)]
+            maps = [p for p in _walk(given) if not excluded(p)]
             if not maps:
                 found.problems.append(f"{given}: no *.journey.yaml or *.journey.yml files found in this folder")
             for p in maps:
@@ -81,19 +86,15 @@ def _walk(root: str) -> list[str]:
             if not is_map_name(name) or name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)
-            if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+            if os.path.islink(path) and not inside(os.path.realpath(path), real_root):
                 continue
             out.append(path)
     return out
 
 
-def _inside(path: str, root: str) -> bool:
+def inside(path: str, root: str) -> bool:
+    """Whether `path` is `root` or below it (both already resolved)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _excluded(path: str, patterns: Sequence[str]) -> bool:
-    norm = os.path.normpath(path)
-    return any(fnmatch.fnmatch(norm, pat) or fnmatch.fnmatch(path, pat) for pat in patterns)
 
 
 def read_target(target: Target, max_bytes: int) -> bytes:

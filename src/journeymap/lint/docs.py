@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import json
 
+from journeymap.errors import UsageProblem
 from journeymap.findings import RuleInfo
-from journeymap.lint.registry import all_rules
+from journeymap.lint.registry import all_rules, find_rule
+
+FORMATS = ("text", "json", "markdown")
+
+
+def explain_named(key: str, fmt: str = "text") -> str:
+    """`explain` for the rule of that id or name; UsageProblem naming the known rules otherwise."""
+    found = find_rule(key)
+    if found is None:
+        names = ", ".join(r.name for r in all_rules())
+        raise UsageProblem(f"no rule '{key}'; known rules: {names}")
+    return explain(found, fmt)
 
 
 def listing(fmt: str = "text") -> str:

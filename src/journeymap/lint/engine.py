@@ -13,7 +13,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from journeymap.config import LintConfig
+from journeymap.config import RuleSettings
 from journeymap.findings import Finding
 from journeymap.lint.rule import Context, Rule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
@@ -60,7 +60,7 @@ def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
 
 
 def lint_findings(
-    doc: Document, journey: Journey, config: LintConfig, today: datetime.date | None = None
+    doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None
 ) -> list[Finding]:
     from journeymap.lint.rules import LINT_RULES
 
@@ -71,7 +71,7 @@ def lint_findings(
     for rule in LINT_RULES:
         if rule.info.id in config.enabled:
             findings += _run(rule, context, config, comments)
-    findings += _unused(doc.path, comments, config)
+    findings += _unused(doc, comments, config)
     return findings
 
 
@@ -83,7 +83,7 @@ def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
     return keys
 
 
-def _run(rule: Rule, context: Context, config: LintConfig, comments: list[_Suppression]) -> list[Finding]:
+def _run(rule: Rule, context: Context, config: RuleSettings, comments: list[_Suppression]) -> list[Finding]:
     info = rule.info
     options = {**info.options, **config.options.get(info.id, {})}
     regraded = config.severity.get(info.id)
@@ -94,7 +94,7 @@ def _run(rule: Rule, context: Context, config: LintConfig, comments: list[_Suppr
         if _suppressed(info.id, line, comments):
             continue
         severity = regraded or problem.severity or info.severity
-        out.append(Finding(doc.path, line, column, severity, info.id, info.name, problem.message))
+        out.append(Finding(doc.path, line, column, severity, info.id, info.name, problem.message, problem.path))
     return out
 
 
@@ -107,18 +107,19 @@ def _suppressed(rule_id: str, line: int, comments: list[_Suppression]) -> bool:
     return hit
 
 
-def _unused(path: str, comments: list[_Suppression], config: LintConfig) -> list[Finding]:
+def _unused(doc: Document, comments: list[_Suppression], config: RuleSettings) -> list[Finding]:
     if UNUSED_SUPPRESSION.id not in config.enabled:
         return []
     out = []
     info = UNUSED_SUPPRESSION
     severity = config.severity.get(info.id, info.severity)
     for comment in comments:
+        node = doc.node_at(comment.line, comment.column)  # what the comment stands beside
         for name in comment.unknown:
             out.append(
                 Finding(
-                    path, comment.line, comment.column, severity, info.id, info.name,
-                    f"suppression names unknown rule '{name}'; `journeymap rules` lists them",
+                    doc.path, comment.line, comment.column, severity, info.id, info.name,
+                    f"suppression names unknown rule '{name}'; `journeymap rules` lists them", node,
                 )
             )
         for rule_id, name in comment.rules.items():
@@ -127,8 +128,8 @@ def _unused(path: str, comments: list[_Suppression], config: LintConfig) -> list
             where = "in this file" if comment.whole_file else "on this line"
             out.append(
                 Finding(
-                    path, comment.line, comment.column, severity, info.id, info.name,
-                    f"suppression of '{name}' is unused: the rule finds nothing {where}; remove it",
+                    doc.path, comment.line, comment.column, severity, info.id, info.name,
+                    f"suppression of '{name}' is unused: the rule finds nothing {where}; remove it", node,
                 )
             )
     return out

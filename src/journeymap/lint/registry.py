@@ -15,10 +15,6 @@ def all_rules() -> tuple[RuleInfo, ...]:
     return CORE_RULES + tuple(rule.info for rule in LINT_RULES)
 
 
-def rules_by_id() -> dict[str, RuleInfo]:
-    return {rule.id: rule for rule in all_rules()}
-
-
 def find_rule(key: str) -> RuleInfo | None:
     """A rule by id (`JM201`, any case) or name (`stage-without-touchpoints`)."""
     wanted = key.strip()

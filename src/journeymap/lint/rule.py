@@ -46,4 +46,3 @@ Check = Callable[[Context, Mapping[str, Any]], Iterable[Problem]]
 class Rule:
     info: RuleInfo
     check: Check
-    default_enabled: bool = True

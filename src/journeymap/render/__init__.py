@@ -2,7 +2,7 @@
 
 One module per output (dot, poster, html, mermaid); they share the colours
 (palette), the emotion curve (curve), the lanes of the journey-map grid (grid)
-and the text escaping (text). `render_map` picks the module for a format; the
+and the text escaping (text). `draw` picks the module for a format; the
 command line and batch handling live in `batch`.
 """
 
@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journeymap.errors import JourneymapError
-from journeymap.load import DEFAULT_MAX_BYTES
+
+__all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "FORMATS", "Picture", "RenderError",
+           "RenderOptions", "draw"]
+from journeymap.config import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.model import Journey
 
 
@@ -60,28 +63,18 @@ PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
 }
 
 
-DEFAULT_TIMEOUT = 120.0
-DEFAULT_MEMORY_BYTES = 2 * 1024**3
-
-
 @dataclass(frozen=True)
 class RenderOptions:
     page: str = "A3"
     landscape: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
-    max_bytes: int = DEFAULT_MAX_BYTES  # map files larger than this are refused
 
 
 @dataclass(frozen=True)
 class Picture:
     data: bytes
     notes: tuple[str, ...] = ()  # warnings for the user: the picture was drawn, but not as asked
-
-
-def render_map(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> bytes:
-    """The picture of one valid map, as bytes (see `draw`)."""
-    return draw(journey, fmt, options, folder).data
 
 
 def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> Picture:

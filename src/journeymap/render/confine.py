@@ -79,11 +79,7 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
         # Ctrl-C ends the child at once and quietly; the parent turns that back into KeyboardInterrupt
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        cpu = int(timeout) + 5  # a backstop should the parent die and nobody enforce the timeout
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        limit_resources(timeout, memory)
         try:
             message = _OK + work()
         except RenderError as exc:
@@ -97,6 +93,16 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
         code = 1
     finally:
         os._exit(code)
+
+
+def limit_resources(timeout: float, memory: int) -> None:
+    """Limit this process (a child about to draw) to `memory` bytes of address space, and its CPU
+    time to a little over `timeout`: a backstop should the parent die with nobody to enforce it."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(timeout) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
 def _read_all(fds: list[int], deadline: float) -> dict[int, bytes] | None:

@@ -20,7 +20,7 @@ rest are written in the opportunity's label instead of drawn. `dot` runs with
 a timeout and memory and CPU limits, and with file loading disabled.
 
 Even so, a map can defeat the layout (FACTS: "trouble in init_rank", runs of
-minutes). `dot_source(journey, simple=True)` is the fallback `render_map` draws
+minutes). `dot_source(journey, simple=True)` is the fallback `draw` draws
 then: the same stages, touchpoints, pain points and opportunities, but no edge
 that crosses a stage (each stage stands on its own, in order), each
 opportunity linked only to the first pain point it addresses, straight lines,
@@ -36,7 +36,7 @@ import shutil
 import signal
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
@@ -73,16 +73,42 @@ class GraphvizMissing(JourneymapError):
 SIMPLE_LAYOUT = "nslimit=2, nslimit1=2, mclimit=0.2, searchsize=20, remincross=false, splines=line, "
 
 
-def dot_source(journey: Journey, *, simple: bool = False) -> str:
+STAGE, TOUCHPOINT, PAIN_POINT, OPPORTUNITY = "stage", "touchpoint", "pain point", "opportunity"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How a picture built on the diagram (the visual diff) singles out one entity, without
+    editing the DOT text: `attributes` (DOT, written by journeymap, never map text) come after
+    the node's or stage cluster's own, so they win; `note` (plain text, escaped here) is added
+    as the last line of the node's label, in `note_color`."""
+
+    attributes: str = ""
+    note: str = ""
+    note_color: str = INK
+
+
+Marks = Mapping[tuple[str, str], Mark]  # (STAGE | TOUCHPOINT | PAIN_POINT | OPPORTUNITY, id) -> mark
+
+
+def dot_source(
+    journey: Journey, *, simple: bool = False, marks: Marks | None = None, header_rows: Sequence[str] = ()
+) -> str:
     """The DOT text of the diagram. Deterministic: the same map gives the same text. `simple`:
-    the fallback layout with no edges between stages (see the module's docstring)."""
-    return _Builder(journey, simple).build()
+    the fallback layout with no edges between stages (see the module's docstring). `marks`
+    restyle entities; `header_rows` are rows (DOT HTML-like `<TD>` content, escaped by the
+    caller) added under the title, such as a legend of the marks."""
+    return _Builder(journey, simple, marks or {}, header_rows).build()
 
 
 class _Builder:
-    def __init__(self, journey: Journey, simple: bool = False) -> None:
+    def __init__(
+        self, journey: Journey, simple: bool = False, marks: Marks | None = None, header_rows: Sequence[str] = ()
+    ) -> None:
         self.journey = journey
         self.simple = simple
+        self.marks = marks or {}
+        self.header_rows = header_rows
         self.out: list[str] = []
         self.ids: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = defaultdict(int)
@@ -175,6 +201,7 @@ class _Builder:
                 f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{MUTED}">{"     ".join(facts)}</FONT></TD></TR>'
             )
         rows.append(f'<TR><TD ALIGN="LEFT">{_legend()}</TD></TR>')
+        rows += (f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in self.header_rows)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>'
 
     # -- stages ------------------------------------------------------------------------------------
@@ -188,6 +215,9 @@ class _Builder:
             f'    graph [label=<{_stage_label(number, stage, shape)}>, labeljust=l, style="rounded,filled", '
             f'fillcolor="#f5f7fa", color="{RULE}", penwidth=1.2, margin=14];'
         )
+        mark = self.marks.get((STAGE, stage.id))
+        if mark is not None and mark.attributes:
+            out.append(f"    graph [{mark.attributes}];")
         if not stage.touchpoints:
             empty = f"{cid}e"
             out.append(
@@ -227,9 +257,10 @@ class _Builder:
         if personas:
             rows.append(f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>')
         style = '"rounded,filled,dashed"' if touchpoint.emotion is None else '"rounded,filled"'
+        mark = self.marks.get((TOUCHPOINT, touchpoint.id))
         self.out.append(
-            f'    {tid} [label=<{_table(rows)}>, fillcolor="{swatch.fill}", fontcolor="{swatch.ink}", '
-            f"style={style}];"
+            f'    {tid} [label=<{_table(rows + _note_rows(mark))}>, fillcolor="{swatch.fill}", '
+            f'fontcolor="{swatch.ink}", style={style}{_extra(mark)}];'
         )
         return tid
 
@@ -242,9 +273,11 @@ class _Builder:
             f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{_lines(pain.description, 28, 7)}</TD></TR>',
         ]
         width = {"critical": 2.6, "high": 1.8}.get(pain.severity, 1.1)
+        mark = self.marks.get((PAIN_POINT, pain.id))
         self.out.append(
-            f'    {pid} [label=<{_table(rows)}>, shape=note, style=filled, fillcolor="{_NOTE_FILL}", '
-            f'color="{swatch.fill}", penwidth={width}, fontsize=9, width=1.9, margin="0.08,0.05"];'
+            f'    {pid} [label=<{_table(rows + _note_rows(mark))}>, shape=note, style=filled, '
+            f'fillcolor="{_NOTE_FILL}", color="{swatch.fill}", penwidth={width}, fontsize=9, width=1.9, '
+            f'margin="0.08,0.05"{_extra(mark)}];'
         )
         self.out.append(f'    {tid} -> {pid} [style=dashed, arrowhead=none, color="{swatch.fill}", weight=2];')
         for opportunity in self.anchored.get(pain.id, []):
@@ -268,9 +301,11 @@ class _Builder:
             rows.append(
                 f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="7" COLOR="{MUTED}">{note}</FONT></TD></TR>'
             )
+        mark = self.marks.get((OPPORTUNITY, opportunity.id))
         self.out.append(
-            f'    {oid} [label=<{_table(rows)}>, shape=box, style="rounded,filled", fillcolor="{_OPPORTUNITY_FILL}", '
-            f'color="{_OPPORTUNITY_LINE}", fontsize=9, width=1.9, margin="0.08,0.05"];'
+            f'    {oid} [label=<{_table(rows + _note_rows(mark, span=2))}>, shape=box, style="rounded,filled", '
+            f'fillcolor="{_OPPORTUNITY_FILL}", color="{_OPPORTUNITY_LINE}", fontsize=9, width=1.9, '
+            f'margin="0.08,0.05"{_extra(mark)}];'
         )
         return oid
 
@@ -315,6 +350,20 @@ def _lines(text: str, width: int, max_lines: int | None = None) -> str:
     # Graphviz refuses an empty <B></B> or <FONT></FONT>, and text that cleans away to nothing
     # (a title of spaces, say) would leave one: a space keeps the label valid and looks the same
     return "<BR/>".join(dot_html(line) for line in wrapped(text, width, max_lines)) or " "
+
+
+def _note_rows(mark: Mark | None, span: int = 1) -> list[str]:
+    """A mark's note as the label's last row, on white so it reads on any fill."""
+    if mark is None or not mark.note:
+        return []
+    colspan = f' COLSPAN="{span}"' if span > 1 else ""
+    words = "<BR/>".join(dot_html(line) for line in wrapped(mark.note, 34, 3))
+    return [f'<TR><TD{colspan} ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#ffffff">'
+            f'<FONT POINT-SIZE="8" COLOR="{mark.note_color}"><B>{words}</B></FONT></TD></TR>']
+
+
+def _extra(mark: Mark | None) -> str:
+    return f", {mark.attributes}" if mark is not None and mark.attributes else ""
 
 
 def _table(rows: list[str]) -> str:
@@ -423,12 +472,10 @@ def run_dot(
     env = {k: v for k, v in os.environ.items() if not k.startswith("GV")}
     env["SERVER_NAME"] = "journeymap"  # Graphviz reads no image or file when SERVER_NAME is set
 
-    def limit() -> None:
-        import resource
+    from journeymap.render.confine import limit_resources
 
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        cpu = int(timeout) + 5
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    def limit() -> None:
+        limit_resources(timeout, memory)
 
     try:
         done = subprocess.run(

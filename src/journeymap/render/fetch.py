@@ -17,7 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from journeymap.render.photos import MAX_PHOTO_BYTES, inside
+from journeymap.io.sources import inside
+from journeymap.render.photos import MAX_PHOTO_BYTES
 
 
 class FolderFetcher(URLFetcher):  # type: ignore[misc]

@@ -15,11 +15,13 @@ On a laptop the grid scrolls sideways with the lane labels kept in view; below
 from __future__ import annotations
 
 import base64
-import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from journeymap.model import Journey, Stage, Touchpoint
+from journeymap.render.csp import policy
 from journeymap.render.curve import emotion_curve_svg
 from journeymap.render.grid import Grid, emotion_class, persona_names
 from journeymap.render.header import header_band, unlinked_band
@@ -31,19 +33,36 @@ COLUMN_PX = 14.5 * 15  # .c in page.css, at the 15 px root size
 CURVE_PX = 120.0
 
 
-def html_page(journey: Journey, folder: Path | None) -> str:
-    grid = Grid(journey, details=touchpoint_details)
+@dataclass(frozen=True)
+class PageExtras:
+    """What a page built on this one (a catalog page, a visual diff) adds to it, so that it never
+    has to edit the page's text. Everything here is HTML or CSS written by journeymap: map text
+    in it must already be escaped (`text.html_text`).
+
+    `css` joins the page's one stylesheet (and its hash in the page's policy); `top` opens the
+    page, above the header; `bottom` closes it, above the footer; `touchpoint_notes` go under a
+    touchpoint's details, by touchpoint id, in the grid and in the phone layout alike.
+    """
+
+    css: str = ""
+    top: str = ""
+    bottom: str = ""
+    touchpoint_notes: Mapping[str, str] = field(default_factory=dict)
+
+
+def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageExtras()) -> str:
+    notes = extras.touchpoint_notes
+
+    def details(grid: Grid, touchpoint: Touchpoint) -> str:
+        return touchpoint_details(grid, touchpoint) + notes.get(touchpoint.id, "")
+
+    grid = Grid(journey, details=details)
     photos = {}
     for persona in journey.personas:
         photo = persona_photo(persona, folder)
         if photo is not None:
             photos[persona.id] = f"data:{photo.mime};base64,{base64.b64encode(photo.data).decode('ascii')}"
-    css = _css()
-    policy = (
-        "default-src 'none'; "
-        f"style-src '{_hash(css)}'; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
-    )
+    css = _css() + extras.css
     table = grid.table(
         0,
         len(grid.columns),
@@ -54,15 +73,15 @@ def html_page(journey: Journey, folder: Path | None) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy(styles=[css])}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{html_text(journey.title)} · journey map</title>"
         f"<style>{css}</style></head>\n"
-        f'<body><main class="page">{header_band(journey, photos)}'
+        f'<body><main class="page">{extras.top}{header_band(journey, photos)}'
         f'<div class="scroller">{table}</div>'
         f'<div class="cards">{_cards(grid)}</div>'
-        f"{unlinked_band(grid)}"
+        f"{unlinked_band(grid)}{extras.bottom}"
         f'<footer class="made">{_footer(journey)}</footer>'
         "</main></body></html>\n"
     )
@@ -73,11 +92,6 @@ def _css() -> str:
     return folder.joinpath("grid.css").read_text(encoding="utf-8") + folder.joinpath("page.css").read_text(
         encoding="utf-8"
     )
-
-
-def _hash(css: str) -> str:
-    digest = hashlib.sha256(css.encode("utf-8")).digest()
-    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 def _footer(journey: Journey) -> str:

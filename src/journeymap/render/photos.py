@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from journeymap.io.sources import inside
 from journeymap.model import Persona
 from journeymap.render import RenderError
 from journeymap.strings import short
@@ -35,10 +36,6 @@ class Photo:
     path: Path  # resolved, inside the map's folder
     mime: str
     data: bytes
-
-
-def inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def persona_photo(persona: Persona, folder: Path | None) -> Photo | None:

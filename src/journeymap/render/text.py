@@ -1,7 +1,7 @@
 """Map text made safe and tidy before it reaches any output language.
 
-Map text is untrusted. Every renderer takes it through `clean` (one line, no
-control characters, nothing XML cannot carry) and then through the escaper of
+Map text is untrusted. Every renderer takes it through `clean` (strings.clean: one
+line, no control characters, nothing XML cannot carry) and then through the escaper of
 its own language: `html_text` for HTML, SVG and XML, `dot_html` for Graphviz's
 HTML-like labels. Nothing a map says is ever used as markup, an id, a URL or a
 file name.
@@ -10,19 +10,11 @@ file name.
 from __future__ import annotations
 
 import html
-import re
 import textwrap
 
-# C0/C1 controls (tab and newline fold to spaces first), and code points XML 1.0 forbids
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+from journeymap.strings import clean
 
-
-def clean(text: object) -> str:
-    """One line: whitespace folded to single spaces, control and non-XML characters dropped."""
-    if text is None:
-        return ""
-    return _UNSAFE.sub("", " ".join(str(text).split()))
-
+__all__ = ["clean", "dot_html", "html_text", "shortened", "wrapped"]
 
 def html_text(text: object) -> str:
     """Text for HTML, SVG or XML content and quoted attribute values."""

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from journeymap.findings import FileResult
+if TYPE_CHECKING:
+    from journeymap.pipeline import Analysis
+
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
 class Reporter(Protocol):
-    def __call__(self, results: Sequence[FileResult], *, color: bool = False) -> str: ...
+    def __call__(self, results: Sequence[Analysis], *, color: bool = False) -> str: ...
 
 
 def reporter(name: str) -> Reporter:

@@ -9,8 +9,12 @@ never end its own line and start another command.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from journeymap.findings import FileResult, Severity
+from journeymap.findings import Severity
+
+if TYPE_CHECKING:
+    from journeymap.pipeline import Analysis
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -23,7 +27,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def report(results: Sequence[FileResult], *, color: bool = False) -> str:
+def report(results: Sequence[Analysis], *, color: bool = False) -> str:
     lines = []
     for result in results:
         for f in result.findings:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from journeymap.findings import FileResult
+if TYPE_CHECKING:
+    from journeymap.pipeline import Analysis
 
 
-def report(results: Sequence[FileResult], *, color: bool = False) -> str:
+
+def report(results: Sequence[Analysis], *, color: bool = False) -> str:
     items = [
         {
             "path": f.path,

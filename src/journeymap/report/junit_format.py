@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from journeymap.findings import FileResult, Finding, Severity
+from journeymap.findings import Finding, Severity
+from journeymap.strings import C0, NON_XML, characters
+
+if TYPE_CHECKING:
+    from journeymap.pipeline import Analysis
 
 # XML 1.0 cannot carry most control characters, even escaped
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = characters(C0, NON_XML)
 
 
 def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def report(results: Sequence[FileResult], *, color: bool = False) -> str:
+def report(results: Sequence[Analysis], *, color: bool = False) -> str:
     failures = sum(1 for r in results if r.count(Severity.ERROR) or r.problem)
     suites = ET.Element("testsuites", name="journeymap", tests=str(len(results)), failures=str(failures))
     suite = ET.SubElement(
@@ -41,4 +45,4 @@ def report(results: Sequence[FileResult], *, color: bool = False) -> str:
 
 
 def _line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.column}: {f.severity.value} [{f.rule_id}] {f.message}"
+    return f.as_line()

@@ -6,17 +6,21 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from journeymap import __version__
-from journeymap.findings import FileResult, RuleInfo, Severity
+from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.registry import all_rules
+
+if TYPE_CHECKING:
+    from journeymap.pipeline import Analysis
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def report(results: Sequence[FileResult], *, color: bool = False) -> str:
+def report(results: Sequence[Analysis], *, color: bool = False) -> str:
     rules = all_rules()
     index = {rule.id: i for i, rule in enumerate(rules)}
     sarif_results = [

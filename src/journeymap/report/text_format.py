@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from journeymap.findings import FileResult, Severity
-from journeymap.strings import one_line
+from journeymap.findings import Severity
+
+if TYPE_CHECKING:
+    from journeymap.pipeline import Analysis
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def report(results: Sequence[FileResult], *, color: bool = False) -> str:
-    lines = []
+def report(results: Sequence[Analysis], *, color: bool = False) -> str:
+    lines: list[str] = []
     for result in results:
-        for f in result.findings:
-            where = f"{one_line(f.path)}:{f.line}:{f.column}"
-            lines.append(f"{where}: {f.severity.value} [{f.rule_id}] {one_line(f.message)}")
+        lines += (f.as_line() for f in result.findings)
     lines.append(summary(results))
     text = "\n".join(lines) + "\n"
     return _colorize(text) if color else text
 
 
-def summary(results: Sequence[FileResult]) -> str:
+def summary(results: Sequence[Analysis]) -> str:
     """One line over every map checked; files that could not be read at all (their errors are on
     stderr) are counted apart, so a run that exits 2 never reads "All clean"."""
-    unread = sum(1 for r in results if r.problem is not None)
-    checked = [r for r in results if r.problem is None]
+    unread = sum(1 for r in results if r.problem)
+    checked = [r for r in results if not r.problem]
     files = len(checked)
     counts = {s: sum(r.count(s) for r in checked) for s in Severity}
     failing = sum(1 for r in checked if r.findings)

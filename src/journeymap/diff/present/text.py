@@ -12,6 +12,7 @@ import re
 
 from journeymap.diff.present.words import Line, lint_line, sections, summary
 from journeymap.diff.records import DiffReport, LintKind, MapDiff, Status
+from journeymap.strings import BIDI, C0, C1, LINE_CONTROLS, SEPARATORS, characters
 
 STYLES = {
     "name": "bold",
@@ -26,7 +27,7 @@ STYLES = {
     "dim": "dim",
 }
 # control characters, line breaks, and the bidirectional controls that make text read backwards
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = characters(LINE_CONTROLS, C0, C1, SEPARATORS, BIDI)
 
 
 def safe(text: str) -> str:

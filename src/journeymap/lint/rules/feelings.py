@@ -88,16 +88,8 @@ EMOTIONAL_CLIFF = Rule(
 )
 
 
-def _addressers(ctx: Context) -> dict[str, list[Any]]:
-    by_pain: dict[str, list[Any]] = {}
-    for o in ctx.journey.opportunities:
-        for pain_id in o.addresses:
-            by_pain.setdefault(pain_id, []).append(o)
-    return by_pain
-
-
 def _unaddressed_pain_point(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
-    by_pain = _addressers(ctx)
+    by_pain = ctx.journey.addressing()
     for pp in ctx.journey.pain_points():
         if pp.id not in by_pain:
             severe = pp.severity in ("high", "critical")
@@ -127,7 +119,7 @@ UNADDRESSED_PAIN_POINT = Rule(
 
 
 def _only_dropped(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
-    by_pain = _addressers(ctx)
+    by_pain = ctx.journey.addressing()
     for pp in ctx.journey.pain_points():
         opportunities = by_pain.get(pp.id, [])
         if opportunities and all(o.status == "dropped" for o in opportunities):

@@ -1,0 +1,63 @@
+"""`journeymap validate`: schema, references and lint rules over maps; the one command CI runs."""
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from journeymap.commands import common
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+
+
+def validate(
+    paths: Annotated[
+        list[str], typer.Argument(help="Map files, folders (every *.journey.yaml below), or - for stdin.")
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "--output-format", "-f", help="How to print findings.")
+    ] = OutputFormat.text,
+    jobs: common.Jobs = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Lint rules to run (ids or names; 'all'). Repeatable.")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Lint rules to skip. Repeatable.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    no_lint: Annotated[bool, typer.Option("--no-lint", help="Check schema and references only.")] = False,
+    config: common.ConfigFile = None,
+    max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
+    debug: common.Debug = False,
+) -> None:
+    """Check maps against the schema, their references and the lint rules."""
+
+    def run() -> int:
+        import sys
+
+        from journeymap.io.output import emit
+        from journeymap.pipeline import check_paths
+        from journeymap.report import reporter
+
+        project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
+        checked = check_paths(paths, project.with_options(lint=not no_lint), jobs)
+        for problem in [*checked.problems, *(a.problem for a in checked.analyses if a.problem)]:
+            common.error(problem)
+        write = reporter(output_format.value)
+        readable = checked.readable
+        if output_format is OutputFormat.text:
+            if readable:  # the summary counts the unreadable files too
+                emit(write(checked.analyses, color=common.use_color(sys.stdout)))
+        else:
+            emit(write(readable, color=common.use_color(sys.stdout)))
+        return checked.exit_code
+
+    common.run(debug, run)
