@@ -196,8 +196,10 @@ def test_colour_only_when_asked(write_map):
     assert "\x1b[" in run.stdout
 
 
-def test_the_commands_default_size_limit_is_the_projects():
-    from journeymap import config
-    from journeymap.commands import common
+def test_the_default_size_limit_is_ten_megabytes_everywhere(write_map):
+    from journeymap.config import default_project
 
-    assert common.DEFAULT_MAX_BYTES == config.DEFAULT_MAX_BYTES
+    assert default_project().max_bytes == 10 * 1024 * 1024
+    big = write_map("journeymap: 1\ntitle: T\ndescription: " + "x" * (10 * 1024 * 1024) + "\n")
+    run = run_cli("validate", str(big))
+    assert run.exit_code == 1 and "larger than the 10,485,760-byte limit" in run.stdout

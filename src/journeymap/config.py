@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from journeymap.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 
@@ -26,9 +27,6 @@ CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
 KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render")
 # `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
 RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_TIMEOUT = 120.0  # seconds Graphviz or WeasyPrint may take for one picture
-DEFAULT_MEMORY_BYTES = 2 * 1024**3  # address space Graphviz or WeasyPrint may use
 
 
 @dataclass(frozen=True)

@@ -209,16 +209,16 @@ def test_unknown_page_size_is_a_usage_error():
 
 
 def test_over_long_words_get_invisible_break_points_in_text_only():
-    from journeymap.render.poster import _breakable
+    from journeymap.render.poster import breakable
 
     word = "x" * 120
     body = f'<p title="{word}">{word} short words stay &amp; so do entities</p><td>{"&amp;" * 120}</td>'
-    out = _breakable(body)
+    out = breakable(body)
     assert out.startswith(f'<p title="{word}">')  # attributes are never touched
     assert f">{'x' * 50}\u200b{'x' * 50}\u200b{'x' * 20} short words stay &amp; so do entities<" in out
     assert f"<td>{'&amp;' * 50}\u200b{'&amp;' * 50}\u200b{'&amp;' * 20}</td>" in out  # an entity is never split
     ordinary = "<p>A web address like https://example.com/checkout/basket?step=2 stays whole</p>"
-    assert _breakable(ordinary) == ordinary
+    assert breakable(ordinary) == ordinary
 
 
 def test_a_poster_of_ten_thousand_character_words_keeps_every_character(tmp_path):

@@ -21,17 +21,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
+from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, JourneymapError
 
 if TYPE_CHECKING:
     from journeymap.config import Project
 
-__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_TOOL"]
+__all__ = ["DEFAULT_MAX_BYTES", "EXIT_FINDINGS", "EXIT_OK", "EXIT_TOOL"]
 
 T = TypeVar("T")
-
-# config.DEFAULT_MAX_BYTES, written out so that building the options imports nothing more
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something goes wrong.")]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse map files larger than this.")]

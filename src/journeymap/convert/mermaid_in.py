@@ -323,7 +323,8 @@ def convert_file(file: str, out: Path | None = None, *, rescale: bool = False, f
     """Read a Mermaid diagram (a file, or `-` for standard input) and convert it into a map, written
     atomically to `out` (never over a file unless `force`). A diagram the format cannot hold is
     `refused`; a file that cannot be read, is not text or not a journey raises (exit 2)."""
-    from journeymap.config import DEFAULT_MAX_BYTES, default_project
+    from journeymap.config import default_project
+    from journeymap.defaults import DEFAULT_MAX_BYTES
     from journeymap.io.atomic import write_atomic
     from journeymap.io.sources import Target, read_target
     from journeymap.pipeline import analyse_bytes

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from journeymap.config import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
+from journeymap.defaults import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.diff.engine import diff_journeys, stage_order
 from journeymap.diff.present.words import emotion
 from journeymap.diff.records import Change, Entity, Kind, MapDiff

@@ -15,7 +15,7 @@ from journeymap.errors import JourneymapError
 
 __all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "FORMATS", "Picture", "RenderError",
            "RenderOptions", "draw"]
-from journeymap.config import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
+from journeymap.defaults import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.model import Journey
 
 

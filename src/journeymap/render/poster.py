@@ -354,7 +354,7 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html_text(journey.title)}</title><style>{_css(plan)}</style></head>"
-        f"<body>{_breakable(body)}</body></html>"
+        f"<body>{breakable(body)}</body></html>"
     )
 
 
@@ -364,7 +364,7 @@ _UNBROKEN = re.compile(r"(?:[^\s&<>]|&#?\w+;){100,}")
 _CHARACTER = re.compile(r"&#?\w+;|.", re.DOTALL)
 
 
-def _breakable(body: str) -> str:
+def breakable(body: str) -> str:
     """The body with a zero-width space every 50 characters of an over-long word in its text (never
     in a tag). WeasyPrint breaks a word that has no break opportunity by laying the rest of it out
     again for every line: a 10,000-character word in a few cells took it 17 s; with the spaces, a

@@ -1,0 +1,1 @@
+"""Formats journeymap translates to and from: Mermaid journey diagrams in, CSV out."""
