@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: setup system system-test demo test lint bench docs clean
+.PHONY: setup system system-test demo test test-fast lint bench docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ demo: setup
 
 test: system-test $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the unit tests, in well under a minute: no property, hostile-input, poster or browser tests
+test-fast: system $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not chromium"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,9 @@ from hypothesis_jsonschema import from_schema
 from journeymap.load import load_bytes, load_text
 from journeymap.schema import schema_text
 from tests.conftest import analysis_of
+
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 # from_schema rewrites the schema it is given, so it gets a private copy

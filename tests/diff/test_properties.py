@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,9 @@ from journeymap.diff.engine import diff_journeys
 from journeymap.diff.present import presenter
 from journeymap.diff.records import Change, DiffReport, Kind, MapDiff, Status
 from tests.diff.helpers import facts, journey
+
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 NAMES = st.sampled_from(["Checks the price", "Pays", "Waits at home", "Opens the app", "Calls support", "Gives up"])

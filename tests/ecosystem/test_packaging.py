@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from importlib import resources
@@ -22,8 +23,12 @@ def test_version_through_python_dash_m():
 
 
 def test_shell_completion_script():
-    proc = _run("--show-completion", "bash")
-    assert proc.returncode == 0
+    # the completion is for the shell journeymap runs in, found from its parent processes: run it
+    # from bash, as a user would (`; true` keeps bash from replacing itself with the command)
+    command = f"{shlex.quote(sys.executable)} -m journeymap --show-completion; true"
+    proc = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"}, check=False, timeout=60)
+    assert proc.stderr == ""
     assert "_journeymap_completion" in proc.stdout and "complete " in proc.stdout
 
 

@@ -24,6 +24,9 @@ import pytest
 from tests.conftest import EXAMPLES, FIXTURES, have, run_cli
 from tests.render.helpers import bench_generator
 
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 SHOP = EXAMPLES / "online-shop.journey.yaml"
 TRIAL = EXAMPLES / "b2b-saas-trial.journey.yaml"
 HANG_SECONDS = 120

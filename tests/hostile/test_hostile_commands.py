@@ -38,6 +38,9 @@ from journeymap.io import sources
 from tests.conftest import analysis_of, have, needs_dot, run_cli
 from tests.hostile.corpus import CORPUS, MAPS
 
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 HANG_SECONDS = 120  # a hang detector only: every case takes well under a few seconds
 SIZE_LIMIT = "larger than the 10,485,760-byte limit"
 

@@ -17,6 +17,9 @@ import pytest
 from tests.conftest import run_cli
 from tests.hostile.corpus import MAPS, corpus_files
 
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 HANG_SECONDS = 60  # a hang detector only: each case takes milliseconds
 FORMATS = ("text", "json", "github", "sarif", "junit")
 

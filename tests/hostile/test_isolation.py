@@ -21,11 +21,15 @@ import pytest
 import journeymap
 from tests.conftest import FIXTURES, have
 
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 # Events go straight to a file descriptor opened before the hook, one JSON line each: forked
 # children (posters are drawn in one, under a time and memory limit) inherit both the hook and
 # the descriptor, so their opens are recorded too.
 PROBE = r"""
 import json, os, sys
+
 log = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
 def record(*event):

@@ -22,6 +22,9 @@ from tests.render.helpers import (
     write_generated_map,
 )
 
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 MM = 72 / 25.4
 PHOTO_MAP = RENDER_FIXTURES / "photo" / "with-photo.journey.yaml"
 

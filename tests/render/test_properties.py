@@ -38,6 +38,9 @@ from journeymap.schema import schema_text
 from tests.conftest import analysis_of, have, needs_dot
 from tests.render.helpers import SVG_NS, parse_mermaid_journey, squeezed
 
+# the full suite only (`make test`); `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 needs_pdftotext = pytest.mark.skipif(not have("pdftotext"), reason="poppler (pdftotext) is not installed")
 OPTIONS = RenderOptions()
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

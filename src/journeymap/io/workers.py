@@ -35,7 +35,15 @@ def in_workers(work: Callable[[T], R], items: Iterable[T], workers: int, chunksi
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_note_interrupts)
     try:
-        yield from pool.map(partial(_unless_interrupted, work), items, chunksize=chunksize)
+        # the workers are forked while the work is handed out: with Ctrl-C blocked then, a worker
+        # cannot be interrupted before its initializer has set the handler that only notes it (the
+        # signal waits, and is noted); the parent's own Ctrl-C arrives as soon as it is unblocked
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            results = pool.map(partial(_unless_interrupted, work), items, chunksize=chunksize)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        yield from results
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -44,6 +52,7 @@ def in_workers(work: Callable[[T], R], items: Iterable[T], workers: int, chunksi
 
 def _note_interrupts() -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _on_interrupt(signum: int, frame: Any) -> None:
