@@ -83,14 +83,15 @@ def edited(text: str, seed: int = 7) -> str:
 
 
 def measure(old_raw: bytes, new_raw: bytes, repeat: int) -> dict[str, float]:
+    from journeymap.config import default_project
     from journeymap.diff.compare import compare_files
     from journeymap.diff.engine import map_diff
     from journeymap.diff.lint_delta import lint_delta
     from journeymap.diff.records import Side
-    from journeymap.diff.sides import ReadOptions, default_options, read_side
+    from journeymap.diff.sides import read_side
 
-    plain = ReadOptions()
-    linted = default_options()
+    linted = default_project()
+    plain = linted.with_options(lint=False)
 
     def load() -> tuple[Any, Any]:
         return read_side(old_raw, "old.journey.yaml", Side.OLD, plain), read_side(new_raw, "new.journey.yaml",

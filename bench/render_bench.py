@@ -43,19 +43,22 @@ def example_map() -> Path:
 
 
 def in_process_svg(path: Path, repeat: int) -> tuple[float, float]:
-    """Best times of render_map(svg) from the file's bytes, and of `dot -Tsvg` on the same DOT."""
+    """Best times of an svg drawn from the file's bytes, and of `dot -Tsvg` on the same DOT."""
+    from journeymap.config import default_project
     from journeymap.pipeline import analyse_bytes
-    from journeymap.render import RenderOptions, render_map
+    from journeymap.render import RenderOptions, draw
     from journeymap.render.dot import dot_source
+
+    project = default_project().with_options(lint=False)
 
     raw = path.read_bytes()
     ours = peer = float("inf")
     dot = shutil.which("dot") or "dot"
     for _ in range(repeat):
         started = time.perf_counter()
-        journey = analyse_bytes(raw, str(path)).journey
+        journey = analyse_bytes(raw, str(path), project).journey
         assert journey is not None, f"{path} is not valid"
-        render_map(journey, "svg", RenderOptions(), path.parent)
+        draw(journey, "svg", RenderOptions(), path.parent)
         ours = min(ours, time.perf_counter() - started)
         source = dot_source(journey).encode()
         started = time.perf_counter()
@@ -65,12 +68,13 @@ def in_process_svg(path: Path, repeat: int) -> tuple[float, float]:
 
 
 def poster_html(path: Path) -> str:
+    from journeymap.config import default_project
     from journeymap.pipeline import analyse_bytes
     from journeymap.render.grid import Grid
     from journeymap.render.poster import plan_poster
     from journeymap.render.poster import poster_html as html
 
-    journey = analyse_bytes(path.read_bytes(), str(path)).journey
+    journey = analyse_bytes(path.read_bytes(), str(path), default_project().with_options(lint=False)).journey
     assert journey is not None, f"{path} is not valid"
     grid = Grid(journey)
     return html(grid, plan_poster(grid), {})
