@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from journeymap.config import Project
+from journeymap.config import Project, default_project
 from journeymap.diff.compare import compare_files, compare_sets
 from journeymap.diff.records import DiffReport, Note
 from journeymap.errors import UsageProblem
@@ -45,8 +45,10 @@ def exit_status(report: DiffReport, *, exit_code: bool = False, fail_on_new_erro
 
 
 def run_diff(request: DiffRequest, project: Project) -> DiffReport:
-    """The diff the request asks for; both sides are read through the project's pipeline
-    (its rules make the lint delta, its `exclude` leaves files out of folders and revisions)."""
+    """The diff the request asks for. The project's `exclude` leaves files out of folders and
+    revisions, and its size limit holds; the lint delta is judged by the default rules, not the
+    project's, so that a diff reads the same whoever runs it and wherever (docs/diff.md)."""
+    project = project.with_options(rules=default_project().rules)
     cwd = request.cwd or os.getcwd()
     if request.to is not None and request.git is None:
         raise UsageProblem("--to REV2 needs --git REV: `journeymap diff --git REV --to REV2 [PATH...]`")
