@@ -129,3 +129,19 @@ def test_index_screenshot_is_not_blank(site, tmp_path):
     image = Image.open(shot).convert("L")
     low, high = image.getextrema()
     assert high - low > 100, "the page rendered blank"
+
+
+def test_a_pain_point_stays_open_until_every_opportunity_for_it_is_done(tmp_path):
+    """The one rule (model.is_resolved), as the diff applies it: one done opportunity among
+    several is not enough."""
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    text = (SITE_MAPS / "returns.journey.yaml").read_text()
+    also = ("  - id: refund-faster\n    description: Refund within a day\n    addresses: [surprise-fee]\n"
+            "    owner: finance\n    status: planned\n")
+    (maps / "returns.journey.yaml").write_text(text.rstrip("\n") + "\n" + also)
+    run = run_cli("site", str(maps), "--out", str(tmp_path / "site"))
+    assert run.exit_code == 0, run.stderr
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert "1 map · 1 open pain point" in index
+    assert '<tr class="has-open"' in index
