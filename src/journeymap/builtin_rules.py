@@ -15,8 +15,21 @@ YAML_SYNTAX = RuleInfo(
     summary="The file is not well-formed YAML.",
     rationale="Nothing else can be checked until the file parses.",
     fix="Fix the YAML at the line and column shown; indent with spaces, never tabs.",
-    bad="stages:\n\t- id: awareness",
-    good="stages:\n  - id: awareness",
+    bad=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "\t- id: pay\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+    ),
 )
 DUPLICATE_KEY = RuleInfo(
     id="JM002",
@@ -25,8 +38,25 @@ DUPLICATE_KEY = RuleInfo(
     summary="A mapping names the same key twice.",
     rationale="YAML parsers silently keep the last value, so the first one is lost without a word.",
     fix="Remove one of the two keys, or merge their values.",
-    bad="name: Checkout\nname: Pay",
-    good="name: Checkout",
+    bad=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "title: Pay\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+    ),
 )
 FORBIDDEN_TAG = RuleInfo(
     id="JM003",
@@ -35,8 +65,19 @@ FORBIDDEN_TAG = RuleInfo(
     summary="A YAML tag asks for something other than plain data.",
     rationale="Tags such as !!python/object can run code in some loaders; a map is plain data.",
     fix="Remove the tag; write the value as plain text, a number, a list or a mapping.",
-    bad="title: !!python/object/apply:os.system [ls]",
-    good="title: First order",
+    bad=(
+        "journeymap: 1\n"
+        "title: !!python/object/apply:os.system [ls]\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+    ),
 )
 YAML_LIMITS = RuleInfo(
     id="JM004",
@@ -53,6 +94,19 @@ NOT_A_MAP = RuleInfo(
     summary="The file is empty, binary, holds several documents or is not a mapping.",
     rationale="A journey map is exactly one YAML document whose top level is a mapping.",
     fix="Start from `journeymap init FILE`; keep one map a file.",
+    bad=(
+        "- journeymap: 1\n"
+        "- title: Checkout\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+    ),
 )
 ENCODING = RuleInfo(
     id="JM006",
@@ -69,8 +123,24 @@ SCHEMA = RuleInfo(
     summary="A value does not fit the journey map format.",
     rationale="Every tool that reads maps relies on the format in schemas/journeymap.schema.json.",
     fix="Change the value as the message says; `journeymap schema` prints the whole format.",
-    bad="emotion: 5",
-    good="emotion: 2",
+    bad=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, emotion: 5}\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, emotion: 2}\n"
+    ),
 )
 DUPLICATE_ID = RuleInfo(
     id="JM020",
@@ -79,6 +149,26 @@ DUPLICATE_ID = RuleInfo(
     summary="Two things of the same kind share an id.",
     rationale="References, diffs and renders find things by id; a shared id makes them ambiguous.",
     fix="Give one of them a new id and update the references to it.",
+    bad=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+        "      - {id: pays, name: Pays with a wallet}\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays-card, name: Pays by card}\n"
+        "      - {id: pays-wallet, name: Pays with a wallet}\n"
+    ),
 )
 UNKNOWN_REFERENCE = RuleInfo(
     id="JM021",
@@ -87,8 +177,28 @@ UNKNOWN_REFERENCE = RuleInfo(
     summary="A reference names an id that the map does not define.",
     rationale="A broken reference silently drops a channel, persona, source or pain point.",
     fix="Use the id shown in the hint, or define the missing item.",
-    bad="channel: wbe",
-    good="channel: web",
+    bad=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "channels:\n"
+        "  - {id: web, name: Website}\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, channel: wbe}\n"
+    ),
+    good=(
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "channels:\n"
+        "  - {id: web, name: Website}\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, channel: web}\n"
+    ),
 )
 
 CORE_RULES: tuple[RuleInfo, ...] = (

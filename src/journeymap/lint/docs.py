@@ -46,9 +46,9 @@ def explain(rule: RuleInfo, fmt: str = "text") -> str:
         "How to fix: " + rule.fix,
     ]
     if rule.bad:
-        parts += ["", "Flagged:", _indent(rule.bad)]
+        parts += ["", "Flagged:", _indent(rule.bad.rstrip("\n"))]
     if rule.good:
-        parts += ["", "Clean:", _indent(rule.good)]
+        parts += ["", "Clean:", _indent(rule.good.rstrip("\n"))]
     if rule.options:
         parts += ["", "Options:"] + [f"  {k}: {v!r} (default)" for k, v in rule.options.items()]
     parts += ["", f"Silence it on one node with `# journeymap: ignore[{rule.name}]` on that line."]
@@ -85,9 +85,9 @@ def _markdown_section(rule: RuleInfo) -> str:
         f"**How to fix.** {rule.fix}",
     ]
     if rule.bad:
-        parts += ["", "Flagged:", "", "```yaml", rule.bad, "```"]
+        parts += ["", "Flagged:", "", "```yaml", rule.bad.rstrip("\n"), "```"]
     if rule.good:
-        parts += ["", "Clean:", "", "```yaml", rule.good, "```"]
+        parts += ["", "Clean:", "", "```yaml", rule.good.rstrip("\n"), "```"]
     if rule.options:
         parts += ["", "Options (under `rules:` in `.journeymap.yaml`):", ""]
         parts += [f"- `{k}`: default `{v!r}`" for k, v in rule.options.items()]

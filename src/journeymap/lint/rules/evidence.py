@@ -30,8 +30,26 @@ NO_EVIDENCE = Rule(
         rationale="A map must show what customers actually do, not what the team assumes; evidence is what lets "
         "a reader trust a touchpoint and a pain point enough to act on it.",
         fix="Add the research under `sources:` and cite its id in `evidence:`.",
-        bad="- {id: pays, name: Pays, emotion: -1}",
-        good="- {id: pays, name: Pays, emotion: -1, evidence: [interviews-2026-03]}",
+        bad=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays, emotion: -1}\n"
+        ),
+        good=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "sources:\n"
+            "  - {id: interviews-2026-03, kind: interview}\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays, emotion: -1, evidence: [interviews-2026-03]}\n"
+        ),
     ),
     _no_evidence,
 )
@@ -54,8 +72,28 @@ UNUSED_SOURCE = Rule(
         summary="A research source is cited by no touchpoint or pain point.",
         rationale="A source nobody cites makes the map look better researched than it is.",
         fix="Cite the source in `evidence:` where its findings apply, or remove it.",
-        bad="sources: [{id: survey-2025}]\n# nothing cites survey-2025",
-        good="evidence: [survey-2025]",
+        bad=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "sources:\n"
+            "  - {id: survey-2025, kind: survey}\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays by card}\n"
+        ),
+        good=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "sources:\n"
+            "  - {id: survey-2025, kind: survey}\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays by card, evidence: [survey-2025]}\n"
+        ),
     ),
     _unused_source,
 )
@@ -87,8 +125,26 @@ STALE_MAP = Rule(
         rationale="Journeys change with every release, policy and competitor; a map nobody has checked in months "
         "is a confident picture of the past.",
         fix="Review the map with current research and set `last_reviewed:` to today.",
-        bad="last_reviewed: 2024-01-15",
-        good="last_reviewed: 2026-10-01",
+        bad=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "last_reviewed: 2024-01-15\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays by card}\n"
+        ),
+        good=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "last_reviewed: 2026-10-01  # within max_age_days (180) of the day it is checked\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays by card}\n"
+        ),
         options={"max_age_days": 180},
     ),
     _stale_map,
@@ -108,8 +164,25 @@ NO_OWNER = Rule(
         summary="The map does not say who keeps it true.",
         rationale="Maps without an owner go stale first: nobody is asked when research or the service changes.",
         fix="Add `owner:` with a team or a person.",
-        bad="journeymap: 1\ntitle: Checkout",
-        good="journeymap: 1\ntitle: Checkout\nowner: checkout-team",
+        bad=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays by card}\n"
+        ),
+        good=(
+            "journeymap: 1\n"
+            "title: Checkout\n"
+            "owner: checkout-team\n"
+            "stages:\n"
+            "  - id: pay\n"
+            "    name: Pay\n"
+            "    touchpoints:\n"
+            "      - {id: pays, name: Pays by card}\n"
+        ),
     ),
     _no_owner,
 )

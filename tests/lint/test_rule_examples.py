@@ -1,0 +1,92 @@
+"""The examples in every rule's docs are real maps, and they do what the docs say.
+
+`journeymap rules ID` and docs/rules.md show a "Flagged" and a "Clean" map for each
+rule. Each "Flagged" map, run through the pipeline with that rule selected, must get
+a finding of that rule; each "Clean" map must be a valid map with no finding at all.
+A rule whose trigger cannot be written as map text (bytes that are not UTF-8, a file
+over the size limit) is triggered by the TRIGGERS table instead, and a rule that no
+example and no test case triggers fails the suite.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from tests.lint.test_rules import CASES
+
+from journeymap.builtin_rules import CORE_RULES
+from journeymap.config import Project, build_project
+from journeymap.findings import RuleInfo
+from journeymap.lint.registry import all_rules
+from journeymap.lint.rules import LINT_RULES
+from journeymap.pipeline import State, analyse_bytes
+
+# the examples' `last_reviewed` dates are recent as of this day
+TODAY = datetime.date(2026, 11, 24)
+LINT_IDS = {rule.info.id for rule in LINT_RULES}
+CORE_IDS = {rule.id for rule in CORE_RULES}
+
+# rules whose trigger is not map text: the bytes, and the project limits they break
+TRIGGERS: dict[str, tuple[bytes, dict[str, int]]] = {
+    "JM004": (b"journeymap: 1\ntitle: " + b"x" * 200 + b"\n", {"max_bytes": 100}),
+    "JM006": (b"journeymap: 1\ntitle: Caf\xe9 checkout\n", {}),
+}
+
+
+def project_for(rule: RuleInfo, text: str) -> Project:
+    """The rule alone, plus any rule the example's own suppression comments name (an unused
+    suppression is only unused when the rule it silences runs)."""
+    if rule.id not in LINT_IDS:
+        return build_project({}, None).with_options(today=TODAY, lint=False)
+    named = re.findall(r"journeymap: ignore(?:-file)?\[([a-z0-9, -]+)\]", text)
+    extra = [key.strip() for group in named for key in group.split(",")]
+    return build_project({"select": [rule.id, *extra]}, None).with_options(today=TODAY)
+
+
+def examples(which: str) -> list[RuleInfo]:
+    return [rule for rule in all_rules() if getattr(rule, which)]
+
+
+@pytest.mark.parametrize("rule", examples("bad"), ids=lambda r: r.name)
+def test_flagged_example_gets_its_rule(rule: RuleInfo) -> None:
+    analysis = analyse_bytes(rule.bad.encode("utf-8"), "example.journey.yaml", project_for(rule, rule.bad))
+    got = [f.rule_id for f in analysis.findings]
+    assert rule.id in got, f"`journeymap rules {rule.name}` shows a map it does not flag; it got {got}"
+
+
+@pytest.mark.parametrize("rule", examples("good"), ids=lambda r: r.name)
+def test_clean_example_is_a_clean_map(rule: RuleInfo) -> None:
+    analysis = analyse_bytes(rule.good.encode("utf-8"), "example.journey.yaml", project_for(rule, rule.good))
+    assert analysis.state is State.VALID, [f.as_line() for f in analysis.findings]
+    assert [f.as_line() for f in analysis.findings] == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(TRIGGERS))
+def test_rules_without_text_examples_are_triggered(rule_id: str) -> None:
+    raw, limits = TRIGGERS[rule_id]
+    project = build_project({}, None).with_options(**limits)
+    analysis = analyse_bytes(raw, "example.journey.yaml", project)
+    assert [f.rule_id for f in analysis.findings] == [rule_id]
+    assert analysis.state is not State.VALID
+
+
+def test_every_rule_has_a_case_that_triggers_it() -> None:
+    triggered = {rule.id for rule in all_rules() if rule.bad} | set(TRIGGERS) | {case[1] for case in CASES}
+    missing = sorted(rule.id for rule in all_rules() if rule.id not in triggered)
+    assert missing == [], f"rules that no example or test case triggers: {missing}"
+
+
+def test_every_rule_shows_a_flagged_and_a_clean_map_unless_text_cannot_trigger_it() -> None:
+    without = sorted(rule.id for rule in all_rules() if not (rule.bad and rule.good) and rule.id not in TRIGGERS)
+    assert without == []
+    for rule in all_rules():
+        for text in filter(None, (rule.bad, rule.good)):
+            assert "journeymap: 1" in text, f"{rule.name}: its examples are whole maps, not fragments"
+
+
+def test_every_rule_is_known_to_the_registry_once() -> None:
+    ids = [rule.id for rule in all_rules()]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == CORE_IDS | LINT_IDS
