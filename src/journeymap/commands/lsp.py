@@ -18,15 +18,18 @@ def lsp(
         int, typer.Option("--debounce", min=0, max=5000, help="Milliseconds of quiet after an edit before a "
                           "map is checked again.")
     ] = 100,
+    max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
 ) -> None:
     """Run the journey-map language server over standard input and output."""
 
     def run() -> int:
+        import os
         import sys
 
         from journeymap.lsp.server import serve
 
-        return serve(sys.stdin.buffer, sys.stdout.buffer, debounce / 1000)
+        stdin = sys.stdin.fileno()
+        return serve(lambda size: os.read(stdin, size), sys.stdout.buffer, debounce / 1000, max_bytes)
 
     common.run(debug, run)

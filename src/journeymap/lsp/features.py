@@ -277,10 +277,10 @@ def hover(snap: Snapshot, offset: int) -> dict[str, Any] | None:
 def _entity_text(doc: Document, o: Occurrence) -> str:
     defined = next((d for d in occurrences(doc.data) if d.definition and d.kind == o.kind and d.id == o.id), None)
     if defined is None:
-        return f"**{o.kind}** `{md(o.id)}`: not defined in this map"
+        return f"**{o.kind}** {code(o.id)}: not defined in this map"
     entity = value_at(doc.data, defined.owner)
     line = doc.position(defined.path)[0]
-    lines = [f"**{o.kind}** `{md(o.id)}`: {md(_name_of(entity))} (line {line})"]
+    lines = [f"**{o.kind}** {code(o.id)}: {md(_name_of(entity))} (line {line})"]
     if isinstance(entity, dict):
         for key in ("kind", "phase", "severity", "status", "goal", "description"):
             if isinstance(entity.get(key), str | int | float) and not isinstance(entity.get(key), bool):
@@ -323,6 +323,11 @@ def _field_text(path: Path_) -> str:
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def code(text: object) -> str:
+    """Map text as a Markdown code span, where nothing is interpreted (a backtick would end it)."""
+    return "`" + one_line(text).replace("`", "'") + "`"
 
 
 def md(text: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 # error codes from JSON-RPC and the Language Server Protocol
@@ -31,10 +32,50 @@ class BadFrame(Exception):
     """The byte stream is not LSP framing; the connection cannot go on."""
 
 
+class Reader:
+    """Buffered reading on top of a function that returns the next chunk of bytes (b"" at the end).
+
+    The server reads standard input's file descriptor with `os.read` rather than through
+    `sys.stdin.buffer`: a thread blocked inside a buffered reader holds its lock, and the
+    interpreter aborts when it meets that lock on its way out.
+    """
+
+    def __init__(self, chunk: Callable[[int], bytes]) -> None:
+        self.chunk = chunk
+        self.buffer = bytearray()
+        self.ended = False
+
+    def _fill(self) -> bool:
+        if self.ended:
+            return False
+        data = self.chunk(65536)
+        if not data:
+            self.ended = True
+            return False
+        self.buffer += data
+        return True
+
+    def readline(self, limit: int) -> bytes:
+        while b"\n" not in self.buffer and len(self.buffer) < limit and self._fill():
+            pass
+        end = self.buffer.find(b"\n")
+        end = min(limit, len(self.buffer)) if end < 0 else end + 1
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end]
+        return line
+
+    def read(self, size: int) -> bytes:
+        while len(self.buffer) < size and self._fill():
+            pass
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return data
+
+
 class Connection:
     """Reads messages from one stream and writes them to another; `send` may be called from any thread."""
 
-    def __init__(self, reader: BinaryIO, writer: BinaryIO) -> None:
+    def __init__(self, reader: Reader, writer: BinaryIO) -> None:
         self.reader = reader
         self.writer = writer
         self.lock = threading.Lock()

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlparse
 
 from journeymap import __version__
 from journeymap.config import CONFIG_NAMES, Project, default_project, load_project
+from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.edit.spans import Lines
 from journeymap.errors import JourneymapError
 from journeymap.lsp import features
@@ -35,6 +36,7 @@ from journeymap.lsp.rpc import (
     SERVER_NOT_INITIALIZED,
     BadFrame,
     Connection,
+    Reader,
     RpcError,
 )
 from journeymap.pipeline import analyse_bytes
@@ -55,10 +57,13 @@ class OpenMap:
 
 
 class Server:
-    def __init__(self, connection: Connection, debounce: float = DEFAULT_DEBOUNCE, cwd: Path | None = None) -> None:
+    def __init__(
+        self, connection: Connection, debounce: float = DEFAULT_DEBOUNCE, max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None:
         self.connection = connection
+        self.max_bytes = max_bytes
         self.debounce = debounce
-        self.cwd = cwd or Path.cwd()
+        self.cwd = Path.cwd()
         self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.maps: dict[str, OpenMap] = {}
         self.projects: dict[str, Project] = {}
@@ -250,10 +255,11 @@ class Server:
         folder = str(Path(path).parent) if path.startswith("/") else str(self.cwd)
         if folder not in self.projects:
             try:
-                self.projects[folder] = load_project(None, Path(folder))
+                project = load_project(None, Path(folder))
             except JourneymapError as exc:
                 self.show(f"{exc}; using the default rules")
-                self.projects[folder] = default_project()
+                project = default_project()
+            self.projects[folder] = project.with_options(max_bytes=self.max_bytes)
         return self.projects[folder]
 
     def _open(self, uri: Any) -> OpenMap:
@@ -326,5 +332,9 @@ def _log(text: str) -> None:
         pass
 
 
-def serve(reader: BinaryIO, writer: BinaryIO, debounce: float = DEFAULT_DEBOUNCE) -> int:
-    return Server(Connection(reader, writer), debounce).serve()
+def serve(
+    read: Callable[[int], bytes], writer: BinaryIO, debounce: float = DEFAULT_DEBOUNCE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> int:
+    """Serve until the client says `exit`; `read(n)` returns up to n bytes of input, b"" at its end."""
+    return Server(Connection(Reader(read), writer), debounce, max_bytes).serve()
