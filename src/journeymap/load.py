@@ -55,6 +55,11 @@ _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+# the first characters of every implicit type (bool, int, float, null, timestamp, merge, ...); most
+# map text starts with another one and is known to be text without trying the resolver's patterns
+_RESOLVED_FIRST = frozenset(key for key in _resolver.yaml_implicit_resolvers if key)
+if None in _resolver.yaml_implicit_resolvers:  # pragma: no cover - PyYAML has no wildcard resolvers
+    _RESOLVED_FIRST = frozenset(map(chr, range(0x110000)))
 _TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; a journey map needs fewer than ten"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -330,7 +335,10 @@ class _Builder:
                 value: Any = text  # quoted or explicitly non-specific: always a string
                 self._remember(event, value, self.values - 1)
                 return value
-            tag = _resolver.resolve(ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
+            if text and text[0] not in _RESOLVED_FIRST:
+                tag = _STR  # no implicit type starts with this character: the resolver would say text
+            else:
+                tag = _resolver.resolve(ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
         if tag == _STR:
             value = text
         elif tag not in _SCALAR_TAGS:
@@ -362,6 +370,13 @@ class _Builder:
                 )
             )
         return text
+
+
+def reads_as_text(plain: str) -> bool:
+    """Whether a plain (unquoted) scalar written so is read as text, not a number, date or true/false."""
+    if not plain or plain[0] not in _RESOLVED_FIRST:
+        return True
+    return bool(_resolver.resolve(ScalarNode, plain, (True, False)) == _STR)  # type: ignore[no-untyped-call]
 
 
 def _key_text(key: Any) -> str:

@@ -25,7 +25,7 @@ class Client:
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
         capabilities = {"general": {"positionEncodings": list(encodings)}}
-        self.initialized = self.request("initialize", {"processId": None, "rootUri": None, "capabilities": capabilities})
+        self.initialized = self.request("initialize", {"processId": None, "capabilities": capabilities})
         self.notify("initialized", {})
 
     def _read(self) -> None:

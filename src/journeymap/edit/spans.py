@@ -143,6 +143,12 @@ def _checked_span(lines: Lines, start: int, value: Any, in_flow: bool, key: bool
     if end is None or end <= start:
         return None
     written = text[start:end]
+    if first not in "\"'" and written == value and isinstance(value, str) and not key:
+        # plain text that reads as itself: the common case, checked without a YAML parser
+        from journeymap.load import reads_as_text
+
+        if reads_as_text(written):
+            return start, end
     try:
         reread = yaml.safe_load(("{" + written + ": 0}") if key else written)
     except yaml.YAMLError:
