@@ -10,6 +10,7 @@ server goes on: one broken file never stops it.
 
 from __future__ import annotations
 
+import gc
 import queue
 import sys
 import threading
@@ -39,10 +40,11 @@ from journeymap.lsp.rpc import (
     Reader,
     RpcError,
 )
-from journeymap.pipeline import analyse_bytes
+from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
 
 DEFAULT_DEBOUNCE = 0.1  # seconds of quiet after a keystroke before a map is analysed again
 _DIAGNOSE = "$/journeymap/diagnose"
+_COLLECT_EVERY = 200  # analyses between two full garbage collections
 
 
 @dataclass
@@ -53,6 +55,7 @@ class OpenMap:
     version: int
     snapshot: features.Snapshot | None = None  # of `text`; None once the text changed
     good: Any = None  # the last Document that parsed
+    last: Analysis | None = None  # of the version before
     timer: threading.Timer | None = None
 
 
@@ -69,6 +72,7 @@ class Server:
         self.projects: dict[str, Project] = {}
         self.encoding = "utf-16"
         self.initialized = False
+        self.analysed = 0
         self.shutting_down = False
         self.requests: dict[str, Callable[[dict[str, Any]], Any]] = {
             "initialize": self.initialize,
@@ -217,6 +221,7 @@ class Server:
             self.projects.clear()  # the configuration changed: read it again, and judge every map by it
             for uri in list(self.maps):
                 self.maps[uri].snapshot = None
+                self.maps[uri].last = None
                 self.diagnose({"uri": uri})
 
     def _schedule(self, open_map: OpenMap) -> None:
@@ -236,11 +241,34 @@ class Server:
             "textDocument/publishDiagnostics",
             {"uri": open_map.uri, "version": open_map.version, "diagnostics": features.diagnostics(snap)},
         )
+        self._settle()
+
+    def _settle(self) -> None:
+        """Keep the garbage collector off the maps the server holds.
+
+        An open 1,000-touchpoint map is a few hundred thousand objects, kept alive from one edit
+        to the next; left to itself, the collector scans them again and again while the next edit
+        is analysed (half the time of an edit, measured). Frozen, they are skipped; they are
+        acyclic, so reference counting still frees them once replaced. Now and then, the few
+        cycles that were frozen too are collected, once.
+        """
+        self.analysed += 1
+        if self.analysed % _COLLECT_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     def snapshot(self, open_map: OpenMap) -> features.Snapshot:
         if open_map.snapshot is None:
             project = self.project(open_map.path)
-            analysis = analyse_bytes(open_map.text.encode("utf-8", "surrogatepass"), open_map.path, project)
+            raw = open_map.text.encode("utf-8", "surrogatepass")
+            last = open_map.last
+            # an edit inside one stage re-reads only that stage (same result, a fraction of the time)
+            if last is not None:
+                analysis = analyse_edit(last, raw, project)
+            else:
+                analysis = analyse_bytes(raw, open_map.path, project)
+            open_map.last = analysis
             if analysis.document is not None:
                 open_map.good = analysis.document
             lines = Lines(open_map.text)
