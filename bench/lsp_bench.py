@@ -5,8 +5,9 @@ In the same run, each figure the best of a few:
 - start: from starting `journeymap lsp` to its answer to `initialize` (target < 0.5 s), beside
   the start of `journeymap --version` for scale;
 - diagnostics: from sending an edit (`didChange`) of a 1,000-touchpoint map to receiving its
-  diagnostics (target <= 150 ms), debounce included, beside the pipeline's analysis of the same
-  text in this process (`analyse_bytes`), which the server must wait for;
+  diagnostics (target <= 150 ms), the default debounce included, beside the pipeline's analysis
+  of the whole edited text in this process (`analyse_bytes`) and of the edit (`analyse_edit`,
+  what the server runs);
 - fix: `journeymap fix` on 1,000 generated maps, one in ten with a typo in a reference, against
   `journeymap validate` on a copy of them (target <= 2x).
 
@@ -28,7 +29,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 JOURNEYMAP = str(BIN / "journeymap")
-DEBOUNCE_MS = 20
+DEBOUNCE_MS = 50  # the default of `journeymap lsp`: the figure is what a user gets
 
 sys.path.insert(0, str(HERE))
 from generate import generate_map  # noqa: E402
@@ -93,10 +94,11 @@ def start_time(repeat: int) -> tuple[float, float]:
     return best, version
 
 
-def edit_latency(text: str, repeat: int) -> tuple[float, float, int]:
-    """(didChange to diagnostics, analyse_bytes alone, diagnostics count), best of `repeat` edits."""
+def edit_latency(text: str, repeat: int) -> tuple[float, float, float, int]:
+    """(didChange to diagnostics, analyse_bytes alone, analyse_edit alone, diagnostics count), best
+    of `repeat` edits."""
     from journeymap.config import default_project
-    from journeymap.pipeline import analyse_bytes
+    from journeymap.pipeline import analyse_bytes, analyse_edit
 
     server = Server()
     uri = "file:///bench/map.journey.yaml"
@@ -115,12 +117,17 @@ def edit_latency(text: str, repeat: int) -> tuple[float, float, int]:
         count = len(message["params"]["diagnostics"])
     server.close()
     project = default_project()
-    alone = float("inf")
+    previous = analyse_bytes(text.encode("utf-8"), "/bench/map.journey.yaml", project)
+    edited = text.replace("emotion: 1\n", "emotion: 0\n", 1).encode("utf-8")
+    alone = edit_alone = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        analyse_bytes(text.encode("utf-8"), "/bench/map.journey.yaml", project)
+        analyse_bytes(edited, "/bench/map.journey.yaml", project)
         alone = min(alone, time.perf_counter() - started)
-    return best, alone, count
+        started = time.perf_counter()
+        analyse_edit(previous, edited, project)
+        edit_alone = min(edit_alone, time.perf_counter() - started)
+    return best, alone, edit_alone, count
 
 
 def with_typos(folder: Path, count: int) -> None:
@@ -160,12 +167,12 @@ def main() -> int:
           f"target <0.5s    {'met' if ok else 'MISSED'}")
 
     big = generate_map(0, 50, 20)
-    latency, alone, count = edit_latency(big, args.repeat)
+    latency, alone, edit_alone, count = edit_latency(big, args.repeat)
     ok = latency <= 0.150
     results.append(ok)
-    print(f"{'diagnostics after an edit, 1,000 touchpoints':<44} {latency * 1000:8.1f}ms (analysis alone "
-          f"{alone * 1000:.1f}ms, debounce {DEBOUNCE_MS}ms, {count} findings)  target <=150ms  "
-          f"{'met' if ok else 'MISSED'}")
+    print(f"{'diagnostics after an edit, 1,000 touchpoints':<44} {latency * 1000:8.1f}ms (debounce {DEBOUNCE_MS}ms; "
+          f"analyse_edit {edit_alone * 1000:.1f}ms, whole file {alone * 1000:.1f}ms; {count} findings)  "
+          f"target <=150ms  {'met' if ok else 'MISSED'}")
 
     with tempfile.TemporaryDirectory(prefix="journeymap-bench-fix-") as tmp:
         fix, validate = fix_against_validate(Path(tmp), args.count)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +64,7 @@ if None in _resolver.yaml_implicit_resolvers:  # pragma: no cover - PyYAML has n
     _RESOLVED_FIRST = frozenset(map(chr, range(0x110000)))
 _TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; a journey map needs fewer than ten"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
 @dataclass
@@ -187,6 +190,8 @@ def reloaded(doc: Document, text: str) -> Document | None:
     old = doc.text
     if text == old:
         return doc
+    if any(brk in text for brk in _OTHER_BREAKS):
+        return None  # lines are counted by "\n" below; libyaml counts these as line breaks too
     start, old_end, new_end = _changed(old, text)
     found = _stage_chunk(doc, len(stages), start, old_end)
     if found is None:
@@ -210,20 +215,31 @@ def reloaded(doc: Document, text: str) -> Document | None:
     prefix: Path_ = ("stages", index)
 
     def merged(old_table: dict[Path_, Pos], new_table: dict[Path_, Pos]) -> dict[Path_, Pos]:
-        table: dict[Path_, Pos] = {}
-        for path, (line, column) in old_table.items():
-            if path[:2] == prefix:
-                continue
-            table[path] = (line + moved, column) if line >= after_line else (line, column)
+        # the loader fills its tables in the order nodes are written (duplicate keys, the one
+        # exception, stop the shortcut), so the stage's entries lie between two cuts found by halving
+        items = list(old_table.items())
+        first = bisect.bisect_left(items, before + 1, key=_line_of)
+        last = bisect.bisect_left(items, after_line, key=_line_of)
+        table = dict(items[:first])
+        # on the stage's lines: its own nodes, and for the first stage the `stages` list itself
+        table.update((path, pos) for path, pos in items[first:last] if path[:2] != prefix)
         for path, (line, column) in new_table.items():
             if path:
                 table[(*prefix, *path[1:])] = (line + before, column)
+        if moved:
+            table.update({path: (line + moved, column) for path, (line, column) in items[last:]})
+        else:
+            table.update(items[last:])
         return table
 
     data = dict(doc.data)
     data["stages"] = [*stages[:index], item, *stages[index + 1:]]
     return Document(doc.path, text, data, merged(doc.positions, builder.positions),
                     merged(doc.key_positions, builder.key_positions))
+
+
+def _line_of(item: tuple[Path_, Pos]) -> int:
+    return item[1][0]
 
 
 def _changed(old: str, new: str) -> tuple[int, int, int]:
@@ -257,11 +273,8 @@ def _stage_chunk(doc: Document, count: int, start: int, end: int) -> tuple[int, 
     stages_key = doc.key_positions.get(("stages",))
     if seq is None or stages_key is None:
         return None
-    starts = [0]
-    at = text.find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
+    # the offset each line starts at (C loops only: this runs at every pause in typing)
+    starts = list(itertools.accumulate(map(operator.add, map(len, text.split("\n")), itertools.repeat(1)), initial=0))
     if text[starts[seq[0] - 1] + seq[1] - 1:][:1] != "-":
         return None  # a flow list: `stages: [...]`
     item_lines = []
@@ -273,7 +286,8 @@ def _stage_chunk(doc: Document, count: int, start: int, end: int) -> tuple[int, 
         if not re.fullmatch(r"[ ]*-[ ]+", text[line_start:line_start + pos[1] - 1]):
             return None
         item_lines.append((line_start, line_start + pos[1] - 1))
-    later = [p[0] for path, p in doc.key_positions.items() if len(path) == 1 and p[0] > stages_key[0]]
+    top = (doc.key_positions.get((key,)) for key in doc.data)
+    later = [p[0] for p in top if p is not None and p[0] > stages_key[0]]
     section_end = starts[min(later) - 1] if later else len(text)
     for index, (line_start, item_start) in enumerate(item_lines):
         chunk_end = item_lines[index + 1][0] if index + 1 < count else section_end

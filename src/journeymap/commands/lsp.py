@@ -17,7 +17,7 @@ def lsp(
     debounce: Annotated[
         int, typer.Option("--debounce", min=0, max=5000, help="Milliseconds of quiet after an edit before a "
                           "map is checked again.")
-    ] = 100,
+    ] = 50,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
 ) -> None:

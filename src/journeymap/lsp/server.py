@@ -42,7 +42,7 @@ from journeymap.lsp.rpc import (
 )
 from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
 
-DEFAULT_DEBOUNCE = 0.1  # seconds of quiet after a keystroke before a map is analysed again
+DEFAULT_DEBOUNCE = 0.05  # seconds of quiet after a keystroke before a map is analysed again
 _DIAGNOSE = "$/journeymap/diagnose"
 _COLLECT_EVERY = 200  # analyses between two full garbage collections
 
