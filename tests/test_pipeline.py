@@ -30,14 +30,14 @@ def edits(text: str, seed: int, count: int) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("path", MAPS, ids=lambda p: p.name)
-def test_an_edited_map_analyses_the_same_whether_one_stage_or_the_whole_file_is_read(path):
+def same_either_way(path, count: int) -> int:
+    """Analyse `count` edits of the map both ways and compare; how often the shortcut was taken."""
     project = default_project()
     text = path.read_text(encoding="utf-8")
     previous = analyse_bytes(text.encode("utf-8"), str(path), project)
     assert previous.document is not None
     shortcuts = 0
-    for edited in edits(text, seed=len(text), count=80):
+    for edited in edits(text, seed=len(text), count=count):
         raw = edited.encode("utf-8")
         fast, full = analyse_edit(previous, raw, project), analyse_bytes(raw, str(path), project)
         assert (fast.state, fast.findings) == (full.state, full.findings), edited
@@ -47,7 +47,17 @@ def test_an_edited_map_analyses_the_same_whether_one_stage_or_the_whole_file_is_
             assert fast.document.positions == full.document.positions
             assert fast.document.key_positions == full.document.key_positions
         shortcuts += reloaded(previous.document, edited) is not None
-    assert shortcuts >= 8  # the shortcut is taken, or this test would prove nothing
+    return shortcuts
+
+
+def test_edits_of_a_map_analyse_the_same_whether_one_stage_or_the_whole_file_is_read():
+    assert same_either_way(EXAMPLES / "online-shop.journey.yaml", 30) >= 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", MAPS, ids=lambda p: p.name)
+def test_many_edits_of_every_example_analyse_the_same_either_way(path):
+    assert same_either_way(path, 150) >= 15  # the shortcut is taken, or this test would prove nothing
 
 
 def test_an_edit_that_adds_a_duplicate_key_in_a_stage_is_still_reported():

@@ -23,11 +23,19 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def client(folder: Path) -> Iterator[Client]:
-    started = Client(folder)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """One server for the tests that need no flags of their own (each works on its own files),
+    as an editor keeps one server for many maps."""
+    started = Client(tmp_path_factory.mktemp("server"))
     yield started
     assert started.close() == 0
+
+
+@pytest.fixture
+def client(server: Client) -> Client:
+    assert server.process.poll() is None, server.stderr()
+    return server
 
 
 def uri_of(folder: Path, name: str = "shop.journey.yaml") -> str:
