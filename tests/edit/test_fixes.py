@@ -158,3 +158,10 @@ def test_a_broken_yaml_file_is_left_as_it_is(tmp_path: Path, cli):
     run = cli("fix", str(target))
     assert run.exit_code == 1 and "[JM001]" in run.stdout
     assert target.read_text(encoding="utf-8") == "journeymap: 1\ntitle: [unclosed\n"
+
+
+def test_standard_input_is_fixed_to_standard_output(cli):
+    text = "journeymap: 1\ntitle: T  # t\nowner: x\nlast_reviewed: 2026-10-01\n"
+    text += "stages:\n  - {id: s, name: S, goal: yes}\n"
+    run = cli("fix", "-", input=text)
+    assert run.stdout == text.replace("goal: yes", 'goal: "yes"')

@@ -115,6 +115,15 @@ def test_the_projects_configuration_holds_as_for_validate(folder: Path):
     assert [(d["code"], d["severity"]) for d in found] == [("JM401", 1)]
 
 
+def test_saving_the_configuration_judges_open_maps_by_it_again(folder: Path, client: Client):
+    uri = uri_of(folder)
+    assert [d["code"] for d in client.open(uri, TEXT)] == ["JM106"]
+    config = folder / ".journeymap.yaml"
+    config.write_text("ignore: [missing-phase]\n", encoding="utf-8")
+    client.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
+    assert client.diagnostics(uri, 1) == []
+
+
 def test_a_yaml_error_mid_edit_keeps_the_server_alive_and_other_maps_diagnosed(folder: Path, client: Client):
     shop, other = uri_of(folder), uri_of(folder, "other.journey.yaml")
     client.open(shop, TEXT)

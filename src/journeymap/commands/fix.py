@@ -54,12 +54,12 @@ def report(fixed: "FixRun", diff: bool, output_format: str) -> int:
         if fixed.problems or any(f.problem for f in fixed.files):
             return common.EXIT_TOOL
         return common.EXIT_FINDINGS if changed else common.EXIT_OK
-    for f in changed:
-        if f.path == "-":
+    for f in fixed.files:
+        if f.path == "-":  # a filter: the map, fixed or not, to standard output
             emit(f.after)
-        else:
+        elif f.changed:
             common.say(f"Fixed {f.path}: {'; '.join(f.applied)}")
-    if not any(f.path == "-" for f in changed):
+    if not any(f.path == "-" for f in fixed.files):
         common.say(f"Fixed {sum(len(f.applied) for f in changed)} problems in {len(changed)} of "
                    f"{len(fixed.files)} maps")
         analyses = [f.analysis for f in fixed.files if f.analysis is not None]
@@ -75,6 +75,7 @@ def unified(path: str, before: str, after: str) -> str:
     import difflib
 
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path.lstrip('/')}",
+        f"b/{path.lstrip('/')}",
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

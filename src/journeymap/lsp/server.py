@@ -92,7 +92,7 @@ class Server:
             "textDocument/didChange": self.did_change,
             "textDocument/didClose": self.did_close,
             "textDocument/didSave": self.did_save,
-            "workspace/didChangeWatchedFiles": lambda params: self.projects.clear(),
+            "workspace/didChangeWatchedFiles": lambda params: self.reconfigure(),
             _DIAGNOSE: self.diagnose,
         }
 
@@ -218,11 +218,14 @@ class Server:
     def did_save(self, params: dict[str, Any]) -> None:
         name = _path(params["textDocument"]["uri"]).rsplit("/", 1)[-1]
         if name in (*CONFIG_NAMES, "pyproject.toml"):
-            self.projects.clear()  # the configuration changed: read it again, and judge every map by it
-            for uri in list(self.maps):
-                self.maps[uri].snapshot = None
-                self.maps[uri].last = None
-                self.diagnose({"uri": uri})
+            self.reconfigure()
+
+    def reconfigure(self) -> None:
+        """The configuration changed: read it again, and judge every open map by it."""
+        self.projects.clear()
+        for uri in list(self.maps):
+            self.maps[uri].snapshot = None
+            self.diagnose({"uri": uri})
 
     def _schedule(self, open_map: OpenMap) -> None:
         if open_map.timer is not None:
