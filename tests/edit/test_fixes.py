@@ -165,3 +165,14 @@ def test_standard_input_is_fixed_to_standard_output(cli):
     text += "stages:\n  - {id: s, name: S, goal: yes}\n"
     run = cli("fix", "-", input=text)
     assert run.stdout == text.replace("goal: yes", 'goal: "yes"')
+
+
+def test_a_symbolic_link_is_not_written_through(tmp_path: Path, cli):
+    outside = tmp_path / "outside.journey.yaml"
+    shutil.copy(FIXABLE, outside)
+    (tmp_path / "maps").mkdir()
+    link = tmp_path / "maps" / "link.journey.yaml"
+    link.symlink_to(outside)
+    run = cli("fix", str(link))
+    assert run.exit_code == 2 and "is a symbolic link; fix the file it points to" in run.stderr
+    assert outside.read_bytes() == FIXABLE.read_bytes() and link.is_symlink()
