@@ -104,6 +104,21 @@ def test_an_edit_is_diagnosed_again_and_a_fix_clears_the_finding(folder: Path, c
     assert [d["code"] for d in client.diagnostics(uri, 3)] == ["JM106"]
 
 
+def test_incremental_changes_are_applied_where_the_editor_says(folder: Path, client: Client):
+    """VS Code sends only the changed range (the server asks for incremental sync)."""
+    uri = uri_of(folder)
+    client.open(uri, TEXT)
+    line, character = position_of(TEXT, "web\n")
+    typo = {"range": {"start": {"line": line, "character": character + 1},
+                      "end": {"line": line, "character": character + 2}}, "text": "b"}
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [typo]})
+    (unknown,) = [d for d in client.diagnostics(uri, 2) if d["code"] == "JM021"]
+    assert "'wbb'" in unknown["message"] and unknown["range"]["start"] == {"line": line, "character": character}
+    back = {**typo, "text": "e"}
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [back]})
+    assert [d["code"] for d in client.diagnostics(uri, 3)] == ["JM106"]
+
+
 def test_the_projects_configuration_holds_as_for_validate(folder: Path):
     (folder / ".journeymap.yaml").write_text("ignore: [missing-phase]\nseverity: {no-evidence: error}\n")
     text = TEXT.replace("        evidence: [interviews]\n", "", 1)
