@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system packages journeymap needs when they are missing:
 # Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for PDF posters, and,
-# with --test, Chromium and poppler for the browser and poster tests.
+# with --test, Chromium and poppler for the browser and poster tests, and Node.js with npm
+# to run and package the VS Code extension (editors/vscode).
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -14,6 +15,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
     command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
     command -v git >/dev/null 2>&1 || need="$need git"
+    command -v node >/dev/null 2>&1 || need="$need nodejs"
+    command -v npm >/dev/null 2>&1 || need="$need npm"
 fi
 
 [ -z "$need" ] && exit 0

@@ -42,3 +42,17 @@ def test_the_diff_bench_measures_a_generated_change(tmp_path: Path):
     raw = generate.generate_map(0, 3, 4).encode("utf-8")
     figures = diff_bench.measure(raw, diff_bench.edited(raw.decode("utf-8")).encode("utf-8"), 1)
     assert figures["changes"] > 0 and figures["load"] > 0
+
+
+def test_the_editing_bench_times_the_server_and_fixes_the_typos_it_plants(tmp_path: Path):
+    lsp_bench = bench_module("lsp_bench")
+    generate = bench_module("generate")
+    start, version = lsp_bench.start_time(1)
+    assert start > 0 and version > 0
+    latency, alone, edit_alone, count = lsp_bench.edit_latency(generate.generate_map(0, 2, 3), 1)
+    assert latency > 0 and alone > 0 and edit_alone > 0 and count > 0
+    fix, validate = lsp_bench.fix_against_validate(tmp_path, 3)
+    assert fix > 0 and validate > 0
+    fixed = (tmp_path / "fix" / "map-0000.journey.yaml").read_text(encoding="utf-8")
+    assert "channel: wbe" in (tmp_path / "validate" / "map-0000.journey.yaml").read_text(encoding="utf-8")
+    assert "channel: wbe" not in fixed

@@ -57,10 +57,10 @@ def _duplicate_ids(doc: Document, journey: Journey) -> Iterator[Finding]:
 
 
 def _unknown_references(doc: Document, journey: Journey) -> Iterator[Finding]:
-    channels = [c.id for c in journey.channels]
-    personas = [p.id for p in journey.personas]
-    sources = [s.id for s in journey.sources]
-    pain_points = [pp.id for pp in journey.pain_points()]
+    channels = _Known(c.id for c in journey.channels)
+    personas = _Known(p.id for p in journey.personas)
+    sources = _Known(s.id for s in journey.sources)
+    pain_points = _Known(pp.id for pp in journey.pain_points())
     for t in journey.touchpoints():
         if t.channel is not None:
             yield from _check(doc, [(t.channel, (*t.path, "channel"))], channels, "channel", t.id)
@@ -76,12 +76,20 @@ def _indexed(ids: list[str], path: Path_) -> list[tuple[str, Path_]]:
     return [(ref, (*path, i)) for i, ref in enumerate(ids)]
 
 
+class _Known(list[str]):
+    """The ids of one kind, in the order written (for hints), with a set to look them up: built once
+    a map, not once a reference (a 1,000-touchpoint map has as many pain points to look up)."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        super().__init__(ids)
+        self.lookup = frozenset(self)
+
+
 def _check(
-    doc: Document, refs: Iterable[tuple[str, Path_]], known: list[str], kind: str, owner: str
+    doc: Document, refs: Iterable[tuple[str, Path_]], known: _Known, kind: str, owner: str
 ) -> Iterator[Finding]:
-    known_set = set(known)
     for ref, path in refs:
-        if ref in known_set:
+        if ref in known.lookup:
             continue
         hint = did_you_mean(ref, known)
         if not hint:

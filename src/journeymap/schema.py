@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 SCHEMA_ID = "https://journeymap.dev/schemas/journeymap.schema.json"
 _TEXT_PATTERN_HINT = "contains a control character (such as a NUL or escape); remove it"
-_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+_ID_PATTERN = ID_PATTERN
 
 
 def schema_text() -> str:
@@ -54,6 +55,37 @@ def _full_validator() -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
     return Draft202012Validator(schema(), format_checker=FormatChecker())
+
+
+def node_at(path: Path_) -> dict[str, Any]:
+    """The schema of the value at `path` (its `$ref`s followed), or {} where the format says
+    nothing; editors take a field's description and allowed values from it."""
+    node = _resolved(schema())
+    for part in path:
+        if isinstance(part, int):
+            node = _resolved(node.get("items", {}))
+        else:
+            node = _resolved(node.get("properties", {}).get(part, {}))
+        if not node:
+            return {}
+    return node
+
+
+def _resolved(node: Any) -> dict[str, Any]:
+    """`node` with its `$ref` merged in (the node's own title and description win)."""
+    if not isinstance(node, dict):
+        return {}
+    while isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
+        target = schema()["$defs"].get(node["$ref"].rsplit("/", 1)[-1], {})
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    resolved: dict[str, Any] = node
+    return resolved
+
+
+def expects_text(path: Path_) -> bool:
+    """Whether the format wants text at `path` (and not also a number or true/false)."""
+    kind = node_at(path).get("type")
+    return kind == "string"
 
 
 def warm_up() -> None:

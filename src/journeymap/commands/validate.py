@@ -34,6 +34,8 @@ def validate(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Lint rules to skip. Repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     no_lint: Annotated[bool, typer.Option("--no-lint", help="Check schema and references only.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes first (as `journeymap fix`).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="With --fix: show the fixes as a diff; write nothing.")] = False,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
@@ -48,6 +50,14 @@ def validate(
         from journeymap.report import reporter
 
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
+        if diff and not fix:
+            common.fail("--diff shows what --fix would change; add --fix")
+        if fix:
+            from journeymap.commands.fix import report
+            from journeymap.edit.fixes import fix_paths
+
+            fixed = fix_paths(paths, project.with_options(lint=not no_lint), write=not diff, jobs=jobs)
+            return report(fixed, diff, output_format.value)
         checked = check_paths(paths, project.with_options(lint=not no_lint), jobs)
         for problem in [*checked.problems, *(a.problem for a in checked.analyses if a.problem)]:
             common.error(problem)

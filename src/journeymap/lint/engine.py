@@ -20,7 +20,9 @@ from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
 from journeymap.model import Journey
 
-_COMMENT = re.compile(r"#\s*journeymap:\s*(ignore|ignore-file)\[([^\]]*)\]")
+# the suppression comment; its second group is the list of rules (fixes and editors edit it)
+SUPPRESSION = re.compile(r"#\s*journeymap:\s*(ignore|ignore-file)\[([^\]]*)\]")
+_COMMENT = SUPPRESSION
 
 
 @dataclass

@@ -1,0 +1,188 @@
+"""Editing speed: `journeymap lsp` start-up and diagnostics after an edit, and `fix` against `validate`.
+
+In the same run, each figure the best of a few:
+
+- start: from starting `journeymap lsp` to its answer to `initialize` (target < 0.5 s), beside
+  the start of `journeymap --version` for scale;
+- diagnostics: from sending an edit (`didChange`) of a 1,000-touchpoint map to receiving its
+  diagnostics (target <= 150 ms), the default debounce included, beside the pipeline's analysis
+  of the whole edited text in this process (`analyse_bytes`) and of the edit (`analyse_edit`,
+  what the server runs);
+- fix: `journeymap fix` on 1,000 generated maps, one in ten with a typo in a reference, against
+  `journeymap validate` on a copy of them (target <= 2x).
+
+    python bench/lsp_bench.py [--repeat 5] [--count 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+JOURNEYMAP = str(BIN / "journeymap")
+DEBOUNCE_MS = 50  # the default of `journeymap lsp`: the figure is what a user gets
+
+sys.path.insert(0, str(HERE))
+from generate import generate_map  # noqa: E402
+
+
+class Server:
+    """`journeymap lsp` on a pipe, spoken to in framed JSON-RPC."""
+
+    def __init__(self, debounce_ms: int = DEBOUNCE_MS) -> None:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [JOURNEYMAP, "lsp", "--debounce", str(debounce_ms)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.send({"id": 0, "method": "initialize", "params": {"processId": None, "capabilities": {}}})
+        self.until(lambda m: m.get("id") == 0)
+        self.start_time = time.perf_counter() - self.started
+        self.send({"method": "initialized", "params": {}})
+
+    def send(self, message: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def until(self, wanted: Any) -> dict[str, Any]:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            length = 0
+            while (line := stream.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            if not line:
+                raise RuntimeError("journeymap lsp stopped")
+            message: dict[str, Any] = json.loads(stream.read(length))
+            if wanted(message):
+                return message
+
+    def diagnosed(self, uri: str, version: int) -> dict[str, Any]:
+        return self.until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                          and m["params"].get("version") == version and m["params"]["uri"] == uri)
+
+    def close(self) -> None:
+        self.send({"id": 1, "method": "shutdown"})
+        self.until(lambda m: m.get("id") == 1)
+        self.send({"method": "exit"})
+        self.process.wait(timeout=10)
+
+
+def start_time(repeat: int) -> tuple[float, float]:
+    """(server start to `initialize` answered, `journeymap --version`), best of `repeat`."""
+    best = float("inf")
+    for _ in range(repeat):
+        server = Server()
+        best = min(best, server.start_time)
+        server.close()
+    version = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([JOURNEYMAP, "--version"], stdout=subprocess.DEVNULL, check=True)
+        version = min(version, time.perf_counter() - started)
+    return best, version
+
+
+def edit_latency(text: str, repeat: int) -> tuple[float, float, float, int]:
+    """(didChange to diagnostics, analyse_bytes alone, analyse_edit alone, diagnostics count), best
+    of `repeat` edits."""
+    from journeymap.config import default_project
+    from journeymap.pipeline import analyse_bytes, analyse_edit
+
+    server = Server()
+    uri = "file:///bench/map.journey.yaml"
+    server.send({"method": "textDocument/didOpen",
+                 "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}})
+    server.diagnosed(uri, 1)
+    best = float("inf")
+    count = 0
+    for version in range(2, repeat + 2):
+        edited = text.replace("emotion: 1\n", f"emotion: {version % 3 - 1}\n", version)
+        started = time.perf_counter()
+        server.send({"method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": edited}]}})
+        message = server.diagnosed(uri, version)
+        best = min(best, time.perf_counter() - started)
+        count = len(message["params"]["diagnostics"])
+    server.close()
+    project = default_project()
+    previous = analyse_bytes(text.encode("utf-8"), "/bench/map.journey.yaml", project)
+    edited = text.replace("emotion: 1\n", "emotion: 0\n", 1).encode("utf-8")
+    alone = edit_alone = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        analyse_bytes(edited, "/bench/map.journey.yaml", project)
+        alone = min(alone, time.perf_counter() - started)
+        started = time.perf_counter()
+        analyse_edit(previous, edited, project)
+        edit_alone = min(edit_alone, time.perf_counter() - started)
+    return best, alone, edit_alone, count
+
+
+def with_typos(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        text = generate_map(i)
+        if i % 10 == 0:
+            text = text.replace("channel: web\n", "channel: wbe\n", 1)
+        (folder / f"map-{i:04d}.journey.yaml").write_text(text, encoding="utf-8")
+
+
+def fix_against_validate(folder: Path, count: int) -> tuple[float, float]:
+    """(`fix` on the maps, `validate` on a copy of the same maps)."""
+    with_typos(folder / "fix", count)
+    shutil.copytree(folder / "fix", folder / "validate")
+    started = time.perf_counter()
+    subprocess.run([JOURNEYMAP, "validate", str(folder / "validate")], stdout=subprocess.DEVNULL, check=False)
+    validate = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run([JOURNEYMAP, "fix", str(folder / "fix")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    fix = time.perf_counter() - started
+    return fix, validate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--count", type=int, default=1000, help="maps for fix against validate (default 1000)")
+    args = parser.parse_args()
+    results = []
+
+    start, version = start_time(args.repeat)
+    ok = start < 0.5
+    results.append(ok)
+    print(f"{'lsp start to initialize answered':<44} {start:8.3f}s  (journeymap --version {version:.3f}s)  "
+          f"target <0.5s    {'met' if ok else 'MISSED'}")
+
+    big = generate_map(0, 50, 20)
+    latency, alone, edit_alone, count = edit_latency(big, args.repeat)
+    ok = latency <= 0.150
+    results.append(ok)
+    print(f"{'diagnostics after an edit, 1,000 touchpoints':<44} {latency * 1000:8.1f}ms (debounce {DEBOUNCE_MS}ms; "
+          f"analyse_edit {edit_alone * 1000:.1f}ms, whole file {alone * 1000:.1f}ms; {count} findings)  "
+          f"target <=150ms  {'met' if ok else 'MISSED'}")
+
+    with tempfile.TemporaryDirectory(prefix="journeymap-bench-fix-") as tmp:
+        fix, validate = fix_against_validate(Path(tmp), args.count)
+    ratio = fix / validate
+    ok = ratio <= 2.0
+    results.append(ok)
+    print(f"{'fix DIR vs validate DIR':<44} {fix:8.3f}s vs validate {validate:8.3f}s  ratio {ratio:6.2f}  "
+          f"target <=2.0x   {'met' if ok else 'MISSED'}")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,371 @@
+"""The server: open maps, the message loop, debounced diagnostics, and the requests it answers.
+
+One reader thread turns standard input into messages on a queue; the main thread handles them
+one at a time, so no two analyses of a file ever race. An edit starts (or restarts) a short
+timer per file; when it runs out, a "diagnose" item joins the queue, so a burst of keystrokes
+costs one analysis. Requests are answered from the file's text as the editor last sent it,
+analysed again only when it changed since. A handler that fails answers with an error and the
+server goes on: one broken file never stops it.
+"""
+
+from __future__ import annotations
+
+import gc
+import queue
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import unquote, urlparse
+
+from journeymap import __version__
+from journeymap.config import CONFIG_NAMES, Project, default_project, load_project
+from journeymap.defaults import DEFAULT_MAX_BYTES
+from journeymap.edit.spans import Lines
+from journeymap.errors import JourneymapError
+from journeymap.lsp import features
+from journeymap.lsp.positions import Converter, chosen_encoding
+from journeymap.lsp.rpc import (
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    METHOD_NOT_FOUND,
+    REQUEST_FAILED,
+    SERVER_NOT_INITIALIZED,
+    BadFrame,
+    Connection,
+    Reader,
+    RpcError,
+)
+from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
+
+DEFAULT_DEBOUNCE = 0.05  # seconds of quiet after a keystroke before a map is analysed again
+_DIAGNOSE = "$/journeymap/diagnose"
+_COLLECT_EVERY = 200  # analyses between two full garbage collections
+
+
+@dataclass
+class OpenMap:
+    uri: str
+    path: str
+    text: str
+    version: int
+    snapshot: features.Snapshot | None = None  # of `text`; None once the text changed
+    good: Any = None  # the last Document that parsed
+    last: Analysis | None = None  # of the version before
+    timer: threading.Timer | None = None
+
+
+class Server:
+    def __init__(
+        self, connection: Connection, debounce: float = DEFAULT_DEBOUNCE, max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None:
+        self.connection = connection
+        self.max_bytes = max_bytes
+        self.debounce = debounce
+        self.cwd = Path.cwd()
+        self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.maps: dict[str, OpenMap] = {}
+        self.projects: dict[str, Project] = {}
+        self.encoding = "utf-16"
+        self.initialized = False
+        self.analysed = 0
+        self.shutting_down = False
+        self.requests: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "initialize": self.initialize,
+            "shutdown": self.shutdown,
+            "textDocument/completion": self.completion,
+            "textDocument/definition": self.definition,
+            "textDocument/references": self.references,
+            "textDocument/prepareRename": self.prepare_rename,
+            "textDocument/rename": self.rename,
+            "textDocument/hover": self.hover,
+            "textDocument/codeAction": self.code_action,
+            "textDocument/documentSymbol": self.document_symbol,
+        }
+        self.notifications: dict[str, Callable[[dict[str, Any]], None]] = {
+            "initialized": lambda params: None,
+            "textDocument/didOpen": self.did_open,
+            "textDocument/didChange": self.did_change,
+            "textDocument/didClose": self.did_close,
+            "textDocument/didSave": self.did_save,
+            "workspace/didChangeWatchedFiles": lambda params: self.reconfigure(),
+            _DIAGNOSE: self.diagnose,
+        }
+
+    # --- the loop
+
+    def serve(self) -> int:
+        """Handle messages until `exit`; 0 after a `shutdown` request, 1 otherwise (as the protocol says)."""
+        reader = threading.Thread(target=self._read, name="journeymap-lsp-reader", daemon=True)
+        reader.start()
+        while True:
+            message = self.inbox.get()
+            if message is None or message.get("method") == "exit":
+                break
+            self.handle(message)
+        for open_map in self.maps.values():
+            if open_map.timer is not None:
+                open_map.timer.cancel()
+        return 0 if self.shutting_down else 1
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message = self.connection.read()
+            except RpcError as exc:
+                self.connection.send({"id": None, "error": {"code": exc.code, "message": exc.message}})
+                continue
+            except (BadFrame, OSError, ValueError) as exc:
+                _log(f"journeymap lsp: stopping: {exc}")
+                message = None
+            self.inbox.put(message)
+            if message is None:
+                return
+
+    def handle(self, message: dict[str, Any]) -> None:
+        method = message.get("method")
+        request_id = message.get("id")
+        params = message.get("params") or {}
+        is_request = "id" in message
+        if not isinstance(method, str):
+            if is_request and "result" not in message and "error" not in message:
+                self.connection.fail(request_id, RpcError(INVALID_REQUEST, "a request needs a method"))
+            return  # a response to something we sent: nothing to do
+        try:
+            if is_request:
+                handler = self.requests.get(method)
+                if handler is None:
+                    raise RpcError(METHOD_NOT_FOUND, f"journeymap lsp does not handle {method}")
+                if not self.initialized and method != "initialize":
+                    raise RpcError(SERVER_NOT_INITIALIZED, "the server has not been initialized")
+                self.connection.respond(request_id, handler(params))
+            else:
+                notification = self.notifications.get(method)
+                if notification is not None:
+                    notification(params)
+        except RpcError as exc:
+            if is_request:
+                self.connection.fail(request_id, exc)
+            else:
+                self.show(exc.message)
+        except Exception as exc:
+            _log(traceback.format_exc())
+            error = RpcError(INTERNAL_ERROR, f"internal error in {method}: {type(exc).__name__}: {exc}")
+            if is_request:
+                self.connection.fail(request_id, error)
+            else:
+                self.show(error.message)
+
+    def show(self, message: str, level: int = 1) -> None:
+        self.connection.notify("window/showMessage", {"type": level, "message": f"journeymap: {message}"})
+
+    # --- lifecycle
+
+    def initialize(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.encoding = chosen_encoding(params.get("capabilities") or {})
+        self.initialized = True
+        return {
+            "capabilities": {
+                "positionEncoding": self.encoding,
+                "textDocumentSync": {"openClose": True, "change": 2, "save": {"includeText": False}},
+                "completionProvider": {"triggerCharacters": [" ", ",", "["]},
+                "definitionProvider": True,
+                "referencesProvider": True,
+                "renameProvider": {"prepareProvider": True},
+                "hoverProvider": True,
+                "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+                "documentSymbolProvider": True,
+            },
+            "serverInfo": {"name": "journeymap", "version": __version__},
+        }
+
+    def shutdown(self, params: dict[str, Any]) -> None:
+        self.shutting_down = True
+
+    # --- documents
+
+    def did_open(self, params: dict[str, Any]) -> None:
+        doc = params["textDocument"]
+        uri = doc["uri"]
+        self.maps[uri] = OpenMap(uri, _path(uri), doc.get("text", ""), int(doc.get("version", 0)))
+        self.diagnose({"uri": uri})
+
+    def did_change(self, params: dict[str, Any]) -> None:
+        open_map = self._open(params["textDocument"]["uri"])
+        for change in params.get("contentChanges", []):
+            if "range" in change:
+                convert = Converter(Lines(open_map.text), self.encoding)
+                start = convert.offset(change["range"]["start"])
+                end = convert.offset(change["range"]["end"])
+                open_map.text = open_map.text[:start] + change["text"] + open_map.text[end:]
+            else:
+                open_map.text = change["text"]
+        open_map.version = int(params["textDocument"].get("version", open_map.version + 1))
+        open_map.snapshot = None
+        self._schedule(open_map)
+
+    def did_close(self, params: dict[str, Any]) -> None:
+        open_map = self.maps.pop(params["textDocument"]["uri"], None)
+        if open_map is not None:
+            if open_map.timer is not None:
+                open_map.timer.cancel()
+            self.connection.notify("textDocument/publishDiagnostics", {"uri": open_map.uri, "diagnostics": []})
+
+    def did_save(self, params: dict[str, Any]) -> None:
+        name = _path(params["textDocument"]["uri"]).rsplit("/", 1)[-1]
+        if name in (*CONFIG_NAMES, "pyproject.toml"):
+            self.reconfigure()
+
+    def reconfigure(self) -> None:
+        """The configuration changed: read it again, and judge every open map by it."""
+        self.projects.clear()
+        for uri in list(self.maps):
+            self.maps[uri].snapshot = None
+            self.diagnose({"uri": uri})
+
+    def _schedule(self, open_map: OpenMap) -> None:
+        if open_map.timer is not None:
+            open_map.timer.cancel()
+        timer = threading.Timer(self.debounce, self.inbox.put, [{"method": _DIAGNOSE, "params": {"uri": open_map.uri}}])
+        timer.daemon = True
+        open_map.timer = timer
+        timer.start()
+
+    def diagnose(self, params: dict[str, Any]) -> None:
+        open_map = self.maps.get(params["uri"])
+        if open_map is None:
+            return  # closed before its timer ran out
+        snap = self.snapshot(open_map)
+        self.connection.notify(
+            "textDocument/publishDiagnostics",
+            {"uri": open_map.uri, "version": open_map.version, "diagnostics": features.diagnostics(snap)},
+        )
+        self._settle()
+
+    def _settle(self) -> None:
+        """Keep the garbage collector off the maps the server holds.
+
+        An open 1,000-touchpoint map is a few hundred thousand objects, kept alive from one edit
+        to the next; left to itself, the collector scans them again and again while the next edit
+        is analysed (half the time of an edit, measured). Frozen, they are skipped; they are
+        acyclic, so reference counting still frees them once replaced. Now and then, the few
+        cycles that were frozen too are collected, once.
+        """
+        self.analysed += 1
+        if self.analysed % _COLLECT_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
+    def snapshot(self, open_map: OpenMap) -> features.Snapshot:
+        if open_map.snapshot is None:
+            project = self.project(open_map.path)
+            raw = open_map.text.encode("utf-8", "surrogatepass")
+            last = open_map.last
+            # an edit inside one stage re-reads only that stage (same result, a fraction of the time)
+            if last is not None:
+                analysis = analyse_edit(last, raw, project)
+            else:
+                analysis = analyse_bytes(raw, open_map.path, project)
+            open_map.last = analysis
+            if analysis.document is not None:
+                open_map.good = analysis.document
+            lines = Lines(open_map.text)
+            open_map.snapshot = features.Snapshot(
+                open_map.uri, open_map.text, open_map.version, analysis, open_map.good, lines,
+                Converter(lines, self.encoding),
+            )
+        return open_map.snapshot
+
+    def project(self, path: str) -> Project:
+        """The configuration that holds for a map: found from its folder up, as `validate` finds it."""
+        folder = str(Path(path).parent) if path.startswith("/") else str(self.cwd)
+        if folder not in self.projects:
+            try:
+                project = load_project(None, Path(folder))
+            except JourneymapError as exc:
+                self.show(f"{exc}; using the default rules")
+                project = default_project()
+            self.projects[folder] = project.with_options(max_bytes=self.max_bytes)
+        return self.projects[folder]
+
+    def _open(self, uri: Any) -> OpenMap:
+        if not isinstance(uri, str) or uri not in self.maps:
+            raise RpcError(INVALID_PARAMS, f"unknown document {str(uri)[:200]}: it is not open (send didOpen first)")
+        return self.maps[uri]
+
+    def _request(self, params: dict[str, Any], needs_position: bool = True) -> tuple[features.Snapshot, int]:
+        """The snapshot a request is about, and the offset of its position."""
+        open_map = self._open((params.get("textDocument") or {}).get("uri"))
+        limit = self.project(open_map.path).max_bytes
+        size = len(open_map.text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise RpcError(
+                REQUEST_FAILED,
+                f"{open_map.path} is {size:,} bytes, larger than the {limit:,}-byte limit; split the map, "
+                "or raise max_bytes",
+            )
+        snap = self.snapshot(open_map)
+        offset = snap.convert.offset(params["position"]) if needs_position else 0
+        return snap, offset
+
+    # --- requests
+
+    def completion(self, params: dict[str, Any]) -> dict[str, Any]:
+        snap, offset = self._request(params)
+        return {"isIncomplete": False, "items": features.completion(snap, offset)}
+
+    def definition(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return features.definition(*self._request(params))
+
+    def references(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        include = bool((params.get("context") or {}).get("includeDeclaration", True))
+        return features.references(*self._request(params), include)
+
+    def prepare_rename(self, params: dict[str, Any]) -> dict[str, Any]:
+        return features.prepare_rename(*self._request(params))
+
+    def rename(self, params: dict[str, Any]) -> dict[str, Any]:
+        new = params.get("newName")
+        if not isinstance(new, str):
+            raise RpcError(INVALID_PARAMS, "rename needs newName")
+        return features.rename(*self._request(params), new)
+
+    def hover(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        return features.hover(*self._request(params))
+
+    def code_action(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        snap, _ = self._request(params, needs_position=False)
+        start = snap.convert.offset(params["range"]["start"])
+        end = snap.convert.offset(params["range"]["end"])
+        return features.code_actions(snap, start, end, self.project(_path(snap.uri)).today)
+
+    def document_symbol(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        snap, _ = self._request(params, needs_position=False)
+        return features.symbols(snap)
+
+
+def _path(uri: str) -> str:
+    """A file URI's path; other URIs (an unsaved buffer) stand for themselves."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _log(text: str) -> None:
+    try:
+        sys.stderr.write(text.rstrip("\n") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def serve(
+    read: Callable[[int], bytes], writer: BinaryIO, debounce: float = DEFAULT_DEBOUNCE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> int:
+    """Serve until the client says `exit`; `read(n)` returns up to n bytes of input, b"" at its end."""
+    return Server(Connection(Reader(read), writer), debounce, max_bytes).serve()

@@ -1,0 +1,76 @@
+"""`journeymap rename FILE OLD NEW`: the id and every reference change; nothing else does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+SHOP = FIXTURES / "lsp" / "shop.journey.yaml"
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    target = tmp_path / "shop.journey.yaml"
+    shutil.copy(SHOP, target)
+    return target
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    return [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+
+
+def test_a_persona_is_renamed_with_every_reference(shop: Path, cli):
+    before = shop.read_text(encoding="utf-8")
+    run = cli("rename", str(shop), "parent", "busy-parent")
+    assert run.exit_code == 0, run.stderr
+    assert "Renamed persona 'parent' to 'busy-parent'" in run.stderr and "2 references" in run.stderr
+    assert changed_lines(before, shop.read_text(encoding="utf-8")) == [
+        ("  - id: parent", "  - id: busy-parent"),
+        ("        personas: [parent, student]", "        personas: [busy-parent, student]"),
+        ("        personas: [parent]", "        personas: [busy-parent]"),
+    ]
+    assert cli("validate", str(shop)).exit_code == 0
+
+
+def test_a_pain_point_rename_follows_it_into_addresses(shop: Path, cli):
+    assert cli("rename", str(shop), "surprise-fee", "late-fee").exit_code == 0
+    text = shop.read_text(encoding="utf-8")
+    assert "- id: late-fee" in text and "addresses: [late-fee]" in text and "surprise-fee" not in text
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("Busy Parent", "is not a valid id: use lowercase letters, digits and single hyphens (e.g. 'busy-parent')"),
+        ("student", "the persona id 'student' is already taken (line 10); choose another"),
+    ],
+)
+def test_a_bad_or_taken_new_id_is_refused_and_nothing_is_written(shop: Path, cli, new: str, message: str):
+    before = shop.read_bytes()
+    run = cli("rename", str(shop), "parent", new)
+    assert run.exit_code == 1
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert shop.read_bytes() == before
+
+
+def test_an_unknown_id_is_named(shop: Path, cli):
+    run = cli("rename", str(shop), "nobody", "somebody")
+    assert run.exit_code == 1 and "no id 'nobody' is defined" in run.stderr
+
+
+def test_diff_shows_the_rename_and_writes_nothing(shop: Path, cli):
+    before = shop.read_bytes()
+    run = cli("rename", "--diff", str(shop), "web", "website")
+    assert run.exit_code == 0
+    assert "+  - {id: website, name: Website, kind: digital}" in run.stdout
+    assert "+        channel: website" in run.stdout
+    assert shop.read_bytes() == before
+
+
+def test_a_file_past_the_size_limit_is_refused(shop: Path, cli):
+    run = cli("rename", "--max-bytes", "100", str(shop), "web", "website")
+    assert run.exit_code == 1 and "larger than the 100-byte limit" in run.stderr
