@@ -90,6 +90,31 @@ UNKNOWN_REFERENCE = RuleInfo(
     bad="channel: wbe",
     good="channel: web",
 )
+LIBRARY_USE = RuleInfo(
+    id="JM022",
+    name="library-use",
+    severity=Severity.ERROR,
+    summary="A `use:` entry names a library that cannot be used.",
+    rationale="The map takes personas, channels, sources and opportunities from its libraries; a missing, "
+    "broken, circular or out-of-repository library silently drops them, or would read files the map has no "
+    "business reading.",
+    fix="Name a *.library.yaml file inside the repository, relative to the map's folder; fix the library at the "
+    "position the message gives; break the cycle of libraries that use each other.",
+    bad="journeymap: 1\ntitle: Checkout\nuse: [../../elsewhere/people.library.yaml]",
+    good="journeymap: 1\ntitle: Checkout\nuse: [shared/people.library.yaml]",
+)
+LIBRARY_CONFLICT = RuleInfo(
+    id="JM023",
+    name="library-conflict",
+    severity=Severity.ERROR,
+    summary="The map and a library, or two libraries, define the same id differently.",
+    rationale="An id must mean one thing; with two definitions, which persona or channel a touchpoint names "
+    "would depend on the order of `use:` entries.",
+    fix="Remove the map's own definition and use the library's, or give one of them a new id.",
+    bad="journeymap: 1\ntitle: Checkout\nuse: [people.library.yaml]   # defines busy-parent\n"
+    "personas: [{id: busy-parent, name: Parent in a hurry}]",
+    good="journeymap: 1\ntitle: Checkout\nuse: [people.library.yaml]",
+)
 
 CORE_RULES: tuple[RuleInfo, ...] = (
     YAML_SYNTAX,
@@ -101,4 +126,6 @@ CORE_RULES: tuple[RuleInfo, ...] = (
     SCHEMA,
     DUPLICATE_ID,
     UNKNOWN_REFERENCE,
+    LIBRARY_USE,
+    LIBRARY_CONFLICT,
 )

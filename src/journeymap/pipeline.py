@@ -19,6 +19,12 @@ the `Analysis` says it, in one of four states.
 
 Lint judges valid maps only: on a broken one its findings would be noise.
 
+A map's `use:` libraries are resolved after the schema and before the
+references (see `libraries`), by the `Libraries` reader given, or else one
+for files on disk that this process keeps, so every library is parsed once
+however many maps use it. A library file (`*.library.yaml`) given itself is
+checked as a library: `kind` is "library", and it has no journey.
+
 Many files are spread over worker processes; results come back in input
 order, so output is deterministic whatever `--jobs` is. Workers send back
 findings only (`Analysis.slim`): holding every tree alive would make the
@@ -39,6 +45,7 @@ from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Finding, Severity
 from journeymap.io.sources import InputError, Target, read_target
+from journeymap.libraries import DiskLibraries, Libraries, is_library_name, merge, parse_library
 from journeymap.load import Document, load_bytes
 from journeymap.model import Journey, journey_from_document
 from journeymap.references import reference_findings
@@ -46,6 +53,8 @@ from journeymap.schema import schema_findings, warm_up
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_FROM = 16
+# Files on disk: one reader a process, so a library is parsed once a run (and once a worker).
+_DISK_LIBRARIES = DiskLibraries()
 
 
 class State(StrEnum):
@@ -66,6 +75,8 @@ class Analysis:
     journey: Journey | None = None
     problem: str = ""
     linted: bool = False
+    kind: str = "map"  # or "library"
+    uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
 
     @property
     def valid(self) -> bool:
@@ -82,17 +93,22 @@ class Analysis:
         return dataclasses.replace(self, document=None, journey=None)
 
 
-def analyse(target: Target, project: Project) -> Analysis:
+def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
     """Read one file and analyse it; never raises for anything about the file."""
+    kind = "library" if is_library_name(target.path) else "map"
     try:
         raw = read_target(target, project.max_bytes)
     except InputError as exc:
-        return Analysis(target.path, State.UNREADABLE, problem=str(exc))
-    return analyse_bytes(raw, target.path, project)
+        return Analysis(target.path, State.UNREADABLE, problem=str(exc), kind=kind)
+    return analyse_bytes(raw, target.path, project, libraries)
 
 
-def analyse_bytes(raw: bytes, path: str, project: Project) -> Analysis:
-    """Analyse a file's bytes (read from disk, standard input or git); `path` names it in findings."""
+def analyse_bytes(raw: bytes, path: str, project: Project, libraries: Libraries | None = None) -> Analysis:
+    """Analyse a file's bytes (read from disk, standard input or git); `path` names it in findings,
+    and its `use:` entries are followed with `libraries` (files on disk when None)."""
+    libraries = libraries or _DISK_LIBRARIES
+    if is_library_name(path):
+        return _library_analysis(raw, path, project, libraries)
     if len(raw) > project.max_bytes:
         rule = builtin_rules.YAML_LIMITS
         too_large = Finding(
@@ -109,15 +125,42 @@ def analyse_bytes(raw: bytes, path: str, project: Project) -> Analysis:
         state = State.INVALID if "journeymap" in doc.data else State.NOT_A_MAP
         return Analysis(path, state, _sorted(findings, schema_problems), doc)
     journey = journey_from_document(doc)
+    uses: tuple[str, ...] = ()
+    if journey.uses:
+        resolution = libraries.resolve(doc, project.max_bytes)
+        uses = resolution.keys
+        findings += resolution.findings
+        findings += merge(doc, journey, resolution)
     findings += reference_findings(doc, journey)
     if findings:
-        return Analysis(path, State.INVALID, _sorted(findings), doc, journey)
+        return Analysis(path, State.INVALID, _sorted(findings), doc, journey, uses=uses)
     if not project.lint:
-        return Analysis(path, State.VALID, [], doc, journey)
+        return Analysis(path, State.VALID, [], doc, journey, uses=uses)
     from journeymap.lint.engine import lint_findings
 
     linted = lint_findings(doc, journey, project.rules, project.today)
-    return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True)
+    return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True, uses=uses)
+
+
+def _library_analysis(raw: bytes, path: str, project: Project, libraries: Libraries) -> Analysis:
+    """A library file checked on its own: YAML, the library schema, its ids, its own `use:`."""
+    if len(raw) > project.max_bytes:
+        rule = builtin_rules.YAML_LIMITS
+        too_large = Finding(path, 1, 1, rule.severity, rule.id, rule.name,
+                            f"the file is larger than the {project.max_bytes:,}-byte limit; split the library "
+                            "or raise the limit with --max-bytes")
+        return Analysis(path, State.NOT_A_MAP, [too_large], kind="library")
+    library = parse_library(raw, path)
+    if library.document is None:
+        return Analysis(path, State.NOT_A_MAP, library.findings, kind="library")
+    findings = list(library.findings)
+    uses: tuple[str, ...] = ()
+    if not findings:
+        resolution = libraries.resolve(library.document, project.max_bytes)
+        findings += resolution.findings
+        uses = resolution.keys
+    state = State.INVALID if findings else State.VALID
+    return Analysis(path, state, _sorted(findings), library.document, kind="library", uses=uses)
 
 
 def analyse_many(targets: Sequence[Target], project: Project, jobs: int | None = None) -> Iterator[Analysis]:
