@@ -117,6 +117,13 @@ def render_job(job: Job) -> Outcome:
     analysis = analyse(job.target, job.project)
     if analysis.state is State.UNREADABLE:
         return _failed(outcome, analysis.problem, EXIT_TOOL)
+    if analysis.kind == "library":
+        outcome.messages += (f.as_line() for f in analysis.findings)
+        outcome.messages.append(
+            f"journeymap: skipped {one_line(job.target.path)}: a library is not a map; render the maps that use it"
+        )
+        outcome.exit_code = EXIT_FINDINGS
+        return outcome
     if analysis.journey is None or not analysis.valid:
         outcome.messages += (f.as_line() for f in analysis.findings)
         outcome.messages.append(
