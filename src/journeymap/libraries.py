@@ -33,18 +33,14 @@ from typing import Any
 
 from journeymap import builtin_rules
 from journeymap.findings import Finding, RuleInfo
+from journeymap.io.sources import is_library_name
 from journeymap.load import Document, Path_, load_bytes
 from journeymap.model import Journey, SharedItems, shared_items
 from journeymap.schema import library_schema_findings
 from journeymap.strings import one_line, short
 
-LIBRARY_SUFFIXES = (".library.yaml", ".library.yml")
 # (kind as said in messages, the section of the file) for everything a library may hold
 SECTIONS = (("persona", "personas"), ("channel", "channels"), ("source", "sources"), ("opportunity", "opportunities"))
-
-
-def is_library_name(name: str) -> bool:
-    return name.endswith(LIBRARY_SUFFIXES)
 
 
 class Unusable(Exception):
@@ -86,10 +82,13 @@ class Resolution:
     libraries: list[Library] = field(default_factory=list)
     via: dict[str, Path_] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    reached: dict[str, None] = field(default_factory=dict)  # every library file found, usable or not
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(lib.key for lib in self.libraries)
+        """Every library file the map names, directly or not, whether or not it could be used (a
+        broken library is still in use: it is not an orphan)."""
+        return tuple(self.reached)
 
 
 @dataclass(frozen=True)
@@ -151,6 +150,7 @@ class Libraries:
             return
         if located.key in resolution.via:
             return  # already met through another entry: used once
+        resolution.reached[located.key] = None
         try:
             library = self.library(located, max_bytes)
         except Unusable as exc:

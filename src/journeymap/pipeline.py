@@ -39,17 +39,21 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from journeymap import builtin_rules
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Finding, Severity
-from journeymap.io.sources import InputError, Target, read_target
-from journeymap.libraries import DiskLibraries, Libraries, is_library_name, merge, parse_library
+from journeymap.io.sources import InputError, Target, is_library_name, read_target
+from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
 from journeymap.load import Document, load_bytes
 from journeymap.model import Journey, journey_from_document
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
+
+if TYPE_CHECKING:
+    from journeymap.portfolio import MapFacts
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_FROM = 16
@@ -77,6 +81,7 @@ class Analysis:
     linted: bool = False
     kind: str = "map"  # or "library"
     uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
+    facts: MapFacts | None = None  # what the portfolio pass needs of it, kept when slimmed
 
     @property
     def valid(self) -> bool:
@@ -89,8 +94,11 @@ class Analysis:
         return any(f.rule_id == rule_id for f in self.findings)
 
     def slim(self) -> Analysis:
-        """The same verdict without the document and the model."""
-        return dataclasses.replace(self, document=None, journey=None)
+        """The same verdict without the document and the model, but with the facts the portfolio
+        pass needs."""
+        from journeymap.portfolio import facts_of
+
+        return dataclasses.replace(self, document=None, journey=None, facts=self.facts or facts_of(self))
 
 
 def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
@@ -201,11 +209,26 @@ class Checked:
 
 
 def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None) -> Checked:
-    """Every map the paths name (folders walked, the project's `exclude` left out), analysed."""
+    """Every map and library the paths name (folders walked, the project's `exclude` left out),
+    analysed; when a folder is among them (and lint is on), the portfolio pass adds the findings
+    of the cross-map rules to the files they are in."""
     from journeymap.io.sources import discover
 
-    found = discover(paths, project.excludes)
-    return Checked(found.problems, list(analyse_many(found.targets, project, jobs)), project.strict)
+    found = discover(paths, project.excludes, libraries=True)
+    analyses = list(analyse_many(found.targets, project, jobs))
+    if project.lint and any(os.path.isdir(p) for p in paths):
+        _add_portfolio_findings(analyses, project)
+    return Checked(found.problems, analyses, project.strict)
+
+
+def _add_portfolio_findings(analyses: list[Analysis], project: Project) -> None:
+    from journeymap.portfolio import portfolio_findings
+
+    found = portfolio_findings([a.facts for a in analyses if a.facts is not None], project.rules)
+    for analysis in analyses:
+        extra = found.get(analysis.path)
+        if extra:
+            analysis.findings = _sorted(analysis.findings, extra)
 
 
 def exit_code(analyses: Iterable[Analysis], strict: bool) -> int:
