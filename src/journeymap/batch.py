@@ -90,7 +90,30 @@ def plan_jobs(
         outputs = [path]
     _refuse_overwriting_inputs(targets, outputs)
     reading = project.with_options(lint=False)
+    if fmt == "html" and batch:
+        return _linked_jobs(targets, outputs, options, reading)
     return [Job(t, o, fmt, options, reading) for t, o in zip(targets, outputs, strict=True)]
+
+
+def _linked_jobs(
+    targets: Sequence[Target], outputs: Sequence[Path | None], options: RenderOptions, reading: Project
+) -> list[Job]:
+    """HTML pages of a batch link to each other's sub-journeys and parents: the maps are read once
+    first to learn their ids and titles (pages are written side by side in one folder)."""
+    import dataclasses
+
+    from journeymap.render.hierarchy import hierarchy_of
+
+    known = []
+    for target, output in zip(targets, outputs, strict=True):
+        journey = analyse(target, reading).journey
+        if journey is not None and output is not None:
+            known.append((journey, output.name))
+    hierarchy = hierarchy_of(known)
+    return [
+        Job(t, o, "html", dataclasses.replace(options, hierarchy=hierarchy, page_name=o.name if o else ""), reading)
+        for t, o in zip(targets, outputs, strict=True)
+    ]
 
 
 def _refuse_clashes(targets: Sequence[Target], outputs: Sequence[Path | None]) -> None:

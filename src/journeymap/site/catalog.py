@@ -113,13 +113,14 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
 
 
 def write_site(entries: list[Entry], out: Path) -> None:
-    from journeymap.site.pages import broken_page, index_page, map_page
+    from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
 
     by_id = {e.journey.id: e for e in entries if e.journey is not None and e.journey.id}
+    tree = site_hierarchy(entries)
     pages = []
     for entry in entries:
         try:
-            pages.append((entry, map_page(entry, by_id, entries)))
+            pages.append((entry, map_page(entry, by_id, entries, tree)))
         except RenderError as exc:
             if exc.exit_code != 1:  # a tool failed, not the map: the site cannot be built
                 raise

@@ -19,6 +19,7 @@ from journeymap.render.text import html_text
 if TYPE_CHECKING:
     from journeymap.io.sources import Target
     from journeymap.model import Journey
+    from journeymap.render.hierarchy import Hierarchy
     from journeymap.site.catalog import Entry
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -152,14 +153,25 @@ def _lint_counts(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry]) -> str:
+def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry], tree: Hierarchy | None = None) -> str:
+    """A map's page; `tree` is the site's journey hierarchy (made from `entries` when not given)."""
     journey = entry.journey
     if journey is None:
         return broken_page(entry)
+    from journeymap.render.hierarchy import CSS, hierarchy_html
     from journeymap.render.html import PageExtras, html_page
 
-    extras = PageExtras(css=_SITE_CSS_PAGE, bottom=_extra_section(entry, journey, by_id, entries))
+    tree = tree or site_hierarchy(entries)
+    nav = hierarchy_html(journey, tree, entry.page)
+    extras = PageExtras(css=_SITE_CSS_PAGE + CSS, top=nav.top, touchpoint_notes=nav.touchpoint_notes,
+                        bottom=_extra_section(entry, journey, by_id, entries))
     return html_page(journey, _folder_of(entry.target), extras)
+
+
+def site_hierarchy(entries: list[Entry]) -> Hierarchy:
+    from journeymap.render.hierarchy import hierarchy_of
+
+    return hierarchy_of((e.journey, e.page) for e in entries if e.journey is not None)
 
 
 def _folder_of(target: Target) -> Path | None:
