@@ -55,7 +55,7 @@ tr.broken td{background:#fff5f5}.broken-tag{color:#b00020;font-weight:700}
 .why{color:var(--muted);font-size:12px;margin-top:4px}.date{white-space:nowrap}.none{color:#9aa8b6}
 .site-extra{margin:24px 0}.site-extra h2{font-size:18px;margin:16px 0 8px}
 .site-extra ul{margin:0;padding-left:20px}.site-extra a{color:var(--accent)}
-.back{display:inline-block;margin-bottom:8px;color:var(--accent)}
+.back{display:inline-block;margin-bottom:8px;color:var(--accent)}.to-portfolio{color:var(--accent);font-weight:700}
 .made{color:var(--muted);font-size:12px;margin-top:24px}
 @media (max-width:760px){.catalog thead{display:none}.catalog tr{display:block;border-top:1px solid var(--line)}
 .catalog td{display:block;border:0;padding:6px 12px}}
@@ -95,7 +95,8 @@ def index_page(entries: list[Entry]) -> str:
         '<select id="filter" aria-label="Filter maps"><option value="all">All maps</option>'
         '<option value="has-errors">With lint errors</option><option value="has-open">With open pain points</option>'
         '<option value="is-clean">Lint-clean</option><option value="broken">Broken</option></select></div></header>'
-        f'<p class="summary">{summary}</p>'
+        f'<p class="summary">{summary} · <a class="to-portfolio" href="portfolio.html">Portfolio view: pain points '
+        "and emotions by phase across every map</a></p>"
         '<table class="catalog"><thead><tr><th>Map</th><th>Owner</th><th>Reviewed</th><th>Lifecycle coverage</th>'
         "<th>Open pain points</th><th>Lint</th></tr></thead>\n"
         f"<tbody>\n{rows}\n</tbody></table>"
