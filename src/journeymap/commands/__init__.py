@@ -4,5 +4,5 @@ cli.py only assembles them, in the order `journeymap --help` lists them.
 """
 
 COMMAND_MODULES = (
-    "validate", "schema", "rules", "init", "render", "show", "diff", "importer", "export", "site",
+    "validate", "schema", "rules", "init", "render", "show", "serve", "diff", "importer", "export", "site",
 )
