@@ -4,6 +4,7 @@ finding at the map's `use:` entry."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -165,3 +166,23 @@ def test_render_and_export_follow_libraries(tmp_path: Path, cli):
     assert run.exit_code == 0, run.stderr
     html = page.read_text()
     assert "Busy parent" in html and "Website" in html
+
+
+def test_hostile_library_files_are_findings_at_the_use_entry(tmp_path: Path, cli):
+    from tests.hostile.corpus import CORPUS
+
+    (tmp_path / ".git").mkdir()
+    names = ["alias-bomb", "nul-byte", "python-tag", "latin1", "deep-flow"]
+    for name in names:
+        (tmp_path / f"{name}.library.yaml").write_bytes((CORPUS / f"{name}.journey.yaml").read_bytes())
+    fifo = tmp_path / "fifo.library.yaml"
+    os.mkfifo(fifo)
+    uses = "".join(f"  - {name}.library.yaml\n" for name in [*names, "fifo"])
+    the_map = tmp_path / "m.journey.yaml"
+    the_map.write_text(f"journeymap: 1\ntitle: M\nuse:\n{uses}")
+    run = cli("validate", "--no-lint", str(the_map))
+    assert run.exit_code == 1 and "Traceback" not in run.stderr and "internal error" not in run.stderr
+    found = [line for line in run.stdout.splitlines() if "[JM022]" in line]
+    assert [line.split(": error")[0] for line in found] == [f"{the_map}:{4 + i}:5" for i in range(len(names) + 1)]
+    assert all("is not valid" in line for line in found[:-1])
+    assert "fifo.library.yaml is not a regular file" in found[-1]

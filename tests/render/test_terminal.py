@@ -74,3 +74,19 @@ def test_show_refuses_a_broken_map_with_its_findings(cli, write_map):
     assert run.exit_code == 1
     assert f"{broken}:4:" in run.stderr and "not a valid map" in run.stderr
     assert cli("show", "missing.journey.yaml").exit_code == 2
+
+
+def test_show_on_the_hostile_corpus_never_crashes_or_leaks_escapes(cli):
+    from rich.cells import cell_len
+
+    from tests.hostile.corpus import CORPUS, MAPS
+
+    for name, (code, _) in MAPS.items():
+        run = cli("show", str(CORPUS / f"{name}.journey.yaml"))
+        assert run.exit_code == code, (name, run.stderr)
+        assert "Traceback" not in run.stderr and "internal error" not in run.stderr, name
+        assert "\x1b" not in run.stdout, name
+        if code == 0:
+            assert max(cell_len(line) for line in run.stdout.splitlines()) <= 80, name  # emoji are two wide
+        else:
+            assert "not a valid map" in run.stderr, name
