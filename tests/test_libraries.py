@@ -186,3 +186,21 @@ def test_hostile_library_files_are_findings_at_the_use_entry(tmp_path: Path, cli
     assert [line.split(": error")[0] for line in found] == [f"{the_map}:{4 + i}:5" for i in range(len(names) + 1)]
     assert all("is not valid" in line for line in found[:-1])
     assert "fifo.library.yaml is not a regular file" in found[-1]
+
+
+def test_a_library_personas_photo_is_read_beside_the_library(tmp_path: Path, cli):
+    (tmp_path / ".git").mkdir()
+    shared = tmp_path / "shared"
+    (shared / "images").mkdir(parents=True)
+    (shared / "images" / "parent.png").write_bytes((FIXTURES / "render" / "photo" / "images" / "parent.png").read_bytes())
+    (shared / "people.library.yaml").write_text(
+        "journeymap: 1\npersonas:\n  - {id: parent, name: Parent, photo: images/parent.png}\n"
+    )
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    the_map = maps / "m.journey.yaml"
+    the_map.write_text("journeymap: 1\ntitle: M\nuse: [../shared/people.library.yaml]\n")
+    page = tmp_path / "m.html"
+    run = cli("render", str(the_map), "--format", "html", "--out", str(page))
+    assert run.exit_code == 0, run.stderr
+    assert 'src="data:image/png;base64,' in page.read_text()
