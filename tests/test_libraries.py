@@ -192,7 +192,8 @@ def test_a_library_personas_photo_is_read_beside_the_library(tmp_path: Path, cli
     (tmp_path / ".git").mkdir()
     shared = tmp_path / "shared"
     (shared / "images").mkdir(parents=True)
-    (shared / "images" / "parent.png").write_bytes((FIXTURES / "render" / "photo" / "images" / "parent.png").read_bytes())
+    photo = FIXTURES / "render" / "photo" / "images" / "parent.png"
+    (shared / "images" / "parent.png").write_bytes(photo.read_bytes())
     (shared / "people.library.yaml").write_text(
         "journeymap: 1\npersonas:\n  - {id: parent, name: Parent, photo: images/parent.png}\n"
     )
