@@ -205,3 +205,22 @@ def test_a_library_personas_photo_is_read_beside_the_library(tmp_path: Path, cli
     run = cli("render", str(the_map), "--format", "html", "--out", str(page))
     assert run.exit_code == 0, run.stderr
     assert 'src="data:image/png;base64,' in page.read_text()
+
+
+def test_export_lists_a_library_opportunity_only_with_the_maps_pain_points(tmp_path: Path, cli):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "work.library.yaml").write_text(
+        "journeymap: 1\nopportunities:\n  - {id: shared-fix, description: Fix both, addresses: [pain-a, pain-b], "
+        "owner: platform, status: planned}\n"
+    )
+    for name in ("a", "b", "c"):
+        pains = f"\n        pain_points: [{{id: pain-{name}, description: Hurts}}]" if name != "c" else ""
+        (tmp_path / f"{name}.journey.yaml").write_text(
+            f"journeymap: 1\nid: {name}\ntitle: {name.upper()}\nuse: [work.library.yaml]\nstages:\n  - id: s\n"
+            f"    name: S\n    touchpoints:\n      - id: t\n        name: T{pains}\n"
+        )
+    out = tmp_path / "backlog.csv"
+    run = cli("export", str(tmp_path), "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    rows = [line.split(",") for line in out.read_text().lstrip("\ufeff").splitlines() if ",opportunity," in line]
+    assert [(r[0], r[2], r[9]) for r in rows] == [("a", "shared-fix", "pain-a"), ("b", "shared-fix", "pain-b")]
