@@ -224,3 +224,14 @@ def test_export_lists_a_library_opportunity_only_with_the_maps_pain_points(tmp_p
     assert run.exit_code == 0, run.stderr
     rows = [line.split(",") for line in out.read_text().lstrip("\ufeff").splitlines() if ",opportunity," in line]
     assert [(r[0], r[2], r[9]) for r in rows] == [("a", "shared-fix", "pain-a"), ("b", "shared-fix", "pain-b")]
+
+
+def test_a_library_opportunity_joins_only_maps_whose_pain_points_it_addresses(tmp_path: Path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "work.library.yaml").write_text(
+        "journeymap: 1\nopportunities:\n  - {id: fix, description: Fix, addresses: [pain-a], owner: o}\n"
+    )
+    the_map = tmp_path / "b.journey.yaml"
+    the_map.write_text("journeymap: 1\ntitle: B\nuse: [work.library.yaml]\n")
+    journey = analyse(Target(str(the_map)), default_project()).journey
+    assert journey is not None and journey.opportunities == []

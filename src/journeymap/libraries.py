@@ -217,7 +217,8 @@ def duplicate_findings(doc: Document, items: SharedItems) -> list[Finding]:
 
 def merge(doc: Document, journey: Journey, resolution: Resolution) -> list[Finding]:
     """Add the libraries' items to the journey, after its own (the map's own definition of an id
-    wins; then the first library's); a different definition of one id is a finding."""
+    wins; then the first library's); a different definition of one id is a finding. A library's
+    opportunity joins only the maps whose pain points it addresses."""
     own = {
         (section, item["id"]): (item, (section, index))
         for _, section in SECTIONS
@@ -225,6 +226,7 @@ def merge(doc: Document, journey: Journey, resolution: Resolution) -> list[Findi
     }
     taken: dict[tuple[str, str], tuple[Any, Library, Path_]] = {}
     findings = []
+    pains = {p.id for p in journey.pain_points()}
     for library in resolution.libraries:
         for kind, section in SECTIONS:
             for index, item in enumerate(getattr(library.items, section)):
@@ -249,6 +251,8 @@ def merge(doc: Document, journey: Journey, resolution: Resolution) -> list[Findi
                         ))
                     continue
                 taken[key] = (data, library, item.path)
+                if section == "opportunities" and not pains.intersection(item.addresses):
+                    continue  # work on other maps' pain points: not part of this journey
                 getattr(journey, section).append(item)
     return findings
 
