@@ -129,3 +129,30 @@ def test_render_watch_draws_again_on_save(tmp_path: Path):
             process.kill()
             process.wait()
     assert "Watching for changes" in (process.stderr.read() if process.stderr else "")
+
+
+def test_the_serve_command_prints_its_loopback_address_and_stops_on_ctrl_c(tmp_path: Path):
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "journeymap", "serve", str(FOLDER), "--port", "0"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.search(r"Previewing 2 map\(s\) at (http://127\.0\.0\.1:\d+/)", line)
+        assert found, line
+        status, index = _get(found.group(1))
+        assert status == 200 and "Ordering groceries" in index
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode in (0, 130)
