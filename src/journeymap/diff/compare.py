@@ -13,6 +13,7 @@ so: the diff does not guess which is which.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ from journeymap.diff.records import Change, DiffReport, Entity, Kind, MapDiff, N
 from journeymap.diff.sides import MapSide, comparable_findings, read_side
 from journeymap.libraries import Libraries
 from journeymap.strings import one_line
+
+# a `use` key in any YAML style (block, flow, quoted as in JSON); a false match only costs a parse
+_USE_KEY = re.compile(rb"""(?:^|[\s{,])["']?use["']?\s*:""")
 
 # Each side's library reader (a revision's, a folder's); None reads libraries from the disk.
 Readers = tuple[Libraries | None, Libraries | None]
@@ -82,7 +86,7 @@ def _same(old: bytes, new: bytes, project: Project) -> bool:
     """Equal bytes, below the size limit: past it only the first max_bytes + 1 bytes were read, and two
     files that agree that far may still differ. A map that may `use:` libraries is never the same
     unread: a library it uses may have changed (if not, reading it finds no change)."""
-    return old == new and len(new) <= project.max_bytes and b"use:" not in new
+    return old == new and len(new) <= project.max_bytes and _USE_KEY.search(new) is None
 
 
 @dataclass
