@@ -68,3 +68,14 @@ def test_a_folder_diff_reads_each_sides_libraries_in_that_folder(tmp_path: Path)
     assert run.exit_code == 0, run.stderr
     assert "maps/order.journey.yaml (changed)" in run.stdout and "maps/second.journey.yaml (changed)" in run.stdout
     assert "Parent on the go" in run.stdout
+
+
+def test_a_map_written_as_json_still_follows_its_changed_library(tmp_path: Path):
+    for side, name in (("old", "Busy parent"), ("new", "Parent on the go")):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "people.library.yaml").write_text(f"journeymap: 1\npersonas: [{{id: p, name: {name}}}]\n")
+        (folder / "m.journey.yaml").write_text('{"journeymap": 1, "id": "m", "title": "M", '
+                                               '"use": ["people.library.yaml"]}\n')
+    run = run_cli("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    assert _statuses(run.stdout) == {"m.journey.yaml": "modified"}
