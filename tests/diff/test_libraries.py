@@ -79,3 +79,12 @@ def test_a_map_written_as_json_still_follows_its_changed_library(tmp_path: Path)
                                                '"use": ["people.library.yaml"]}\n')
     run = run_cli("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
     assert _statuses(run.stdout) == {"m.journey.yaml": "modified"}
+
+
+def test_diff_reports_changed_sub_journey_links_and_uses(tmp_path: Path):
+    order = (FIXTURES / "portfolio" / "folder" / "order.journey.yaml").read_text()
+    old, new = tmp_path / "old.journey.yaml", tmp_path / "new.journey.yaml"
+    old.write_text(order)
+    new.write_text(order.replace("    journey: delivery", "    journey: delivery-day"))
+    run = run_cli("diff", str(old), str(new))
+    assert "~ stage Delivery (delivery) — journey: “delivery” → “delivery-day”" in run.stdout
