@@ -81,7 +81,7 @@ def test_a_map_written_as_json_still_follows_its_changed_library(tmp_path: Path)
     assert _statuses(run.stdout) == {"m.journey.yaml": "modified"}
 
 
-def test_diff_reports_changed_sub_journey_links_and_uses(tmp_path: Path):
+def test_diff_reports_a_changed_sub_journey_link(tmp_path: Path):
     order = (FIXTURES / "portfolio" / "folder" / "order.journey.yaml").read_text()
     old, new = tmp_path / "old.journey.yaml", tmp_path / "new.journey.yaml"
     old.write_text(order)
