@@ -235,3 +235,10 @@ def test_a_library_opportunity_joins_only_maps_whose_pain_points_it_addresses(tm
     the_map.write_text("journeymap: 1\ntitle: B\nuse: [work.library.yaml]\n")
     journey = analyse(Target(str(the_map)), default_project()).journey
     assert journey is not None and journey.opportunities == []
+
+
+def test_the_summary_counts_libraries_apart_from_maps(cli):
+    run = cli("validate", str(LIBS / "shared" / "fees.library.yaml"))
+    assert run.stdout.strip() == "All clean: 1 file (0 maps, 1 library) checked, no findings."
+    run = cli("validate", "--no-lint", str(ORDER), str(LIBS / "shared" / "people.library.yaml"))
+    assert run.stdout.strip().endswith("2 files (1 map, 1 library) checked, no findings.")
