@@ -4,7 +4,7 @@ prints hostile map text as written, never as markup or escape sequences."""
 from __future__ import annotations
 
 from journeymap.render.terminal import sparkline, terminal_preview
-from tests.conftest import EXAMPLES, journey_from_text
+from tests.conftest import EXAMPLES, FIXTURES, journey_from_text
 
 SHOP = EXAMPLES / "online-shop.journey.yaml"
 
@@ -90,3 +90,9 @@ def test_show_on_the_hostile_corpus_never_crashes_or_leaks_escapes(cli):
             assert max(cell_len(line) for line in run.stdout.splitlines()) <= 80, name  # emoji are two wide
         else:
             assert "not a valid map" in run.stderr, name
+
+
+def test_show_names_sub_journeys(cli):
+    run = cli("show", str(FIXTURES / "portfolio" / "folder" / "delivery.journey.yaml"))
+    assert "| Waits -> returns" in run.stdout
+    assert "- Tracks the van !1 -> order" in run.stdout

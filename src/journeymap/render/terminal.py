@@ -1,5 +1,6 @@
 """A journey in the terminal (`journeymap show`): stages as columns, touchpoints with emotion marks,
-an emotion sparkline, and the pain point and opportunity counts.
+an emotion sparkline, and the pain point and opportunity counts; `-> map-id` where a stage or
+touchpoint is told in detail by another map.
 
 Drawn with rich to a given width (80 columns unless told): stages that do not
 fit side by side wrap to further rows. Without colour (not a terminal, or
@@ -75,7 +76,8 @@ def terminal_preview(journey: Journey, width: int = 80, color: bool = False) -> 
 
 
 def _stage_heading(stage: Stage) -> str:
-    return safe(stage.name) + (f" [{stage.phase}]" if stage.phase else "")
+    heading = safe(stage.name) + (f" [{stage.phase}]" if stage.phase else "")
+    return heading + (f" -> {stage.journey}" if stage.journey else "")  # told in detail by that map
 
 
 def _stage_cell(stage: Stage) -> Table | Text:
@@ -93,6 +95,8 @@ def _stage_cell(stage: Stage) -> Table | Text:
         name = Text(safe(t.name))
         if t.pain_points:
             name.append(f" !{len(t.pain_points)}", style="bold red")
+        if t.journey:
+            name.append(f" -> {t.journey}", style="cyan")
         grid.add_row(mark, name)
     return grid
 
