@@ -156,3 +156,16 @@ def test_the_serve_command_prints_its_loopback_address_and_stops_on_ctrl_c(tmp_p
             process.kill()
             process.wait()
     assert process.returncode in (0, 130)
+
+
+def test_a_map_whose_page_cannot_be_drawn_is_listed_with_the_reason(tmp_path: Path):
+    (tmp_path / "m.journey.yaml").write_text(
+        "journeymap: 1\ntitle: M\npersonas: [{id: p, name: P, photo: ../../secret.png}]\n"
+    )
+    running = Preview([str(tmp_path)], default_project(), port=0)
+    running.serve_in_background()
+    try:
+        index = _get(running.url)[1]
+        assert "outside the map&#x27;s folder" in index and 'href="m.html"' not in index
+    finally:
+        running.close()

@@ -86,8 +86,8 @@ def draw_pages(paths: Sequence[str], project: Project, version: int) -> Drawing:
                             same_origin=True)
         try:
             text = html_page(journey, Path(path).resolve().parent, extras)
-        except RenderError as exc:
-            drawing.problems.append(f"{one_line(path)}: {one_line(exc)}")
+        except RenderError as exc:  # listed as broken, with the reason, instead of a dead link
+            listed = [(("", one_line(path), one_line(exc)) if p == page else (p, t, w)) for p, t, w in listed]
             continue
         drawing.pages[page] = _versioned(text, version)
     drawing.pages["index.html"] = _versioned(_index(listed, drawing.problems), version)
