@@ -217,14 +217,17 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     found = discover(paths, project.excludes, libraries=True)
     analyses = list(analyse_many(found.targets, project, jobs))
     if project.lint and any(os.path.isdir(p) for p in paths):
-        _add_portfolio_findings(analyses, project)
+        add_portfolio_findings(analyses, project)
     return Checked(found.problems, analyses, project.strict)
 
 
-def _add_portfolio_findings(analyses: list[Analysis], project: Project) -> None:
-    from journeymap.portfolio import portfolio_findings
+def add_portfolio_findings(analyses: list[Analysis], project: Project) -> None:
+    """The cross-map rules over these analyses (a folder's maps and libraries), their findings added
+    to the files they are in."""
+    from journeymap.portfolio import facts_of, portfolio_findings
 
-    found = portfolio_findings([a.facts for a in analyses if a.facts is not None], project.rules)
+    facts = [a.facts or facts_of(a) for a in analyses]
+    found = portfolio_findings([f for f in facts if f is not None], project.rules)
     for analysis in analyses:
         extra = found.get(analysis.path)
         if extra:

@@ -104,3 +104,10 @@ def test_the_filter_script_runs_in_a_real_browser_without_errors(site, tmp_path)
     _chromium(f"--screenshot={shot}", "--window-size=1300,900", (site / "portfolio.html").as_uri())
     low, high = Image.open(shot).convert("L").getextrema()
     assert high - low > 100, "the page rendered blank"
+
+
+def test_the_sites_lint_column_includes_cross_map_findings(tmp_path: Path):
+    out = tmp_path / "site"
+    run_cli("site", str(FIXTURES / "portfolio" / "folder"), "--out", str(out))
+    delivery = (out / "maps" / "delivery.html").read_text()
+    assert "JM505 unknown-journey" in delivery and "JM506 circular-journeys" in delivery

@@ -18,7 +18,7 @@ from journeymap.findings import Severity
 from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.sources import Target, discover
 from journeymap.model import Journey
-from journeymap.pipeline import Analysis, State, analyse
+from journeymap.pipeline import Analysis, State, add_portfolio_findings, analyse
 from journeymap.render import RenderError
 from journeymap.strings import map_stem, one_line, slug
 
@@ -109,6 +109,8 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
         if analysis.state is State.UNREADABLE:  # listed as broken like an invalid map; the rest is still built
             entry.refused = one_line(analysis.problem).removeprefix(f"{one_line(target.path)}: ")
         entries.append(entry)
+    if project.lint:  # the lint column says what validate says of the folder, cross-map rules included
+        add_portfolio_findings([e.analysis for e in entries], project)
     return entries
 
 
