@@ -93,12 +93,15 @@ class Analysis:
     def has(self, rule_id: str) -> bool:
         return any(f.rule_id == rule_id for f in self.findings)
 
-    def slim(self) -> Analysis:
-        """The same verdict without the document and the model, but with the facts the portfolio
-        pass needs."""
-        from journeymap.portfolio import facts_of
+    def slim(self, keep_facts: bool = False) -> Analysis:
+        """The same verdict without the document and the model; with `keep_facts`, with what the
+        portfolio pass needs of them."""
+        facts = self.facts
+        if keep_facts and facts is None:
+            from journeymap.portfolio import facts_of
 
-        return dataclasses.replace(self, document=None, journey=None, facts=self.facts or facts_of(self))
+            facts = facts_of(self)
+        return dataclasses.replace(self, document=None, journey=None, facts=facts)
 
 
 def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
@@ -171,12 +174,15 @@ def _library_analysis(raw: bytes, path: str, project: Project, libraries: Librar
     return Analysis(path, state, _sorted(findings), library.document, kind="library", uses=uses)
 
 
-def analyse_many(targets: Sequence[Target], project: Project, jobs: int | None = None) -> Iterator[Analysis]:
-    """`analyse` every target, in parallel where it pays; slim results, in input order."""
+def analyse_many(
+    targets: Sequence[Target], project: Project, jobs: int | None = None, *, keep_facts: bool = False
+) -> Iterator[Analysis]:
+    """`analyse` every target, in parallel where it pays; slim results (with the portfolio pass's
+    facts when `keep_facts`), in input order."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(targets) < _PARALLEL_FROM or any(t.is_stdin for t in targets):
         for target in targets:
-            yield analyse(target, project).slim()
+            yield analyse(target, project).slim(keep_facts)
         return
     from functools import partial
 
@@ -184,11 +190,12 @@ def analyse_many(targets: Sequence[Target], project: Project, jobs: int | None =
 
     warm_up()  # before the fork, so every worker shares the compiled schema
     chunk = max(1, min(64, len(targets) // (jobs * 4)))
-    yield from in_workers(partial(_slim_analysis, project=project), targets, jobs, chunksize=chunk)
+    work = partial(_slim_analysis, project=project, keep_facts=keep_facts)
+    yield from in_workers(work, targets, jobs, chunksize=chunk)
 
 
-def _slim_analysis(target: Target, project: Project) -> Analysis:
-    return analyse(target, project).slim()
+def _slim_analysis(target: Target, project: Project, keep_facts: bool) -> Analysis:
+    return analyse(target, project).slim(keep_facts)
 
 
 @dataclass
@@ -215,8 +222,9 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     from journeymap.io.sources import discover
 
     found = discover(paths, project.excludes, libraries=True)
-    analyses = list(analyse_many(found.targets, project, jobs))
-    if project.lint and any(os.path.isdir(p) for p in paths):
+    portfolio = project.lint and any(os.path.isdir(p) for p in paths)
+    analyses = list(analyse_many(found.targets, project, jobs, keep_facts=portfolio))
+    if portfolio:
         add_portfolio_findings(analyses, project)
     return Checked(found.problems, analyses, project.strict)
 
