@@ -31,18 +31,9 @@ def touchpoints_total(stages: int, per_stage: int) -> int:
     return stages * per_stage
 
 
-def generate_map(index: int, stages: int = 8, per_stage: int = 5, seed: int = 0) -> str:
-    rng = random.Random(seed * 100_003 + index)
-    lines = [
-        "journeymap: 1",
-        f"id: bench-map-{index}",
-        f"title: Benchmark journey {index}",
-        f"description: {sentence(rng, 14)}",
-        "owner: cx-research",
-        "last_reviewed: 2026-10-01",
-        "tags: [bench, generated]",
-        "personas:",
-    ]
+def shared_lines(rng: random.Random) -> list[str]:
+    """The personas, channels and sources: a map's own, or a library's."""
+    lines = ["personas:"]
     for p in range(3):
         lines += [
             f"  - id: persona-{p}",
@@ -62,8 +53,43 @@ def generate_map(index: int, stages: int = 8, per_stage: int = 5, seed: int = 0)
         "  - id: analytics",
         "    kind: analytics",
         "    title: Product analytics",
-        "stages:",
     ]
+    return lines
+
+
+def library_name(group: int) -> str:
+    return f"shared-{group}.library.yaml"
+
+
+def generate_library(group: int, seed: int = 0) -> str:
+    """Library `group`: the personas, channels and sources that maps of that group share."""
+    lines = ["journeymap: 1", f"title: Shared research {group}", *shared_lines(random.Random(seed * 7 + group))]
+    return "\n".join(lines) + "\n"
+
+
+def generate_map(
+    index: int, stages: int = 8, per_stage: int = 5, seed: int = 0, group: int | None = None, inline: bool = False,
+) -> str:
+    """Map `index`. With `group`, its personas, channels and sources are those of library `group`:
+    named under `use:` from the folder `libraries/` beside the maps, or, with `inline`, written out
+    in the map itself (the same map, without the library)."""
+    rng = random.Random(seed * 100_003 + index)
+    lines = [
+        "journeymap: 1",
+        f"id: bench-map-{index}",
+        f"title: Benchmark journey {index}",
+        f"description: {sentence(rng, 14)}",
+        "owner: cx-research",
+        "last_reviewed: 2026-10-01",
+        "tags: [bench, generated]",
+    ]
+    if group is None:
+        lines += shared_lines(rng)
+    elif inline:
+        lines += shared_lines(random.Random(seed * 7 + group))
+    else:
+        lines.append(f"use: [../libraries/{library_name(group)}]")
+    lines.append("stages:")
     pain_ids: list[str] = []
     for s in range(stages):
         phase = PHASES[s % len(PHASES)]

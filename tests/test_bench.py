@@ -56,3 +56,24 @@ def test_the_editing_bench_times_the_server_and_fixes_the_typos_it_plants(tmp_pa
     fixed = (tmp_path / "fix" / "map-0000.journey.yaml").read_text(encoding="utf-8")
     assert "channel: wbe" in (tmp_path / "validate" / "map-0000.journey.yaml").read_text(encoding="utf-8")
     assert "channel: wbe" not in fixed
+
+
+def test_the_library_bench_compares_the_same_maps_with_and_without_libraries(tmp_path: Path):
+    from journeymap.config import default_project
+    from journeymap.io.sources import Target
+    from journeymap.pipeline import analyse
+
+    run = bench_module("run")
+    shared = run.make_portfolio(tmp_path / "shared", 4, groups=2, inline=False)
+    inlined = run.make_portfolio(tmp_path / "inlined", 4, groups=2, inline=True)
+    assert len(list((tmp_path / "shared" / "libraries").glob("*.library.yaml"))) == 2
+    for name in ("map-0000.journey.yaml", "map-0003.journey.yaml"):
+        assert b"\nuse:" in (shared / name).read_bytes() and b"\npersonas:" not in (shared / name).read_bytes()
+        with_library = analyse(Target(str(shared / name)), default_project()).journey
+        written_out = analyse(Target(str(inlined / name)), default_project()).journey
+        assert with_library is not None and written_out is not None
+        assert [(p.id, p.name, p.goals) for p in with_library.personas] == [
+            (p.id, p.name, p.goals) for p in written_out.personas
+        ]
+        assert [c.id for c in with_library.channels] == [c.id for c in written_out.channels]
+        assert [t.id for t in with_library.touchpoints()] == [t.id for t in written_out.touchpoints()]

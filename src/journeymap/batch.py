@@ -90,7 +90,30 @@ def plan_jobs(
         outputs = [path]
     _refuse_overwriting_inputs(targets, outputs)
     reading = project.with_options(lint=False)
+    if fmt == "html" and batch:
+        return _linked_jobs(targets, outputs, options, reading)
     return [Job(t, o, fmt, options, reading) for t, o in zip(targets, outputs, strict=True)]
+
+
+def _linked_jobs(
+    targets: Sequence[Target], outputs: Sequence[Path | None], options: RenderOptions, reading: Project
+) -> list[Job]:
+    """HTML pages of a batch link to each other's sub-journeys and parents: the maps are read once
+    first to learn their ids and titles (pages are written side by side in one folder)."""
+    import dataclasses
+
+    from journeymap.render.hierarchy import hierarchy_of
+
+    known = []
+    for target, output in zip(targets, outputs, strict=True):
+        journey = analyse(target, reading).journey
+        if journey is not None and output is not None:
+            known.append((journey, output.name))
+    hierarchy = hierarchy_of(known)
+    return [
+        Job(t, o, "html", dataclasses.replace(options, hierarchy=hierarchy, page_name=o.name if o else ""), reading)
+        for t, o in zip(targets, outputs, strict=True)
+    ]
 
 
 def _refuse_clashes(targets: Sequence[Target], outputs: Sequence[Path | None]) -> None:
@@ -117,6 +140,13 @@ def render_job(job: Job) -> Outcome:
     analysis = analyse(job.target, job.project)
     if analysis.state is State.UNREADABLE:
         return _failed(outcome, analysis.problem, EXIT_TOOL)
+    if analysis.kind == "library":
+        outcome.messages += (f.as_line() for f in analysis.findings)
+        outcome.messages.append(
+            f"journeymap: skipped {one_line(job.target.path)}: a library is not a map; render the maps that use it"
+        )
+        outcome.exit_code = EXIT_FINDINGS
+        return outcome
     if analysis.journey is None or not analysis.valid:
         outcome.messages += (f.as_line() for f in analysis.findings)
         outcome.messages.append(

@@ -200,6 +200,84 @@ UNKNOWN_REFERENCE = RuleInfo(
         "      - {id: pays, name: Pays by card, channel: web}\n"
     ),
 )
+LIBRARY_USE = RuleInfo(
+    id="JM022",
+    name="library-use",
+    severity=Severity.ERROR,
+    summary="A `use:` entry names a library that cannot be used.",
+    rationale="The map takes personas, channels, sources and opportunities from its libraries; a missing, "
+    "broken, circular or out-of-repository library silently drops them, or would read files the map has no "
+    "business reading.",
+    fix="Name a *.library.yaml file inside the repository, relative to the map's folder; fix the library at the "
+    "position the message gives; break the cycle of libraries that use each other.",
+    bad=(
+        "# file: checkout.journey.yaml\n"
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "use: [../../elsewhere/people.library.yaml]\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card}\n"
+    ),
+    good=(
+        "# file: checkout.journey.yaml\n"
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "use: [shared/people.library.yaml]\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
+        "# file: shared/people.library.yaml\n"
+        "journeymap: 1\n"
+        "personas:\n"
+        "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
+    ),
+)
+LIBRARY_CONFLICT = RuleInfo(
+    id="JM023",
+    name="library-conflict",
+    severity=Severity.ERROR,
+    summary="The map and a library, or two libraries, define the same id differently.",
+    rationale="An id must mean one thing; with two definitions, which persona or channel a touchpoint names "
+    "would depend on the order of `use:` entries.",
+    fix="Remove the map's own definition and use the library's, or give one of them a new id.",
+    bad=(
+        "# file: checkout.journey.yaml\n"
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "use: [shared/people.library.yaml]\n"
+        "personas:\n"
+        "  - {id: busy-parent, name: Parent in a hurry, goals: [Save time]}\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
+        "# file: shared/people.library.yaml\n"
+        "journeymap: 1\n"
+        "personas:\n"
+        "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
+    ),
+    good=(
+        "# file: checkout.journey.yaml\n"
+        "journeymap: 1\n"
+        "title: Checkout\n"
+        "use: [shared/people.library.yaml]\n"
+        "stages:\n"
+        "  - id: pay\n"
+        "    name: Pay\n"
+        "    touchpoints:\n"
+        "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
+        "# file: shared/people.library.yaml\n"
+        "journeymap: 1\n"
+        "personas:\n"
+        "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
+    ),
+)
 
 CORE_RULES: tuple[RuleInfo, ...] = (
     YAML_SYNTAX,
@@ -211,4 +289,6 @@ CORE_RULES: tuple[RuleInfo, ...] = (
     SCHEMA,
     DUPLICATE_ID,
     UNKNOWN_REFERENCE,
+    LIBRARY_USE,
+    LIBRARY_CONFLICT,
 )

@@ -167,14 +167,14 @@ def build_project(
     strict: bool = False,
     root: str = ".",
 ) -> Project:
-    from journeymap.lint.rules import LINT_RULES
+    from journeymap.lint.rules import RULE_INFOS
 
     where = source or "the command line"
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise ConfigProblem(f"{where}: unknown key '{unknown[0]}'; valid keys: {', '.join(KEYS)}")
     by_key = _rule_keys()
-    defaults = {r.info.id for r in LINT_RULES}
+    defaults = {info.id for info in RULE_INFOS}
 
     chosen = select if select else _strings(raw.get("select"), "select", where)
     enabled = _resolve(chosen, by_key, "--select" if select else f"{where}: select") if chosen else set(defaults)
@@ -193,7 +193,7 @@ def build_project(
             ) from None
 
     options: dict[str, dict[str, Any]] = {}
-    declared = {r.info.id: r.info.options for r in LINT_RULES}
+    declared = {info.id: info.options for info in RULE_INFOS}
     for key, values in _mapping(raw.get("rules"), "rules", where).items():
         rule_id = _one(key, by_key, f"{where}: rules")
         values = _mapping(values, f"rules.{key}", where)
@@ -234,19 +234,19 @@ def _render_limits(values: Mapping[str, Any], where: str) -> dict[str, float]:
 
 def _rule_keys() -> dict[str, str]:
     """Lower-case id or name -> rule id."""
-    from journeymap.lint.rules import LINT_RULES
+    from journeymap.lint.rules import RULE_INFOS
 
     keys = {}
-    for rule in LINT_RULES:
-        keys[rule.info.id.lower()] = rule.info.id
-        keys[rule.info.name] = rule.info.id
+    for info in RULE_INFOS:
+        keys[info.id.lower()] = info.id
+        keys[info.name] = info.id
     return keys
 
 
 def valid_names() -> str:
-    from journeymap.lint.rules import LINT_RULES
+    from journeymap.lint.rules import RULE_INFOS
 
-    return ", ".join(r.info.name for r in LINT_RULES)
+    return ", ".join(info.name for info in RULE_INFOS)
 
 
 def _one(key: str, by_key: Mapping[str, str], where: str) -> str:

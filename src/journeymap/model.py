@@ -6,9 +6,9 @@ references and diff can point at the exact node (`Document.position(path)`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from journeymap.load import Document, Path_
 
@@ -18,6 +18,7 @@ PHASES = (
 )
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("idea", "planned", "in-progress", "done", "dropped")
+T = TypeVar("T")
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Persona:
     goals: list[str] = field(default_factory=list)
     frustrations: list[str] = field(default_factory=list)
     photo: str = ""
+    origin: str = ""  # the library file it comes from; "" when the map defines it
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Channel:
     name: str
     path: Path_
     kind: str = ""
+    origin: str = ""
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Source:
     kind: str = ""
     title: str = ""
     url: str = ""
+    origin: str = ""
 
 
 @dataclass
@@ -85,6 +89,7 @@ class Touchpoint:
     backstage: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     pain_points: list[PainPoint] = field(default_factory=list)
+    journey: str | None = None  # the id of the map that tells this touchpoint in detail
 
 
 @dataclass
@@ -97,6 +102,7 @@ class Stage:
     description: str = ""
     kpis: list[Kpi] = field(default_factory=list)
     touchpoints: list[Touchpoint] = field(default_factory=list)
+    journey: str | None = None  # the id of the map that tells this stage in detail
 
 
 @dataclass
@@ -108,6 +114,7 @@ class Opportunity:
     owner: str = ""
     status: str = "idea"
     status_given: bool = False
+    origin: str = ""
 
 
 @dataclass
@@ -122,6 +129,7 @@ class Journey:
     last_reviewed: str | None = None
     tags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    uses: list[str] = field(default_factory=list)
     personas: list[Persona] = field(default_factory=list)
     channels: list[Channel] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
@@ -136,6 +144,13 @@ class Journey:
     def pain_points(self) -> Iterator[PainPoint]:
         for touchpoint in self.touchpoints():
             yield from touchpoint.pain_points
+
+    def shared_ids(self) -> dict[str, str]:
+        """The ids that come from libraries (`use:`), and the library file each comes from."""
+        items: list[Persona | Channel | Source | Opportunity] = [
+            *self.personas, *self.channels, *self.sources, *self.opportunities
+        ]
+        return {item.id: item.origin for item in items if item.origin}
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -157,6 +172,13 @@ class Journey:
         return [p for p in self.pain_points() if not is_resolved(addressing.get(p.id))]
 
 
+def own(items: Iterable[T]) -> list[T]:
+    """The items the map defines itself, without those it takes from a library: rules that judge
+    how a map uses what it defines ("defined but unused") leave a library's items to the library,
+    which other maps share."""
+    return [item for item in items if not getattr(item, "origin", "")]
+
+
 def is_resolved(opportunities: list[Opportunity] | None) -> bool:
     """A pain point is resolved when opportunities address it and every one of them is done: one
     opportunity still open (or dropped) means the work on it is not finished."""
@@ -172,6 +194,7 @@ def _text(value: Any) -> str:
 def journey_from_document(doc: Document) -> Journey:
     """Build the model. The data must already have passed the schema."""
     data = doc.data
+    shared = shared_items(data)
     return Journey(
         file=doc.path,
         title=data["title"],
@@ -181,24 +204,53 @@ def journey_from_document(doc: Document) -> Journey:
         last_reviewed=data.get("last_reviewed"),
         tags=list(data.get("tags", [])),
         related=list(data.get("related", [])),
-        personas=[_persona(p, ("personas", i)) for i, p in enumerate(data.get("personas", []))],
-        channels=[
-            Channel(c["id"], c["name"], ("channels", i), c.get("kind", ""))
-            for i, c in enumerate(data.get("channels", []))
-        ],
-        sources=[
-            Source(s["id"], ("sources", i), s.get("kind", ""), s.get("title", ""), s.get("url", ""))
-            for i, s in enumerate(data.get("sources", []))
-        ],
+        uses=list(data.get("use", [])),
+        personas=shared.personas,
+        channels=shared.channels,
+        sources=shared.sources,
         stages=[_stage(s, ("stages", i)) for i, s in enumerate(data.get("stages", []))],
-        opportunities=[_opportunity(o, ("opportunities", i)) for i, o in enumerate(data.get("opportunities", []))],
+        opportunities=shared.opportunities,
     )
 
 
-def _persona(p: dict[str, Any], path: Path_) -> Persona:
+@dataclass
+class SharedItems:
+    """What a library may hold, and a map may take from one: `origin` names the library file."""
+
+    personas: list[Persona] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    opportunities: list[Opportunity] = field(default_factory=list)
+
+    def all(self) -> list[Persona | Channel | Source | Opportunity]:
+        return [*self.personas, *self.channels, *self.sources, *self.opportunities]
+
+
+def shared_items(data: dict[str, Any], origin: str = "") -> SharedItems:
+    """The personas, channels, sources and opportunities of a map's or a library's data (which
+    passed its schema); `origin` is the library's path, "" for a map."""
+    return SharedItems(
+        personas=[
+            _persona(p, ("personas", i), origin) for i, p in enumerate(data.get("personas", []))
+        ],
+        channels=[
+            Channel(c["id"], c["name"], ("channels", i), c.get("kind", ""), origin)
+            for i, c in enumerate(data.get("channels", []))
+        ],
+        sources=[
+            Source(s["id"], ("sources", i), s.get("kind", ""), s.get("title", ""), s.get("url", ""), origin)
+            for i, s in enumerate(data.get("sources", []))
+        ],
+        opportunities=[
+            _opportunity(o, ("opportunities", i), origin) for i, o in enumerate(data.get("opportunities", []))
+        ],
+    )
+
+
+def _persona(p: dict[str, Any], path: Path_, origin: str) -> Persona:
     return Persona(
         p["id"], p["name"], path, p.get("description", ""), p.get("quote", ""),
-        list(p.get("goals", [])), list(p.get("frustrations", [])), p.get("photo", ""),
+        list(p.get("goals", [])), list(p.get("frustrations", [])), p.get("photo", ""), origin,
     )
 
 
@@ -217,6 +269,7 @@ def _stage(s: dict[str, Any], path: Path_) -> Stage:
         touchpoints=[
             _touchpoint(t, (*path, "touchpoints", i), s["id"]) for i, t in enumerate(s.get("touchpoints", []))
         ],
+        journey=s.get("journey"),
     )
 
 
@@ -235,6 +288,7 @@ def _touchpoint(t: dict[str, Any], path: Path_, stage_id: str) -> Touchpoint:
         evidence=list(t.get("evidence", [])),
         backstage=list(t.get("backstage", [])),
         support=list(t.get("support", [])),
+        journey=t.get("journey"),
         pain_points=[
             PainPoint(
                 id=p["id"],
@@ -251,7 +305,7 @@ def _touchpoint(t: dict[str, Any], path: Path_, stage_id: str) -> Touchpoint:
     )
 
 
-def _opportunity(o: dict[str, Any], path: Path_) -> Opportunity:
+def _opportunity(o: dict[str, Any], path: Path_, origin: str) -> Opportunity:
     return Opportunity(
         id=o["id"],
         description=o["description"],
@@ -260,4 +314,5 @@ def _opportunity(o: dict[str, Any], path: Path_) -> Opportunity:
         owner=o.get("owner", ""),
         status=o.get("status", "idea"),
         status_given="status" in o,
+        origin=origin,
     )

@@ -19,6 +19,12 @@ the `Analysis` says it, in one of four states.
 
 Lint judges valid maps only: on a broken one its findings would be noise.
 
+A map's `use:` libraries are resolved after the schema and before the
+references (see `libraries`), by the `Libraries` reader given, or else one
+for files on disk that this process keeps, so every library is parsed once
+however many maps use it. A library file (`*.library.yaml`) given itself is
+checked as a library: `kind` is "library", and it has no journey.
+
 Many files are spread over worker processes; results come back in input
 order, so output is deterministic whatever `--jobs` is. Workers send back
 findings only (`Analysis.slim`): holding every tree alive would make the
@@ -33,19 +39,26 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from journeymap import builtin_rules
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Finding, Severity
-from journeymap.io.sources import InputError, Target, read_target
+from journeymap.io.sources import InputError, Target, is_library_name, read_target
+from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
 from journeymap.load import Document, decode, load_bytes, reloaded
 from journeymap.model import Journey, journey_from_document
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
 
+if TYPE_CHECKING:
+    from journeymap.portfolio import MapFacts
+
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_FROM = 16
+# Files on disk: one reader a process, so a library is parsed once a run (and once a worker).
+_DISK_LIBRARIES = DiskLibraries()
 
 
 class State(StrEnum):
@@ -66,6 +79,9 @@ class Analysis:
     journey: Journey | None = None
     problem: str = ""
     linted: bool = False
+    kind: str = "map"  # or "library"
+    uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
+    facts: MapFacts | None = None  # what the portfolio pass needs of it, kept when slimmed
 
     @property
     def valid(self) -> bool:
@@ -77,36 +93,50 @@ class Analysis:
     def has(self, rule_id: str) -> bool:
         return any(f.rule_id == rule_id for f in self.findings)
 
-    def slim(self) -> Analysis:
-        """The same verdict without the document and the model."""
-        return dataclasses.replace(self, document=None, journey=None)
+    def slim(self, keep_facts: bool = False) -> Analysis:
+        """The same verdict without the document and the model; with `keep_facts`, with what the
+        portfolio pass needs of them."""
+        facts = self.facts
+        if keep_facts and facts is None:
+            from journeymap.portfolio import facts_of
+
+            facts = facts_of(self)
+        return dataclasses.replace(self, document=None, journey=None, facts=facts)
 
 
-def analyse(target: Target, project: Project) -> Analysis:
+def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
     """Read one file and analyse it; never raises for anything about the file."""
+    kind = "library" if is_library_name(target.path) else "map"
     try:
         raw = read_target(target, project.max_bytes)
     except InputError as exc:
-        return Analysis(target.path, State.UNREADABLE, problem=str(exc))
-    return analyse_bytes(raw, target.path, project)
+        return Analysis(target.path, State.UNREADABLE, problem=str(exc), kind=kind)
+    return analyse_bytes(raw, target.path, project, libraries)
 
 
-def analyse_bytes(raw: bytes, path: str, project: Project) -> Analysis:
-    """Analyse a file's bytes (read from disk, standard input or git); `path` names it in findings."""
+def analyse_bytes(raw: bytes, path: str, project: Project, libraries: Libraries | None = None) -> Analysis:
+    """Analyse a file's bytes (read from disk, standard input or git); `path` names it in findings,
+    and its `use:` entries are followed with `libraries` (files on disk when None)."""
+    libraries = libraries or _DISK_LIBRARIES
+    if is_library_name(path):
+        return _library_analysis(raw, path, project, libraries)
     if len(raw) > project.max_bytes:
         return _too_large(path, project)
     doc, findings = load_bytes(raw, path)
     if doc is None:
         return Analysis(path, State.NOT_A_MAP, findings)
-    return _checked(doc, findings, path, project)
+    return _checked(doc, findings, path, project, libraries)
 
 
-def analyse_edit(previous: Analysis, raw: bytes, project: Project) -> Analysis:
+def analyse_edit(previous: Analysis, raw: bytes, project: Project, libraries: Libraries | None = None) -> Analysis:
     """`analyse_bytes(raw, previous.path, project)` for an edited version of the file `previous`
     analysed: when the edit stays inside one stage, only that stage is read again (`load.reloaded`);
     the checks run on the whole map as always. For editors, which analyse a map at every pause in
     typing. The result is the same as analyse_bytes' (the tests compare them)."""
     path = previous.path
+    libraries = libraries or _DISK_LIBRARIES
+    if is_library_name(path):
+        return analyse_bytes(raw, path, project, libraries)
     if len(raw) > project.max_bytes:
         return _too_large(path, project)
     if previous.document is not None and not raw.startswith(b"\xef\xbb\xbf"):
@@ -114,8 +144,8 @@ def analyse_edit(previous: Analysis, raw: bytes, project: Project) -> Analysis:
         if isinstance(text, str):
             doc = reloaded(previous.document, text)
             if doc is not None:
-                return _checked(doc, [], path, project)
-    return analyse_bytes(raw, path, project)
+                return _checked(doc, [], path, project, libraries)
+    return analyse_bytes(raw, path, project, libraries)
 
 
 def _too_large(path: str, project: Project) -> Analysis:
@@ -128,30 +158,60 @@ def _too_large(path: str, project: Project) -> Analysis:
     return Analysis(path, State.NOT_A_MAP, [too_large])
 
 
-def _checked(doc: Document, findings: list[Finding], path: str, project: Project) -> Analysis:
+def _checked(doc: Document, findings: list[Finding], path: str, project: Project, libraries: Libraries) -> Analysis:
     """Schema, model, references and lint on a loaded document; `findings` are the loader's."""
     schema_problems = schema_findings(doc)
     if schema_problems:
         state = State.INVALID if "journeymap" in doc.data else State.NOT_A_MAP
         return Analysis(path, state, _sorted(findings, schema_problems), doc)
     journey = journey_from_document(doc)
+    uses: tuple[str, ...] = ()
+    if journey.uses:
+        resolution = libraries.resolve(doc, project.max_bytes)
+        uses = resolution.keys
+        findings += resolution.findings
+        findings += merge(doc, journey, resolution)
     findings += reference_findings(doc, journey)
     if findings:
-        return Analysis(path, State.INVALID, _sorted(findings), doc, journey)
+        return Analysis(path, State.INVALID, _sorted(findings), doc, journey, uses=uses)
     if not project.lint:
-        return Analysis(path, State.VALID, [], doc, journey)
+        return Analysis(path, State.VALID, [], doc, journey, uses=uses)
     from journeymap.lint.engine import lint_findings
 
     linted = lint_findings(doc, journey, project.rules, project.today)
-    return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True)
+    return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True, uses=uses)
 
 
-def analyse_many(targets: Sequence[Target], project: Project, jobs: int | None = None) -> Iterator[Analysis]:
-    """`analyse` every target, in parallel where it pays; slim results, in input order."""
+def _library_analysis(raw: bytes, path: str, project: Project, libraries: Libraries) -> Analysis:
+    """A library file checked on its own: YAML, the library schema, its ids, its own `use:`."""
+    if len(raw) > project.max_bytes:
+        rule = builtin_rules.YAML_LIMITS
+        too_large = Finding(path, 1, 1, rule.severity, rule.id, rule.name,
+                            f"the file is larger than the {project.max_bytes:,}-byte limit; split the library "
+                            "or raise the limit with --max-bytes")
+        return Analysis(path, State.NOT_A_MAP, [too_large], kind="library")
+    library = parse_library(raw, path)
+    if library.document is None:
+        return Analysis(path, State.NOT_A_MAP, library.findings, kind="library")
+    findings = list(library.findings)
+    uses: tuple[str, ...] = ()
+    if not findings:
+        resolution = libraries.resolve(library.document, project.max_bytes)
+        findings += resolution.findings
+        uses = resolution.keys
+    state = State.INVALID if findings else State.VALID
+    return Analysis(path, state, _sorted(findings), library.document, kind="library", uses=uses)
+
+
+def analyse_many(
+    targets: Sequence[Target], project: Project, jobs: int | None = None, *, keep_facts: bool = False
+) -> Iterator[Analysis]:
+    """`analyse` every target, in parallel where it pays; slim results (with the portfolio pass's
+    facts when `keep_facts`), in input order."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(targets) < _PARALLEL_FROM or any(t.is_stdin for t in targets):
         for target in targets:
-            yield analyse(target, project).slim()
+            yield analyse(target, project).slim(keep_facts)
         return
     from functools import partial
 
@@ -159,11 +219,12 @@ def analyse_many(targets: Sequence[Target], project: Project, jobs: int | None =
 
     warm_up()  # before the fork, so every worker shares the compiled schema
     chunk = max(1, min(64, len(targets) // (jobs * 4)))
-    yield from in_workers(partial(_slim_analysis, project=project), targets, jobs, chunksize=chunk)
+    work = partial(_slim_analysis, project=project, keep_facts=keep_facts)
+    yield from in_workers(work, targets, jobs, chunksize=chunk)
 
 
-def _slim_analysis(target: Target, project: Project) -> Analysis:
-    return analyse(target, project).slim()
+def _slim_analysis(target: Target, project: Project, keep_facts: bool) -> Analysis:
+    return analyse(target, project).slim(keep_facts)
 
 
 @dataclass
@@ -184,11 +245,30 @@ class Checked:
 
 
 def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None) -> Checked:
-    """Every map the paths name (folders walked, the project's `exclude` left out), analysed."""
+    """Every map and library the paths name (folders walked, the project's `exclude` left out),
+    analysed; when a folder is among them (and lint is on), the portfolio pass adds the findings
+    of the cross-map rules to the files they are in."""
     from journeymap.io.sources import discover
 
-    found = discover(paths, project.excludes)
-    return Checked(found.problems, list(analyse_many(found.targets, project, jobs)), project.strict)
+    found = discover(paths, project.excludes, libraries=True)
+    portfolio = project.lint and any(os.path.isdir(p) for p in paths)
+    analyses = list(analyse_many(found.targets, project, jobs, keep_facts=portfolio))
+    if portfolio:
+        add_portfolio_findings(analyses, project)
+    return Checked(found.problems, analyses, project.strict)
+
+
+def add_portfolio_findings(analyses: list[Analysis], project: Project) -> None:
+    """The cross-map rules over these analyses (a folder's maps and libraries), their findings added
+    to the files they are in."""
+    from journeymap.portfolio import facts_of, portfolio_findings
+
+    facts = [a.facts or facts_of(a) for a in analyses]
+    found = portfolio_findings([f for f in facts if f is not None], project.rules)
+    for analysis in analyses:
+        extra = found.get(analysis.path)
+        if extra:
+            analysis.findings = _sorted(analysis.findings, extra)
 
 
 def exit_code(analyses: Iterable[Analysis], strict: bool) -> int:

@@ -1,4 +1,10 @@
-"""Ids are unique within their kind, and every reference names an existing id."""
+"""Ids are unique within their kind, and every reference names an existing id.
+
+Items taken from a library (`origin` set) are known ids like the map's own,
+but their uniqueness is the library's business (and conflicts with the map
+are `libraries.merge`'s); a library's opportunities may address pain points
+of other maps that use it, so their `addresses` are not checked here.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from dataclasses import dataclass
 from journeymap import builtin_rules
 from journeymap.findings import Finding, RuleInfo
 from journeymap.load import Document, Path_
-from journeymap.model import Journey
+from journeymap.model import Journey, own
 from journeymap.schema import did_you_mean
 
 
@@ -20,11 +26,11 @@ class _Item:
 
 
 def _items(journey: Journey) -> Iterator[_Item]:
-    for p in journey.personas:
+    for p in own(journey.personas):
         yield _Item("persona", p.id, p.path)
-    for c in journey.channels:
+    for c in own(journey.channels):
         yield _Item("channel", c.id, c.path)
-    for s in journey.sources:
+    for s in own(journey.sources):
         yield _Item("source", s.id, s.path)
     for stage in journey.stages:
         yield _Item("stage", stage.id, stage.path)
@@ -32,7 +38,7 @@ def _items(journey: Journey) -> Iterator[_Item]:
         yield _Item("touchpoint", t.id, t.path)
     for pp in journey.pain_points():
         yield _Item("pain point", pp.id, pp.path)
-    for o in journey.opportunities:
+    for o in own(journey.opportunities):
         yield _Item("opportunity", o.id, o.path)
 
 
@@ -68,7 +74,7 @@ def _unknown_references(doc: Document, journey: Journey) -> Iterator[Finding]:
         yield from _check(doc, _indexed(t.evidence, (*t.path, "evidence")), sources, "source", t.id)
         for pp in t.pain_points:
             yield from _check(doc, _indexed(pp.evidence, (*pp.path, "evidence")), sources, "source", pp.id)
-    for o in journey.opportunities:
+    for o in own(journey.opportunities):
         yield from _check(doc, _indexed(o.addresses, (*o.path, "addresses")), pain_points, "pain point", o.id)
 
 

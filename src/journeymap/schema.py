@@ -280,3 +280,64 @@ def _show(value: Any) -> str:
     return _short(json.dumps(value, default=str))
 
 
+
+
+LIBRARY_SCHEMA_ID = "https://journeymap.dev/schemas/journeymap.library.schema.json"
+_LIBRARY_KEYS = ("journeymap", "id", "title", "description", "owner", "use", "personas", "channels", "sources",
+                 "opportunities")
+
+
+@functools.cache
+def library_schema() -> dict[str, Any]:
+    """The format of a library file, made from the map's schema so the two never drift apart: the
+    same personas, channels, sources and opportunities, plus `use:`; no stages, no required title."""
+    source = schema()
+    properties = {key: source["properties"][key] for key in _LIBRARY_KEYS}
+    properties["use"] = {
+        **properties["use"],
+        "description": "Other library files this library builds on, relative to its folder and inside the "
+        "repository.",
+    }
+    properties["title"] = {**properties["title"], "description": "What the library holds, as people say it."}
+    return {
+        "$schema": source["$schema"],
+        "$id": LIBRARY_SCHEMA_ID,
+        "title": "journeymap library",
+        "description": "Personas, channels, research sources and opportunities shared by several journey maps "
+        "(a file named *.library.yaml); a map lists it under `use:` and names its ids as if it defined them. "
+        "Format version 1.",
+        "type": "object",
+        "required": ["journeymap"],
+        "additionalProperties": False,
+        "properties": properties,
+        "$defs": source["$defs"],
+    }
+
+
+def library_schema_text() -> str:
+    return json.dumps(library_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@functools.cache
+def _fast_library_validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(library_schema(), validate_formats=True)
+
+
+@functools.cache
+def _full_library_validator() -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(library_schema(), format_checker=FormatChecker())
+
+
+def library_schema_findings(doc: Document) -> list[Finding]:
+    """Every way a library file breaks the library schema, sorted by position; [] for a valid one."""
+    if _fast_library_validator().is_valid(doc.data):
+        return []
+    errors = _leaf_errors(_full_library_validator().iter_errors(doc.data))
+    findings = [_finding(doc, error) for error in errors]
+    if not findings:
+        findings = [_rs_finding(doc, error) for error in _fast_library_validator().iter_errors(doc.data)]
+    return sorted(findings, key=Finding.sort_key)

@@ -1,8 +1,10 @@
 """The examples in every rule's docs are real maps, and they do what the docs say.
 
 `journeymap rules ID` and docs/rules.md show a "Flagged" and a "Clean" map for each
-rule. Each "Flagged" map, run through the pipeline with that rule selected, must get
-a finding of that rule; each "Clean" map must be a valid map with no finding at all.
+rule. Each "Flagged" example, written to a folder and validated with that rule selected,
+must get a finding of that rule; each "Clean" one must be valid with no finding at all.
+An example is one map, or, for the rules about libraries and across maps, several files,
+each after a `# file: NAME` line.
 A rule whose trigger cannot be written as map text (bytes that are not UTF-8, a file
 over the size limit) is triggered by the TRIGGERS table instead, and a rule that no
 example and no test case triggers fails the suite.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from tests.lint.test_rules import CASES
@@ -20,12 +23,12 @@ from journeymap.builtin_rules import CORE_RULES
 from journeymap.config import Project, build_project
 from journeymap.findings import RuleInfo
 from journeymap.lint.registry import all_rules
-from journeymap.lint.rules import LINT_RULES
-from journeymap.pipeline import State, analyse_bytes
+from journeymap.lint.rules import LINT_RULES, PORTFOLIO_RULES
+from journeymap.pipeline import Analysis, State, analyse_bytes, check_paths
 
 # the examples' `last_reviewed` dates are recent as of this day
 TODAY = datetime.date(2026, 11, 24)
-LINT_IDS = {rule.info.id for rule in LINT_RULES}
+LINT_IDS = {rule.info.id for rule in (*LINT_RULES, *PORTFOLIO_RULES)}
 CORE_IDS = {rule.id for rule in CORE_RULES}
 
 # rules whose trigger is not map text: the bytes, and the project limits they break
@@ -45,22 +48,37 @@ def project_for(rule: RuleInfo, text: str) -> Project:
     return build_project({"select": [rule.id, *extra]}, None).with_options(today=TODAY)
 
 
+def files_of(example: str) -> dict[str, str]:
+    parts = re.split(r"^# file: (\S+)\n", example, flags=re.M)
+    if len(parts) == 1:
+        return {"example.journey.yaml": example}
+    assert parts[0] == "", "text before the first `# file:` line"
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def validated(example: str, rule: RuleInfo, folder: Path) -> list[Analysis]:
+    for name, text in files_of(example).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return check_paths([str(folder)], project_for(rule, example)).analyses
+
+
 def examples(which: str) -> list[RuleInfo]:
     return [rule for rule in all_rules() if getattr(rule, which)]
 
 
 @pytest.mark.parametrize("rule", examples("bad"), ids=lambda r: r.name)
-def test_flagged_example_gets_its_rule(rule: RuleInfo) -> None:
-    analysis = analyse_bytes(rule.bad.encode("utf-8"), "example.journey.yaml", project_for(rule, rule.bad))
-    got = [f.rule_id for f in analysis.findings]
+def test_flagged_example_gets_its_rule(rule: RuleInfo, tmp_path: Path) -> None:
+    got = [f.rule_id for analysis in validated(rule.bad, rule, tmp_path) for f in analysis.findings]
     assert rule.id in got, f"`journeymap rules {rule.name}` shows a map it does not flag; it got {got}"
 
 
 @pytest.mark.parametrize("rule", examples("good"), ids=lambda r: r.name)
-def test_clean_example_is_a_clean_map(rule: RuleInfo) -> None:
-    analysis = analyse_bytes(rule.good.encode("utf-8"), "example.journey.yaml", project_for(rule, rule.good))
-    assert analysis.state is State.VALID, [f.as_line() for f in analysis.findings]
-    assert [f.as_line() for f in analysis.findings] == []
+def test_clean_example_is_a_clean_map(rule: RuleInfo, tmp_path: Path) -> None:
+    analyses = validated(rule.good, rule, tmp_path)
+    assert len(analyses) == len(files_of(rule.good))
+    assert [f.as_line() for analysis in analyses for f in analysis.findings] == []
+    assert {analysis.state for analysis in analyses} == {State.VALID}
 
 
 @pytest.mark.parametrize("rule_id", sorted(TRIGGERS))
@@ -82,8 +100,11 @@ def test_every_rule_shows_a_flagged_and_a_clean_map_unless_text_cannot_trigger_i
     without = sorted(rule.id for rule in all_rules() if not (rule.bad and rule.good) and rule.id not in TRIGGERS)
     assert without == []
     for rule in all_rules():
-        for text in filter(None, (rule.bad, rule.good)):
-            assert "journeymap: 1" in text, f"{rule.name}: its examples are whole maps, not fragments"
+        # not-a-journey-map's flagged example is, by design, not a map
+        shown = (rule.good,) if rule.name == "not-a-journey-map" else (rule.bad, rule.good)
+        for text in filter(None, shown):
+            for name, content in files_of(text).items():
+                assert content.startswith(("journeymap: 1", "# journeymap:")), f"{rule.name}: {name} is not whole"
 
 
 def test_every_rule_is_known_to_the_registry_once() -> None:

@@ -54,7 +54,8 @@ def rename(
                 common.say(finding.as_line())
             common.fail(f"{path} cannot be read as a map; fix the finding above first", common.EXIT_FINDINGS)
         try:
-            renaming = rename_edits(analysis.document, old, new, kind.value.replace("-", " ") if kind else None)
+            renaming = rename_edits(analysis.document, old, new, kind.value.replace("-", " ") if kind else None,
+                                    analysis.journey.shared_ids() if analysis.journey else None)
         except RenameProblem as exc:
             common.fail(str(exc), common.EXIT_FINDINGS)
         text = analysis.document.text

@@ -79,6 +79,9 @@ def render(
             "else 2048).",
         ),
     ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Stay running and draw again whenever a map below the paths is saved.")
+    ] = False,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     jobs: common.Jobs = None,
@@ -87,6 +90,15 @@ def render(
     """Draw maps: Graphviz diagrams, a print-ready PDF poster, a web page, or Mermaid."""
 
     def run() -> int:
+        if not watch:
+            return render_once()
+        if out is None or out == "-":
+            from journeymap.errors import UsageProblem
+
+            raise UsageProblem("--watch draws into files: name them with --out")
+        return watched(paths, render_once)
+
+    def render_once() -> int:
         import os
 
         from journeymap import batch
@@ -113,6 +125,22 @@ def render(
         return batch.exit_code(outcomes, len(found.problems))
 
     common.run(debug, run)
+
+
+def watched(paths: list[str], render_once: Callable[[], int]) -> int:
+    """Render, then again after every save of a map or library below the paths, until Ctrl-C."""
+    import os
+
+    from watchfiles import watch
+
+    code = render_once()
+    # folders, not files: editors save by writing a new file and renaming it over the old one
+    folders = sorted({os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths})
+    common.say("Watching for changes (Ctrl-C stops).")
+    for changes in watch(*folders, debounce=200, raise_interrupt=False):
+        if any(path.endswith((".yaml", ".yml")) for _, path in changes):
+            code = render_once()
+    return code
 
 
 def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":

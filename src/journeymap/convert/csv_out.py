@@ -4,7 +4,8 @@ One row a pain point and one row an opportunity, with the stage and touchpoint
 they belong to. Spreadsheet programs run a cell that starts with `=`, `+`, `-`
 or `@` (or a tab or carriage return before one) as a formula, so such cells get
 a leading apostrophe: map text from a pull request can never become a formula
-in somebody's backlog. The file starts with a UTF-8 byte-order mark, which is
+in somebody's backlog. A library's opportunity shows on the rows of each map
+whose pain points it addresses, with those pain points only. The file starts with a UTF-8 byte-order mark, which is
 how Excel recognises UTF-8; other tools ignore it.
 """
 
@@ -44,12 +45,18 @@ def rows(journey: Journey) -> Iterator[dict[str, str]]:
             "owner": "", "status": "", "addresses": "", "addressed_by": " ".join(addressed_by.get(pp.id, [])),
         }
     for o in journey.opportunities:
-        stages = sorted({where[p][0] for p in o.addresses if p in where})
-        touchpoints = sorted({where[p][1] for p in o.addresses if p in where})
+        addresses = o.addresses
+        if o.origin:
+            # a library's opportunity, on this map's rows only for this map's pain points it addresses
+            addresses = [p for p in o.addresses if p in where]
+            if not addresses:
+                continue
+        stages = sorted({where[p][0] for p in addresses if p in where})
+        touchpoints = sorted({where[p][1] for p in addresses if p in where})
         yield {
             "map": map_id, "kind": "opportunity", "id": o.id, "stage": " ".join(stages),
             "touchpoint": " ".join(touchpoints), "description": o.description, "severity": "",
-            "owner": o.owner, "status": o.status, "addresses": " ".join(o.addresses), "addressed_by": "",
+            "owner": o.owner, "status": o.status, "addresses": " ".join(addresses), "addressed_by": "",
         }
 
 

@@ -1,16 +1,19 @@
 """Compare maps: two files, or two sets of files (folders, revisions) paired by map id, then by path.
 
 Files whose bytes are the same at the same path are unchanged without being
-parsed, so comparing two large trees costs little more than reading the
-files that changed. The rest are read (`sides.read_side`) and paired: first
-by their map `id` where it is unique on both sides (a map renamed or moved to
-another folder is still the same map), then by relative path; what is left
-was added or deleted. Two maps of one side that share an id are paired by
-path only, and a note says so: the diff does not guess which is which.
+parsed (unless they `use:` libraries, which may have changed: those are read
+on both sides, each side's libraries as they are on that side), so comparing
+two large trees costs little more than reading the files that changed. The
+rest are read (`sides.read_side`) and paired: first by their map `id` where
+it is unique on both sides (a map renamed or moved to another folder is still
+the same map), then by relative path; what is left was added or deleted. Two
+maps of one side that share an id are paired by path only, and a note says
+so: the diff does not guess which is which.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -19,7 +22,15 @@ from journeymap.diff.engine import map_diff, names
 from journeymap.diff.lint_delta import lint_delta
 from journeymap.diff.records import Change, DiffReport, Entity, Kind, MapDiff, Note, Problem, Side, Status
 from journeymap.diff.sides import MapSide, comparable_findings, read_side
+from journeymap.libraries import Libraries
 from journeymap.strings import one_line
+
+# a `use` key in any YAML style (block, flow, quoted as in JSON); a false match only costs a parse
+_USE_KEY = re.compile(rb"""(?:^|[\s{,])["']?use["']?\s*:""")
+
+# Each side's library reader (a revision's, a folder's); None reads libraries from the disk.
+Readers = tuple[Libraries | None, Libraries | None]
+_FROM_DISK: Readers = (None, None)
 
 
 def compare_files(
@@ -30,6 +41,7 @@ def compare_files(
     new_label: str = "",
     *,
     renamed: bool = False,
+    readers: Readers = _FROM_DISK,
 ) -> DiffReport:
     """Two versions of one map: (path, bytes) each, None for a side where it does not exist.
     `renamed`: the two paths name one file that git saw renamed (not two files compared)."""
@@ -37,20 +49,21 @@ def compare_files(
     if old is not None and new is not None and _same(old[1], new[1], project):
         report.maps.append(MapDiff(Status.RENAMED if renamed else Status.UNCHANGED, old[0], new[0]))
         return report
-    old_side = read_side(old[1], old[0], Side.OLD, project) if old is not None else None
-    new_side = read_side(new[1], new[0], Side.NEW, project) if new is not None else None
+    old_side = read_side(old[1], old[0], Side.OLD, project, readers[0]) if old is not None else None
+    new_side = read_side(new[1], new[0], Side.NEW, project, readers[1]) if new is not None else None
     _add(report, old_side, new_side, renamed=renamed)
     return report
 
 
 def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], project: Project,
-                 old_label: str, new_label: str) -> DiffReport:
-    """Two sets of maps by relative path (two folders, two revisions)."""
+                 old_label: str, new_label: str, readers: Readers = _FROM_DISK) -> DiffReport:
+    """Two sets of maps by relative path (two folders, two revisions), each side's libraries read
+    with its reader."""
     report = DiffReport(old_label, new_label)
     unchanged = [path for path, raw in new.items() if path in old and _same(old[path], raw, project)]
     same = set(unchanged)
-    old_sides = [read_side(raw, path, Side.OLD, project) for path, raw in old.items() if path not in same]
-    new_sides = [read_side(raw, path, Side.NEW, project) for path, raw in new.items() if path not in same]
+    old_sides = [read_side(raw, path, Side.OLD, project, readers[0]) for path, raw in old.items() if path not in same]
+    new_sides = [read_side(raw, path, Side.NEW, project, readers[1]) for path, raw in new.items() if path not in same]
     for side in (*old_sides, *new_sides):
         if side.skipped:
             _note(report, side.path, side.skipped)
@@ -71,8 +84,9 @@ def compare_sets(old: Mapping[str, bytes], new: Mapping[str, bytes], project: Pr
 
 def _same(old: bytes, new: bytes, project: Project) -> bool:
     """Equal bytes, below the size limit: past it only the first max_bytes + 1 bytes were read, and two
-    files that agree that far may still differ."""
-    return old == new and len(new) <= project.max_bytes
+    files that agree that far may still differ. A map that may `use:` libraries is never the same
+    unread: a library it uses may have changed (if not, reading it finds no change)."""
+    return old == new and len(new) <= project.max_bytes and _USE_KEY.search(new) is None
 
 
 @dataclass

@@ -22,14 +22,15 @@ from journeymap.model import Journey, is_resolved
 
 # fields compared as they are; the name field (below) gives RENAMED instead
 FIELDS: dict[Entity, tuple[str, ...]] = {
-    Entity.MAP: ("id", "description", "owner", "last_reviewed", "tags", "related"),
+    Entity.MAP: ("id", "description", "owner", "last_reviewed", "tags", "related", "uses"),
     Entity.PERSONA: ("description", "quote", "goals", "frustrations", "photo"),
     Entity.CHANNEL: ("kind",),
     Entity.SOURCE: ("kind", "url"),
-    Entity.STAGE: ("phase", "goal", "description"),
+    Entity.STAGE: ("phase", "goal", "description", "journey"),
     Entity.KPI: ("target", "current"),
     Entity.TOUCHPOINT: (
         "description", "channel", "personas", "actions", "thoughts", "emotion", "evidence", "backstage", "support",
+        "journey",
     ),
     Entity.PAIN_POINT: ("description", "severity", "evidence"),
     Entity.OPPORTUNITY: ("description", "addresses", "owner", "status"),

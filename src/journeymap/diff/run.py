@@ -18,6 +18,7 @@ from journeymap.diff.records import DiffReport, Note
 from journeymap.errors import UsageProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, InputError, Target, discover, read_target
+from journeymap.libraries import DiskLibraries, GitLibraries, Libraries
 from journeymap.strings import one_line
 
 DEV_NULL = "/dev/null"
@@ -85,7 +86,8 @@ def path_diff(old: str, new: str, project: Project) -> DiffReport:
     old_maps, new_maps = _folder(old, project), _folder(new, project)
     if not old_maps and not new_maps:
         raise UsageProblem(f"no *.journey.yaml or *.journey.yml files in '{one_line(old)}' or '{one_line(new)}'")
-    return compare_sets(old_maps, new_maps, project, old, new)
+    # each side's maps use that side's libraries, within that folder
+    return compare_sets(old_maps, new_maps, project, old, new, (DiskLibraries(old), DiskLibraries(new)))
 
 
 def _folder(folder: str, project: Project) -> dict[str, bytes]:
@@ -103,15 +105,21 @@ def git_diff(rev: str, to: str | None, paths: Sequence[str], cwd: str, project: 
 
     root = git.repository_root(cwd)
     wanted = list(paths) or ["."]
-    old = git.revision_maps(git.resolve_commit(rev, cwd), root, cwd, wanted, project)
+    old_commit = git.resolve_commit(rev, cwd)
+    old = git.revision_maps(old_commit, root, cwd, wanted, project)
+    # maps are keyed relative to the root; each side reads its libraries as they are on that side
+    readers: tuple[Libraries, Libraries]
     if to is not None:
-        new = git.revision_maps(git.resolve_commit(to, cwd), root, cwd, wanted, project)
+        new_commit = git.resolve_commit(to, cwd)
+        new = git.revision_maps(new_commit, root, cwd, wanted, project)
+        readers = (GitLibraries(old_commit, root), GitLibraries(new_commit, root))
     else:
         new = git.working_tree_maps(root, cwd, wanted, project)
+        readers = (GitLibraries(old_commit, root), DiskLibraries(root))
     if not old.files and not new.files and not old.notes and not new.notes:
         where = ", ".join(one_line(p) for p in wanted)
         raise UsageProblem(f"no journey maps in {where} at {one_line(rev)} or in {one_line(to or 'the working tree')}")
-    report = compare_sets(old.files, new.files, project, rev, to or "working tree")
+    report = compare_sets(old.files, new.files, project, rev, to or "working tree", readers)
     report.notes = _unique([*old.notes, *new.notes, *report.notes])
     return report
 

@@ -17,6 +17,7 @@ from journeymap.config import Project
 from journeymap.diff.records import Problem, Side
 from journeymap.findings import Finding
 from journeymap.io.sources import is_map_name
+from journeymap.libraries import Libraries
 from journeymap.load import Document
 from journeymap.model import Journey
 from journeymap.pipeline import Analysis, State, analyse_bytes
@@ -63,13 +64,14 @@ class MapSide:
         return value if isinstance(value, str) and value else None
 
 
-def read_side(raw: bytes, path: str, side: Side, project: Project) -> MapSide:
-    """Read one side's bytes into a MapSide (never raises for bad content)."""
+def read_side(raw: bytes, path: str, side: Side, project: Project, libraries: Libraries | None = None) -> MapSide:
+    """Read one side's bytes into a MapSide (never raises for bad content); its `use:` libraries are
+    read with `libraries`, the reader of that side (a revision, a folder), else from the disk."""
     result = MapSide(path, raw)
     if b"\0" in raw:
         result.skipped = "binary file, not a journey map; not compared"
         return result
-    analysis = result.analysis = analyse_bytes(raw, path, project)
+    analysis = result.analysis = analyse_bytes(raw, path, project, libraries)
     findings = analysis.findings
     if analysis.document is None and len(raw) > project.max_bytes:
         what = f"larger than the {project.max_bytes:,}-byte limit; not compared (see --max-bytes)"

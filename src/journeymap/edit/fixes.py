@@ -56,6 +56,8 @@ class _Context:
     lines: Lines
     found: list[Occurrence]
     today: datetime.date
+    # ids the map's libraries define, by kind: a reference may be corrected to one of them too
+    shared: dict[str, set[str]]
 
 
 def fixes(analysis: Analysis, today: datetime.date | None = None) -> list[Fix]:
@@ -63,7 +65,8 @@ def fixes(analysis: Analysis, today: datetime.date | None = None) -> list[Fix]:
     doc = analysis.document
     if doc is None or not any(f.rule_id in _MAKERS for f in analysis.findings):
         return []
-    context = _Context(doc, Lines(doc.text), occurrences(doc.data), today or datetime.date.today())
+    context = _Context(doc, Lines(doc.text), occurrences(doc.data), today or datetime.date.today(),
+                       _library_ids(analysis))
     out = []
     for finding in analysis.findings:
         for make in _MAKERS.get(finding.rule_id, ()):
@@ -74,11 +77,21 @@ def fixes(analysis: Analysis, today: datetime.date | None = None) -> list[Fix]:
     return out
 
 
+def _library_ids(analysis: Analysis) -> dict[str, set[str]]:
+    journey = analysis.journey
+    if journey is None:
+        return {}
+    shared: dict[str, set[str]] = {}
+    for kind, items in (("persona", journey.personas), ("channel", journey.channels), ("source", journey.sources)):
+        shared[kind] = {item.id for item in items if item.origin}
+    return shared
+
+
 def _reference(finding: Finding, ctx: _Context) -> Fix | None:
     ref = next((o for o in ctx.found if o.path == finding.node and not o.definition), None)
     if ref is None:
         return None
-    known = sorted({o.id for o in ctx.found if o.definition and o.kind == ref.kind})
+    known = sorted({o.id for o in ctx.found if o.definition and o.kind == ref.kind} | ctx.shared.get(ref.kind, set()))
     close = difflib.get_close_matches(ref.id, known, n=2, cutoff=0.6)
     if len(close) != 1:  # none, or two: not a clear candidate
         return None

@@ -10,7 +10,7 @@ from journeymap.edit.spans import Edit, Lines, scalar_span
 from journeymap.errors import JourneymapError
 from journeymap.load import Document
 from journeymap.schema import ID_PATTERN
-from journeymap.strings import short, slug
+from journeymap.strings import one_line, short, slug
 
 _ID = re.compile(ID_PATTERN)
 
@@ -31,10 +31,16 @@ class Renaming:
         return len(self.edits) - 1
 
 
-def rename_edits(doc: Document, old: str, new: str, kind: str | None = None) -> Renaming:
-    """The edits that rename the id `old` to `new`; RenameProblem says why they cannot be made."""
+def rename_edits(
+    doc: Document, old: str, new: str, kind: str | None = None, shared: dict[str, str] | None = None
+) -> Renaming:
+    """The edits that rename the id `old` to `new`; RenameProblem says why they cannot be made.
+    `shared`: the ids the map's libraries define, and the library each comes from."""
     found = occurrences(doc.data)
     defined = [o for o in found if o.definition and o.id == old and (kind is None or o.kind == kind)]
+    if not defined and shared and old in shared:
+        raise RenameProblem(f"{doc.path}: '{short(old)}' is defined in library {one_line(shared[old])}, which other "
+                            "maps may use; rename it there and in every map that uses it")
     if not defined:
         where = f" as a {kind}" if kind else ""
         raise RenameProblem(f"{doc.path}: no id '{short(old)}' is defined{where}; nothing to rename")

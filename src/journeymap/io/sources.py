@@ -46,14 +46,23 @@ def is_map_name(name: str) -> bool:
     return name.endswith(MAP_SUFFIXES)
 
 
+LIBRARY_SUFFIXES = (".library.yaml", ".library.yml")
+
+
+def is_library_name(name: str) -> bool:
+    return name.endswith(LIBRARY_SUFFIXES)
+
+
 def _nothing_excluded(path: str) -> bool:
     return False
 
 
-def discover(paths: Sequence[str], excluded: Callable[[str], bool] = _nothing_excluded) -> Discovery:
+def discover(
+    paths: Sequence[str], excluded: Callable[[str], bool] = _nothing_excluded, *, libraries: bool = False
+) -> Discovery:
     """Expand files, directories and `-` into the maps to read, in a stable order. Maps found in a
     folder are left out when `excluded(path)` (the project's `exclude`); a file named explicitly
-    is always read."""
+    is always read. `libraries`: library files found in folders are read too (validate checks them)."""
     found = Discovery([], [])
     seen: set[str] = set()
     for given in paths:
@@ -61,7 +70,7 @@ def discover(paths: Sequence[str], excluded: Callable[[str], bool] = _nothing_ex
             found.targets.append(Target(STDIN))
             continue
         if os.path.isdir(given):
-            maps = [p for p in _walk(given) if not excluded(p)]
+            maps = [p for p in _walk(given, libraries) if not excluded(p)]
             if not maps:
                 found.problems.append(f"{given}: no *.journey.yaml or *.journey.yml files found in this folder")
             for p in maps:
@@ -77,13 +86,14 @@ def discover(paths: Sequence[str], excluded: Callable[[str], bool] = _nothing_ex
     return found
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str, libraries: bool = False) -> list[str]:
     real_root = os.path.realpath(root)
     out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not is_map_name(name) or name.startswith("."):
+            wanted = is_map_name(name) or (libraries and is_library_name(name))
+            if not wanted or name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)
             if os.path.islink(path) and not inside(os.path.realpath(path), real_root):

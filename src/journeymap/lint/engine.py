@@ -61,6 +61,35 @@ def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
     return found
 
 
+@dataclass(frozen=True)
+class Silenced:
+    """The rules a file's suppression comments silence: on a line, or in the whole file. For the
+    portfolio pass, which judges files it no longer holds the text of."""
+
+    lines: dict[int, frozenset[str]] = field(default_factory=dict)
+    whole: frozenset[str] = frozenset()
+
+    def covers(self, rule_id: str, line: int) -> bool:
+        return rule_id in self.whole or rule_id in self.lines.get(line, frozenset())
+
+
+def silenced(text: str) -> Silenced:
+    """What the suppression comments in `text` silence, by rule id."""
+    from journeymap.lint.rules import LINT_RULES
+
+    comments = suppressions(text, _keys(LINT_RULES))
+    if not comments:
+        return Silenced()
+    lines: dict[int, frozenset[str]] = {}
+    whole: set[str] = set()
+    for comment in comments:
+        if comment.whole_file:
+            whole.update(comment.rules)
+        else:
+            lines[comment.line] = lines.get(comment.line, frozenset()) | frozenset(comment.rules)
+    return Silenced(lines, frozenset(whole))
+
+
 def lint_findings(
     doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None
 ) -> list[Finding]:
@@ -78,10 +107,12 @@ def lint_findings(
 
 
 def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
+    from journeymap.lint.rules import PORTFOLIO_RULES
+
     keys = {UNUSED_SUPPRESSION.id.lower(): UNUSED_SUPPRESSION.id, UNUSED_SUPPRESSION.name: UNUSED_SUPPRESSION.id}
-    for rule in rules:
-        keys[rule.info.id.lower()] = rule.info.id
-        keys[rule.info.name] = rule.info.id
+    for info in (*(rule.info for rule in rules), *(rule.info for rule in PORTFOLIO_RULES)):
+        keys[info.id.lower()] = info.id
+        keys[info.name] = info.id
     return keys
 
 
@@ -112,6 +143,10 @@ def _suppressed(rule_id: str, line: int, comments: list[_Suppression]) -> bool:
 def _unused(doc: Document, comments: list[_Suppression], config: RuleSettings) -> list[Finding]:
     if UNUSED_SUPPRESSION.id not in config.enabled:
         return []
+    from journeymap.lint.rules import PORTFOLIO_RULES
+
+    # one file cannot tell whether a cross-map rule would have found something: never "unused"
+    cross_map = {rule.info.id for rule in PORTFOLIO_RULES}
     out = []
     info = UNUSED_SUPPRESSION
     severity = config.severity.get(info.id, info.severity)
@@ -125,7 +160,7 @@ def _unused(doc: Document, comments: list[_Suppression], config: RuleSettings) -
                 )
             )
         for rule_id, name in comment.rules.items():
-            if rule_id in comment.used or rule_id not in config.enabled or rule_id == info.id:
+            if rule_id in comment.used or rule_id not in config.enabled or rule_id == info.id or rule_id in cross_map:
                 continue
             where = "in this file" if comment.whole_file else "on this line"
             out.append(

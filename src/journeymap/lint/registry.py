@@ -10,9 +10,9 @@ from journeymap.findings import RuleInfo
 
 @functools.cache
 def all_rules() -> tuple[RuleInfo, ...]:
-    from journeymap.lint.rules import LINT_RULES
+    from journeymap.lint.rules import RULE_INFOS
 
-    return CORE_RULES + tuple(rule.info for rule in LINT_RULES)
+    return CORE_RULES + RULE_INFOS
 
 
 def find_rule(key: str) -> RuleInfo | None:

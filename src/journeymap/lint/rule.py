@@ -46,3 +46,36 @@ Check = Callable[[Context, Mapping[str, Any]], Iterable[Problem]]
 class Rule:
     info: RuleInfo
     check: Check
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A node in one file of a portfolio, with its position (the portfolio pass has no documents)."""
+
+    path: str
+    line: int
+    column: int
+    node: Path_ = ()
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class PortfolioProblem:
+    """A cross-map rule's verdict on one node of one file."""
+
+    spot: Spot
+    message: str
+
+
+PortfolioCheck = Callable[[Any, Mapping[str, Any]], Iterable[PortfolioProblem]]
+
+
+@dataclass(frozen=True)
+class PortfolioRule:
+    """A rule over every map and library of a folder run (`journeymap.portfolio`), not one journey;
+    its check is given the `Portfolio` and the rule's options."""
+
+    info: RuleInfo
+    check: PortfolioCheck

@@ -8,9 +8,11 @@ when to analyse and how to talk to the editor.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from journeymap.builtin_rules import CORE_RULES
@@ -19,6 +21,7 @@ from journeymap.edit.ids import REFERENCE_FIELDS, Occurrence, occurrences
 from journeymap.edit.rename import RenameProblem, rename_edits
 from journeymap.edit.spans import Lines, key_span, scalar_span, token_span, value_at
 from journeymap.findings import Finding, Severity
+from journeymap.libraries import Library
 from journeymap.lint.engine import SUPPRESSION
 from journeymap.load import Document, Path_
 from journeymap.lsp.positions import Converter
@@ -46,10 +49,26 @@ class Snapshot:
     good: Document | None
     lines: Lines
     convert: Converter
+    # the usable libraries the map uses (`use:`), directly or not: their ids count as the map's
+    libraries: tuple[Library, ...] = ()
 
     @property
     def doc(self) -> Document | None:
         return self.analysis.document
+
+    def shown(self, library: Library) -> str:
+        """A library's path as the map's `use:` would write it: relative to the map's folder."""
+        return one_line(os.path.relpath(library.path, os.path.dirname(self.analysis.path) or "."))
+
+    def library_definition(self, kind: str, id_: str) -> tuple[Library, Occurrence] | None:
+        """Where a library the map uses defines this id, when the map does not define it itself."""
+        for library in self.libraries:
+            if library.document is None:
+                continue
+            for o in occurrences(library.document.data):
+                if o.definition and o.kind == kind and o.id == id_:
+                    return library, o
+        return None
 
 
 # --- diagnostics
@@ -117,6 +136,13 @@ def completion(snap: Snapshot, offset: int) -> list[dict[str, Any]]:
                 seen.add(o.id)
                 entity = value_at(doc.data, o.owner) if doc else None
                 items.append(_item(o.id, _REFERENCE_ITEM, f"{kind}: {_name_of(entity)}", replace))
+        for library in snap.libraries:
+            data = library.document.data if library.document is not None else None
+            for o in occurrences(data):
+                if o.definition and o.kind == kind and o.id not in seen:
+                    seen.add(o.id)
+                    detail = f"{kind}: {_name_of(value_at(data, o.owner))} (from {snap.shown(library)})"
+                    items.append(_item(o.id, _REFERENCE_ITEM, detail, replace))
         return items
     path = _ENUM_PATHS.get(field) or (_section_above(snap.lines, line), 0, "kind")
     return [_item(str(v), _ENUM_ITEM, field, replace) for v in node_at(path).get("enum", [])]
@@ -192,7 +218,19 @@ def definition(snap: Snapshot, offset: int) -> list[dict[str, Any]]:
     found = _at(snap, offset)
     if found is None:
         return []
-    return [_location(snap, span) for span in _spans_of(_doc(snap), snap.lines, found, True, False)]
+    here = [_location(snap, span) for span in _spans_of(_doc(snap), snap.lines, found, True, False)]
+    if here:
+        return here
+    shared = snap.library_definition(found.kind, found.id)
+    if shared is None or shared[0].document is None:
+        return []
+    library, o = shared
+    library_doc = shared[0].document
+    lines = Lines(library_doc.text)
+    span = scalar_span(library_doc, lines, o.path)
+    if span is None:
+        return []
+    return [{"uri": Path(library.key).as_uri(), "range": Converter(lines, snap.convert.encoding).range(*span)}]
 
 
 def references(snap: Snapshot, offset: int, include_declaration: bool) -> list[dict[str, Any]]:
@@ -215,12 +253,23 @@ def rename(snap: Snapshot, offset: int, new: str) -> dict[str, Any]:
     found = occurrence_at(doc, snap.lines, offset)
     if found is None:
         raise RpcError(REQUEST_FAILED, "put the cursor on an id (or a reference to one) to rename it")
+    _refuse_library_id(snap, doc, found[0])
     try:
         renaming = rename_edits(doc, found[0].id, new, found[0].kind)
     except RenameProblem as exc:
         raise RpcError(REQUEST_FAILED, str(exc)) from None
     edits = [{"range": snap.convert.range(e.start, e.end), "newText": e.text} for e in renaming.edits]
     return {"changes": {snap.uri: edits}}
+
+
+def _refuse_library_id(snap: Snapshot, doc: Document, o: Occurrence) -> None:
+    """An id a library defines is shared by other maps: renaming it in one map would break it."""
+    if any(d.definition and d.kind == o.kind and d.id == o.id for d in occurrences(doc.data)):
+        return
+    shared = snap.library_definition(o.kind, o.id)
+    if shared is not None:
+        raise RpcError(REQUEST_FAILED, f"{o.kind} '{one_line(o.id)}' is defined in library {snap.shown(shared[0])}, "
+                                       "which other maps may use; rename it there and in every map that uses it")
 
 
 def _at(snap: Snapshot, offset: int) -> Occurrence | None:
@@ -259,7 +308,7 @@ def hover(snap: Snapshot, offset: int) -> dict[str, Any] | None:
     if doc is not None:
         found = occurrence_at(doc, snap.lines, offset)
         if found is not None:
-            parts.append(_entity_text(doc, found[0]))
+            parts.append(_entity_text(doc, found[0], snap))
             span = span or found[1]
         else:
             field = _key_at(doc, snap.lines, offset)
@@ -274,13 +323,20 @@ def hover(snap: Snapshot, offset: int) -> dict[str, Any] | None:
     return result
 
 
-def _entity_text(doc: Document, o: Occurrence) -> str:
+def _entity_text(doc: Document, o: Occurrence, snap: Snapshot) -> str:
     defined = next((d for d in occurrences(doc.data) if d.definition and d.kind == o.kind and d.id == o.id), None)
-    if defined is None:
-        return f"**{o.kind}** {code(o.id)}: not defined in this map"
-    entity = value_at(doc.data, defined.owner)
-    line = doc.position(defined.path)[0]
-    lines = [f"**{o.kind}** {code(o.id)}: {md(_name_of(entity))} (line {line})"]
+    shared = snap.library_definition(o.kind, o.id) if defined is None else None
+    if defined is not None:
+        entity = value_at(doc.data, defined.owner)
+        where = f"line {doc.position(defined.path)[0]}"
+    elif shared is not None and shared[0].document is not None:
+        library, defined = shared
+        library_doc = shared[0].document
+        entity = value_at(library_doc.data, defined.owner)
+        where = f"{code(snap.shown(library))}, line {library_doc.position(defined.path)[0]}"
+    else:
+        return f"**{o.kind}** {code(o.id)}: not defined in this map or the libraries it uses"
+    lines = [f"**{o.kind}** {code(o.id)}: {md(_name_of(entity))} ({where})"]
     if isinstance(entity, dict):
         for key in ("kind", "phase", "severity", "status", "goal", "description"):
             if isinstance(entity.get(key), str | int | float) and not isinstance(entity.get(key), bool):

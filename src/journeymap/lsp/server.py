@@ -11,6 +11,7 @@ server goes on: one broken file never stops it.
 from __future__ import annotations
 
 import gc
+import os
 import queue
 import sys
 import threading
@@ -26,6 +27,9 @@ from journeymap.config import CONFIG_NAMES, Project, default_project, load_proje
 from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.edit.spans import Lines
 from journeymap.errors import JourneymapError
+from journeymap.io.sources import is_library_name
+from journeymap.libraries import DiskLibraries, Library, Located
+from journeymap.load import Document
 from journeymap.lsp import features
 from journeymap.lsp.positions import Converter, chosen_encoding
 from journeymap.lsp.rpc import (
@@ -69,6 +73,7 @@ class Server:
         self.cwd = Path.cwd()
         self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.maps: dict[str, OpenMap] = {}
+        self.libraries = EditorLibraries(self.maps)
         self.projects: dict[str, Project] = {}
         self.encoding = "utf-16"
         self.initialized = False
@@ -207,6 +212,12 @@ class Server:
         open_map.version = int(params["textDocument"].get("version", open_map.version + 1))
         open_map.snapshot = None
         self._schedule(open_map)
+        if is_library_name(open_map.path):
+            # the maps that use a library are judged by its text in the editor, saved or not
+            for other in self.maps.values():
+                if other is not open_map and other.last is not None and other.last.uses:
+                    other.snapshot = None
+                    self._schedule(other)
 
     def did_close(self, params: dict[str, Any]) -> None:
         open_map = self.maps.pop(params["textDocument"]["uri"], None)
@@ -217,7 +228,7 @@ class Server:
 
     def did_save(self, params: dict[str, Any]) -> None:
         name = _path(params["textDocument"]["uri"]).rsplit("/", 1)[-1]
-        if name in (*CONFIG_NAMES, "pyproject.toml"):
+        if name in (*CONFIG_NAMES, "pyproject.toml") or is_library_name(name):
             self.reconfigure()
 
     def reconfigure(self) -> None:
@@ -268,18 +279,23 @@ class Server:
             last = open_map.last
             # an edit inside one stage re-reads only that stage (same result, a fraction of the time)
             if last is not None:
-                analysis = analyse_edit(last, raw, project)
+                analysis = analyse_edit(last, raw, project, self.libraries)
             else:
-                analysis = analyse_bytes(raw, open_map.path, project)
+                analysis = analyse_bytes(raw, open_map.path, project, self.libraries)
             open_map.last = analysis
             if analysis.document is not None:
                 open_map.good = analysis.document
             lines = Lines(open_map.text)
             open_map.snapshot = features.Snapshot(
                 open_map.uri, open_map.text, open_map.version, analysis, open_map.good, lines,
-                Converter(lines, self.encoding),
+                Converter(lines, self.encoding), self.used_libraries(open_map.good, project),
             )
         return open_map.snapshot
+
+    def used_libraries(self, doc: Document | None, project: Project) -> tuple[Library, ...]:
+        if doc is None or not doc.data.get("use"):
+            return ()
+        return tuple(self.libraries.resolve(doc, project.max_bytes).libraries)
 
     def project(self, path: str) -> Project:
         """The configuration that holds for a map: found from its folder up, as `validate` finds it."""
@@ -347,6 +363,20 @@ class Server:
     def document_symbol(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         snap, _ = self._request(params, needs_position=False)
         return features.symbols(snap)
+
+
+class EditorLibraries(DiskLibraries):
+    """Libraries read from disk, except those open in the editor: their text as it stands there."""
+
+    def __init__(self, maps: dict[str, OpenMap]) -> None:
+        super().__init__()
+        self.maps = maps
+
+    def read(self, located: Located, max_bytes: int) -> bytes:
+        for open_map in self.maps.values():
+            if os.path.realpath(open_map.path) == located.key:
+                return open_map.text.encode("utf-8", "surrogatepass")
+        return super().read(located, max_bytes)
 
 
 def _path(uri: str) -> str:

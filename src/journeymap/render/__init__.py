@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journeymap.errors import JourneymapError
 
@@ -17,6 +18,9 @@ __all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "FORMATS", "Picture", "Ren
            "RenderOptions", "draw"]
 from journeymap.defaults import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.model import Journey
+
+if TYPE_CHECKING:
+    from journeymap.render.hierarchy import Hierarchy
 
 
 class RenderError(JourneymapError):
@@ -69,6 +73,9 @@ class RenderOptions:
     landscape: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
+    # html: the other pages of the batch, for links down to sub-journeys and up to parents
+    hierarchy: Hierarchy | None = None
+    page_name: str = ""  # html: this page's file name, which the links are relative to
 
 
 @dataclass(frozen=True)
@@ -96,9 +103,13 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
 
         return Picture(mermaid_source(journey).encode("utf-8"))
     if fmt == "html":
-        from journeymap.render.html import html_page
+        from journeymap.render.hierarchy import CSS, hierarchy_html
+        from journeymap.render.html import PageExtras, html_page
 
-        return Picture(html_page(journey, folder).encode("utf-8"))
+        nav = hierarchy_html(journey, options.hierarchy, options.page_name)
+        extras = PageExtras(css=CSS, top=nav.top, touchpoint_notes=nav.touchpoint_notes) if nav.top or \
+            nav.touchpoint_notes else PageExtras()
+        return Picture(html_page(journey, folder, extras).encode("utf-8"))
     if fmt == "poster":
         from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
         from journeymap.render.confine import run_confined

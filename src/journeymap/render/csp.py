@@ -19,13 +19,19 @@ def source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def policy(*, styles: Sequence[str] = (), scripts: Sequence[str] = (), images: bool = True) -> str:
-    """The policy of a page whose inline stylesheets and scripts are exactly `styles` and `scripts`."""
+def policy(
+    *, styles: Sequence[str] = (), scripts: Sequence[str] = (), images: bool = True, same_origin: bool = False
+) -> str:
+    """The policy of a page whose inline stylesheets and scripts are exactly `styles` and `scripts`;
+    `same_origin` lets a script ask the server the page came from (the live preview's reload check),
+    and nothing else."""
     parts = ["default-src 'none'"]
     if styles:
         parts.append("style-src " + " ".join(source_hash(s) for s in styles))
     if scripts:
         parts.append("script-src " + " ".join(source_hash(s) for s in scripts))
+    if same_origin:
+        parts.append("connect-src 'self'")
     if images:
         parts.append("img-src data:")
     parts += ["base-uri 'none'", "form-action 'none'"]

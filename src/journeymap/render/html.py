@@ -41,13 +41,17 @@ class PageExtras:
 
     `css` joins the page's one stylesheet (and its hash in the page's policy); `top` opens the
     page, above the header; `bottom` closes it, above the footer; `touchpoint_notes` go under a
-    touchpoint's details, by touchpoint id, in the grid and in the phone layout alike.
+    touchpoint's details, by touchpoint id, in the grid and in the phone layout alike. `script`
+    (journeymap's own, never map text) runs at the end of the page, allowed by its hash; with
+    `same_origin` it may ask the server the page came from (the live preview).
     """
 
     css: str = ""
     top: str = ""
     bottom: str = ""
     touchpoint_notes: Mapping[str, str] = field(default_factory=dict)
+    script: str = ""
+    same_origin: bool = False
 
 
 def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageExtras()) -> str:
@@ -73,7 +77,7 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{policy(styles=[css])}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_policy(css, extras)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{html_text(journey.title)} · journey map</title>"
@@ -83,8 +87,13 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         f'<div class="cards">{_cards(grid)}</div>'
         f"{unlinked_band(grid)}{extras.bottom}"
         f'<footer class="made">{_footer(journey)}</footer>'
-        "</main></body></html>\n"
+        f"</main>{f'<script>{extras.script}</script>' if extras.script else ''}</body></html>\n"
     )
+
+
+def _policy(css: str, extras: PageExtras) -> str:
+    scripts = [extras.script] if extras.script else []
+    return policy(styles=[css], scripts=scripts, same_origin=extras.same_origin)
 
 
 def _css() -> str:

@@ -1,4 +1,5 @@
-"""Persona photos: the only files a poster or page ever reads, and only from the map's own folder.
+"""Persona photos: the only files a poster or page ever reads, and only from the map's own folder
+(for a persona from a library, the library's folder).
 
 A photo is named by a path relative to the map's folder. Web addresses,
 absolute paths, paths that climb out of the folder (`../`), symlinks that lead
@@ -43,6 +44,9 @@ def persona_photo(persona: Persona, folder: Path | None) -> Photo | None:
     if not persona.photo:
         return None
     named = persona.photo.strip()
+    if persona.origin:
+        # a library's persona: its photo is beside the library, which names it
+        folder = Path(persona.origin).parent
 
     def refuse(why: str) -> RenderError:
         return RenderError(

@@ -30,7 +30,13 @@ def summary(results: Sequence[Analysis]) -> str:
     files = len(checked)
     counts = {s: sum(r.count(s) for r in checked) for s in Severity}
     failing = sum(1 for r in checked if r.findings)
-    noun = "map" if files == 1 else "maps"
+    libraries = sum(1 for r in checked if r.kind == "library")
+    if libraries:  # "3 files (2 maps, 1 library)": a library is not a map
+        maps = files - libraries
+        what = f"{_plural(maps, 'map')}, {libraries} {'library' if libraries == 1 else 'libraries'}"
+        noun = f"{'file' if files == 1 else 'files'} ({what})"
+    else:
+        noun = "map" if files == 1 else "maps"
     tail = f"; {unread} {'file' if unread == 1 else 'files'} could not be read (see above)" if unread else ""
     if not any(counts.values()):
         verdict = "" if unread else "All clean: "

@@ -18,7 +18,7 @@ from journeymap.findings import Severity
 from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.sources import Target, discover
 from journeymap.model import Journey
-from journeymap.pipeline import Analysis, State, analyse
+from journeymap.pipeline import Analysis, State, add_portfolio_findings, analyse
 from journeymap.render import RenderError
 from journeymap.strings import map_stem, one_line, slug
 
@@ -109,17 +109,20 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
         if analysis.state is State.UNREADABLE:  # listed as broken like an invalid map; the rest is still built
             entry.refused = one_line(analysis.problem).removeprefix(f"{one_line(target.path)}: ")
         entries.append(entry)
+    if project.lint:  # the lint column says what validate says of the folder, cross-map rules included
+        add_portfolio_findings([e.analysis for e in entries], project)
     return entries
 
 
 def write_site(entries: list[Entry], out: Path) -> None:
-    from journeymap.site.pages import broken_page, index_page, map_page
+    from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
 
     by_id = {e.journey.id: e for e in entries if e.journey is not None and e.journey.id}
+    tree = site_hierarchy(entries)
     pages = []
     for entry in entries:
         try:
-            pages.append((entry, map_page(entry, by_id, entries)))
+            pages.append((entry, map_page(entry, by_id, entries, tree)))
         except RenderError as exc:
             if exc.exit_code != 1:  # a tool failed, not the map: the site cannot be built
                 raise
@@ -129,4 +132,7 @@ def write_site(entries: list[Entry], out: Path) -> None:
     make_folder(maps_dir)
     for entry, page in pages:
         write_atomic(maps_dir / entry.page, page)
+    from journeymap.site.portfolio import portfolio_page
+
+    write_atomic(out / "portfolio.html", portfolio_page(entries))
     write_atomic(out / "index.html", index_page(entries))

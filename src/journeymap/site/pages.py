@@ -19,6 +19,7 @@ from journeymap.render.text import html_text
 if TYPE_CHECKING:
     from journeymap.io.sources import Target
     from journeymap.model import Journey
+    from journeymap.render.hierarchy import Hierarchy
     from journeymap.site.catalog import Entry
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -54,7 +55,7 @@ tr.broken td{background:#fff5f5}.broken-tag{color:#b00020;font-weight:700}
 .why{color:var(--muted);font-size:12px;margin-top:4px}.date{white-space:nowrap}.none{color:#9aa8b6}
 .site-extra{margin:24px 0}.site-extra h2{font-size:18px;margin:16px 0 8px}
 .site-extra ul{margin:0;padding-left:20px}.site-extra a{color:var(--accent)}
-.back{display:inline-block;margin-bottom:8px;color:var(--accent)}
+.back{display:inline-block;margin-bottom:8px;color:var(--accent)}.to-portfolio{color:var(--accent);font-weight:700}
 .made{color:var(--muted);font-size:12px;margin-top:24px}
 @media (max-width:760px){.catalog thead{display:none}.catalog tr{display:block;border-top:1px solid var(--line)}
 .catalog td{display:block;border:0;padding:6px 12px}}
@@ -94,7 +95,8 @@ def index_page(entries: list[Entry]) -> str:
         '<select id="filter" aria-label="Filter maps"><option value="all">All maps</option>'
         '<option value="has-errors">With lint errors</option><option value="has-open">With open pain points</option>'
         '<option value="is-clean">Lint-clean</option><option value="broken">Broken</option></select></div></header>'
-        f'<p class="summary">{summary}</p>'
+        f'<p class="summary">{summary} · <a class="to-portfolio" href="portfolio.html">Portfolio view: pain points '
+        "and emotions by phase across every map</a></p>"
         '<table class="catalog"><thead><tr><th>Map</th><th>Owner</th><th>Reviewed</th><th>Lifecycle coverage</th>'
         "<th>Open pain points</th><th>Lint</th></tr></thead>\n"
         f"<tbody>\n{rows}\n</tbody></table>"
@@ -152,14 +154,25 @@ def _lint_counts(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry]) -> str:
+def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry], tree: Hierarchy | None = None) -> str:
+    """A map's page; `tree` is the site's journey hierarchy (made from `entries` when not given)."""
     journey = entry.journey
     if journey is None:
         return broken_page(entry)
+    from journeymap.render.hierarchy import CSS, hierarchy_html
     from journeymap.render.html import PageExtras, html_page
 
-    extras = PageExtras(css=_SITE_CSS_PAGE, bottom=_extra_section(entry, journey, by_id, entries))
+    tree = tree or site_hierarchy(entries)
+    nav = hierarchy_html(journey, tree, entry.page)
+    extras = PageExtras(css=_SITE_CSS_PAGE + CSS, top=nav.top, touchpoint_notes=nav.touchpoint_notes,
+                        bottom=_extra_section(entry, journey, by_id, entries))
     return html_page(journey, _folder_of(entry.target), extras)
+
+
+def site_hierarchy(entries: list[Entry]) -> Hierarchy:
+    from journeymap.render.hierarchy import hierarchy_of
+
+    return hierarchy_of((e.journey, e.page) for e in entries if e.journey is not None)
 
 
 def _folder_of(target: Target) -> Path | None:

@@ -3,13 +3,15 @@
 Each module holds the rules of one theme; each rule is a `Rule` object with its
 metadata and a pure check function. Ids: JM1xx structure and coverage, JM2xx
 emotions, pain points and opportunities, JM3xx personas and channels, JM4xx
-research and upkeep, JM9xx the linter itself.
+research and upkeep, JM5xx across the maps of a folder (the portfolio pass),
+JM9xx the linter itself.
 """
 
 from __future__ import annotations
 
-from journeymap.lint.rule import Rule
-from journeymap.lint.rules import coverage, evidence, feelings, people, suppression
+from journeymap.findings import RuleInfo
+from journeymap.lint.rule import PortfolioRule, Rule
+from journeymap.lint.rules import coverage, evidence, feelings, people, portfolio, suppression
 
 LINT_RULES: tuple[Rule, ...] = (
     *coverage.RULES,
@@ -17,4 +19,14 @@ LINT_RULES: tuple[Rule, ...] = (
     *people.RULES,
     *evidence.RULES,
     suppression.RULE,
+)
+
+# Cross-map rules: run by `journeymap.portfolio` over a folder's maps and libraries, after each file's lint.
+PORTFOLIO_RULES: tuple[PortfolioRule, ...] = portfolio.RULES
+
+# Every lint rule's metadata, one file's and cross-map: what select, ignore and severity may name.
+RULE_INFOS: tuple[RuleInfo, ...] = (
+    *(rule.info for rule in LINT_RULES[:-1]),
+    *(rule.info for rule in PORTFOLIO_RULES),
+    LINT_RULES[-1].info,
 )

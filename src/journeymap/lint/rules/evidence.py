@@ -8,6 +8,7 @@ from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.model import own
 
 
 def _no_evidence(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
@@ -58,7 +59,7 @@ NO_EVIDENCE = Rule(
 def _unused_source(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
     cited = {s for t in ctx.journey.touchpoints() for s in t.evidence}
     cited |= {s for pp in ctx.journey.pain_points() for s in pp.evidence}
-    for source in ctx.journey.sources:
+    for source in own(ctx.journey.sources):
         if source.id not in cited:
             yield Problem(source.path, f"source '{source.id}' is cited by nothing; cite it where it applies, or "
                                        "remove it")

@@ -7,6 +7,7 @@ from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.model import own
 
 
 def _touchpoint_without_emotion(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
@@ -245,7 +246,7 @@ ONLY_DROPPED_OPPORTUNITIES = Rule(
 
 
 def _opportunity_without_owner(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
-    for o in ctx.journey.opportunities:
+    for o in own(ctx.journey.opportunities):
         if not o.owner.strip() and o.status not in ("done", "dropped"):
             yield Problem(o.path, f"opportunity '{o.id}' has no owner; name the team or person who will move it")
 
@@ -294,7 +295,7 @@ OPPORTUNITY_WITHOUT_OWNER = Rule(
 
 
 def _opportunity_without_pain_point(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
-    for o in ctx.journey.opportunities:
+    for o in own(ctx.journey.opportunities):
         if not o.addresses:
             yield Problem(o.path, f"opportunity '{o.id}' addresses no pain point; list the pain points it fixes "
                                   "under `addresses`")

@@ -7,6 +7,7 @@ from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.model import own
 
 
 def _no_persona(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
@@ -54,7 +55,7 @@ def _unused_persona(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
     if not touchpoints or any(not t.personas for t in touchpoints):
         return  # a touchpoint without `personas:` is gone through by everyone
     named = {p for t in touchpoints for p in t.personas}
-    for persona in ctx.journey.personas:
+    for persona in own(ctx.journey.personas):
         if persona.id not in named:
             yield Problem(persona.path, f"persona '{persona.id}' goes through no touchpoint; add it to the "
                                         "touchpoints' `personas:` or remove it")
@@ -100,7 +101,7 @@ UNUSED_PERSONA = Rule(
 
 
 def _persona_without_goals(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
-    for persona in ctx.journey.personas:
+    for persona in own(ctx.journey.personas):
         if not persona.goals:
             yield Problem(persona.path, f"persona '{persona.id}' has no goals; add what they want to achieve")
 
@@ -143,7 +144,7 @@ PERSONA_WITHOUT_GOALS = Rule(
 
 def _unused_channel(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
     used = {t.channel for t in ctx.journey.touchpoints()}
-    for channel in ctx.journey.channels:
+    for channel in own(ctx.journey.channels):
         if channel.id not in used:
             yield Problem(channel.path, f"channel '{channel.id}' is used by no touchpoint; map where it comes in, "
                                         "or remove it")
