@@ -3,4 +3,4 @@
 cli.py only assembles them, in the order `journeymap --help` lists them.
 """
 
-COMMAND_MODULES = ("validate", "schema", "rules", "init", "render", "diff", "importer", "export", "site")
+COMMAND_MODULES = ("validate", "schema", "rules", "init", "render", "diff", "measure", "importer", "export", "site")
