@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from itertools import pairwise
 
 from journeymap.measure.classify import attribute_value
 from journeymap.model import Journey
@@ -136,7 +137,7 @@ class Reference:
         users: dict[tuple[int, int], set[str]] = defaultdict(set)
         transitions = 0
         for user, evs in self.by_user.items():
-            for a, b in zip(evs, evs[1:], strict=False):
+            for a, b in pairwise(evs):
                 if a.tp == b.tp:
                     continue
                 transitions += 1

@@ -358,10 +358,7 @@ class _Run:
 
     def survey_mean(self, touchpoint_id: str) -> float | None:
         if not self._load_surveys():
-            raise JourneymapError(
-                f"{self.journey.file}: a KPI measures the survey score at '{touchpoint_id}' but no survey file "
-                "is named; add data.surveys or pass --surveys FILE"
-            )
+            return None  # the KPI says "no data"; the rest of the measures still stand
         (mean,) = self.e.rows(f"SELECT avg(s) FROM sv WHERE ok = 1 AND tid = {self.e.literal(touchpoint_id)}")[0]
         return _round(mean)
 

@@ -144,7 +144,8 @@ def _files(pattern: str, base: str, repo: str | None, what: str) -> tuple[str, .
     """The files a path or glob names. Paths from a map or configuration (`repo` given) are
     relative to `base` and must stay inside `repo`; a path given on the command line is the
     user's own choice."""
-    full = pattern if os.path.isabs(pattern) else os.path.join(base, pattern)
+    # a flag's path stays as the user wrote it (relative to the current folder), for messages
+    full = pattern if os.path.isabs(pattern) or repo is None else os.path.join(base, pattern)
     if any(ch in pattern for ch in "*?["):
         found = sorted(p for p in glob.glob(full, recursive=True) if os.path.isfile(p))
         if not found:
