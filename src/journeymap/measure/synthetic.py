@@ -102,9 +102,9 @@ def events(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, str, str]]:
         for k, stage in enumerate(stages):
             entered_at = t
             for index, touchpoint in stage:
-                if touchpoint.id == never:
-                    continue
-                if rng.random() < 0.92 or index == stage[0][0]:
+                if touchpoint.id == never or not touchpoint.signals:
+                    continue  # planted as never seen, or a moment no log records
+                if rng.random() < 0.92 or index == stage[0][0] or not any(x.signals for _, x in stage):
                     t += 60 + rng.random() * 1800
                     out.append((t, truth.event_names[touchpoint.id]))
                 if index == plan.loop_from and rng.random() < plan.loop_share:
@@ -129,7 +129,7 @@ def surveys(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, int]]:
     tps = list(journey.touchpoints())
     for number in range(plan.users // 4):
         t = tps[number % len(tps)]
-        if t.id == tps[plan.never_seen].id:
+        if t.id == tps[plan.never_seen].id or not t.signals:
             continue
         assumed = t.emotion if t.emotion is not None else 0
         centre = -1.6 if t.id == tps[plan.contradicted].id and assumed >= 0 else assumed
