@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system packages journeymap needs when they are missing:
 # Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for PDF posters, and,
-# with --test, Chromium and poppler for the browser and poster tests.
+# with --test, Chromium and poppler for the browser and poster tests, and Java for the
+# Spark engine's test.
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -14,6 +15,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
     command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
     command -v git >/dev/null 2>&1 || need="$need git"
+    # the Spark engine's test runs a local Spark session: Java 17 or newer
+    command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
 fi
 
 [ -z "$need" ] && exit 0

@@ -42,3 +42,13 @@ def test_the_diff_bench_measures_a_generated_change(tmp_path: Path):
     raw = generate.generate_map(0, 3, 4).encode("utf-8")
     figures = diff_bench.measure(raw, diff_bench.edited(raw.decode("utf-8")).encode("utf-8"), 1)
     assert figures["changes"] > 0 and figures["load"] > 0
+
+
+def test_the_measure_bench_types_the_same_sql_by_hand_and_gets_the_same_funnel(tmp_path: Path):
+    measure_bench = bench_module("measure_bench")
+    log = tmp_path / "events.parquet"
+    assert measure_bench.generate(log, 20_000) > 10_000
+    _, snapshot = measure_bench.ours(log)
+    _, hand = measure_bench.by_hand(log)
+    assert [f.users for f in snapshot.funnel] == hand["funnel"]
+    assert [(m.entered, m.moved_on) for m in snapshot.stages[:-1]] == [(r[1], r[2]) for r in hand["stages"][:-1]]
