@@ -108,7 +108,8 @@ def by_hand(path: Path) -> tuple[float, dict[str, object]]:
         f"WHEN tp = {i} THEN {stage_index[t.stage_id]}" for i, t in enumerate(tps)) + " END"
     started = time.perf_counter()
     con = duckdb.connect()
-    con.execute(f"""CREATE TEMP TABLE ev0 AS SELECT u, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
+    con.execute(f"""CREATE TEMP TABLE ev0 AS
+        SELECT u, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
         FROM (SELECT user_id AS u, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
               FROM read_parquet('{path}'))""")
     con.execute("CREATE TEMP TABLE ev AS SELECT u, t, tp, st FROM ev0 WHERE tp IS NOT NULL")

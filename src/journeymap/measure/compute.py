@@ -118,7 +118,7 @@ class _Run:
             SELECT u, t, tp, {st} AS st, CASE WHEN tp IS NULL THEN name END AS un, seg, ses,
                    CASE WHEN t IS NULL THEN rawt END AS badt
             FROM (
-                SELECT CAST({user} AS STRING) AS u, CAST({event} AS STRING) AS name,
+                SELECT {e.user_key(f"CAST({user} AS STRING)")} AS u, CAST({event} AS STRING) AS name,
                        {e.seconds(time, kinds[src.time])} AS t, CAST({time} AS STRING) AS rawt,
                        {tp} AS tp, {seg} AS seg, {ses} AS ses
                 FROM raw
@@ -208,8 +208,10 @@ class _Run:
         )
 
     def touchpoint_measures(self, entrants: int) -> list[TouchpointMeasure]:
+        # one row a user and touchpoint first: the distinct count then needs no hash of its own
+        self.e.table("ut", "SELECT u, tp, count(*) AS n FROM ev GROUP BY u, tp")
         counts = {int(r[0]): (int(r[1]), int(r[2])) for r in self.e.rows(
-            "SELECT tp, count(*), count(DISTINCT u) FROM ev GROUP BY tp")}
+            "SELECT tp, sum(n), count(*) FROM ut GROUP BY tp")}
         out = []
         for index, t in enumerate(self.touchpoints):
             events, users = counts.get(index, (0, 0))

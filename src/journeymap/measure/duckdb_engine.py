@@ -97,6 +97,9 @@ class DuckDBEngine:
     def quantile(self, expr: str, q: float) -> str:
         return f"quantile_cont({expr}, {q})"
 
+    def user_key(self, expr: str) -> str:
+        return f"hash({expr})"
+
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:
             return f"(epoch_us({column}) / 1000000.0)"

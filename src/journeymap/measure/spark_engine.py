@@ -74,6 +74,9 @@ class SparkEngine:
     def quantile(self, expr: str, q: float) -> str:
         return f"percentile({expr}, {q})"
 
+    def user_key(self, expr: str) -> str:
+        return f"xxhash64({expr})"
+
     def seconds(self, column: str, kind: str) -> str:
         if kind in (TIME, DATE):
             return f"(unix_micros(CAST({column} AS TIMESTAMP)) / 1000000.0)"
