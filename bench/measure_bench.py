@@ -110,7 +110,7 @@ def by_hand(path: Path) -> tuple[float, dict[str, object]]:
     con = duckdb.connect()
     con.execute(f"""CREATE TEMP TABLE ev0 AS
         SELECT u, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
-        FROM (SELECT user_id AS u, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
+        FROM (SELECT hash(user_id) AS u, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
               FROM read_parquet('{path}'))""")
     con.execute("CREATE TEMP TABLE ev AS SELECT u, t, tp, st FROM ev0 WHERE tp IS NOT NULL")
     out: dict[str, object] = {}

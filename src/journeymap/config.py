@@ -74,6 +74,13 @@ class Project:
     # `data:` as written: where `journeymap measure` finds events and surveys when a map has no
     # `data` section of its own (paths relative to `root`); the measure command checks it
     data: Mapping[str, Any] = field(default_factory=dict)
+    # measures snapshots (`validate --measures`), by the id of the map they measured (or its
+    # path, for a map without an id): the rules that judge a map against data read them
+    measures: Mapping[str, Any] = field(default_factory=dict)
+
+    def measures_for(self, journey: Any) -> Any:
+        """The snapshot of this map, if one was given."""
+        return self.measures.get(journey.id) or self.measures.get(journey.file)
 
     def with_options(self, **changes: Any) -> Project:
         return dataclasses.replace(self, **changes)

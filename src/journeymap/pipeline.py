@@ -116,7 +116,7 @@ def analyse_bytes(raw: bytes, path: str, project: Project) -> Analysis:
         return Analysis(path, State.VALID, [], doc, journey)
     from journeymap.lint.engine import lint_findings
 
-    linted = lint_findings(doc, journey, project.rules, project.today)
+    linted = lint_findings(doc, journey, project.rules, project.today, project.measures_for(journey))
     return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True)
 
 

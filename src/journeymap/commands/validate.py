@@ -34,6 +34,11 @@ def validate(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Lint rules to skip. Repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     no_lint: Annotated[bool, typer.Option("--no-lint", help="Check schema and references only.")] = False,
+    measures: Annotated[
+        list[str] | None,
+        typer.Option("--measures", help="A `journeymap measure --format json` snapshot: turns on the rules that "
+                     "judge a map against its data (emotion-contradicts-data, kpi-off-target, ...). Repeatable."),
+    ] = None,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
@@ -48,6 +53,10 @@ def validate(
         from journeymap.report import reporter
 
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
+        if measures:
+            from journeymap.measure.snapshot import snapshots_by_map
+
+            project = project.with_options(measures=snapshots_by_map(measures))
         checked = check_paths(paths, project.with_options(lint=not no_lint), jobs)
         for problem in [*checked.problems, *(a.problem for a in checked.analyses if a.problem)]:
             common.error(problem)

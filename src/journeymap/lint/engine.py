@@ -60,11 +60,12 @@ def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
 
 
 def lint_findings(
-    doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None
+    doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None,
+    measures: object = None,
 ) -> list[Finding]:
     from journeymap.lint.rules import LINT_RULES
 
-    context = Context(doc, journey, today or datetime.date.today())
+    context = Context(doc, journey, today or datetime.date.today(), measures)
     keys = _keys(LINT_RULES)
     comments = suppressions(doc.text, keys)
     findings: list[Finding] = []

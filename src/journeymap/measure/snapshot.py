@@ -178,6 +178,21 @@ def snapshot_from_json(text: str, where: str) -> Snapshot:
         raise JourneymapError(f"{where}: a damaged measures snapshot ({type(exc).__name__}: {exc})") from None
 
 
+def read_snapshot(path: str) -> Snapshot:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise JourneymapError(f"{path}: cannot read the measures snapshot: {why}") from None
+    return snapshot_from_json(text, path)
+
+
+def snapshots_by_map(paths: list[str]) -> dict[str, Snapshot]:
+    """Snapshots by the id of the map they measured (or its path, for a map without an id)."""
+    return {(s.map_id or s.map_path): s for s in (read_snapshot(p) for p in paths)}
+
+
 def _snapshot(raw: dict[str, Any]) -> Snapshot:
     surveys = raw.get("surveys")
     return Snapshot(
