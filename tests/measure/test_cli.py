@@ -146,3 +146,17 @@ def test_an_invalid_map_is_skipped_with_its_findings_and_exit_1(write_map) -> No
     assert run.exit_code == 1
     assert "names unknown touchpoint or stage 'nope'" in run.stderr
     assert "skipped" in run.stderr
+
+
+def test_render_draws_the_measured_emotion_beside_the_assumed_curve(small: Shop, tmp_path: Path) -> None:
+    snapshot = tmp_path / "m.json"
+    assert run_cli("measure", str(small.map), "--format", "json", "--out", str(snapshot)).exit_code == 0
+    plain = run_cli("render", str(small.map), "--format", "html", "--out", str(tmp_path / "plain.html"))
+    assert plain.exit_code == 0, plain.stderr
+    drawn = run_cli("render", str(small.map), "--format", "html", "--out", str(tmp_path / "drawn.html"),
+                    "--measures", str(snapshot))
+    assert drawn.exit_code == 0, drawn.stderr
+    page = (tmp_path / "drawn.html").read_text()
+    assert 'class="measured"' in page and "measured (surveys)" in page
+    assert "Sees an ad: measured -1." in page  # the contradicted touchpoint, assumed +1
+    assert 'class="measured"' not in (tmp_path / "plain.html").read_text()

@@ -149,6 +149,12 @@ class Snapshot:
     def touchpoint(self, touchpoint_id: str) -> TouchpointMeasure | None:
         return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
 
+    def measured_emotions(self) -> dict[str, float]:
+        """Touchpoint id -> the emotion customers report (from the surveys), on -2..+2."""
+        if self.surveys is None:
+            return {}
+        return {s.touchpoint: s.measured_emotion for s in self.surveys.touchpoints}
+
     def survey(self, touchpoint_id: str) -> SurveyScore | None:
         if self.surveys is None:
             return None

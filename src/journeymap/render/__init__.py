@@ -8,7 +8,8 @@ command line and batch handling live in `batch`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeymap.errors import JourneymapError
@@ -69,6 +70,11 @@ class RenderOptions:
     landscape: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
+    # `render --measures`: map id (or path) -> touchpoint id -> the emotion customers report
+    measured: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def measured_for(self, journey: Journey) -> Mapping[str, float]:
+        return self.measured.get(journey.id) or self.measured.get(journey.file) or {}
 
 
 @dataclass(frozen=True)
@@ -96,16 +102,18 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
 
         return Picture(mermaid_source(journey).encode("utf-8"))
     if fmt == "html":
-        from journeymap.render.html import html_page
+        from journeymap.render.html import PageExtras, html_page
 
-        return Picture(html_page(journey, folder).encode("utf-8"))
+        extras = PageExtras(measured_emotions=options.measured_for(journey))
+        return Picture(html_page(journey, folder, extras).encode("utf-8"))
     if fmt == "poster":
         from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
         from journeymap.render.confine import run_confined
         from journeymap.render.poster import poster_pdf
 
         def poster() -> bytes:
-            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape)
+            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape,
+                              measured=options.measured_for(journey))
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

@@ -48,6 +48,8 @@ class PageExtras:
     top: str = ""
     bottom: str = ""
     touchpoint_notes: Mapping[str, str] = field(default_factory=dict)
+    # the emotion customers report, by touchpoint id (a measures snapshot), drawn beside the curve
+    measured_emotions: Mapping[str, float] = field(default_factory=dict)
 
 
 def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageExtras()) -> str:
@@ -56,7 +58,7 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
     def details(grid: Grid, touchpoint: Touchpoint) -> str:
         return touchpoint_details(grid, touchpoint) + notes.get(touchpoint.id, "")
 
-    grid = Grid(journey, details=details)
+    grid = Grid(journey, details=details, measured=extras.measured_emotions)
     photos = {}
     for persona in journey.personas:
         photo = persona_photo(persona, folder)
