@@ -160,3 +160,15 @@ def test_render_draws_the_measured_emotion_beside_the_assumed_curve(small: Shop,
     assert 'class="measured"' in page and "measured (surveys)" in page
     assert "Sees an ad: measured -1." in page  # the contradicted touchpoint, assumed +1
     assert 'class="measured"' not in (tmp_path / "plain.html").read_text()
+
+
+def test_diff_of_two_snapshots_shows_what_moved(small: Shop, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    earlier = run_cli("measure", str(small.map), "--until", "2026-10-05", "--format", "json", "--out", str(old))
+    assert earlier.exit_code == 0
+    assert run_cli("measure", str(small.map), "--format", "json", "--out", str(new)).exit_code == 0
+    run = run_cli("diff", str(old), str(new), "--exit-code")
+    assert run.exit_code == 1, run.stderr
+    assert "Funnel, share of the first stage" in run.stdout and "pts" in run.stdout
+    same = run_cli("diff", str(new), str(new), "--exit-code", "--format", "markdown")
+    assert same.exit_code == 0 and "| discover | 100.0% | 100.0% | = |" in same.stdout

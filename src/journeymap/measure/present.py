@@ -214,8 +214,12 @@ def _plain(cell: Cell) -> str:
 
 
 def as_text(s: Snapshot) -> str:
+    return as_sections_text(sections(s))
+
+
+def as_sections_text(all_sections: list[Section]) -> str:
     lines: list[str] = []
-    for section in sections(s):
+    for section in all_sections:
         lines.append(_plain(Cell(section.title, True)) if section.title.startswith("journeymap") else section.title)
         for note in section.notes:
             lines.append("  " + "".join(_plain(c) for c in note))
@@ -239,9 +243,14 @@ def _md(cell: Cell) -> str:
 
 
 def as_markdown(s: Snapshot) -> str:
+    return as_sections_markdown(sections(s), s.map_title)
+
+
+def as_sections_markdown(all_sections: list[Section], map_title: str) -> str:
     lines: list[str] = []
-    for number, section in enumerate(sections(s)):
-        title = md_words(section.title) if number else f"measure: {md_text(s.map_title)}"
+    for number, section in enumerate(all_sections):
+        title = md_words(section.title) if number else f"{md_words(section.title.removeprefix('journeymap '))}: " \
+            f"{md_text(map_title)}"
         lines += [("## " if number == 0 else "### ") + title, ""]
         for note in section.notes:
             lines.append("".join(_md(c) for c in note) + "  ")
@@ -249,7 +258,8 @@ def as_markdown(s: Snapshot) -> str:
             lines.append("")
         if section.header:
             lines.append("| " + " | ".join(md_words(h) for h in section.header) + " |")
-            lines.append("|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(section.header))) + "|")
+            left = [i == 0 or not section.rows or not section.rows[0][i].ours for i in range(len(section.header))]
+            lines.append("|" + "|".join(" --- " if flush else " ---: " for flush in left) + "|")
             for row in section.rows:
                 lines.append("| " + " | ".join(_md(c) for c in row) + " |")
             if not section.rows:
