@@ -153,11 +153,14 @@ class _Run:
         e = self.e
         (in_range,) = e.rows("SELECT count(*) FROM ev0")[0]
         self.rows_skipped = int(self.rows_read) - int(in_range)
-        (mapped, entrants) = e.rows("SELECT count(*), count(DISTINCT u) FROM ev")[0]
+        # one row a user and touchpoint, then one a user and stage: every later count reads these
+        e.table("ut", "SELECT u, tp, min(st) AS st, count(*) AS n, min(t) AS f FROM ev GROUP BY u, tp")
+        e.table("fs", "SELECT u, st, min(f) AS f FROM ut GROUP BY u, st")
+        (mapped,) = e.rows("SELECT sum(n) FROM ut")[0]
+        (entrants,) = e.rows("SELECT count(DISTINCT u) FROM fs")[0]
         touchpoints = self.touchpoint_measures(int(entrants))
         unmapped, unmapped_total = self.unmapped()
         say("following users from stage to stage")
-        e.table("fs", "SELECT u, st, min(t) AS f FROM ev GROUP BY u, st")
         e.table("moves", """
             SELECT f.u, f.st, f.f, min(e.t) AS nx
             FROM fs f LEFT JOIN ev e ON e.u = f.u AND e.st > f.st AND e.t >= f.f
@@ -208,8 +211,6 @@ class _Run:
         )
 
     def touchpoint_measures(self, entrants: int) -> list[TouchpointMeasure]:
-        # one row a user and touchpoint first: the distinct count then needs no hash of its own
-        self.e.table("ut", "SELECT u, tp, count(*) AS n FROM ev GROUP BY u, tp")
         counts = {int(r[0]): (int(r[1]), int(r[2])) for r in self.e.rows(
             "SELECT tp, sum(n), count(*) FROM ut GROUP BY tp")}
         out = []
@@ -302,8 +303,8 @@ class _Run:
         e = self.e
         value: float | None
         if m.kind == "reach":
-            (users,) = e.rows(f"SELECT count(DISTINCT u) FROM ev WHERE {self._where(m.source)}")[0]
-            value, unit = _share(int(users), entrants), "share"
+            (users,) = e.rows(f"SELECT count(DISTINCT u) FROM ut WHERE {self._where(m.source)}")[0]
+            value, unit = _share(int(users), entrants), "share"  # from ut: one row a user and touchpoint
         elif m.kind in ("conversion", "median_time"):
             within = f" AND e.t <= x.f + {m.seconds!r}" if m.kind == "conversion" and m.seconds is not None else ""
             joined = f"""
