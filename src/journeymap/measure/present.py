@@ -54,7 +54,12 @@ def duration(seconds: float | None) -> str:
 
 
 def emotion(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f}" if value else "0"
+    """An assumed emotion (a whole number) as +1, a measured one as +1.3."""
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:+d}" if value else "0"
+    return f"{value:+.1f}" if round(value, 1) else "0.0"
 
 
 def kpi_value(k: KpiValue) -> str:
@@ -182,6 +187,8 @@ def _misses(s: Snapshot) -> list[Section]:
     notes = []
     if s.never_seen:
         notes.append([Cell("Touchpoints never seen in the data: ", True), Cell(", ".join(s.never_seen))])
+    if s.without_signals:
+        notes.append([Cell("Touchpoints without signals (not measured): ", True), Cell(", ".join(s.without_signals))])
     for u in s.unmatched_signals:
         notes.append([Cell("Signal matches no event: ", True), Cell(u["signal"]), Cell(" (touchpoint ", True),
                       Cell(u["touchpoint"]), Cell(")", True)])

@@ -145,6 +145,7 @@ class Snapshot:
     periods: list[StagePeriods] = field(default_factory=list)
     by: str | None = None
     segments: list[Segment] = field(default_factory=list)
+    without_signals: list[str] = field(default_factory=list)  # touchpoints no event can show
 
     def touchpoint(self, touchpoint_id: str) -> TouchpointMeasure | None:
         return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
@@ -207,6 +208,7 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
             "events_in_range", "mapped_events", "entrants", "since", "until", "window_seconds",
             "unmapped_total", "never_seen", "unmatched_signals", "transitions", "every", "by",
         )},
+        without_signals=list(raw.get("without_signals", [])),
         touchpoints=[TouchpointMeasure(**t) for t in raw["touchpoints"]],
         stages=[StageMeasure(**s) for s in raw["stages"]],
         funnel=[FunnelStep(**f) for f in raw["funnel"]],
