@@ -25,6 +25,10 @@ class DuckDBEngine:
         # ORDER BY, so DuckDB may build tables in parallel without keeping it
         self.con.execute("SET preserve_insertion_order = false")
         self._progress = progress
+        if progress is not None:
+            # DuckDB measures its progress only with its own bar on; ours draws it instead
+            self.con.execute("SET enable_progress_bar = true")
+            self.con.execute("SET enable_progress_bar_print = false")
 
     def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
         listing = "[" + ", ".join(self.literal(f) for f in files) + "]"
