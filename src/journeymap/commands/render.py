@@ -108,13 +108,16 @@ def render(
         for problem in found.problems:
             common.error(problem)
         seconds, memory_bytes = project.render.resolved(timeout, memory)
-        measured = {}
+        measured, funnel = {}, {}
         if measures:
             from journeymap.measure.snapshot import snapshots_by_map
 
-            measured = {key: snap.measured_emotions() for key, snap in snapshots_by_map(measures).items()}
+            snapshots = snapshots_by_map(measures)
+            measured = {key: snap.measured_emotions() for key, snap in snapshots.items()}
+            funnel = {key: {f.stage: f.of_first for f in snap.funnel if f.of_first is not None}
+                      for key, snap in snapshots.items()}
         options = RenderOptions(page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes,
-                                measured=measured)
+                                measured=measured, funnel=funnel)
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
         outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
         if len(planned) > 1 or any(o.exit_code for o in outcomes):

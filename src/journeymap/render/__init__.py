@@ -72,9 +72,14 @@ class RenderOptions:
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
     # `render --measures`: map id (or path) -> touchpoint id -> the emotion customers report
     measured: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # `render --measures`: map id (or path) -> stage id -> measured share of the funnel's first stage
+    funnel: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def measured_for(self, journey: Journey) -> Mapping[str, float]:
         return self.measured.get(journey.id) or self.measured.get(journey.file) or {}
+
+    def funnel_for(self, journey: Journey) -> Mapping[str, float]:
+        return self.funnel.get(journey.id) or self.funnel.get(journey.file) or {}
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,9 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
     if fmt == "html":
         from journeymap.render.html import PageExtras, html_page
 
-        extras = PageExtras(measured_emotions=options.measured_for(journey))
+        extras = PageExtras(
+            measured_emotions=options.measured_for(journey), measured_funnel=options.funnel_for(journey)
+        )
         return Picture(html_page(journey, folder, extras).encode("utf-8"))
     if fmt == "poster":
         from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
@@ -113,7 +120,7 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
 
         def poster() -> bytes:
             return poster_pdf(journey, folder, page=options.page, landscape=options.landscape,
-                              measured=options.measured_for(journey))
+                              measured=options.measured_for(journey), funnel=options.funnel_for(journey))
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

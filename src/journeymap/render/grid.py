@@ -112,12 +112,15 @@ class Grid:
     def __init__(
         self, journey: Journey, details: Callable[[Grid, Touchpoint], str] | None = None,
         measured: Mapping[str, float] | None = None,
+        funnel: Mapping[str, float] | None = None,
     ) -> None:
         """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details);
-        `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve."""
+        `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve;
+        `funnel` the measured share of entrants who reached each stage in order, by stage id."""
         self.journey = journey
         self.details = details
         self.measured = dict(measured or {})
+        self.funnel = dict(funnel or {})
         self.columns = columns_of(journey)
         self.first_column: dict[int, int] = {}
         self._estimates: dict[tuple[int, int], dict[str, list[Cell]]] = {}
@@ -313,9 +316,12 @@ class Grid:
         phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""
         more = '<span class="cont">continued</span>' if continued else ""
         goal = f'<p class="goal">{html_text(stage.goal)}</p>' if stage.goal else ""
+        share = self.funnel.get(stage.id)
+        reached = f'<p class="goal funnel">Measured funnel: {share * 100:.1f}% reach here</p>' if share is not None \
+            else ""
         return (
             f'<div class="stage-top"><span class="num">{stage_index + 1}</span>{phase}{more}</div>'
-            f"<h2>{html_text(stage.name)}</h2>{goal}"
+            f"<h2>{html_text(stage.name)}</h2>{goal}{reached}"
         )
 
     def lane_label(self, lane: Lane, curve_height: float, scale: float) -> str:

@@ -101,12 +101,13 @@ def page_size_mm(page: str, landscape: bool) -> tuple[float, float]:
 def poster_pdf(
     journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True,
     measured: Mapping[str, float] | None = None,
+    funnel: Mapping[str, float] | None = None,
 ) -> bytes:
     """The poster as PDF bytes. RenderError (exit 1) when a persona photo is refused. `measured`:
     the emotion customers report by touchpoint id, drawn beside the assumed curve."""
     from journeymap.render.fetch import FolderFetcher
 
-    grid = Grid(journey, measured=measured)
+    grid = Grid(journey, measured=measured, funnel=funnel)
     photos = _photo_urls(journey, folder)
     plan = plan_poster(grid, page, landscape)
     base = folder.resolve().as_uri() + "/" if folder is not None else None
