@@ -29,8 +29,12 @@ class SparkEngine:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "4")
+            # standard error is for journeymap's own progress and messages
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
         )
+        if self._own:
+            self.spark.sparkContext.setLogLevel("ERROR")
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._cached: list[Any] = []
 
