@@ -51,6 +51,7 @@ def test_markdown_and_html_escape_event_names_from_the_data(tmp_path: Path) -> N
     page = run_cli("measure", str(s.map), "--format", "html")
     assert "<img" not in page.stdout and "&lt;img src=x" in page.stdout
     assert "Content-Security-Policy" in page.stdout
+    assert "<p>Map: A small shop, measured (" in page.stdout  # the words of a note keep their spaces
 
 
 def test_parquet_ndjson_and_gzipped_csv_give_the_same_numbers_as_csv(small: Shop, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ is escaped for the output's language.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from journeymap.diff.present.markdown import md_text, md_words
@@ -297,7 +298,8 @@ def as_html(s: Snapshot) -> str:
         title = f"measure: {s.map_title}" if number == 0 else section.title
         body.append(f"<{tag}>{html.escape(title)}</{tag}>")
         for note in section.notes:
-            body.append("<p>" + "".join(html.escape(" ".join(c.text.split())) for c in note) + "</p>")
+            # runs of white space collapse, but the spaces that join a note's pieces stay
+            body.append("<p>" + "".join(html.escape(re.sub(r"\s+", " ", c.text)) for c in note) + "</p>")
         if section.header:
             body.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in section.header) + "</tr>")
             for row in section.rows:
