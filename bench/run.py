@@ -121,7 +121,7 @@ def main() -> int:
             results.append(report("cold start, one map, vs check-jsonschema", cold, peer_one, "check-jsonschema",
                                   lambda r: r <= 1.0, "<=1.0x"))
 
-    for extra in ("render_bench.py", "diff_bench.py", "lsp_bench.py"):
+    for extra in ("render_bench.py", "diff_bench.py", "lsp_bench.py", "measure_bench.py"):
         script = HERE / extra
         if script.exists():
             print()

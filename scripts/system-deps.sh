@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the system packages journeymap needs when they are missing:
 # Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for PDF posters, and,
-# with --test, Chromium and poppler for the browser and poster tests, and Node.js with npm
-# to run and package the VS Code extension (editors/vscode).
+# with --test, Chromium and poppler for the browser and poster tests, Node.js with npm to
+# run and package the VS Code extension (editors/vscode), and Java for the Spark engine's test.
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -17,6 +17,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v git >/dev/null 2>&1 || need="$need git"
     command -v node >/dev/null 2>&1 || need="$need nodejs"
     command -v npm >/dev/null 2>&1 || need="$need npm"
+    # the Spark engine's test runs a local Spark session: Java 17 or newer
+    command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
 fi
 
 [ -z "$need" ] && exit 0

@@ -77,3 +77,13 @@ def test_the_library_bench_compares_the_same_maps_with_and_without_libraries(tmp
         ]
         assert [c.id for c in with_library.channels] == [c.id for c in written_out.channels]
         assert [t.id for t in with_library.touchpoints()] == [t.id for t in written_out.touchpoints()]
+
+
+def test_the_measure_bench_types_the_same_sql_by_hand_and_gets_the_same_funnel(tmp_path: Path):
+    measure_bench = bench_module("measure_bench")
+    log = tmp_path / "events.parquet"
+    assert measure_bench.generate(log, 20_000) > 10_000
+    _, snapshot = measure_bench.ours(log)
+    _, hand = measure_bench.by_hand(log)
+    assert [f.users for f in snapshot.funnel] == hand["funnel"]
+    assert [(m.entered, m.moved_on) for m in snapshot.stages[:-1]] == [(r[1], r[2]) for r in hand["stages"][:-1]]

@@ -24,7 +24,7 @@ from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
-KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render")
+KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data")
 # `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
 RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
 
@@ -71,6 +71,16 @@ class Project:
     max_bytes: int = DEFAULT_MAX_BYTES
     lint: bool = True
     today: datetime.date | None = None
+    # `data:` as written: where `journeymap measure` finds events and surveys when a map has no
+    # `data` section of its own (paths relative to `root`); the measure command checks it
+    data: Mapping[str, Any] = field(default_factory=dict)
+    # measures snapshots (`validate --measures`), by the id of the map they measured (or its
+    # path, for a map without an id): the rules that judge a map against data read them
+    measures: Mapping[str, Any] = field(default_factory=dict)
+
+    def measures_for(self, journey: Any) -> Any:
+        """The snapshot of this map, if one was given."""
+        return self.measures.get(journey.id) or self.measures.get(journey.file)
 
     def with_options(self, **changes: Any) -> Project:
         return dataclasses.replace(self, **changes)
@@ -216,6 +226,7 @@ def build_project(
         render=RenderLimits(limits.get("timeout"), limits.get("memory")),
         source=source,
         root=root,
+        data=_mapping(raw.get("data"), "data", where),
     )
 
 

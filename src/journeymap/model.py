@@ -53,12 +53,35 @@ class Source:
     origin: str = ""
 
 
+@dataclass(frozen=True)
+class Signal:
+    """Events in an event log that mean a touchpoint happened: an event name or glob pattern,
+    and attribute filters (attribute -> the values it may have)."""
+
+    event: str
+    where: tuple[tuple[str, tuple[str | int | float | bool, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class KpiMeasure:
+    """How `journeymap measure` computes a KPI: `kind` is reach, conversion, median_time,
+    return_share or survey_score; `source` and `target` are touchpoint or stage ids (`target`
+    is empty for reach, return_share and survey_score); `seconds` is the conversion window or
+    the return delay, None when unlimited."""
+
+    kind: str
+    source: str
+    target: str = ""
+    seconds: float | None = None
+
+
 @dataclass
 class Kpi:
     name: str
     path: Path_
     target: str = ""
     current: str = ""
+    measure: KpiMeasure | None = None
 
 
 @dataclass
@@ -90,6 +113,7 @@ class Touchpoint:
     support: list[str] = field(default_factory=list)
     pain_points: list[PainPoint] = field(default_factory=list)
     journey: str | None = None  # the id of the map that tells this touchpoint in detail
+    signals: list[Signal] = field(default_factory=list)
 
 
 @dataclass
@@ -135,6 +159,9 @@ class Journey:
     sources: list[Source] = field(default_factory=list)
     stages: list[Stage] = field(default_factory=list)
     opportunities: list[Opportunity] = field(default_factory=list)
+    # the `data` section as written (where `journeymap measure` finds events and surveys);
+    # the measure package reads it, so the model stays free of its concerns
+    data: dict[str, Any] = field(default_factory=dict)
 
     def touchpoints(self) -> Iterator[Touchpoint]:
         """All touchpoints in journey order: stage by stage, left to right."""
@@ -210,6 +237,7 @@ def journey_from_document(doc: Document) -> Journey:
         sources=shared.sources,
         stages=[_stage(s, ("stages", i)) for i, s in enumerate(data.get("stages", []))],
         opportunities=shared.opportunities,
+        data=dict(data.get("data", {})),
     )
 
 
@@ -247,6 +275,35 @@ def shared_items(data: dict[str, Any], origin: str = "") -> SharedItems:
     )
 
 
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def duration_seconds(text: str) -> float:
+    """Seconds in a duration the schema allows ("7d", "90m")."""
+    return float(int(text[:-1]) * DURATION_UNITS[text[-1]])
+
+
+def _signal(raw: str | dict[str, Any]) -> Signal:
+    if isinstance(raw, str):
+        return Signal(raw)
+    where = tuple(
+        (name, tuple(value) if isinstance(value, list) else (value,)) for name, value in raw.get("where", {}).items()
+    )
+    return Signal(raw["event"], where)
+
+
+def _kpi_measure(raw: dict[str, Any] | None) -> KpiMeasure | None:
+    if not raw:
+        return None
+    kind, spec = next(iter(raw.items()))
+    if kind in ("reach", "survey_score"):
+        return KpiMeasure(kind, spec)
+    if kind == "return_share":
+        return KpiMeasure(kind, spec["touchpoint"], seconds=duration_seconds(spec.get("after", "1d")))
+    within = spec.get("within")
+    return KpiMeasure(kind, spec["from"], spec["to"], duration_seconds(within) if within else None)
+
+
 def _persona(p: dict[str, Any], path: Path_, origin: str) -> Persona:
     return Persona(
         p["id"], p["name"], path, p.get("description", ""), p.get("quote", ""),
@@ -263,7 +320,10 @@ def _stage(s: dict[str, Any], path: Path_) -> Stage:
         goal=s.get("goal", ""),
         description=s.get("description", ""),
         kpis=[
-            Kpi(k["name"], (*path, "kpis", i), _text(k.get("target")), _text(k.get("current")))
+            Kpi(
+                k["name"], (*path, "kpis", i), _text(k.get("target")), _text(k.get("current")),
+                _kpi_measure(k.get("measure")),
+            )
             for i, k in enumerate(s.get("kpis", []))
         ],
         touchpoints=[
@@ -302,6 +362,7 @@ def _touchpoint(t: dict[str, Any], path: Path_, stage_id: str) -> Touchpoint:
             )
             for i, p in enumerate(t.get("pain_points", []))
         ],
+        signals=[_signal(raw) for raw in t.get("signals", [])],
     )
 
 

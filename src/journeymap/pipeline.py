@@ -178,7 +178,7 @@ def _checked(doc: Document, findings: list[Finding], path: str, project: Project
         return Analysis(path, State.VALID, [], doc, journey, uses=uses)
     from journeymap.lint.engine import lint_findings
 
-    linted = lint_findings(doc, journey, project.rules, project.today)
+    linted = lint_findings(doc, journey, project.rules, project.today, project.measures_for(journey))
     return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True, uses=uses)
 
 

@@ -76,6 +76,28 @@ def _unknown_references(doc: Document, journey: Journey) -> Iterator[Finding]:
             yield from _check(doc, _indexed(pp.evidence, (*pp.path, "evidence")), sources, "source", pp.id)
     for o in own(journey.opportunities):
         yield from _check(doc, _indexed(o.addresses, (*o.path, "addresses")), pain_points, "pain point", o.id)
+    yield from _measure_references(doc, journey)
+
+
+def _measure_references(doc: Document, journey: Journey) -> Iterator[Finding]:
+    """A KPI's `measure` names touchpoints (or stages, where it may) that exist."""
+    touchpoints = _Known(t.id for t in journey.touchpoints())
+    steps = _Known([*touchpoints, *(s.id for s in journey.stages)])
+    for stage in journey.stages:
+        for kpi in stage.kpis:
+            m = kpi.measure
+            if m is None:
+                continue
+            at: Path_ = (*kpi.path, "measure", m.kind)
+            if m.kind in ("conversion", "median_time"):
+                refs = [(m.source, (*at, "from")), (m.target, (*at, "to"))]
+                yield from _check(doc, refs, steps, "touchpoint or stage", kpi.name)
+            elif m.kind == "return_share":
+                yield from _check(doc, [(m.source, (*at, "touchpoint"))], touchpoints, "touchpoint", kpi.name)
+            elif m.kind == "survey_score":
+                yield from _check(doc, [(m.source, at)], touchpoints, "touchpoint", kpi.name)
+            else:
+                yield from _check(doc, [(m.source, at)], steps, "touchpoint or stage", kpi.name)
 
 
 def _indexed(ids: list[str], path: Path_) -> list[tuple[str, Path_]]:

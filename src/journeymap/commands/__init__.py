@@ -4,6 +4,6 @@ cli.py only assembles them, in the order `journeymap --help` lists them.
 """
 
 COMMAND_MODULES = (
-    "validate", "schema", "rules", "init", "render", "show", "serve", "diff", "importer", "export", "site",
-    "fix", "rename", "lsp",
+    "validate", "schema", "rules", "init", "render", "show", "serve", "diff", "measure", "importer", "export",
+    "site", "fix", "rename", "lsp",
 )

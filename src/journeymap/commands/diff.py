@@ -91,6 +91,8 @@ def diff(
         from journeymap.errors import UsageProblem
         from journeymap.io.output import emit
 
+        if paths and len(paths) == 2 and all(p.endswith(".json") for p in paths) and not git:
+            return _snapshots(paths, output_format, exit_code)
         request = DiffRequest(paths=list(paths or []), git=git, to=to, git_external=git_external)
         if out is not None and output_format not in _PICTURES:
             raise UsageProblem("--out is for --format svg or html; redirect other formats with >")
@@ -109,3 +111,19 @@ def diff(
         return exit_status(report, exit_code=exit_code, fail_on_new_errors=fail_on is FailOn.new_errors)
 
     common.run(debug, run)
+
+
+def _snapshots(paths: list[str], output_format: DiffFormat, exit_code: bool) -> int:
+    """Two measures snapshots (`journeymap measure --format json`): what moved in the data."""
+    from journeymap.errors import UsageProblem
+    from journeymap.io.output import emit
+    from journeymap.measure.compare import moved_markdown, moved_text
+    from journeymap.measure.snapshot import read_snapshot
+
+    old, new = (read_snapshot(p) for p in paths)
+    if output_format not in (DiffFormat.text, DiffFormat.markdown):
+        raise UsageProblem("two measures snapshots compare as text or markdown")
+    write = moved_text if output_format is DiffFormat.text else moved_markdown
+    text, changed = write(old, new)
+    emit(text)
+    return common.EXIT_FINDINGS if exit_code and changed else common.EXIT_OK

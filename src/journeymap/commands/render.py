@@ -85,6 +85,11 @@ def render(
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     jobs: common.Jobs = None,
+    measures: Annotated[
+        list[str] | None,
+        typer.Option("--measures", help="A `journeymap measure --format json` snapshot: the poster and page draw "
+                     "the emotion customers report beside the assumed curve. Repeatable."),
+    ] = None,
     debug: common.Debug = False,
 ) -> None:
     """Draw maps: Graphviz diagrams, a print-ready PDF poster, a web page, or Mermaid."""
@@ -115,7 +120,16 @@ def render(
         for problem in found.problems:
             common.error(problem)
         seconds, memory_bytes = project.render.resolved(timeout, memory)
-        options = RenderOptions(page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes)
+        measured, funnel = {}, {}
+        if measures:
+            from journeymap.measure.snapshot import snapshots_by_map
+
+            snapshots = snapshots_by_map(measures)
+            measured = {key: snap.measured_emotions() for key, snap in snapshots.items()}
+            funnel = {key: {f.stage: f.of_first for f in snap.funnel if f.of_first is not None}
+                      for key, snap in snapshots.items()}
+        options = RenderOptions(page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes,
+                                measured=measured, funnel=funnel)
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
         outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
         if len(planned) > 1 or any(o.exit_code for o in outcomes):

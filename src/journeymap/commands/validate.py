@@ -36,6 +36,11 @@ def validate(
     no_lint: Annotated[bool, typer.Option("--no-lint", help="Check schema and references only.")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes first (as `journeymap fix`).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="With --fix: show the fixes as a diff; write nothing.")] = False,
+    measures: Annotated[
+        list[str] | None,
+        typer.Option("--measures", help="A `journeymap measure --format json` snapshot: turns on the rules that "
+                     "judge a map against its data (emotion-contradicts-data, kpi-off-target, ...). Repeatable."),
+    ] = None,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
@@ -50,6 +55,10 @@ def validate(
         from journeymap.report import reporter
 
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
+        if measures:
+            from journeymap.measure.snapshot import snapshots_by_map
+
+            project = project.with_options(measures=snapshots_by_map(measures))
         if diff and not fix:
             common.fail("--diff shows what --fix would change; add --fix")
         if fix:

@@ -91,11 +91,12 @@ def silenced(text: str) -> Silenced:
 
 
 def lint_findings(
-    doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None
+    doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None,
+    measures: object = None,
 ) -> list[Finding]:
     from journeymap.lint.rules import LINT_RULES
 
-    context = Context(doc, journey, today or datetime.date.today())
+    context = Context(doc, journey, today or datetime.date.today(), measures)
     keys = _keys(LINT_RULES)
     comments = suppressions(doc.text, keys)
     findings: list[Finding] = []

@@ -22,6 +22,9 @@ class Context:
     doc: Document
     journey: Journey
     today: datetime.date
+    # what `journeymap measure` found for this map (a measure.snapshot.Snapshot), when
+    # `validate --measures` names one: the rules that judge a map against data need it
+    measures: Any = None
 
 
 @dataclass(frozen=True)

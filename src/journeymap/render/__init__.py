@@ -8,7 +8,8 @@ command line and batch handling live in `batch`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,16 @@ class RenderOptions:
     # html: the other pages of the batch, for links down to sub-journeys and up to parents
     hierarchy: Hierarchy | None = None
     page_name: str = ""  # html: this page's file name, which the links are relative to
+    # `render --measures`: map id (or path) -> touchpoint id -> the emotion customers report
+    measured: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # `render --measures`: map id (or path) -> stage id -> measured share of the funnel's first stage
+    funnel: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def measured_for(self, journey: Journey) -> Mapping[str, float]:
+        return self.measured.get(journey.id) or self.measured.get(journey.file) or {}
+
+    def funnel_for(self, journey: Journey) -> Mapping[str, float]:
+        return self.funnel.get(journey.id) or self.funnel.get(journey.file) or {}
 
 
 @dataclass(frozen=True)
@@ -107,8 +118,10 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         from journeymap.render.html import PageExtras, html_page
 
         nav = hierarchy_html(journey, options.hierarchy, options.page_name)
-        extras = PageExtras(css=CSS, top=nav.top, touchpoint_notes=nav.touchpoint_notes) if nav.top or \
-            nav.touchpoint_notes else PageExtras()
+        extras = PageExtras(
+            css=CSS if nav.top or nav.touchpoint_notes else "", top=nav.top, touchpoint_notes=nav.touchpoint_notes,
+            measured_emotions=options.measured_for(journey), measured_funnel=options.funnel_for(journey),
+        )
         return Picture(html_page(journey, folder, extras).encode("utf-8"))
     if fmt == "poster":
         from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
@@ -116,7 +129,8 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         from journeymap.render.poster import poster_pdf
 
         def poster() -> bytes:
-            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape)
+            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape,
+                              measured=options.measured_for(journey), funnel=options.funnel_for(journey))
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

@@ -19,6 +19,7 @@ from journeymap.render.text import html_text
 _POSITIVE_ZONE = "#e8f1f8"
 _NEGATIVE_ZONE = "#fcefe3"
 _LINE = "#334e68"
+_MEASURED = "#c2410c"
 
 
 def emotion_curve_svg(
@@ -30,19 +31,22 @@ def emotion_curve_svg(
     stage_starts: Sequence[int] = (),
     empty: Collection[int] = (),
     scale: float = 1.0,
+    measured: Sequence[float | None] = (),
 ) -> str:
     """An SVG element `len(emotions) * column_width` wide; sizes in CSS pixels.
 
     `names` become hover titles on the points (escaped), `stage_starts` are
     the column indexes where a new stage begins (drawn as thin separators),
-    `empty` the columns of stages without touchpoints (no marker at all).
+    `empty` the columns of stages without touchpoints (no marker at all). `measured`, when
+    given, is the emotion customers report (from a measures snapshot) for each column: drawn
+    beside the assumed curve as a dashed line of square markers, with a legend.
     """
     width = max(1, len(emotions)) * column_width
     pad = curve_padding(scale)
     radius = 5.2 * scale
     font = 8.5 * scale
 
-    def y_of(emotion: int) -> float:
+    def y_of(emotion: float) -> float:
         return pad + (2 - emotion) / 4 * (height - 2 * pad)
 
     def x_of(index: int) -> float:
@@ -76,6 +80,8 @@ def emotion_curve_svg(
         if index in empty:
             continue
         parts.append(_marker(index, emotion, x_of(index), y_of(emotion or 0), radius, font, scale, names))
+    if any(m is not None for m in measured):
+        parts += _measured(measured, x_of, y_of, radius, font, scale, names)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -136,3 +142,38 @@ def _marker(
         f'fill="{_LINE}">{emotion_score(emotion)}</text>'
     )
     return f'<g class="point">{title}{circle}{label}</g>'
+
+
+def _measured(
+    values: Sequence[float | None], x_of: Callable[[int], float], y_of: Callable[[float], float],
+    radius: float, font: float, scale: float, names: Sequence[str],
+) -> list[str]:
+    """The measured emotion: a dashed line through square markers, each with its score, and a
+    legend that says which line is which."""
+    known = [(i, max(-2.0, min(2.0, v))) for i, v in enumerate(values) if v is not None]
+    out = []
+    if len(known) > 1:
+        path = " ".join(f"{'M' if n == 0 else 'L'}{x_of(i):.1f},{y_of(v):.1f}" for n, (i, v) in enumerate(known))
+        out.append(
+            f'<path d="{path}" fill="none" stroke="{_MEASURED}" stroke-width="{1.8 * scale:.2f}" '
+            f'stroke-dasharray="{5 * scale:.1f} {3 * scale:.1f}"/>'
+        )
+    side = radius * 0.8
+    for i, v in known:
+        x, y = x_of(i), y_of(v)
+        title = f"<title>{html_text(names[i])}: measured {v:+.1f}</title>" if i < len(names) else ""
+        # the measured score sits on the side away from the assumed one's label
+        ty = y + side + font if v >= 0 else y - side - 2.5 * scale
+        out.append(
+            f'<g class="measured">{title}<rect x="{x - side:.1f}" y="{y - side:.1f}" width="{2 * side:.1f}" '
+            f'height="{2 * side:.1f}" fill="#ffffff" stroke="{_MEASURED}" stroke-width="{1.6 * scale:.2f}"/>'
+            f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="{font * 0.9:.1f}" '
+            f'fill="{_MEASURED}">{v:+.1f}</text></g>'
+        )
+    legend = font * 0.95
+    out.append(
+        f'<g class="legend" font-size="{legend:.1f}"><text x="{4 * scale:.1f}" y="{legend + 2 * scale:.1f}" '
+        f'fill="{_LINE}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
+        f'fill="{_MEASURED}">- - measured (surveys)</text></g>'
+    )
+    return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
@@ -109,10 +109,18 @@ def stage_runs(columns: Sequence[Column]) -> list[tuple[int, int]]:
 class Grid:
     """Builds the cells of one map; `table()` writes the grid for a run of columns."""
 
-    def __init__(self, journey: Journey, details: Callable[[Grid, Touchpoint], str] | None = None) -> None:
-        """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details)."""
+    def __init__(
+        self, journey: Journey, details: Callable[[Grid, Touchpoint], str] | None = None,
+        measured: Mapping[str, float] | None = None,
+        funnel: Mapping[str, float] | None = None,
+    ) -> None:
+        """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details);
+        `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve;
+        `funnel` the measured share of entrants who reached each stage in order, by stage id."""
         self.journey = journey
         self.details = details
+        self.measured = dict(measured or {})
+        self.funnel = dict(funnel or {})
         self.columns = columns_of(journey)
         self.first_column: dict[int, int] = {}
         self._estimates: dict[tuple[int, int], dict[str, list[Cell]]] = {}
@@ -308,9 +316,12 @@ class Grid:
         phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""
         more = '<span class="cont">continued</span>' if continued else ""
         goal = f'<p class="goal">{html_text(stage.goal)}</p>' if stage.goal else ""
+        share = self.funnel.get(stage.id)
+        reached = f'<p class="goal funnel">Measured funnel: {share * 100:.1f}% reach here</p>' if share is not None \
+            else ""
         return (
             f'<div class="stage-top"><span class="num">{stage_index + 1}</span>{phase}{more}</div>'
-            f"<h2>{html_text(stage.name)}</h2>{goal}"
+            f"<h2>{html_text(stage.name)}</h2>{goal}{reached}"
         )
 
     def lane_label(self, lane: Lane, curve_height: float, scale: float) -> str:
@@ -335,6 +346,7 @@ class Grid:
             stage_starts=sorted(starts),
             empty={i for i, c in enumerate(columns) if c.touchpoint is None},
             scale=scale,
+            measured=[self.measured.get(c.touchpoint.id) if c.touchpoint else None for c in columns],
         )
         return f'<td colspan="{len(columns)}" class="curve-cell">{svg}</td>'
 

@@ -52,6 +52,10 @@ class PageExtras:
     touchpoint_notes: Mapping[str, str] = field(default_factory=dict)
     script: str = ""
     same_origin: bool = False
+    # the emotion customers report, by touchpoint id (a measures snapshot), drawn beside the curve
+    measured_emotions: Mapping[str, float] = field(default_factory=dict)
+    # the measured share of entrants who reached each stage, in the map's order, by stage id
+    measured_funnel: Mapping[str, float] = field(default_factory=dict)
 
 
 def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageExtras()) -> str:
@@ -60,7 +64,7 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
     def details(grid: Grid, touchpoint: Touchpoint) -> str:
         return touchpoint_details(grid, touchpoint) + notes.get(touchpoint.id, "")
 
-    grid = Grid(journey, details=details)
+    grid = Grid(journey, details=details, measured=extras.measured_emotions, funnel=extras.measured_funnel)
     photos = {}
     for persona in journey.personas:
         photo = persona_photo(persona, folder)

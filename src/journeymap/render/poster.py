@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -97,11 +98,16 @@ def page_size_mm(page: str, landscape: bool) -> tuple[float, float]:
     return (height, width) if landscape else (width, height)
 
 
-def poster_pdf(journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True) -> bytes:
-    """The poster as PDF bytes. RenderError (exit 1) when a persona photo is refused."""
+def poster_pdf(
+    journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True,
+    measured: Mapping[str, float] | None = None,
+    funnel: Mapping[str, float] | None = None,
+) -> bytes:
+    """The poster as PDF bytes. RenderError (exit 1) when a persona photo is refused. `measured`:
+    the emotion customers report by touchpoint id, drawn beside the assumed curve."""
     from journeymap.render.fetch import FolderFetcher
 
-    grid = Grid(journey)
+    grid = Grid(journey, measured=measured, funnel=funnel)
     photos = _photo_urls(journey, folder)
     plan = plan_poster(grid, page, landscape)
     base = folder.resolve().as_uri() + "/" if folder is not None else None

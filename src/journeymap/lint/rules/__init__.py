@@ -4,20 +4,22 @@ Each module holds the rules of one theme; each rule is a `Rule` object with its
 metadata and a pure check function. Ids: JM1xx structure and coverage, JM2xx
 emotions, pain points and opportunities, JM3xx personas and channels, JM4xx
 research and upkeep, JM5xx across the maps of a folder (the portfolio pass),
-JM9xx the linter itself.
+JM6xx the map against measured data (a `journeymap measure` snapshot), JM9xx the
+linter itself.
 """
 
 from __future__ import annotations
 
 from journeymap.findings import RuleInfo
 from journeymap.lint.rule import PortfolioRule, Rule
-from journeymap.lint.rules import coverage, evidence, feelings, people, portfolio, suppression
+from journeymap.lint.rules import coverage, evidence, feelings, measured, people, portfolio, suppression
 
 LINT_RULES: tuple[Rule, ...] = (
     *coverage.RULES,
     *feelings.RULES,
     *people.RULES,
     *evidence.RULES,
+    *measured.RULES,
     suppression.RULE,
 )
 
@@ -25,8 +27,6 @@ LINT_RULES: tuple[Rule, ...] = (
 PORTFOLIO_RULES: tuple[PortfolioRule, ...] = portfolio.RULES
 
 # Every lint rule's metadata, one file's and cross-map: what select, ignore and severity may name.
-RULE_INFOS: tuple[RuleInfo, ...] = (
-    *(rule.info for rule in LINT_RULES[:-1]),
-    *(rule.info for rule in PORTFOLIO_RULES),
-    LINT_RULES[-1].info,
+RULE_INFOS: tuple[RuleInfo, ...] = tuple(
+    sorted((*(rule.info for rule in LINT_RULES), *(rule.info for rule in PORTFOLIO_RULES)), key=lambda info: info.id)
 )

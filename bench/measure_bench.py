@@ -1,0 +1,219 @@
+"""`journeymap measure` against the same SQL typed by hand in DuckDB, and against pm4py's
+directly-follows discovery, on one generated event log (10 million events by default).
+
+    python bench/measure_bench.py [--events 10000000] [--skip-peer]
+
+Targets: the whole map measured within 1.5x of the hand-typed SQL (the engine's overhead:
+classification, generated SQL, the snapshot), and at least 5x faster than pm4py discovering
+the directly-follows graph of the same log. pm4py is AGPL: it is never a dependency of
+journeymap; this script installs it into a throwaway folder for the run (or says it skipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+MAP = ROOT / "examples" / "online-shop.journey.yaml"
+DATA = HERE / "data"
+
+sys.path.insert(0, str(ROOT / "src"))
+from journeymap.config import default_project  # noqa: E402
+from journeymap.io.sources import Target  # noqa: E402
+from journeymap.measure.compute import measure_journey  # noqa: E402
+from journeymap.measure.duckdb_engine import DuckDBEngine  # noqa: E402
+from journeymap.measure.snapshot import Snapshot  # noqa: E402
+from journeymap.measure.spec import Options, spec_for  # noqa: E402
+from journeymap.model import Journey  # noqa: E402
+from journeymap.pipeline import analyse  # noqa: E402
+
+
+def journey() -> Journey:
+    analysis = analyse(Target(str(MAP)), default_project().with_options(lint=False))
+    assert analysis.journey is not None
+    return analysis.journey
+
+
+def generate(path: Path, events: int) -> int:
+    """A Parquet log of about `events` events for the example map: users walk its stages in
+    order, a fifth drop at each, some loop back, some see an event no touchpoint claims."""
+    import duckdb
+
+    j = journey()
+    names = [t.signals[0].event.replace("*", "x") for t in j.touchpoints() if t.signals]
+    stage_of = [i for i, s in enumerate(j.stages) for t in s.touchpoints if t.signals]
+    steps = ", ".join(f"({i}, '{n}', {st})" for i, (n, st) in enumerate(zip(names, stage_of, strict=True)))
+    users = max(1, int(events / 7.8))
+    con = duckdb.connect()
+    con.execute("SELECT setseed(0.42)")
+    con.execute(f"CREATE TABLE steps(i INTEGER, name VARCHAR, st INTEGER); INSERT INTO steps VALUES {steps}")
+    con.execute(f"""
+        CREATE TABLE users AS
+        SELECT range AS u, TIMESTAMP '2026-09-07' + to_seconds(CAST(random() * 4838400 AS BIGINT)) AS t0,
+               CAST(floor(ln(1 - random()) / ln(0.78)) AS INTEGER) AS depth,
+               CASE WHEN range % 3 = 0 THEN 'web' WHEN range % 3 = 1 THEN 'ios' ELSE 'android' END AS platform
+        FROM range({users})
+    """)
+    con.execute(f"""
+        COPY (
+            SELECT 'u' || u AS user_id, name AS event_name,
+                   t0 + to_seconds(CAST(st * 86400 + i * 600 + random() * 500 AS BIGINT)) AS occurred_at, platform
+            FROM users JOIN steps ON steps.st <= users.depth WHERE random() < 0.9
+            UNION ALL
+            SELECT 'u' || u, 'collection_viewx', t0 + to_seconds(90000 + CAST(random() * 500 AS BIGINT)), platform
+            FROM users WHERE depth >= 1 AND random() < 0.3
+            UNION ALL
+            SELECT 'u' || u, 'newsletter_popup_shown', t0 + to_seconds(CAST(random() * 3600 AS BIGINT)), platform
+            FROM users WHERE random() < 0.5
+        ) TO '{path}' (FORMAT parquet)
+    """)
+    (count,) = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()  # type: ignore[misc]
+    con.close()
+    return int(count)
+
+
+def ours(path: Path) -> tuple[float, Snapshot]:
+    j = journey()
+    spec = spec_for(j, {}, str(ROOT), Options(events=str(path)))
+    started = time.perf_counter()
+    engine = DuckDBEngine()
+    try:
+        snapshot = measure_journey(j, spec, engine)
+    finally:
+        engine.close()
+    return time.perf_counter() - started, snapshot
+
+
+def by_hand(path: Path) -> tuple[float, dict[str, object]]:
+    """The same measures as one would type them in DuckDB, knowing the map by heart."""
+    import duckdb
+
+    j = journey()
+    tps = list(j.touchpoints())
+    stage_index = {s.id: i for i, s in enumerate(j.stages)}
+    case = "CASE " + " ".join(
+        f"WHEN event_name = '{t.signals[0].event.replace('*', 'x')}' THEN {i}"
+        for i, t in enumerate(tps) if t.signals and not t.signals[0].where
+    ) + " WHEN event_name = 'payment_succeeded_repeat' AND CAST(platform AS VARCHAR) = 'web' THEN " + str(
+        next(i for i, t in enumerate(tps) if t.id == "reorders-on-web")) + " END"
+    stage_case = "CASE " + " ".join(
+        f"WHEN tp = {i} THEN {stage_index[t.stage_id]}" for i, t in enumerate(tps)) + " END"
+    started = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(f"""CREATE TEMP TABLE ev0 AS
+        SELECT u, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
+        FROM (SELECT hash(user_id) AS u, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
+              FROM read_parquet('{path}'))""")
+    con.execute("CREATE TEMP TABLE ev AS SELECT u, t, tp, st FROM ev0 WHERE tp IS NOT NULL")
+    out: dict[str, object] = {}
+    out["entrants"] = con.execute("SELECT count(*), count(DISTINCT u) FROM ev").fetchall()
+    out["touchpoints"] = con.execute("SELECT tp, count(*), count(DISTINCT u) FROM ev GROUP BY tp").fetchall()
+    out["unmapped"] = con.execute("SELECT un, count(*), count(DISTINCT u) FROM ev0 WHERE un IS NOT NULL "
+                                  "GROUP BY un ORDER BY 2 DESC LIMIT 50").fetchall()
+    con.execute("CREATE TEMP TABLE fs AS SELECT u, st, min(t) AS f FROM ev GROUP BY u, st")
+    con.execute("""CREATE TEMP TABLE moves AS SELECT f.u, f.st, f.f, min(e.t) AS nx FROM fs f
+        LEFT JOIN ev e ON e.u = f.u AND e.st > f.st AND e.t >= f.f GROUP BY f.u, f.st, f.f""")
+    out["stages"] = con.execute("SELECT st, count(*), count(nx), quantile_cont(nx - f, 0.5), "
+                                "quantile_cont(nx - f, 0.9) FROM moves GROUP BY st ORDER BY st").fetchall()
+    con.execute("CREATE TEMP TABLE c0 AS SELECT u, f AS t0, f AS tk FROM fs WHERE st = 0")
+    funnel = [con.execute("SELECT count(*) FROM c0").fetchone()[0]]  # type: ignore[index]
+    for k in range(1, len(j.stages)):
+        con.execute(f"""CREATE TEMP TABLE c{k} AS SELECT c.u, c.t0, min(e.t) AS tk FROM c{k - 1} c
+            JOIN ev e ON e.u = c.u AND e.st = {k} AND e.t >= c.tk GROUP BY c.u, c.t0""")
+        funnel.append(con.execute(f"SELECT count(*) FROM c{k}").fetchone()[0])  # type: ignore[index]
+    out["funnel"] = funnel
+    out["back"] = con.execute("""SELECT p, tp, count(*), count(DISTINCT u) FROM (
+        SELECT u, tp, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p FROM ev) x
+        WHERE p > tp GROUP BY p, tp ORDER BY 3 DESC LIMIT 50""").fetchall()
+    for kpi in (("creates-account", "pays", 86400.0), ("compare", "decide", 604800.0)):
+        source = f"tp = {[t.id for t in tps].index(kpi[0])}" if kpi[0] in [t.id for t in tps] else \
+            f"st = {stage_index[kpi[0]]}"
+        target = f"e.tp = {[t.id for t in tps].index(kpi[1])}" if kpi[1] in [t.id for t in tps] else \
+            f"e.st = {stage_index[kpi[1]]}"
+        out[f"kpi {kpi[0]}"] = con.execute(f"""SELECT count(*), count(y) FROM (SELECT x.u, min(e.t) AS y
+            FROM (SELECT u, min(t) AS f FROM ev WHERE {source} GROUP BY u) x
+            LEFT JOIN ev e ON e.u = x.u AND {target} AND e.t >= x.f AND e.t <= x.f + {kpi[2]}
+            GROUP BY x.u) j""").fetchall()
+    pays, parcel = [t.id for t in tps].index("pays"), [t.id for t in tps].index("receives-parcel")
+    out["median"] = con.execute(f"""SELECT quantile_cont(y - f, 0.5) FROM (SELECT x.u, x.f, min(e.t) AS y
+        FROM (SELECT u, min(t) AS f FROM ev WHERE tp = {pays} GROUP BY u) x
+        LEFT JOIN ev e ON e.u = x.u AND e.tp = {parcel} AND e.t >= x.f GROUP BY x.u, x.f) j""").fetchall()
+    con.close()
+    return time.perf_counter() - started, out
+
+
+PM4PY = """
+import sys, time, duckdb, pm4py
+frame = duckdb.sql("SELECT user_id, event_name, occurred_at FROM read_parquet('" + sys.argv[1] + "')").df()
+started = time.perf_counter()
+dfg, start, end = pm4py.discover_dfg(frame, case_id_key="user_id", activity_key="event_name",
+                                     timestamp_key="occurred_at")
+print(time.perf_counter() - started, len(dfg))
+"""
+
+
+def pm4py_time(path: Path) -> float | None:
+    """pm4py's directly-follows discovery on the same log (loading it into pandas not timed),
+    with pm4py installed into a throwaway folder for this run only."""
+    with tempfile.TemporaryDirectory(prefix="journeymap-bench-pm4py-") as target:
+        install = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", target,
+             "pm4py", "pandas"], capture_output=True, text=True, check=False,
+        )
+        if install.returncode != 0:
+            print(f"pm4py could not be installed for the bench, skipped: {install.stderr.strip()[-200:]}")
+            return None
+        env = {"PYTHONPATH": target, "PATH": "/usr/bin:/bin"}
+        run = subprocess.run([sys.executable, "-c", PM4PY, str(path)], capture_output=True, text=True, env=env,
+                             check=False)
+        if run.returncode != 0:
+            print(f"pm4py failed, skipped: {run.stderr.strip()[-300:]}")
+            return None
+        return float(run.stdout.split()[0])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--skip-peer", action="store_true", help="skip pm4py (installs it into a temporary folder)")
+    args = parser.parse_args()
+    DATA.mkdir(exist_ok=True)
+    log = DATA / f"events-{args.events}.parquet"
+    if not log.exists():
+        started = time.perf_counter()
+        count = generate(log, args.events)
+        print(f"generated {count:,} events in {time.perf_counter() - started:.1f}s")
+    hand_time, hand = min((by_hand(log) for _ in range(2)), key=lambda r: r[0])
+    our_time, snapshot = min((ours(log) for _ in range(2)), key=lambda r: r[0])
+    # the same numbers, or the comparison would be unfair
+    assert [f.users for f in snapshot.funnel] == hand["funnel"], (snapshot.funnel, hand["funnel"])
+    print(f"measure of {snapshot.events_in_range:,} events, {snapshot.entrants:,} users; peak memory "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    ok = True
+    ratio = our_time / hand_time
+    met = ratio <= 1.5
+    ok &= met
+    print(f"{'measure vs the same SQL typed by hand':<44} {our_time:8.3f}s vs DuckDB SQL {hand_time:8.3f}s  "
+          f"ratio {ratio:6.2f}  target <=1.5x    {'met' if met else 'MISSED'}")
+    if not args.skip_peer:
+        peer = pm4py_time(log)
+        if peer is not None:
+            ratio = our_time / peer
+            met = ratio <= 0.2
+            ok &= met
+            print(f"{'measure vs pm4py directly-follows discovery':<44} {our_time:8.3f}s vs pm4py {peer:8.3f}s  "
+                  f"ratio {ratio:6.2f}  target <=0.20x   {'met' if met else 'MISSED'}")
+    print(json.dumps({"funnel": hand["funnel"]}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

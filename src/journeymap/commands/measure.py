@@ -1,0 +1,136 @@
+"""`journeymap measure`: the journey as customers walk it, from event logs and surveys."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from journeymap.commands import common
+
+
+class MeasureFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class Every(StrEnum):
+    day = "day"
+    week = "week"
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(measure)
+
+
+def measure(
+    paths: Annotated[list[str], typer.Argument(help="Map files or folders.")],
+    events: Annotated[
+        str | None, typer.Option("--events", help="Event log: a CSV (.csv.gz too), Parquet or NDJSON file, or a glob "
+                                 "(default: the map's or the configuration's data.events).")
+    ] = None,
+    surveys: Annotated[
+        str | None, typer.Option("--surveys", help="Survey answers file (default: data.surveys).")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only events at or after this date (UTC).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only events before this date (UTC).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Split the funnel by this attribute or column.")] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="Funnel window from entering the first stage, e.g. 7d.")
+    ] = None,
+    every: Annotated[Every | None, typer.Option("--every", help="Each stage's conversion per day or week.")] = None,
+    engine: Annotated[EngineName | None, typer.Option("--engine", help="duckdb (default) or spark.")] = None,
+    output_format: Annotated[
+        MeasureFormat, typer.Option("--format", "-f", help="text, markdown, html, or json (the versioned snapshot).")
+    ] = MeasureFormat.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")] = None,
+    config: common.ConfigFile = None,
+    max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
+    debug: common.Debug = False,
+) -> None:
+    """Measure the journey from event logs and surveys: funnel, stages, touchpoints, KPIs."""
+
+    def run() -> int:
+        import sys
+
+        from journeymap.io.atomic import write_atomic
+        from journeymap.io.output import emit
+        from journeymap.measure.run import measure_paths
+        from journeymap.measure.spec import Options
+
+        options = Options(events=events, surveys=surveys, since=since, until=until, by=by, window=window,
+                          every=every.value if every else None, engine=engine.value if engine else None)
+        project = common.project(config, max_bytes)
+        with _progress(sys.stderr) as (step, share):
+            measured = measure_paths(paths, project, options, step, share)
+        for problem in measured.problems:
+            common.error(problem)
+        for analysis in measured.skipped:
+            for finding in analysis.findings[:5]:
+                common.say(finding.as_line())
+            common.say(f"journeymap: skipped {analysis.path}: it is not a valid map")
+        for warning in measured.warnings:
+            common.say(f"journeymap: warning: {warning}")
+        if measured.snapshots:
+            text = _formatted(measured.snapshots, output_format)
+            if out is None:
+                emit(text)
+            else:
+                write_atomic(out, text)
+                common.say(f"Wrote {out}")
+        return measured.exit_code
+
+    common.run(debug, run)
+
+
+def _formatted(snapshots: list[Any], output_format: MeasureFormat) -> str:
+    from journeymap.measure import present
+    from journeymap.measure.snapshot import snapshot_json
+
+    if output_format is MeasureFormat.json:
+        if len(snapshots) == 1:
+            return snapshot_json(snapshots[0])
+        return "[\n" + ",\n".join(snapshot_json(s).rstrip("\n") for s in snapshots) + "\n]\n"
+    write = {MeasureFormat.text: present.as_text, MeasureFormat.markdown: present.as_markdown,
+             MeasureFormat.html: present.as_html}[output_format]
+    return "\n".join(write(s) for s in snapshots)
+
+
+class _progress:
+    """A rich progress line on a terminal's standard error while data is read and measured;
+    nothing when standard error is not a terminal (CI logs stay clean)."""
+
+    def __init__(self, stream: object) -> None:
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.live:
+            return None, None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("measuring", total=100)
+
+        def step(what: str) -> None:
+            self.bar.update(task, description=what, completed=0)
+
+        def share(done: float) -> None:
+            self.bar.update(task, completed=done)
+
+        return step, share
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

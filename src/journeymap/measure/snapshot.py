@@ -1,0 +1,231 @@
+"""What a measure run found, as typed records, and its versioned JSON form.
+
+The JSON snapshot (`journeymap measure --format json`) is a contract: `journeymap_measures`
+is its version; keys may be added within a version, never removed or renamed. docs/measure.md
+documents every field. `render --measures`, `diff` and the lint rules read it back with
+`snapshot_from_json`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from journeymap.errors import JourneymapError
+
+VERSION = 1
+
+
+@dataclass
+class TouchpointMeasure:
+    id: str
+    stage: str
+    users: int
+    events: int
+    share: float | None  # of journey entrants
+    assumed_emotion: int | None = None
+
+
+@dataclass
+class StageMeasure:
+    id: str
+    entered: int
+    moved_on: int | None  # None for the last stage: there is no later one
+    dropped: int | None
+    median_seconds_to_next: float | None
+    p90_seconds_to_next: float | None
+
+
+@dataclass
+class FunnelStep:
+    stage: str
+    users: int
+    of_previous: float | None
+    of_first: float | None
+
+
+@dataclass
+class KpiValue:
+    stage: str
+    name: str
+    kind: str
+    value: float | None
+    unit: str  # share | seconds | score
+    target: str
+    target_value: float | None
+    status: str  # met | off-target | no-target | no-data
+
+
+@dataclass
+class SurveyScore:
+    touchpoint: str
+    responses: int
+    mean_score: float
+    measured_emotion: float
+    assumed_emotion: int | None
+    contradicts: bool
+
+
+@dataclass
+class Surveys:
+    scale: str
+    mapping: str
+    rows_skipped: int
+    touchpoints: list[SurveyScore] = field(default_factory=list)
+    unknown_touchpoints: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UnmappedEvent:
+    event: str
+    events: int
+    users: int
+
+
+@dataclass
+class BackStep:
+    source: str  # the touchpoint the user was at
+    target: str  # the earlier touchpoint they went back to
+    transitions: int
+    users: int
+
+
+@dataclass
+class PeriodConversion:
+    start: str  # ISO date the period begins (UTC)
+    entered: int
+    moved_on: int
+    conversion: float | None
+    sharp_drop: bool
+
+
+@dataclass
+class StagePeriods:
+    stage: str
+    periods: list[PeriodConversion]
+
+
+@dataclass
+class Segment:
+    value: str | None
+    entrants: int
+    funnel: list[FunnelStep]
+    stages: list[StageMeasure]
+
+
+@dataclass
+class Snapshot:
+    map_path: str
+    map_id: str
+    map_title: str
+    engine: str
+    events_source: str
+    rows_read: int
+    rows_skipped: int
+    events_in_range: int
+    mapped_events: int
+    entrants: int
+    since: str | None
+    until: str | None
+    window_seconds: float | None
+    touchpoints: list[TouchpointMeasure]
+    stages: list[StageMeasure]
+    funnel: list[FunnelStep]
+    kpis: list[KpiValue]
+    surveys: Surveys | None
+    unmapped_events: list[UnmappedEvent]
+    unmapped_total: int
+    never_seen: list[str]
+    unmatched_signals: list[dict[str, str]]
+    back_steps: list[BackStep]
+    transitions: int
+    every: str | None = None
+    periods: list[StagePeriods] = field(default_factory=list)
+    by: str | None = None
+    segments: list[Segment] = field(default_factory=list)
+    without_signals: list[str] = field(default_factory=list)  # touchpoints no event can show
+
+    def touchpoint(self, touchpoint_id: str) -> TouchpointMeasure | None:
+        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
+
+    def measured_emotions(self) -> dict[str, float]:
+        """Touchpoint id -> the emotion customers report (from the surveys), on -2..+2."""
+        if self.surveys is None:
+            return {}
+        return {s.touchpoint: s.measured_emotion for s in self.surveys.touchpoints}
+
+    def survey(self, touchpoint_id: str) -> SurveyScore | None:
+        if self.surveys is None:
+            return None
+        return next((s for s in self.surveys.touchpoints if s.touchpoint == touchpoint_id), None)
+
+
+def snapshot_json(snapshot: Snapshot) -> str:
+    body = {"journeymap_measures": VERSION, **dataclasses.asdict(snapshot)}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def snapshot_from_json(text: str, where: str) -> Snapshot:
+    """A snapshot read back; JourneymapError (one line) when it is not one journeymap wrote."""
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise JourneymapError(f"{where}: not a measures snapshot: invalid JSON ({exc})") from None
+    if not isinstance(raw, dict) or "journeymap_measures" not in raw:
+        raise JourneymapError(f"{where}: not a measures snapshot (no 'journeymap_measures' key); "
+                              "write one with journeymap measure --format json")
+    if raw["journeymap_measures"] != VERSION:
+        raise JourneymapError(f"{where}: snapshot version {raw['journeymap_measures']!r} is not {VERSION}; "
+                              "measure again with this journeymap")
+    try:
+        return _snapshot(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise JourneymapError(f"{where}: a damaged measures snapshot ({type(exc).__name__}: {exc})") from None
+
+
+def read_snapshot(path: str) -> Snapshot:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise JourneymapError(f"{path}: cannot read the measures snapshot: {why}") from None
+    return snapshot_from_json(text, path)
+
+
+def snapshots_by_map(paths: list[str]) -> dict[str, Snapshot]:
+    """Snapshots by the id of the map they measured (or its path, for a map without an id)."""
+    return {(s.map_id or s.map_path): s for s in (read_snapshot(p) for p in paths)}
+
+
+def _snapshot(raw: dict[str, Any]) -> Snapshot:
+    surveys = raw.get("surveys")
+    return Snapshot(
+        **{k: raw[k] for k in (
+            "map_path", "map_id", "map_title", "engine", "events_source", "rows_read", "rows_skipped",
+            "events_in_range", "mapped_events", "entrants", "since", "until", "window_seconds",
+            "unmapped_total", "never_seen", "unmatched_signals", "transitions", "every", "by",
+        )},
+        without_signals=list(raw.get("without_signals", [])),
+        touchpoints=[TouchpointMeasure(**t) for t in raw["touchpoints"]],
+        stages=[StageMeasure(**s) for s in raw["stages"]],
+        funnel=[FunnelStep(**f) for f in raw["funnel"]],
+        kpis=[KpiValue(**k) for k in raw["kpis"]],
+        surveys=None if surveys is None else Surveys(
+            scale=surveys["scale"], mapping=surveys["mapping"], rows_skipped=surveys["rows_skipped"],
+            touchpoints=[SurveyScore(**s) for s in surveys["touchpoints"]],
+            unknown_touchpoints=list(surveys["unknown_touchpoints"]),
+        ),
+        unmapped_events=[UnmappedEvent(**u) for u in raw["unmapped_events"]],
+        back_steps=[BackStep(**b) for b in raw["back_steps"]],
+        periods=[
+            StagePeriods(p["stage"], [PeriodConversion(**c) for c in p["periods"]]) for p in raw.get("periods", [])
+        ],
+        segments=[
+            Segment(s["value"], s["entrants"], [FunnelStep(**f) for f in s["funnel"]],
+                    [StageMeasure(**m) for m in s["stages"]])
+            for s in raw.get("segments", [])
+        ],
+    )

@@ -1,0 +1,254 @@
+"""What a measure run reads and how: the `data` section (of the map, else the project's
+configuration) with the command-line flags on top, every path resolved and confined."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeymap.errors import ConfigProblem, UsageProblem
+from journeymap.model import DURATION_UNITS, Journey, duration_seconds
+
+FORMATS = ("csv", "parquet", "ndjson")
+EVERY = {"day": 86400.0, "week": 604800.0}
+SCALES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """An event log: its files (one format), and the column that holds each thing."""
+
+    files: tuple[str, ...]
+    format: str
+    user: str
+    event: str
+    time: str
+    session: str | None = None
+    # attribute name (in signal filters and --by) -> the column it reads
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    named: str = ""  # the path or glob as the user wrote it, for messages
+
+    def column(self, attribute: str) -> str:
+        return self.attributes.get(attribute, attribute)
+
+
+@dataclass(frozen=True)
+class SurveySource:
+    files: tuple[str, ...]
+    format: str
+    touchpoint: str
+    score: str
+    user: str | None = None
+    scale: tuple[float, float] = SCALES["csat"]
+    scale_name: str = "csat"
+    named: str = ""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The flags of one run (None: not given)."""
+
+    events: str | None = None
+    surveys: str | None = None
+    since: str | None = None
+    until: str | None = None
+    by: str | None = None
+    window: str | None = None
+    every: str | None = None
+    engine: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    events: EventSource
+    surveys: SurveySource | None
+    engine: str = "duckdb"
+    window_seconds: float | None = None
+    every: str | None = None
+    by: str | None = None
+    since: float | None = None  # seconds since 1970, UTC
+    until: float | None = None
+
+
+def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: str, options: Options) -> Spec:
+    """The run's spec: the map's `data` wins over the project's, the flags over both."""
+    map_folder = os.path.dirname(os.path.abspath(journey.file))
+    if journey.data:
+        data, base, where = journey.data, map_folder, f"{journey.file}: data"
+    else:
+        _check_config_data(project_data, project_root)
+        data, base, where = dict(project_data), project_root, "the configuration's data"
+    repo = _repository(base)
+    events_raw = data.get("events")
+    if options.events is None and not events_raw:
+        raise UsageProblem(
+            f"{journey.file}: no event log: add a data.events section to the map or .journeymap.yaml, "
+            "or pass --events FILE"
+        )
+    events = _events(events_raw or {}, options.events, base, repo, where)
+    surveys_raw = data.get("surveys")
+    surveys = None
+    if options.surveys is not None or surveys_raw:
+        surveys = _surveys(surveys_raw or {}, options.surveys, base, repo, where)
+    window = options.window or data.get("window")
+    if options.every is not None and options.every not in EVERY:
+        raise UsageProblem(f"--every must be {' or '.join(EVERY)}, not '{options.every}'")
+    engine = options.engine or data.get("engine") or "duckdb"
+    if engine not in ("duckdb", "spark"):
+        raise UsageProblem(f"--engine must be duckdb or spark, not '{engine}'")
+    return Spec(
+        events=events,
+        surveys=surveys,
+        engine=engine,
+        window_seconds=_duration(window, "--window") if window else None,
+        every=options.every,
+        by=options.by,
+        since=_instant(options.since, "--since"),
+        until=_instant(options.until, "--until"),
+    )
+
+
+def _check_config_data(data: Mapping[str, Any], root: str) -> None:
+    """The configuration's `data` follows the same schema as a map's."""
+    if not data:
+        return
+    import json
+
+    import jsonschema
+
+    from journeymap.schema import schema_text
+
+    schema = json.loads(schema_text())
+    sub = {"$defs": schema["$defs"], "$ref": "#/$defs/data"}
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(sub).iter_errors(dict(data)))
+    if error is not None:
+        at = ".".join(str(p) for p in error.absolute_path) or "data"
+        raise ConfigProblem(f"{root}: the configuration's data.{at} is not valid: {error.message[:200]}")
+
+
+def _repository(folder: str) -> str:
+    """The repository that holds `folder` (where `.git` is), else the folder itself: files a
+    map or a configuration names must lie inside it."""
+    here = Path(folder).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return str(here)
+
+
+def _files(pattern: str, base: str, repo: str | None, what: str) -> tuple[str, ...]:
+    """The files a path or glob names. Paths from a map or configuration (`repo` given) are
+    relative to `base` and must stay inside `repo`; a path given on the command line is the
+    user's own choice."""
+    # a flag's path stays as the user wrote it (relative to the current folder), for messages
+    full = pattern if os.path.isabs(pattern) or repo is None else os.path.join(base, pattern)
+    if any(ch in pattern for ch in "*?["):
+        found = sorted(p for p in glob.glob(full, recursive=True) if os.path.isfile(p))
+        if not found:
+            raise UsageProblem(f"{what} '{pattern}' matches no file")
+    else:
+        if not os.path.exists(full):
+            raise UsageProblem(f"{what} '{pattern}': no such file")
+        if not os.path.isfile(full):
+            raise UsageProblem(f"{what} '{pattern}' is not a regular file")
+        found = [full]
+    if repo is not None:
+        for path in found:
+            real = os.path.realpath(path)
+            if os.path.commonpath([real, repo]) != repo:
+                raise UsageProblem(
+                    f"{what} '{pattern}' lies outside the repository ({repo}); name it with a flag "
+                    "(--events/--surveys) to read it anyway"
+                )
+    return tuple(found)
+
+
+def format_of(path: str, declared: str | None) -> str:
+    if declared:
+        return declared
+    name = path.lower().removesuffix(".gz")
+    if name.endswith(".parquet") or name.endswith(".pq"):
+        return "parquet"
+    if name.endswith((".ndjson", ".jsonl", ".json")):
+        return "ndjson"
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return "csv"
+    raise UsageProblem(
+        f"cannot tell the format of '{path}' from its name; name it with format: csv, parquet or ndjson"
+    )
+
+
+def _events(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str) -> EventSource:
+    columns = raw.get("columns") or {}
+    missing = [c for c in ("user", "event", "time") if not columns.get(c)]
+    if missing:
+        raise UsageProblem(
+            f"{where}: data.events.columns must name the {', '.join(missing)} column"
+            f"{'s' if len(missing) > 1 else ''} of the event log (column names are never guessed)"
+        )
+    named = flag if flag is not None else str(raw["path"])
+    files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "event log")
+    return EventSource(
+        files=files,
+        format=format_of(files[0], None if flag is not None else raw.get("format")),
+        user=columns["user"],
+        event=columns["event"],
+        time=columns["time"],
+        session=columns.get("session"),
+        attributes=dict(columns.get("attributes") or {}),
+        named=named,
+    )
+
+
+def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str) -> SurveySource:
+    columns = raw.get("columns") or {}
+    missing = [c for c in ("touchpoint", "score") if not columns.get(c)]
+    if missing:
+        raise UsageProblem(
+            f"{where}: data.surveys.columns must name the {' and '.join(missing)} column of the survey file"
+        )
+    named = flag if flag is not None else str(raw["path"])
+    files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "survey file")
+    scale = raw.get("scale", "csat")
+    if isinstance(scale, Mapping):
+        low, high = float(scale["min"]), float(scale["max"])
+        if not low < high:
+            raise UsageProblem(f"{where}: data.surveys.scale: min must be below max")
+        bounds, name = (low, high), f"{low:g}-{high:g}"
+    else:
+        bounds, name = SCALES[scale], scale
+    return SurveySource(
+        files=files,
+        format=format_of(files[0], None if flag is not None else raw.get("format")),
+        touchpoint=columns["touchpoint"],
+        score=columns["score"],
+        user=columns.get("user"),
+        scale=bounds,
+        scale_name=name,
+        named=named,
+    )
+
+
+def _duration(text: str, what: str) -> float:
+    text = str(text).strip()
+    if len(text) >= 2 and text[:-1].isdigit() and text[-1] in DURATION_UNITS:
+        return duration_seconds(text)
+    raise UsageProblem(f"{what} '{text}' is not a duration; write a number and a unit (s, m, h, d or w), e.g. 7d")
+
+
+def _instant(text: str | None, what: str) -> float | None:
+    if text is None:
+        return None
+    import datetime
+
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageProblem(f"{what} '{text}' is not a date; write it as 2026-01-31 or 2026-01-31T08:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.timestamp()

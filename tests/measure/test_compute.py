@@ -1,0 +1,153 @@
+"""The measures on generated data: what the plan planted is found, and every number equals the
+plain-Python reference computation."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journeymap.measure import synthetic
+from journeymap.measure.compute import flagged_periods
+from journeymap.measure.snapshot import Snapshot
+from tests.measure.helpers import Shop, shop
+from tests.measure.reference import WEEK_OFFSET, Reference, events_of
+
+
+def reference_of(s: Shop, window: float | None = None) -> Reference:
+    return Reference(s.journey, events_of(s.journey, s.rows(), "user_id", "event_name", "occurred_at"), window)
+
+
+def assert_matches_reference(snap: Snapshot, ref: Reference) -> None:
+    assert snap.entrants == ref.entrants
+    assert snap.mapped_events == len(ref.mapped)
+    for index, t in enumerate(snap.touchpoints):
+        assert (t.users, t.events) == ref.touchpoint(index), t.id
+    for m, (entered, moved, median, p90) in zip(snap.stages, ref.stages(), strict=True):
+        assert m.entered == entered, m.id
+        if m.moved_on is not None:
+            assert m.moved_on == moved, m.id
+            assert m.dropped == entered - moved
+            assert m.median_seconds_to_next == pytest.approx(median, abs=1e-3), m.id
+            assert m.p90_seconds_to_next == pytest.approx(p90, abs=1e-3), m.id
+    assert [f.users for f in snap.funnel] == ref.funnel()
+    unmapped = ref.unmapped()
+    assert {u.event: (u.events, u.users) for u in snap.unmapped_events} == unmapped
+    assert snap.unmapped_total == sum(n for n, _ in unmapped.values())
+    back, transitions = ref.back_steps()
+    ids = [t.id for t in snap.touchpoints]
+    assert {(ids.index(b.source), ids.index(b.target)): (b.transitions, b.users) for b in snap.back_steps} == back
+    assert snap.transitions == transitions
+
+
+@pytest.fixture(scope="module")
+def measured_shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Shop, Snapshot]:
+    s = shop(tmp_path_factory.mktemp("shop"))
+    return s, s.measured(every="week")
+
+
+def test_numbers_equal_the_reference_computation(measured_shop: tuple[Shop, Snapshot]) -> None:
+    s, snap = measured_shop
+    assert_matches_reference(snap, reference_of(s))
+
+
+def test_kpis_equal_the_reference_and_are_judged_against_their_targets(measured_shop: tuple[Shop, Snapshot]) -> None:
+    s, snap = measured_shop
+    ref = reference_of(s)
+    kpis = {k.name: k for k in snap.kpis}
+    reach = kpis["Reach of the collection page"]
+    assert reach.value == ref.reach("lands") and reach.status == "met"  # 60% target, ~94% reach
+    conversion = kpis["Compare to basket within 7 days"]
+    assert conversion.value == ref.conversion("compare", "basket", 7 * 86400)
+    assert conversion.status == "off-target"  # the planted drop after compare: ~35% against 50%
+    median = kpis["Time from basket to payment"]
+    assert median.value == pytest.approx(ref.median_time("basket", "pays"), abs=1e-3)
+    assert median.unit == "seconds" and median.status == "met"  # minutes, against 2 days
+    assert kpis["Come back to the tracking page"].value == 0.0  # nobody comes back in this plan
+    assert kpis["Satisfaction with tracking"].unit == "score"
+
+
+def test_the_planted_truth_is_found(measured_shop: tuple[Shop, Snapshot]) -> None:
+    s, snap = measured_shop
+    truth = s.truth
+    moved_share = {m.id: m.moved_on / m.entered for m in snap.stages if m.moved_on is not None}
+    assert min(moved_share, key=moved_share.__getitem__) == truth.drop_stage
+    assert (snap.back_steps[0].source, snap.back_steps[0].target) == truth.loop
+    assert snap.unmapped_events[0].event == truth.unmapped_event
+    assert snap.never_seen == [truth.never_seen]
+    assert snap.unmatched_signals == [{"touchpoint": truth.never_seen, "signal": "order_review"}]
+    flagged = {(p.stage, c.start) for p in snap.periods for c in p.periods if c.sharp_drop}
+    assert flagged == {(truth.incident_stage, truth.incident_week_start)}
+    assert snap.surveys is not None
+    contradicted = [x.touchpoint for x in snap.surveys.touchpoints if x.contradicts]
+    assert contradicted == [truth.contradicted]
+    assert snap.surveys.mapping == "CSAT 1-5: emotion = score - 3"
+
+
+def test_periods_equal_the_reference(measured_shop: tuple[Shop, Snapshot]) -> None:
+    s, snap = measured_shop
+    ref = reference_of(s)
+    for index, stage_periods in enumerate(snap.periods):
+        expected = flagged_periods(ref.periods(index, 604800.0, WEEK_OFFSET), 604800.0, WEEK_OFFSET)
+        assert stage_periods.periods == expected
+
+
+def test_segments_split_the_funnel_by_the_first_events_platform(tmp_path: Path) -> None:
+    s = shop(tmp_path, synthetic.Plan(users=300))
+    snap = s.measured(by="platform")
+    ref = reference_of(s)
+    groups = ref.segments("platform")
+    assert {seg.value for seg in snap.segments} == {"web", "ios", "android"}
+    assert sum(seg.entrants for seg in snap.segments) == snap.entrants
+    for seg in snap.segments:
+        users = groups[seg.value]
+        assert seg.entrants == len(users)
+        assert [f.users for f in seg.funnel] == ref.funnel(users)
+        assert [m.entered for m in seg.stages] == [r[0] for r in ref.stages(users)]
+
+
+def test_a_window_limits_the_funnel(tmp_path: Path) -> None:
+    s = shop(tmp_path, synthetic.Plan(users=300))
+    whole = s.measured()
+    snap = s.measured(window="2d")
+    assert [f.users for f in snap.funnel] == reference_of(s, 2 * 86400.0).funnel()
+    assert snap.funnel[-1].users < whole.funnel[-1].users
+
+
+def test_since_and_until_keep_the_events_between(tmp_path: Path) -> None:
+    s = shop(tmp_path, synthetic.Plan(users=300))
+    snap = s.measured(since="2026-09-14", until="2026-09-21")
+    rows = [r for r in s.rows() if "2026-09-14" <= r["occurred_at"] < "2026-09-21"]
+    ref = Reference(s.journey, events_of(s.journey, rows, "user_id", "event_name", "occurred_at"))
+    assert snap.events_in_range == len(rows)
+    assert snap.entrants == ref.entrants and [f.users for f in snap.funnel] == ref.funnel()
+    assert snap.since == "2026-09-14T00:00:00Z"
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    users=st.integers(1, 120),
+    seed=st.integers(0, 10_000),
+    go_on=st.floats(0.1, 1.0),
+    loop_share=st.floats(0.0, 1.0),
+    window=st.sampled_from([None, "1h", "3d"]),
+)
+def test_property_funnel_never_increases_reach_is_distinct_users_and_all_equals_the_reference(
+    tmp_path_factory: pytest.TempPathFactory, users: int, seed: int, go_on: float, loop_share: float,
+    window: str | None,
+) -> None:
+    s = shop(tmp_path_factory.mktemp("prop"), synthetic.Plan(users=users, seed=seed, go_on=go_on,
+                                                             loop_share=loop_share))
+    snap = s.measured(window=window) if window else s.measured()
+    counts = [f.users for f in snap.funnel]
+    assert all(a >= b for a, b in pairwise(counts))
+    rows = s.rows()
+    for t in snap.touchpoints:
+        name = s.truth.event_names[t.id]
+        assert t.users == len({r["user_id"] for r in rows if r["event_name"] == name}) or t.id == "reviews-order"
+    seconds = {"1h": 3600.0, "3d": 3 * 86400.0}.get(window or "")
+    assert_matches_reference(snap, reference_of(s, seconds))
