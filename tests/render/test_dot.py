@@ -14,7 +14,16 @@ import pytest
 from journeymap.render import DEFAULT_MEMORY_BYTES, RenderError, dot
 from journeymap.render.text import clean
 from tests.conftest import needs_dot, run_cli
-from tests.render.helpers import GROCERY, SVG_NS, hostile_map, journey_of, squeezed, svg_text, write_generated_map
+from tests.render.helpers import (
+    GROCERY,
+    RENDER_FIXTURES,
+    SVG_NS,
+    hostile_map,
+    journey_of,
+    squeezed,
+    svg_text,
+    write_generated_map,
+)
 
 NODE = re.compile(r"^\s+(?!graph )(\w+) \[label=<", re.MULTILINE)
 
@@ -189,3 +198,22 @@ def test_dot_killed_by_a_signal_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", fake_dot(tmp_path / "bin", "kill -SEGV $$"))
     with pytest.raises(RenderError, match="Graphviz was stopped by SIGSEGV"):
         dot.run_dot("digraph {}", "svg")
+
+
+def test_labels_use_the_font_chain_and_isolate_right_to_left_stage_names():
+    source = dot.dot_source(journey_of(RENDER_FIXTURES / "scripts.journey.yaml"))
+    assert 'fontname="Noto Sans,Noto Sans CJK JP,Noto Sans Arabic,Noto Sans Hebrew,DejaVu Sans"' in source
+    assert "Color Emoji" not in source  # named, it would take over digits; fontconfig falls back to it
+    # the stage number stays on the left of a name that starts in Arabic
+    assert "2 · \u2068الطلب Order\u2069" in source
+
+
+def test_japanese_touchpoint_names_wrap_instead_of_widening_the_node(write_map):
+    path = write_map(
+        "journeymap: 1\nid: j\ntitle: J\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        "      - {id: a, name: 注文を確認してから支払い方法を選んで確定する, emotion: 1}\n"
+    )
+    source = dot.dot_source(journey_of(path))
+    label = re.search(r"<B>(注[^<]*(?:<BR/>[^<]*)*)</B>", source)
+    assert label is not None
+    assert len(label.group(1).split("<BR/>")) >= 2

@@ -102,6 +102,14 @@ def test_page_shows_the_whole_map_once_in_the_grid():
     assert grid.count("<details") == 12
 
 
+def test_right_to_left_thoughts_and_quotes_are_marked_and_not_slanted():
+    text = html_page(journey_of(RENDER_FIXTURES / "scripts.journey.yaml"), RENDER_FIXTURES)
+    assert '<p class="thought" dir="rtl" lang="ar">لماذا هذا صعب؟</p>' in text
+    assert '<p class="quote" dir="rtl" lang="he">אני רוצה להזמין מהר</p>' in text
+    assert ".thought:lang(ar)" in text and "font-style: normal" in text
+    assert '"Noto Sans", "Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans"' in text
+
+
 def test_persona_photo_is_inlined_as_a_data_url():
     path = RENDER_FIXTURES / "photo" / "with-photo.journey.yaml"
     page = Page(html_page(journey_of(path), path.parent))

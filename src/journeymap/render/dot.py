@@ -54,11 +54,12 @@ from journeymap.render.palette import (
     severity_swatch,
     status_swatch,
 )
-from journeymap.render.text import dot_html, wrapped
+from journeymap.render.text import FONT_CHAIN, dot_html, wrapped
 
 MAX_CROSS_STAGE_LINKS = 60
 INSTALL_HINT = "sudo apt-get install graphviz"
-FONT = "DejaVu Sans"
+# a comma-separated list reaches Pango as a fallback chain (see text.FONT_CHAIN)
+FONT = ",".join(FONT_CHAIN)
 _OPPORTUNITY_FILL = "#e6f4f1"
 _OPPORTUNITY_LINE = "#0f766e"
 _NOTE_FILL = "#fffaf0"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
 from journeymap.render.curve import curve_padding, emotion_curve_svg
 from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
-from journeymap.render.text import clean, html_text, shortened
+from journeymap.render.text import clean, direction_attrs, html_text, shortened
 
 # Average advance of a DejaVu Sans character, in em: used only to estimate line counts.
 _CHAR_EM = 0.56
@@ -157,7 +157,7 @@ class Grid:
         swatch = emotion_swatch(t.emotion)
         parts = [
             f'<div class="tp"><span class="score {emotion_class(t.emotion)}" title="{html_text(swatch.word)}">'
-            f"{emotion_score(t.emotion)}</span><h3>{html_text(t.name)}</h3></div>"
+            f"{emotion_score(t.emotion)}</span><h3{direction_attrs(t.name)}>{html_text(t.name)}</h3></div>"
         ]
         blocks = [(len(clean(t.name)) + 4, 1.08, 0.4)]
         if t.description:
@@ -190,7 +190,7 @@ class Grid:
         return Cell("".join(parts), blocks)
 
     def thoughts_cell(self, t: Touchpoint) -> Cell:
-        html = "".join(f'<p class="thought">{html_text(x)}</p>' for x in t.thoughts)
+        html = "".join(f'<p class="thought"{direction_attrs(x)}>{html_text(x)}</p>' for x in t.thoughts)
         return Cell(html, [(len(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
 
     def pains_cell(self, t: Touchpoint) -> Cell:
@@ -199,7 +199,8 @@ class Grid:
             swatch = severity_swatch(pain.severity)
             parts.append(
                 f'<div class="pain sev-{severity_class(pain.severity)}">'
-                f'<span class="sev">{html_text(swatch.word)}</span><p>{html_text(pain.description)}</p></div>'
+                f'<span class="sev">{html_text(swatch.word)}</span><p{direction_attrs(pain.description)}>'
+                f"{html_text(pain.description)}</p></div>"
             )
             blocks.append((len(clean(pain.description)), 0.95, 1.9))
         return Cell("".join(parts), blocks)
@@ -310,7 +311,7 @@ class Grid:
         goal = f'<p class="goal">{html_text(stage.goal)}</p>' if stage.goal else ""
         return (
             f'<div class="stage-top"><span class="num">{stage_index + 1}</span>{phase}{more}</div>'
-            f"<h2>{html_text(stage.name)}</h2>{goal}"
+            f"<h2{direction_attrs(stage.name)}>{html_text(stage.name)}</h2>{goal}"
         )
 
     def lane_label(self, lane: Lane, curve_height: float, scale: float) -> str:

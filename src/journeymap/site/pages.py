@@ -27,7 +27,8 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 _SITE_CSS = """
 :root{--ink:#1b2a3a;--muted:#5b6b7b;--line:#d9e1ea;--bg:#f3f6f9;--accent:#0f6e6e}
-*{box-sizing:border-box}body{margin:0;font:15px/1.45 "DejaVu Sans",system-ui,sans-serif;color:var(--ink);
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 "Noto Sans",
+"Noto Sans CJK JP","Noto Sans Arabic","Noto Sans Hebrew","DejaVu Sans",sans-serif;color:var(--ink);
 background:var(--bg)}
 .wrap{max-width:1200px;margin:0 auto;padding:24px}
 .site-head{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-end;justify-content:space-between}
