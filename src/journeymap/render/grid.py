@@ -6,8 +6,8 @@ curve, pain points, opportunities, KPIs (one cell per stage), and backstage and
 support only when the map has them. Every cell is built here once, as HTML
 with class names only (no inline styles, so the web page's Content-Security-
 Policy holds), together with a rough measure of its height that the poster
-uses to choose its scale and to shrink a cell that holds far more text than
-its neighbours.
+uses to share the sheet's height among the lanes and to mark the cells it
+has to cut.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Lane:
     key: str
     title: str
     hint: str
-    budget_em: float  # a cell taller than this (in em) is shrunk
+    budget_em: float  # a rough size of a full cell, in em
 
 
 LANES = {
@@ -119,6 +119,7 @@ class Grid:
         for position, column in enumerate(self.columns):
             self.first_column.setdefault(column.stage_index, position)
         self.lanes = lanes_of(journey)
+        self.lanes_by_key = {lane.key: lane for lane in self.lanes}
         self.channels = {c.id: c for c in journey.channels}
         self.pains = {p.id: p for p in journey.pain_points()}
         self.opportunities_at: dict[str, list[Opportunity]] = defaultdict(list)
@@ -257,14 +258,15 @@ class Grid:
         curve_width: float,
         curve_height: float,
         scale: float = 1.0,
-        dense: dict[tuple[str, int], str] | None = None,
+        cut: dict[tuple[str, int], str] | None = None,
     ) -> str:
         """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
 
         `curve_width` is the combined width of those columns in CSS pixels;
-        `dense` maps (lane key, column number) to a shrink class for over-full cells.
+        `cut` maps (lane key, column number) to a class for cells too full for their lane (the
+        poster clips each cell's `.fit` box to its lane's height and marks the cut ones).
         """
-        dense = dense or {}
+        cut = cut or {}
         columns = self.columns[first:stop]
         if not columns:
             return '<p class="empty">This map has no stages yet: add stages and touchpoints to see the journey.</p>'
@@ -298,9 +300,15 @@ class Grid:
                         classes.append("first")
                     if lane.key == "touchpoints" and column.touchpoint is not None:
                         classes.append(emotion_class(column.touchpoint.emotion))
-                    if (lane.key, first + position) in dense:
-                        classes.append(dense[(lane.key, first + position)])
-                    out.append(f'<td class="{" ".join(classes)}">{cell.html}</td>')
+                    inner = cell.html
+                    if (lane.key, first + position) in cut:
+                        classes.append(cut[(lane.key, first + position)])
+                        # the cut cell shows what its lane holds; a second, invisible copy keeps the
+                        # whole text in a PDF's text layer (searchable, copyable), which clipping
+                        # alone would not: WeasyPrint drops clipped text past the page's end. The
+                        # copy comes first: after the cut text, WeasyPrint would not draw it at all.
+                        inner = f'<div class="full">{cell.html}</div>{inner}'
+                    out.append(f'<td class="{" ".join(classes)}"><div class="fit">{inner}</div></td>')
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)
