@@ -217,3 +217,30 @@ def test_japanese_touchpoint_names_wrap_instead_of_widening_the_node(write_map):
     label = re.search(r"<B>(注[^<]*(?:<BR/>[^<]*)*)</B>", source)
     assert label is not None
     assert len(label.group(1).split("<BR/>")) >= 2
+
+
+@needs_dot
+def test_svg_is_an_image_named_by_the_map_and_its_nodes_by_what_they_show(cli, tmp_path):
+    out = tmp_path / "grocery.svg"
+    assert cli("render", str(GROCERY), "--out", str(out)).exit_code == 0
+    root = ET.fromstring(out.read_bytes())
+    journey = journey_of(GROCERY)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "journeymap-title journeymap-desc"
+    assert root.find(f"{SVG_NS}title").text == journey.title
+    assert root.find(f"{SVG_NS}desc").text.startswith("Customer journey map in 5 stages, left to right, with 12 ")
+    titles = [t.text or "" for t in root.iter(f"{SVG_NS}title")]
+    assert not [t for t in titles if re.fullmatch(r"(cluster_)?[stpo]\d+e?", t)]  # no generated id is left
+    for touchpoint in journey.touchpoints():
+        assert any(t.startswith(f"Touchpoint: {touchpoint.name} (feeling ") for t in titles), touchpoint.name
+    assert "Stage: Awareness" in titles
+
+
+@needs_dot
+def test_hostile_text_in_svg_titles_stays_escaped(tmp_path):
+    from journeymap.render import RenderOptions, draw
+
+    path = hostile_map(tmp_path, 9)
+    svg = draw(journey_of(path), "svg", RenderOptions(), tmp_path).data
+    ET.fromstring(svg)  # well-formed, titles included
+    assert b"<script" not in svg

@@ -83,6 +83,16 @@ def test_poster_fonts_are_embedded(grocery_poster):
     assert any("DejaVu" in str(d["/FontName"]) for d in descriptors)
 
 
+def test_poster_is_a_tagged_pdf_with_its_language_and_title(grocery_poster):
+    reader = pypdf.PdfReader(io.BytesIO(grocery_poster))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in root  # PDF/UA-1: screen readers follow the structure, not the drawing
+    assert reader.metadata.title == journey_of(GROCERY).title
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+
+
 @pytest.mark.parametrize(
     ("args", "size"),
     [(["--page", "A4", "--portrait"], (210, 297)), (["--page", "letter"], (279, 216)), (["--page", "a0"], (1189, 841))],

@@ -90,6 +90,8 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         data, note = dot.laid_out(
             lambda simple: dot.dot_source(journey, simple=simple), fmt, timeout=options.timeout, memory=options.memory
         )
+        if fmt == "svg":
+            data = dot.accessible_svg(data, journey)
         return Picture(data, (note,) if note else ())
     if fmt == "mermaid":
         from journeymap.render.mermaid import mermaid_source

@@ -54,7 +54,7 @@ from journeymap.render.palette import (
     severity_swatch,
     status_swatch,
 )
-from journeymap.render.text import FONT_CHAIN, dot_html, wrapped
+from journeymap.render.text import FONT_CHAIN, clean, dot_html, html_text, wrapped
 
 MAX_CROSS_STAGE_LINKS = 60
 INSTALL_HINT = "sudo apt-get install graphviz"
@@ -434,6 +434,58 @@ def _legend() -> str:
         f'<TD><FONT POINT-SIZE="9" COLOR="{MUTED}">   → the journey continues</FONT></TD>'
     )
     return f'<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
+
+
+# -- accessible SVG -----------------------------------------------------------------------------
+
+
+def accessible_svg(svg: bytes, journey: Journey) -> bytes:
+    """The SVG Graphviz drew, made readable by assistive technology: the root is an image
+    (`role="img"`) named by a `<title>` (the map's title) and described by a `<desc>` (what it
+    holds); every node's and stage's `<title>`, which Graphviz fills with our generated ids
+    ("t3"), names what it shows instead, and an edge's names its two ends."""
+    import re
+
+    builder = _Builder(journey)
+    builder.build()  # assigns the generated ids, in the same order as the drawn source
+    names: dict[str, str] = {"journey": clean(journey.title)}
+    for stage in journey.stages:
+        names[f"cluster_{builder.ids[('s', stage.id)]}"] = f"Stage: {clean(stage.name)}"
+        for touchpoint in stage.touchpoints:
+            feeling = emotion_swatch(touchpoint.emotion).word
+            names[builder.ids[("t", touchpoint.id)]] = f"Touchpoint: {clean(touchpoint.name)} (feeling {feeling})"
+            for pain in touchpoint.pain_points:
+                names[builder.ids[("p", pain.id)]] = f"Pain point, {pain.severity}: {clean(pain.description)}"
+    for opportunity in journey.opportunities:
+        if ("o", opportunity.id) in builder.ids:
+            described = f"Opportunity, {opportunity.status}: {clean(opportunity.description)}"
+            names[builder.ids[("o", opportunity.id)]] = described
+    text = svg.decode("utf-8")
+
+    def titled(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        ends = inner.split("&#45;&gt;")
+        if len(ends) == 2 and all(end in names for end in ends):
+            return f"<title>{html_text(names[ends[0]])} → {html_text(names[ends[1]])}</title>"
+        return f"<title>{html_text(names[inner])}</title>" if inner in names else match.group(0)
+
+    text = re.sub(r"<title>([^<]*)</title>", titled, text)
+    touchpoints = sum(len(s.touchpoints) for s in journey.stages)
+    summary = (
+        f"Customer journey map in {len(journey.stages)} stages, left to right, with {touchpoints} touchpoints, "
+        f"{sum(1 for _ in journey.pain_points())} pain points and {len(journey.opportunities)} opportunities."
+    )
+    head = (
+        f'<title id="journeymap-title">{html_text(journey.title)}</title>'
+        f'<desc id="journeymap-desc">{html_text(summary)}</desc>'
+    )
+    text = re.sub(
+        r"<svg\b([^>]*)>",
+        lambda m: f'<svg{m.group(1)} role="img" aria-labelledby="journeymap-title journeymap-desc">{head}',
+        text,
+        count=1,
+    )
+    return text.encode("utf-8")
 
 
 # -- running dot --------------------------------------------------------------------------------
