@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the system packages journeymap needs when they are missing:
 # Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for every script (posters, diagrams), and,
-# with --test, Chromium and poppler for the browser and poster tests.
+# with --test, Chromium, poppler and npm for the browser, poster and accessibility tests.
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -20,6 +20,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
     command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
     command -v git >/dev/null 2>&1 || need="$need git"
+    # the accessibility audit: axe-core and playwright-core from npm, driving Debian's Chromium
+    command -v npm >/dev/null 2>&1 || need="$need npm"
 fi
 
 [ -z "$need" ] && exit 0

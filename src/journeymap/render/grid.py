@@ -275,7 +275,8 @@ class Grid:
         starts = _run_starts(runs)
         out = [f'<table class="grid cols-{len(columns)}">', '<colgroup><col class="lane-col">']
         out += ['<col class="c">'] * len(columns)
-        out.append('</colgroup><thead><tr class="stages"><th class="corner" scope="col"></th>')
+        out.append('</colgroup><thead><tr class="stages"><th class="corner" scope="col">'
+                   '<span class="sr-only">Lane</span></th>')
         for (stage_index, count), start in zip(runs, sorted(starts), strict=True):
             stage = self.journey.stages[stage_index]
             continued = first + start > self.first_column[stage_index]

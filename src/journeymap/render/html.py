@@ -78,12 +78,14 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         '<meta name="referrer" content="no-referrer">'
         f"<title>{html_text(journey.title)} · journey map</title>"
         f"<style>{css}</style></head>\n"
-        f'<body><main class="page">{extras.top}{header_band(journey, photos)}'
+        # landmarks: the title band is the banner, the grid the main content, then the footer
+        f"<body>{extras.top}{header_band(journey, photos)}"
+        f'<main class="page" aria-label="The journey, stage by stage">'
         f'<div class="scroller">{table}</div>'
         f'<div class="cards">{_cards(grid)}</div>'
-        f"{unlinked_band(grid)}{extras.bottom}"
+        f"{unlinked_band(grid)}{extras.bottom}</main>"
         f'<footer class="made">{_footer(journey)}</footer>'
-        "</main></body></html>\n"
+        "</body></html>\n"
     )
 
 

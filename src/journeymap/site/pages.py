@@ -47,7 +47,7 @@ background:#eef2f6;padding:10px 12px}
 .chips{display:flex;flex-wrap:wrap;gap:3px}.chip{font-size:11px;padding:1px 6px;border-radius:10px;
 background:#eef2f6;color:#9aa8b6}.chip.on{background:#d6ecec;color:#0b5757;font-weight:700}
 .sev{display:inline-block;font-size:11px;font-weight:700;padding:1px 6px;border-radius:4px;margin:0 3px 3px 0}
-.sev.critical{background:#7a1020;color:#fff}.sev.high{background:#d9480f;color:#fff}
+.sev.critical{background:#7a1020;color:#fff}.sev.high{background:#c2410c;color:#fff}
 .sev.medium{background:#f5c542;color:#3b2f00}.sev.low{background:#e9ecef;color:#343a40}
 .lint{font-size:13px}.lint .e{color:#b00020;font-weight:700}.lint .w{color:#9a6700;font-weight:700}
 .lint .i{color:#1c6fa8}.ok{color:#0b7a43;font-weight:700}
@@ -159,7 +159,8 @@ def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry]) -> str
         return broken_page(entry)
     from journeymap.render.html import PageExtras, html_page
 
-    extras = PageExtras(css=_SITE_CSS_PAGE, bottom=_extra_section(entry, journey, by_id, entries))
+    top = '<nav class="site-nav" aria-label="Catalog"><a href="../index.html">← All journey maps</a></nav>'
+    extras = PageExtras(css=_SITE_CSS_PAGE, top=top, bottom=_extra_section(entry, journey, by_id, entries))
     return html_page(journey, _folder_of(entry.target), extras)
 
 
@@ -172,7 +173,7 @@ _SITE_CSS_PAGE = """
 .site-extra h2{font-size:17px;margin:12px 0 6px}.site-extra ul{margin:0;padding-left:20px}
 .site-extra a{color:#0f6e6e}.site-extra .sev-error{color:#b00020;font-weight:700}
 .site-extra .sev-warning{color:#9a6700;font-weight:700}.site-extra .sev-info{color:#1c6fa8}
-.site-nav{display:block;margin:0 0 12px;color:#0f6e6e}
+.site-nav{display:block;margin:0 0 12px}.site-nav a{color:#0f6e6e;font-weight:700}
 """
 
 
