@@ -1,5 +1,8 @@
 """`journeymap schema`: the JSON schema of the map format, for editors and other tools."""
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from journeymap.commands import common
@@ -9,14 +12,24 @@ def register(app: typer.Typer) -> None:
     app.command()(schema)
 
 
-def schema(debug: common.Debug = False) -> None:
-    """Print the JSON schema of the map format (for editors and other tools)."""
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write it to this file (e.g. schemas/journeymap.schema.json).")
+    ] = None,
+    debug: common.Debug = False,
+) -> None:
+    """Print the JSON schema of the map format (for editors and other tools), or write it with --out."""
 
     def run() -> int:
+        from journeymap.io.atomic import write_atomic
         from journeymap.io.output import emit
         from journeymap.schema import schema_text
 
-        emit(schema_text())
+        if out is None:
+            emit(schema_text())
+        else:
+            write_atomic(out, schema_text())
+            common.say(f"Wrote {out}; point maps at it with `# yaml-language-server: $schema=<relative path>`")
         return common.EXIT_OK
 
     common.run(debug, run)

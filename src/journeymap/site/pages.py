@@ -8,6 +8,7 @@ Content-Security-Policy hash and nothing else.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ _SITE_CSS = """
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 "Noto Sans",
 "Noto Sans CJK JP","Noto Sans Arabic","Noto Sans Hebrew","DejaVu Sans",sans-serif;color:var(--ink);
 background:var(--bg)}
-.wrap{max-width:1200px;margin:0 auto;padding:24px}
+.wrap{max-width:1800px;margin:0 auto;padding:24px}
 .site-head{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-end;justify-content:space-between}
 .site-head h1{margin:0;font-size:28px}.kicker{color:var(--accent);font-size:12px;letter-spacing:.12em;
 text-transform:uppercase;font-weight:700}
@@ -74,11 +75,24 @@ q.addEventListener('input',apply);f.addEventListener('change',apply);apply();})(
 """
 
 
+def shown_paths(entries: list[Entry]) -> dict[int, str]:
+    """Each entry's file as the catalog shows it: relative to the folder all the maps share, never
+    an absolute path of the machine that built the site (it says nothing to readers, and tells
+    strangers how that machine is laid out)."""
+    paths = {id(e): e.target.path for e in entries if not e.target.is_stdin}
+    if not paths:
+        return {}
+    folders = [str(Path(p).resolve().parent) for p in paths.values()]
+    base = Path(os.path.commonpath(folders))
+    return {key: Path(os.path.relpath(Path(path).resolve(), base)).as_posix() for key, path in paths.items()}
+
+
 def index_page(entries: list[Entry]) -> str:
     rules = policy(styles=[_SITE_CSS], scripts=[_SCRIPT])
+    shown = shown_paths(entries)
     broken = sum(1 for e in entries if e.broken)
     open_total = sum(sum(e.open_pains.values()) for e in entries)
-    rows = "\n".join(_row(e) for e in entries)
+    rows = "\n".join(_row(e, shown.get(id(e), e.target.path)) for e in entries)
     summary = (f"{len(entries)} map{'s' if len(entries) != 1 else ''} · {open_total} open pain point"
                f"{'s' if open_total != 1 else ''}" + (f" · {broken} broken" if broken else "") +
                ' · showing <span id="shown">' + str(len(entries)) + "</span>")
@@ -104,16 +118,16 @@ def index_page(entries: list[Entry]) -> str:
     )
 
 
-def _row(entry: Entry) -> str:
+def _row(entry: Entry, path: str) -> str:
     journey = entry.journey
-    file_name = html_text(entry.target.path)
+    file_name = html_text(path)
     if journey is None or entry.refused:
         if entry.refused:
             why = f'<div class="why">{html_text(entry.refused)}</div>'
         else:
             first = entry.analysis.findings[:2]
             why = "".join(f'<div class="why">line {f.line}: {html_text(f.message)}</div>' for f in first)
-        text = html_text(entry.target.path.lower())
+        text = html_text(path.lower())
         return (f'<tr class="broken" data-text="{text}"><td><span class="broken-tag">Broken map</span>'
                 f'<span class="file">{file_name}</span>{why}</td><td colspan="4" class="none">not shown: fix what '
                 f'is said beside the file name, then rebuild</td><td class="lint">{_lint_counts(entry)}</td></tr>')
@@ -124,7 +138,7 @@ def _row(entry: Entry) -> str:
         classes.append("has-open")
     if not entry.analysis.findings:
         classes.append("is-clean")
-    search = " ".join([journey.title, journey.id, journey.owner, *journey.tags, entry.target.path]).lower()
+    search = " ".join([journey.title, journey.id, journey.owner, *journey.tags, path]).lower()
     phases = journey.phases()
     chips = "".join(f'<span class="chip{" on" if p in phases else ""}">{p}</span>' for p in PHASES)
     pains = "".join(f'<span class="sev {s}">{entry.open_pains[s]} {s}</span>'
@@ -215,14 +229,14 @@ def broken_page(entry: Entry) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{rules}">'
-        f"<title>Broken map · {html_text(entry.target.path)}</title><style>{_SITE_CSS}</style></head>"
+        f"<title>Broken map · {html_text(Path(entry.target.path).name)}</title><style>{_SITE_CSS}</style></head>"
         f'<body><div class="wrap"><a class="back" href="../index.html">← All journey maps</a>'
         f"<h1>Broken map</h1>{_why_broken(entry)}</div></body></html>\n"
     )
 
 
 def _why_broken(entry: Entry) -> str:
-    path = html_text(entry.target.path)
+    path = html_text(Path(entry.target.path).name)  # the machine's folders are no reader's business
     if entry.unreadable:
         return f"<p>{path} could not be read:</p><p>{html_text(entry.refused)}</p>"
     if entry.refused:
