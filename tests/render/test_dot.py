@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -44,9 +45,15 @@ def test_one_cluster_per_stage_in_journey_order():
     labels = re.findall(r"subgraph cluster_\w+ \{\n    graph \[label=<(.*?)>, labeljust", source)
     for number, (stage, label) in enumerate(zip(journey.stages, labels, strict=True), start=1):
         assert f"<B>{number} · {stage.name}" in label
-    # the first touchpoints of the stages share a rank, chained in stage order: dot cannot reorder stages
+    # the first touchpoints of the stages share a rank, chained in stage order: dot cannot reorder
+    # stages, and the arrow from stage to stage runs between their boxes, along the flow
     heads = [f"t{sum(len(s.touchpoints) for s in journey.stages[:i]) + 1}" for i in range(len(journey.stages))]
-    assert f"{{ rank=same; {' -> '.join(heads)} [style=invis]; }}" in source
+    chain = " ".join(
+        f"{a} -> {b} [ltail=cluster_s{i}, lhead=cluster_s{i + 1}, penwidth=1.4, weight=0];"
+        for i, (a, b) in enumerate(itertools.pairwise(heads), start=1)
+    )
+    assert f"{{ rank=same; {chain} }}" in source
+    assert "compound=true" in source
 
 
 def test_touchpoints_flow_in_order_and_cross_stages_without_constraining_layout():
@@ -54,9 +61,11 @@ def test_touchpoints_flow_in_order_and_cross_stages_without_constraining_layout(
     # the next touchpoint sits below the first one's pain point and the opportunity beside it
     assert "t1 -> t2 [weight=8, penwidth=1.4, minlen=3];" in source
     assert "t3 -> t4 [weight=8, penwidth=1.4, minlen=1];" in source
-    assert "t2 -> t3 [constraint=false, penwidth=1.4];" in source  # awareness -> consideration
-    flow = re.findall(r"^\s+t\d+ -> t\d+ \[(?!style=invis)", source, re.MULTILINE)
-    assert len(flow) == 12 - 1
+    # awareness -> consideration: stage box to stage box, never a long edge across other stages
+    assert "t1 -> t3 [ltail=cluster_s1, lhead=cluster_s2, penwidth=1.4, weight=0];" in source
+    within = re.findall(r"^\s+t\d+ -> t\d+ \[weight=8", source, re.MULTILINE)
+    between = re.findall(r"t\d+ -> t\d+ \[ltail=", source)
+    assert len(within) + len(between) == 12 - 1
 
 
 def test_nodes_show_emotion_channel_severity_owner_and_status():

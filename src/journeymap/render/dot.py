@@ -158,7 +158,8 @@ class _Builder:
         out += [
             "// Journey map diagram written by journeymap. Render it with: dot -Tsvg FILE",
             "digraph journey {",
-            f'  graph [charset="UTF-8", fontname="{FONT}", newrank=true, {SIMPLE_LAYOUT if self.simple else ""}'
+            f'  graph [charset="UTF-8", fontname="{FONT}", newrank=true, compound=true, '
+            f'{SIMPLE_LAYOUT if self.simple else ""}'
             "nodesep=0.22, ranksep=0.28, "
             f'pad=0.35, bgcolor="white", labelloc=t, labeljust=l, label=<{self.header()}>];',
             f'  node [fontname="{FONT}", fontsize=10, fontcolor="{INK}", shape=box, style="rounded,filled", '
@@ -166,19 +167,16 @@ class _Builder:
             f'  edge [fontname="{FONT}", color="{MUTED}", arrowsize=0.7];',
         ]
         heads: list[str] = []
-        tails: list[str | None] = []
         shape = _LabelShape.of(self.journey.stages)
         for number, stage in enumerate(self.journey.stages, start=1):
-            head, tail = self.stage(number, stage, shape)
+            head, _ = self.stage(number, stage, shape)
             heads.append(head)
-            tails.append(tail)
-        if not self.simple:
-            self.flow_between_stages(heads, tails)
         self.extra_links()
+        flow = self.flow_between_stages(heads)
         if self.unlinked:
-            heads.append(self.unlinked_cluster())
-        if len(heads) > 1:
-            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+            flow.append(f"{heads[-1] if heads else ''} -> {self.unlinked_cluster()} [style=invis];" if heads else "")
+        if flow and any(flow):
+            out.append(f"  {{ rank=same; {' '.join(f for f in flow if f)} }}")
         out.append("}")
         return "\n".join(out) + "\n"
 
@@ -312,15 +310,24 @@ class _Builder:
 
     # -- edges between stages ---------------------------------------------------------------------
 
-    def flow_between_stages(self, heads: list[str], tails: list[str | None]) -> None:
-        """The journey continues from each stage's last touchpoint to the next stage's first."""
-        last = None
-        for head, tail in zip(heads, tails, strict=True):
-            if tail is None:
+    def flow_between_stages(self, heads: list[str]) -> list[str]:
+        """The journey continues from stage to stage: an arrow from each stage's box to the next
+        one's, between their first touchpoints, which share a rank (so the stages line up left to
+        right and the arrow runs straight along the flow, across no other stage). Invisible in
+        the simpler layout, which draws no edges between stages."""
+        edges = []
+        for (stage, head), (following, next_head) in itertools.pairwise(
+            zip(self.journey.stages, heads, strict=True)
+        ):
+            if self.simple:
+                edges.append(f"{head} -> {next_head} [style=invis];")
                 continue
-            if last is not None:
-                self.out.append(f"  {last} -> {head} [constraint=false, penwidth=1.4];")
-            last = tail
+            tail_cluster, head_cluster = self.node_id("s", stage.id), self.node_id("s", following.id)
+            edges.append(
+                f"{head} -> {next_head} [ltail=cluster_{tail_cluster}, lhead=cluster_{head_cluster}, "
+                "penwidth=1.4, weight=0];"
+            )
+        return edges
 
     def extra_links(self) -> None:
         for opportunity_id, pain_id in self.links:
