@@ -259,12 +259,15 @@ class Grid:
         curve_height: float,
         scale: float = 1.0,
         cut: dict[tuple[str, int], str] | None = None,
+        anchors: bool = False,
     ) -> str:
         """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
 
         `curve_width` is the combined width of those columns in CSS pixels;
         `cut` maps (lane key, column number) to a class for cells too full for their lane (the
         poster clips each cell's `.fit` box to its lane's height and marks the cut ones).
+        `anchors` gives each stage header an id (`stage-1`, ...) that links and keyboard focus can
+        reach (the web page's overview); generated, never map text.
         """
         cut = cut or {}
         columns = self.columns[first:stop]
@@ -280,8 +283,9 @@ class Grid:
         for (stage_index, count), start in zip(runs, sorted(starts), strict=True):
             stage = self.journey.stages[stage_index]
             continued = first + start > self.first_column[stage_index]
+            anchor = f' id="stage-{stage_index + 1}" tabindex="-1"' if anchors and not continued else ""
             out.append(
-                f'<th scope="colgroup" colspan="{count}" class="stage {zebra[stage_index]}">'
+                f'<th scope="colgroup" colspan="{count}" class="stage {zebra[stage_index]}"{anchor}>'
                 f"{self.stage_header(stage_index, stage, continued)}</th>"
             )
         out.append("</tr></thead><tbody>")
@@ -313,6 +317,31 @@ class Grid:
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)
+
+    def overview(self) -> str:
+        """The whole map at a glance, for the web page: one row of stages (links to their place in
+        the grid, reachable with the keyboard) over one row of cells coloured and scored by each
+        touchpoint's feeling, every stage as wide as its touchpoints are many."""
+        runs = stage_runs(self.columns)
+        stages = "".join(
+            f'<th scope="col" colspan="{count}"><a href="#stage-{index + 1}">'
+            f'<span class="ov-num">{index + 1}</span> {html_text(self.journey.stages[index].name)}</a></th>'
+            for index, count in runs
+        )
+        cells = []
+        for column in self.columns:
+            t = column.touchpoint
+            if t is None:
+                cells.append('<td class="ov-empty"><span class="sr-only">no touchpoints</span></td>')
+            else:
+                cells.append(
+                    f'<td class="{emotion_class(t.emotion)}" title="{html_text(t.name)}">{emotion_score(t.emotion)}'
+                    f'<span class="sr-only"> {html_text(t.name)}</span></td>'
+                )
+        return (
+            '<nav class="overview" aria-label="The journey at a glance: go to a stage">'
+            f'<table><tbody><tr>{stages}</tr><tr class="ov-feel">{"".join(cells)}</tr></tbody></table></nav>'
+        )
 
     def stage_header(self, stage_index: int, stage: Stage, continued: bool) -> str:
         phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""

@@ -69,6 +69,7 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         curve_width=len(grid.columns) * COLUMN_PX,
         curve_height=CURVE_PX,
         scale=1.2,
+        anchors=True,
     )
     return (
         "<!DOCTYPE html>\n"
@@ -81,6 +82,7 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         # landmarks: the title band is the banner, the grid the main content, then the footer
         f"<body>{extras.top}{header_band(journey, photos)}"
         f'<main class="page" aria-label="The journey, stage by stage">'
+        f"{grid.overview() if grid.columns else ''}"
         f'<div class="scroller">{table}</div>'
         f'<div class="cards">{_cards(grid)}</div>'
         f"{unlinked_band(grid)}{extras.bottom}</main>"
