@@ -69,6 +69,9 @@ def test_pages_and_site_have_no_serious_accessibility_violation(node_modules, tm
         run = run_cli("render", str(source), "-f", "html", "-o", str(page))
         assert run.exit_code == 0, run.stderr
         pages.append(page)
+    dark = tmp_path / "dark.html"
+    assert run_cli("render", str(GROCERY), "-f", "html", "--theme", "dark", "-o", str(dark)).exit_code == 0
+    pages.append(dark)
     site = tmp_path / "site"
     run = run_cli("site", str(EXAMPLES), "--out", str(site))
     assert run.exit_code == 0, run.stderr

@@ -79,6 +79,11 @@ def render(
             "else 2048).",
         ),
     ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", help="light, dark, or the base of the configuration's brand theme "
+                     "(default: theme in the configuration, else light)."),
+    ] = None,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     jobs: common.Jobs = None,
@@ -103,7 +108,13 @@ def render(
         for problem in found.problems:
             common.error(problem)
         seconds, memory_bytes = project.render.resolved(timeout, memory)
-        options = RenderOptions(page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes)
+        from journeymap.render.theme import theme_of
+
+        chosen = project.theme
+        look = theme_of(theme or chosen.base, dict(chosen.colours), chosen.font)
+        options = RenderOptions(
+            page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes, theme=look
+        )
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
         outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
         if len(planned) > 1 or any(o.exit_code for o in outcomes):

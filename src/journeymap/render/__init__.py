@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journeymap.errors import JourneymapError
 
@@ -17,6 +18,9 @@ __all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "FORMATS", "Picture", "Ren
            "RenderOptions", "draw"]
 from journeymap.defaults import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.model import Journey
+
+if TYPE_CHECKING:
+    from journeymap.render.theme import Theme
 
 
 class RenderError(JourneymapError):
@@ -69,6 +73,7 @@ class RenderOptions:
     landscape: bool = True
     timeout: float = DEFAULT_TIMEOUT  # seconds Graphviz or WeasyPrint may take for one picture
     memory: int = DEFAULT_MEMORY_BYTES  # address space Graphviz or WeasyPrint may use
+    theme: Theme | None = None  # None: the default (light) theme
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,12 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         from journeymap.render import dot
 
         if fmt == "dot":
-            return Picture(dot.dot_source(journey).encode("utf-8"))
+            return Picture(dot.dot_source(journey, theme=options.theme).encode("utf-8"))
         data, note = dot.laid_out(
-            lambda simple: dot.dot_source(journey, simple=simple), fmt, timeout=options.timeout, memory=options.memory
+            lambda simple: dot.dot_source(journey, simple=simple, theme=options.theme),
+            fmt,
+            timeout=options.timeout,
+            memory=options.memory,
         )
         if fmt == "svg":
             data = dot.accessible_svg(data, journey)
@@ -100,14 +108,14 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
     if fmt == "html":
         from journeymap.render.html import html_page
 
-        return Picture(html_page(journey, folder).encode("utf-8"))
+        return Picture(html_page(journey, folder, theme=options.theme).encode("utf-8"))
     if fmt == "poster":
         from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
         from journeymap.render.confine import run_confined
         from journeymap.render.poster import poster_pdf
 
         def poster() -> bytes:
-            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape)
+            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme)
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

@@ -28,6 +28,7 @@ from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.palette import emotion_score, emotion_swatch
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, theme_css
 
 COLUMN_PX = 14.5 * 15  # .c in page.css, at the 15 px root size
 CURVE_PX = 120.0
@@ -50,7 +51,9 @@ class PageExtras:
     touchpoint_notes: Mapping[str, str] = field(default_factory=dict)
 
 
-def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageExtras()) -> str:
+def html_page(
+    journey: Journey, folder: Path | None, extras: PageExtras = PageExtras(), theme: Theme | None = None
+) -> str:
     notes = extras.touchpoint_notes
 
     def details(grid: Grid, touchpoint: Touchpoint) -> str:
@@ -62,7 +65,7 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         photo = persona_photo(persona, folder)
         if photo is not None:
             photos[persona.id] = f"data:{photo.mime};base64,{base64.b64encode(photo.data).decode('ascii')}"
-    css = _css() + extras.css
+    css = _css() + theme_css(theme or DEFAULT) + extras.css
     table = grid.table(
         0,
         len(grid.columns),

@@ -44,6 +44,7 @@ from journeymap.render.grid import Grid, stage_runs
 from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, theme_css
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -132,7 +133,9 @@ def page_size_mm(page: str, landscape: bool) -> tuple[float, float]:
     return (height, width) if landscape else (width, height)
 
 
-def poster_pdf(journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True) -> bytes:
+def poster_pdf(
+    journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True, theme: Theme | None = None
+) -> bytes:
     """The poster as PDF bytes. RenderError (exit 1) when a persona photo is refused."""
     from journeymap.render.fetch import FolderFetcher
 
@@ -142,7 +145,7 @@ def poster_pdf(journey: Journey, folder: Path | None, *, page: str = "A3", lands
     base = folder.resolve().as_uri() + "/" if folder is not None else None
     fetcher = FolderFetcher(folder)
     for attempt in range(_RETRIES + 1):
-        document = _layout(poster_html(grid, plan, photos), base, fetcher)
+        document = _layout(poster_html(grid, plan, photos, theme), base, fetcher)
         _refuse_blocked(fetcher)
         if len(document.pages) <= len(plan.pages) or attempt == _RETRIES:
             break
@@ -405,7 +408,7 @@ def _text_em(text: str, width_em: float, size: float) -> float:
 # -- the HTML -------------------------------------------------------------------------------------
 
 
-def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
+def poster_html(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | None = None) -> str:
     """The complete HTML document the poster is printed from."""
     journey = grid.journey
     sheets = []
@@ -436,7 +439,7 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
     body = f'<div class="footer">{footer}</div>' + "".join(sheets)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}</style></head>"
+        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}{theme_css(theme or DEFAULT)}</style></head>"
         f"<body>{breakable(body)}</body></html>"
     )
 

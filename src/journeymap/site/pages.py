@@ -16,6 +16,7 @@ from journeymap.findings import Finding, Severity
 from journeymap.model import PHASES
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, site_css
 
 if TYPE_CHECKING:
     from journeymap.io.sources import Target
@@ -87,8 +88,9 @@ def shown_paths(entries: list[Entry]) -> dict[int, str]:
     return {key: Path(os.path.relpath(Path(path).resolve(), base)).as_posix() for key, path in paths.items()}
 
 
-def index_page(entries: list[Entry]) -> str:
-    rules = policy(styles=[_SITE_CSS], scripts=[_SCRIPT])
+def index_page(entries: list[Entry], theme: Theme | None = None) -> str:
+    css = _SITE_CSS + site_css(theme or DEFAULT)
+    rules = policy(styles=[css], scripts=[_SCRIPT])
     shown = shown_paths(entries)
     broken = sum(1 for e in entries if e.broken)
     open_total = sum(sum(e.open_pains.values()) for e in entries)
@@ -101,7 +103,7 @@ def index_page(entries: list[Entry]) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{rules}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>Journey maps · catalog</title><style>{_SITE_CSS}</style></head>\n"
+        f"<title>Journey maps · catalog</title><style>{css}</style></head>\n"
         '<body><div class="wrap"><header class="site-head"><div><div class="kicker">Journey catalog</div>'
         "<h1>Every customer journey we map</h1></div>"
         '<div class="tools"><input id="q" type="search" placeholder="Search title, owner, tags…" '
@@ -167,7 +169,7 @@ def _lint_counts(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry]) -> str:
+def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry], theme: Theme | None = None) -> str:
     journey = entry.journey
     if journey is None:
         return broken_page(entry)
@@ -175,7 +177,7 @@ def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry]) -> str
 
     top = '<nav class="site-nav" aria-label="Catalog"><a href="../index.html">← All journey maps</a></nav>'
     extras = PageExtras(css=_SITE_CSS_PAGE, top=top, bottom=_extra_section(entry, journey, by_id, entries))
-    return html_page(journey, _folder_of(entry.target), extras)
+    return html_page(journey, _folder_of(entry.target), extras, theme)
 
 
 def _folder_of(target: Target) -> Path | None:
