@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
 from journeymap.render.curve import curve_padding, emotion_curve_svg
 from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
-from journeymap.render.text import clean, direction_attrs, html_text, shortened
+from journeymap.render.text import clean, direction_attrs, display_width, html_text, shortened
 
-# Average advance of a DejaVu Sans character, in em: used only to estimate line counts.
+# Average advance of a Latin character (DejaVu Sans; Noto Sans is a little narrower), in em: used only
+# to estimate line counts, so it errs on the safe side. Text is counted by display width: a CJK
+# character takes two.
 _CHAR_EM = 0.56
 _LINE_EM = 1.28
 
@@ -160,13 +162,13 @@ class Grid:
             f'<div class="tp"><span class="score {emotion_class(t.emotion)}" title="{html_text(swatch.word)}">'
             f"{emotion_score(t.emotion)}</span><h3{direction_attrs(t.name)}>{html_text(t.name)}</h3></div>"
         ]
-        blocks = [(len(clean(t.name)) + 4, 1.08, 0.4)]
+        blocks = [(display_width(clean(t.name)) + 4, 1.08, 0.4)]
         if t.description:
             parts.append(f'<p class="desc">{html_text(t.description)}</p>')
-            blocks.append((len(clean(t.description)), 0.9, 0.2))
+            blocks.append((display_width(clean(t.description)), 0.9, 0.2))
         if t.actions:
             parts.append('<ul class="actions">' + "".join(f"<li>{html_text(a)}</li>" for a in t.actions) + "</ul>")
-            blocks += [(len(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
+            blocks += [(display_width(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
         if self.details is not None:
             parts.append(self.details(self, t))
         return Cell("".join(parts), blocks)
@@ -177,7 +179,7 @@ class Grid:
         if channel is not None:
             kind = channel.kind if channel.kind in ("digital", "physical", "human") else "other"
             parts.append(f'<span class="chip k-{kind}">{html_text(channel.name)}</span>')
-            blocks.append((len(clean(channel.name)) + 3, 0.9, 0.4))
+            blocks.append((display_width(clean(channel.name)) + 3, 0.9, 0.4))
         elif t.channel:
             parts.append(f'<span class="chip k-other">{html_text(t.channel)}</span>')
             blocks.append((len(t.channel) + 3, 0.9, 0.4))
@@ -192,7 +194,7 @@ class Grid:
 
     def thoughts_cell(self, t: Touchpoint) -> Cell:
         html = "".join(f'<p class="thought"{direction_attrs(x)}>{html_text(x)}</p>' for x in t.thoughts)
-        return Cell(html, [(len(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
+        return Cell(html, [(display_width(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
 
     def pains_cell(self, t: Touchpoint) -> Cell:
         parts, blocks = [], []
@@ -203,7 +205,7 @@ class Grid:
                 f'<span class="sev">{html_text(swatch.word)}</span><p{direction_attrs(pain.description)}>'
                 f"{html_text(pain.description)}</p></div>"
             )
-            blocks.append((len(clean(pain.description)), 0.95, 1.9))
+            blocks.append((display_width(clean(pain.description)), 0.95, 1.9))
         return Cell("".join(parts), blocks)
 
     def opportunities_cell(self, t: Touchpoint) -> Cell:
@@ -219,7 +221,7 @@ class Grid:
         owner = html_text(o.owner) if o.owner else '<span class="missing">no owner yet</span>'
         also = [self.pains[a] for a in o.addresses if a in self.pains and self.pains[a].touchpoint_id != home]
         extra = ""
-        blocks = [(len(clean(o.description)), 0.95, 2.2), (len(clean(o.owner)) + 14, 0.8, 0.0)]
+        blocks = [(display_width(clean(o.description)), 0.95, 2.2), (display_width(clean(o.owner)) + 14, 0.8, 0.0)]
         if home is not None and also:
             named = "; ".join(_quoted(shortened(p.description, 60)) for p in also)
             extra = f'<p class="also">Also addresses {html_text(named)}</p>'
@@ -245,7 +247,8 @@ class Grid:
                 f'<div class="kpi"><span class="kpi-name">{html_text(kpi.name)}</span>'
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
-            blocks += [(len(clean(kpi.name)), 0.9, 0.2), (len(clean(kpi.current + kpi.target)) + 14, 0.85, 0.9)]
+            values_width = display_width(clean(kpi.current + kpi.target)) + 14
+            blocks += [(display_width(clean(kpi.name)), 0.9, 0.2), (values_width, 0.85, 0.9)]
         return Cell("".join(parts), blocks)
 
     # -- the table ---------------------------------------------------------------------------------
@@ -401,7 +404,7 @@ def _list_cell(items: Sequence[str]) -> Cell:
     if not items:
         return Cell("")
     html = '<ul class="plain">' + "".join(f"<li>{html_text(i)}</li>" for i in items) + "</ul>"
-    return Cell(html, [(len(clean(i)) + 2, 0.9, 0.15) for i in items])
+    return Cell(html, [(display_width(clean(i)) + 2, 0.9, 0.15) for i in items])
 
 
 def _quoted(text: str) -> str:
