@@ -83,9 +83,10 @@ def shown_paths(entries: list[Entry]) -> dict[int, str]:
     paths = {id(e): e.target.path for e in entries if not e.target.is_stdin}
     if not paths:
         return {}
-    folders = [str(Path(p).resolve().parent) for p in paths.values()]
-    base = Path(os.path.commonpath(folders))
-    return {key: Path(os.path.relpath(Path(path).resolve(), base)).as_posix() for key, path in paths.items()}
+    # abspath, not resolve: a map may be a symlink (even a loop) and is shown where it was found
+    folders = [os.path.dirname(os.path.abspath(p)) for p in paths.values()]
+    base = os.path.commonpath(folders)
+    return {key: Path(os.path.relpath(os.path.abspath(path), base)).as_posix() for key, path in paths.items()}
 
 
 def index_page(entries: list[Entry], theme: Theme | None = None) -> str:
