@@ -214,7 +214,7 @@ def test_labels_use_the_font_chain_and_isolate_right_to_left_stage_names():
     assert 'fontname="Noto Sans,Noto Sans CJK JP,Noto Sans Arabic,Noto Sans Hebrew,DejaVu Sans"' in source
     assert "Color Emoji" not in source  # named, it would take over digits; fontconfig falls back to it
     # the stage number stays on the left of a name that starts in Arabic
-    assert "2 · \u2068الطلب Order\u2069" in source
+    assert "2 · \u200e\u2068الطلب Order\u2069" in source
 
 
 def test_japanese_touchpoint_names_wrap_instead_of_widening_the_node(write_map):

@@ -36,14 +36,20 @@ def dot_html(text: object) -> str:
     Graphviz still expands escapes such as `\\N` (node name) and `\\G` inside
     HTML-like labels, even when the backslash is written as an entity, so
     backslashes are doubled before the XML escaping. Right-to-left text is isolated
-    (see `isolated`), so Pango cannot reorder the label around it.
+    (see `isolated`) after a left-to-right mark, so Pango cannot reorder the label around it.
 
     Graphviz hands a label to expat one piece of text at a time, and expat holds
     back a trailing `]` or `]]` (it could begin `]]>`): a piece that is nothing
     but brackets is then a syntax error, or silently missing from the picture.
     Such a piece is written as entities, which Graphviz draws as brackets.
     """
-    escaped = html.escape(isolated(clean(text)).replace("\\", "\\\\"), quote=True)
+    line = clean(text)
+    shown = isolated(line)
+    if shown is not line:
+        # Pango takes a label's direction from its first strong letter and does not skip isolates:
+        # a left-to-right mark before the isolate keeps "2 · <Arabic name>" reading left to right
+        shown = "\u200e" + shown
+    escaped = html.escape(shown.replace("\\", "\\\\"), quote=True)
     return escaped if escaped.strip("]") else escaped.replace("]", "&#93;")
 
 
