@@ -198,9 +198,11 @@ class _Builder:
         self.extra_links()
         flow = self.flow_between_stages(heads)
         if self.unlinked:
-            flow.append(f"{heads[-1] if heads else ''} -> {self.unlinked_cluster()} [style=invis];" if heads else "")
-        if flow and any(flow):
-            out.append(f"  {{ rank=same; {' '.join(f for f in flow if f)} }}")
+            unlinked = self.unlinked_cluster()  # drawn even when the map has no stages
+            if heads:
+                flow.append(f"{heads[-1]} -> {unlinked} [style=invis];")
+        if flow:
+            out.append(f"  {{ rank=same; {' '.join(flow)} }}")
         out.append("}")
         return "\n".join(out) + "\n"
 

@@ -338,7 +338,7 @@ class Grid:
                 cells.append('<td class="ov-empty"><span class="sr-only">no touchpoints</span></td>')
             else:
                 cells.append(
-                    f'<td class="{emotion_class(t.emotion)}" title="{html_text(t.name)}">{emotion_score(t.emotion)}'
+                    f'<td class="{emotion_class(t.emotion)}">{emotion_score(t.emotion)}'
                     f'<span class="sr-only"> {html_text(t.name)}</span></td>'
                 )
         return (
