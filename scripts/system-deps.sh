@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the system packages journeymap needs when they are missing:
-# Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for PDF posters, and,
+# Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for every script (posters, diagrams), and,
 # with --test, Chromium and poppler for the browser and poster tests, Node.js with npm to
-# run and package the VS Code extension (editors/vscode), and Java for the Spark engine's test.
+# run and package the VS Code extension (editors/vscode) and for the accessibility audit
+# (axe-core and playwright-core from npm), and Java for the Spark engine's test.
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -11,6 +12,12 @@ command -v dot >/dev/null 2>&1 || need="$need graphviz"
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need="$need libpango-1.0-0 libpangoft2-1.0-0"
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || need="$need libharfbuzz0b libharfbuzz-subset0"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
+# Noto: Latin, Greek, Cyrillic, Arabic and Hebrew (core), Japanese, Chinese and Korean (cjk), colour emoji
+[ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] &&
+    [ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] &&
+    [ -f /usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf ] || need="$need fonts-noto-core"
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need="$need fonts-noto-cjk"
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need="$need fonts-noto-color-emoji"
 if [ "${1:-}" = "--test" ]; then
     command -v chromium >/dev/null 2>&1 || need="$need chromium"
     command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"

@@ -10,7 +10,11 @@ def test_init_writes_a_commented_map_that_validates_clean(tmp_path):
     run = run_cli("init", str(target))
     assert run.exit_code == 0
     text = target.read_text()
-    assert text.startswith("# yaml-language-server: $schema=https://journeymap.dev/schemas/journeymap.schema.json\n")
+    # a relative path to a schema written beside it: editors read it offline
+    assert text.startswith("# yaml-language-server: $schema=schemas/journeymap.schema.json\n")
+    schema = tmp_path / "schemas" / "journeymap.schema.json"
+    assert schema.read_text() == run_cli("schema").stdout
+    assert f"Wrote {schema}" in run.stderr
     assert "# -2 very negative .. +2 very positive" in text
     check = run_cli("validate", str(target))
     assert check.exit_code == 0, check.stdout
@@ -24,7 +28,7 @@ def test_init_refuses_to_overwrite(tmp_path):
     assert run.exit_code == 2
     assert "already exists" in run.stderr and "never overwrites" in run.stderr
     assert target.read_text() == "mine\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["keep.journey.yaml"]
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.journey.yaml"]  # and no schema written either
 
 
 def test_init_points_editors_at_the_repository_schema(tmp_path):
@@ -74,3 +78,23 @@ def test_service_blueprint_template_fills_the_blueprint_lanes(tmp_path):
     data = yaml.safe_load(target.read_text())
     touchpoints = [t for s in data["stages"] for t in s["touchpoints"]]
     assert touchpoints and all(t["backstage"] and t["support"] for t in touchpoints)
+
+
+def test_init_in_a_repository_writes_the_schema_once_at_its_root(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "maps").mkdir()
+    first = run_cli("init", str(tmp_path / "maps" / "a.journey.yaml"))
+    assert first.exit_code == 0
+    assert (tmp_path / "schemas" / "journeymap.schema.json").is_file()
+    second = run_cli("init", str(tmp_path / "maps" / "b.journey.yaml"))
+    assert "Wrote" not in second.stderr  # the repository has its schema now
+    for name in ("a", "b"):
+        line = (tmp_path / "maps" / f"{name}.journey.yaml").read_text().splitlines()[0]
+        assert line == "# yaml-language-server: $schema=../schemas/journeymap.schema.json"
+
+
+def test_schema_out_writes_the_schema_file(tmp_path):
+    out = tmp_path / "journeymap.schema.json"
+    run = run_cli("schema", "--out", str(out))
+    assert run.exit_code == 0
+    assert out.read_text() == run_cli("schema").stdout

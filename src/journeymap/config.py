@@ -24,7 +24,7 @@ from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
-KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data")
+KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme")
 # `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
 RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
 
@@ -53,6 +53,16 @@ class RenderLimits:
 
 
 @dataclass(frozen=True)
+class ThemeChoice:
+    """The configuration's `theme:`: a base theme ("light" or "dark"), and for a brand theme the
+    colours and font put over it. Checked when a picture is drawn (render.theme.theme_of)."""
+
+    base: str = "light"
+    colours: tuple[tuple[str, str], ...] = ()
+    font: str = ""
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything a command needs to know about the repository it runs in.
 
@@ -66,6 +76,7 @@ class Project:
     exclude: tuple[str, ...] = ()
     strict: bool = False
     render: RenderLimits = RenderLimits()
+    theme: ThemeChoice = ThemeChoice()
     source: str | None = None
     root: str = "."
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -224,10 +235,26 @@ def build_project(
         exclude=tuple(_strings(raw.get("exclude"), "exclude", where)),
         strict=strict or bool(raw.get("strict", False)),
         render=RenderLimits(limits.get("timeout"), limits.get("memory")),
+        theme=_theme(raw.get("theme"), where),
         source=source,
         root=root,
         data=_mapping(raw.get("data"), "data", where),
     )
+
+
+def _theme(value: Any, where: str) -> ThemeChoice:
+    """`theme: dark`, or `theme: {base: light, accent: "#0055aa", stage: "#003366", font: Inter}`."""
+    if value is None:
+        return ThemeChoice()
+    if isinstance(value, str):
+        return ThemeChoice(base=value)
+    if not isinstance(value, Mapping):
+        raise ConfigProblem(f"{where}: theme must be a name (light, dark) or a mapping of colours, not {value!r}")
+    settings = {str(k): v for k, v in value.items()}
+    base, font = settings.pop("base", "light"), settings.pop("font", "")
+    if not isinstance(base, str) or not isinstance(font, str) or not all(isinstance(v, str) for v in settings.values()):
+        raise ConfigProblem(f"{where}: theme values must be text (a base name, #rrggbb colours, a font name)")
+    return ThemeChoice(base=base, colours=tuple(sorted(settings.items())), font=font)
 
 
 def _render_limits(values: Mapping[str, Any], where: str) -> dict[str, float]:

@@ -49,19 +49,54 @@ def template_text(name: str) -> str:
 def schema_reference(target: Path) -> str:
     """A relative path to schemas/journeymap.schema.json when the map sits in a repository that has
     one (editors then work offline), else the schema's published id."""
+    found = _repository_schema(target)
+    return Path(os.path.relpath(found, target.resolve().parent)).as_posix() if found else SCHEMA_ID
+
+
+def _repository_schema(target: Path) -> Path | None:
     here = target.resolve().parent
     for folder in (here, *here.parents):
         candidate = folder / "schemas" / "journeymap.schema.json"
         if candidate.is_file():
-            return Path(os.path.relpath(candidate, here)).as_posix()
+            return candidate
         if (folder / ".git").exists():
             break
-    return SCHEMA_ID
+    return None
 
 
-def write_new_map(target: Path, name: str = "starter") -> None:
-    """Write the template to `target`; never overwrite anything."""
+def _repository_root(target: Path) -> Path:
+    """The repository holding `target` (the nearest folder with `.git`), else the map's own folder."""
+    here = target.resolve().parent
+    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
+
+
+def offline_schema(target: Path) -> Path | None:
+    """Make sure the repository holding `target` has schemas/journeymap.schema.json, so the map's
+    `$schema` line can be a relative path that editors read offline: write it when missing, at the
+    repository's root (or beside the map outside a repository). Returns the file written, if any.
+    The published id is a name, not a place editors can fetch the schema from."""
+    from journeymap.schema import schema_text
+
+    if _repository_schema(target) is not None:
+        return None
+    schema = _repository_root(target) / "schemas" / "journeymap.schema.json"
+    try:
+        schema.parent.mkdir(exist_ok=True)
+        write_atomic(schema, schema_text(), overwrite=False)
+    except (OSError, OutputError) as exc:
+        raise TemplateProblem(f"cannot write the schema for editors to {schema}: {exc}") from None
+    return schema
+
+
+def write_new_map(target: Path, name: str = "starter") -> Path | None:
+    """Write the template to `target`; never overwrite anything. Its `$schema` line points at the
+    repository's copy of the schema, written first when missing (returned then)."""
     text = template_text(name)
+    if not target.parent.is_dir():
+        raise TemplateProblem(f"{target.parent}: no such folder")
+    if target.exists():
+        raise TemplateProblem(f"{target} already exists; journeymap init never overwrites a file")
+    written = offline_schema(target)
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith(_SCHEMA_LINE):
         lines[0] = f"{_SCHEMA_LINE}{schema_reference(target)}\n"
@@ -74,3 +109,4 @@ def write_new_map(target: Path, name: str = "starter") -> None:
         if not target.parent.is_dir():
             raise TemplateProblem(f"{target.parent}: no such folder") from None
         raise TemplateProblem(str(exc)) from None
+    return written

@@ -93,3 +93,57 @@ def test_round_trip_map_to_mermaid_to_map_keeps_the_journey():
         assert [t.name for t in again.touchpoints()] == [t.name for t in original.touchpoints()]
         assert [t.emotion for t in again.touchpoints()] == [t.emotion for t in original.touchpoints()]
         assert sorted(p.name for p in again.personas) == sorted(p.name for p in original.personas)
+
+
+def test_numbered_sections_lose_their_number_and_systems_are_not_personas(tmp_path):
+    out = tmp_path / "sign-in.journey.yaml"
+    run = run_cli("import", "mermaid", str(MERMAID / "sign-in.mmd"), "--rescale", "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    data = yaml.safe_load(out.read_text())
+    assert [s["name"] for s in data["stages"]] == ["La galère", "Done"]  # not "1 · 1. La galère"
+    assert [p["name"] for p in data["personas"]] == ["Unauthenticated Users", "Authenticated Users"]
+    first = data["stages"][0]["touchpoints"][0]
+    assert first["personas"] == ["unauthenticated-users"] and first["support"] == ["App"]
+    assert "'App', 'Booking system' look like a system, not a person" in run.stderr
+    assert "look like the same person" not in run.stderr  # opposites, not spelling variants
+    assert f"Wrote {out}: 2 stages, 3 touchpoints." in run.stderr
+
+
+def test_one_stage_is_not_called_stages(tmp_path):
+    out = tmp_path / "one.journey.yaml"
+    run = run_cli("import", "mermaid", "-", "--out", str(out), input="journey\nsection Only\n  Pays: 3: Me\n")
+    assert f"Wrote {out}: 1 stage, 1 touchpoint." in run.stderr
+
+
+def test_rescale_says_what_each_score_became_and_midpoint_keeps_the_middle_neutral():
+    run, data = imported("sign-in.mmd", "--rescale")
+    assert "Each score became: 4 → −2, 6 → 0, 9 → +2" in run.stderr
+    assert "pass --midpoint to keep it neutral" in run.stderr
+    run, data = imported("sign-in.mmd", "--midpoint", "5.5")
+    assert run.exit_code == 0, run.stderr
+    assert [t["emotion"] for s in data["stages"] for t in s["touchpoints"]] == [-1, 0, 2]
+    assert "score 5.5 became neutral (0)" in run.stderr and "4 → −1" in run.stderr
+
+
+def test_opposites_and_spelling_variants_are_told_apart():
+    from journeymap.convert.mermaid_in import is_system, opposites
+
+    assert opposites("Unauthenticated Users", "Authenticated Users")
+    assert opposites("Members", "Non-members")
+    assert not opposites("Customer", "Customers")
+    result = import_mermaid("journey\nsection S\n  A: 3: Customer, Custmer\n  B: 3: Members, Non-members\n")
+    said = " ".join(result.warnings)
+    assert "'Customer' and 'Custmer' look like the same person" in said
+    assert "Non-members" not in said
+    assert is_system("App") and is_system("Booking system") and is_system("Payment API")
+    assert not is_system("Busy parent") and not is_system("Léa")
+
+
+def test_the_schemastore_catalog_entry_matches_journey_files():
+    import json
+
+    from journeymap.schema import SCHEMA_ID
+
+    entry = json.loads((EXAMPLES.parent / "schemas" / "catalog-entry.json").read_text())
+    assert entry["fileMatch"] == ["*.journey.yaml", "*.journey.yml"]
+    assert entry["url"] == SCHEMA_ID and entry["name"] == "journeymap"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -14,7 +15,16 @@ import pytest
 from journeymap.render import DEFAULT_MEMORY_BYTES, RenderError, dot
 from journeymap.render.text import clean
 from tests.conftest import needs_dot, run_cli
-from tests.render.helpers import GROCERY, SVG_NS, hostile_map, journey_of, squeezed, svg_text, write_generated_map
+from tests.render.helpers import (
+    GROCERY,
+    RENDER_FIXTURES,
+    SVG_NS,
+    hostile_map,
+    journey_of,
+    squeezed,
+    svg_text,
+    write_generated_map,
+)
 
 NODE = re.compile(r"^\s+(?!graph )(\w+) \[label=<", re.MULTILINE)
 
@@ -35,9 +45,15 @@ def test_one_cluster_per_stage_in_journey_order():
     labels = re.findall(r"subgraph cluster_\w+ \{\n    graph \[label=<(.*?)>, labeljust", source)
     for number, (stage, label) in enumerate(zip(journey.stages, labels, strict=True), start=1):
         assert f"<B>{number} · {stage.name}" in label
-    # the first touchpoints of the stages share a rank, chained in stage order: dot cannot reorder stages
+    # the first touchpoints of the stages share a rank, chained in stage order: dot cannot reorder
+    # stages, and the arrow from stage to stage runs between their boxes, along the flow
     heads = [f"t{sum(len(s.touchpoints) for s in journey.stages[:i]) + 1}" for i in range(len(journey.stages))]
-    assert f"{{ rank=same; {' -> '.join(heads)} [style=invis]; }}" in source
+    chain = " ".join(
+        f"{a} -> {b} [ltail=cluster_s{i}, lhead=cluster_s{i + 1}, penwidth=1.4, weight=0];"
+        for i, (a, b) in enumerate(itertools.pairwise(heads), start=1)
+    )
+    assert f"{{ rank=same; {chain} }}" in source
+    assert "compound=true" in source
 
 
 def test_touchpoints_flow_in_order_and_cross_stages_without_constraining_layout():
@@ -45,9 +61,11 @@ def test_touchpoints_flow_in_order_and_cross_stages_without_constraining_layout(
     # the next touchpoint sits below the first one's pain point and the opportunity beside it
     assert "t1 -> t2 [weight=8, penwidth=1.4, minlen=3];" in source
     assert "t3 -> t4 [weight=8, penwidth=1.4, minlen=1];" in source
-    assert "t2 -> t3 [constraint=false, penwidth=1.4];" in source  # awareness -> consideration
-    flow = re.findall(r"^\s+t\d+ -> t\d+ \[(?!style=invis)", source, re.MULTILINE)
-    assert len(flow) == 12 - 1
+    # awareness -> consideration: stage box to stage box, never a long edge across other stages
+    assert "t1 -> t3 [ltail=cluster_s1, lhead=cluster_s2, penwidth=1.4, weight=0];" in source
+    within = re.findall(r"^\s+t\d+ -> t\d+ \[weight=8", source, re.MULTILINE)
+    between = re.findall(r"t\d+ -> t\d+ \[ltail=", source)
+    assert len(within) + len(between) == 12 - 1
 
 
 def test_nodes_show_emotion_channel_severity_owner_and_status():
@@ -189,3 +207,49 @@ def test_dot_killed_by_a_signal_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", fake_dot(tmp_path / "bin", "kill -SEGV $$"))
     with pytest.raises(RenderError, match="Graphviz was stopped by SIGSEGV"):
         dot.run_dot("digraph {}", "svg")
+
+
+def test_labels_use_the_font_chain_and_isolate_right_to_left_stage_names():
+    source = dot.dot_source(journey_of(RENDER_FIXTURES / "scripts.journey.yaml"))
+    assert 'fontname="Noto Sans,Noto Sans CJK JP,Noto Sans Arabic,Noto Sans Hebrew,DejaVu Sans"' in source
+    assert "Color Emoji" not in source  # named, it would take over digits; fontconfig falls back to it
+    # the stage number stays on the left of a name that starts in Arabic
+    assert "2 · \u200e\u2068الطلب Order\u2069" in source
+
+
+def test_japanese_touchpoint_names_wrap_instead_of_widening_the_node(write_map):
+    path = write_map(
+        "journeymap: 1\nid: j\ntitle: J\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        "      - {id: a, name: 注文を確認してから支払い方法を選んで確定する, emotion: 1}\n"
+    )
+    source = dot.dot_source(journey_of(path))
+    label = re.search(r"<B>(注[^<]*(?:<BR/>[^<]*)*)</B>", source)
+    assert label is not None
+    assert len(label.group(1).split("<BR/>")) >= 2
+
+
+@needs_dot
+def test_svg_is_an_image_named_by_the_map_and_its_nodes_by_what_they_show(cli, tmp_path):
+    out = tmp_path / "grocery.svg"
+    assert cli("render", str(GROCERY), "--out", str(out)).exit_code == 0
+    root = ET.fromstring(out.read_bytes())
+    journey = journey_of(GROCERY)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "journeymap-title journeymap-desc"
+    assert root.find(f"{SVG_NS}title").text == journey.title
+    assert root.find(f"{SVG_NS}desc").text.startswith("Customer journey map in 5 stages, left to right, with 12 ")
+    titles = [t.text or "" for t in root.iter(f"{SVG_NS}title")]
+    assert not [t for t in titles if re.fullmatch(r"(cluster_)?[stpo]\d+e?", t)]  # no generated id is left
+    for touchpoint in journey.touchpoints():
+        assert any(t.startswith(f"Touchpoint: {touchpoint.name} (feeling ") for t in titles), touchpoint.name
+    assert "Stage: Awareness" in titles
+
+
+@needs_dot
+def test_hostile_text_in_svg_titles_stays_escaped(tmp_path):
+    from journeymap.render import RenderOptions, draw
+
+    path = hostile_map(tmp_path, 9)
+    svg = draw(journey_of(path), "svg", RenderOptions(), tmp_path).data
+    ET.fromstring(svg)  # well-formed, titles included
+    assert b"<script" not in svg

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 import shutil
 import subprocess
@@ -102,11 +103,34 @@ def test_page_shows_the_whole_map_once_in_the_grid():
     assert grid.count("<details") == 12
 
 
+def test_right_to_left_thoughts_and_quotes_are_marked_and_not_slanted():
+    text = html_page(journey_of(RENDER_FIXTURES / "scripts.journey.yaml"), RENDER_FIXTURES)
+    assert '<p class="thought" dir="rtl" lang="ar">لماذا هذا صعب؟</p>' in text
+    assert '<p class="quote" dir="rtl" lang="he">אני רוצה להזמין מהר</p>' in text
+    assert ".thought:lang(ar)" in text and "font-style: normal" in text
+    assert '"Noto Sans", "Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans"' in text
+
+
+def test_overview_links_every_stage_and_shows_every_touchpoint_feeling():
+    journey = journey_of(GROCERY)
+    text = html_page(journey, GROCERY.parent)
+    overview = text[text.index('<nav class="overview"') : text.index("</nav>", text.index('<nav class="overview"'))]
+    links = re.findall(r'<a href="#(stage-\d+)">', overview)
+    assert links == [f"stage-{i}" for i in range(1, len(journey.stages) + 1)]
+    for anchor in links:  # each link lands on its stage's header, which takes keyboard focus
+        assert f'id="{anchor}" tabindex="-1"' in text
+    assert overview.count("<td class=") == len(list(journey.touchpoints()))
+    for touchpoint in journey.touchpoints():
+        assert f'<span class="sr-only"> {html.escape(touchpoint.name)}</span>' in overview
+    assert ".grid thead th { position: sticky; top: 0;" in text  # stage headers stay in view
+
+
 def test_persona_photo_is_inlined_as_a_data_url():
     path = RENDER_FIXTURES / "photo" / "with-photo.journey.yaml"
     page = Page(html_page(journey_of(path), path.parent))
     photo = (path.parent / "images" / "parent.png").read_bytes()
-    assert page.urls == ["data:image/png;base64," + base64.b64encode(photo).decode()]
+    pictures = [url for url in page.urls if not url.startswith("#")]  # the rest: the overview's stage links
+    assert pictures == ["data:image/png;base64," + base64.b64encode(photo).decode()]
 
 
 def test_hostile_text_is_escaped_and_nothing_external_appears(tmp_path):

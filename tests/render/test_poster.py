@@ -83,6 +83,16 @@ def test_poster_fonts_are_embedded(grocery_poster):
     assert any("DejaVu" in str(d["/FontName"]) for d in descriptors)
 
 
+def test_poster_is_a_tagged_pdf_with_its_language_and_title(grocery_poster):
+    reader = pypdf.PdfReader(io.BytesIO(grocery_poster))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in root  # PDF/UA-1: screen readers follow the structure, not the drawing
+    assert reader.metadata.title == journey_of(GROCERY).title
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+
+
 @pytest.mark.parametrize(
     ("args", "size"),
     [(["--page", "A4", "--portrait"], (210, 297)), (["--page", "letter"], (279, 216)), (["--page", "a0"], (1189, 841))],
@@ -119,18 +129,74 @@ def test_a_stage_wider_than_a_page_continues_on_the_next(tmp_path):
     assert "continued" in text
 
 
-def test_long_text_is_shrunk_and_still_printed_in_full(tmp_path, write_map):
-    essay = " ".join(["The courier could not find the building entrance at night"] * 8)
+def test_long_text_is_cut_with_a_mark_and_kept_whole_in_the_text_layer(tmp_path, write_map):
+    essay = " ".join(f"The courier could not find entrance {n} at night" for n in range(30))
+    others = "".join(f"      - {{id: u{n}, name: U{n}}}\n" for n in range(7))
     path = write_map(
         "journeymap: 1\ntitle: Long text\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
         f"      - id: t\n        name: T\n        pain_points:\n          - {{id: p, description: {essay}}}\n"
-        "      - {id: u, name: U}\n"
+        + others
     )
     plan = plan_poster(Grid(journey_of(path)), "A4")
-    assert plan.dense.get(("pains", 0)) in ("dense", "denser")
+    assert plan.cut == {("pains", 0): "cut"}  # only the over-full cell, never its neighbours
+    assert plan.type.body == 7.5  # the sheet's type size: the long text did not shrink it
     pdf = poster_pdf(journey_of(path), path.parent, page="A4")
     assert page_sizes_mm(pdf) == [(297, 210)]
-    assert squeezed(essay) in squeezed(pdf_text(pdf))
+    text = squeezed(pdf_text(pdf))
+    assert squeezed(essay) in text  # clipped on paper, whole in the text layer (search, copy)
+    assert text.count("…more") == 1  # the visible mark
+
+
+def text_sizes(pdf: bytes) -> dict[str, set[float]]:
+    """The sizes (pt) each piece of text is drawn at, by its text."""
+    sizes: dict[str, set[float]] = {}
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                sizes.setdefault(text.strip(), set()).add(round(abs(size * cm[3] * tm[3]), 1))
+
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_type_scale_sets_every_touchpoint_name_alike_and_nothing_below_7_pt(tmp_path):
+    path = write_generated_map(tmp_path, stages=8, per_stage=5)
+    journey = journey_of(path)
+    sizes = text_sizes(poster_pdf(journey, tmp_path, page="A3"))
+    assert min(min(found) for found in sizes.values()) >= 7.0
+    names = {size for t in journey.touchpoints() for text, found in sizes.items() if text == t.name for size in found}
+    assert names == {9.5}  # the touchpoint role on A3, however long the name
+    stage_names = {size for s in journey.stages for size in sizes.get(s.name, set())}
+    assert stage_names == {11.5}
+
+
+def ink_extent(pdf: bytes) -> list[tuple[float, float]]:
+    """For each page: how far down (above the footer) and how far right there is ink, as shares."""
+    import subprocess
+
+    from PIL import Image
+
+    shares = []
+    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for number in range(1, pages + 1):
+        png = subprocess.run(["pdftoppm", "-r", "30", "-gray", "-f", str(number), "-l", str(number), "-png",
+                              "-singlefile", "-"], input=pdf, capture_output=True, check=True).stdout
+        image = Image.open(io.BytesIO(png)).convert("L")
+        width, height = image.size
+        body = image.crop((0, 0, width, int(height * 0.94))).point(lambda v: 255 if v < 235 else 0)
+        _, _, right, bottom = body.getbbox() or (0, 0, 0, 0)
+        shares.append((bottom / height, right / width))
+    return shares
+
+
+def test_every_page_fills_the_sheet(tmp_path):
+    path = write_generated_map(tmp_path, stages=7, per_stage=4)  # pages of unequal length
+    pdf = poster_pdf(journey_of(path), tmp_path, page="A3")
+    extents = ink_extent(pdf)
+    assert len(extents) >= 2
+    for down, right in extents:
+        assert down > 0.8 and right > 0.95, extents  # before: a blank third (0.62) on the last page
 
 
 def test_persona_photo_from_the_map_folder_is_printed():
@@ -232,4 +298,6 @@ def test_a_poster_of_ten_thousand_character_words_keeps_every_character(tmp_path
         f"      - id: t\n        name: T\n        description: {word}\n"
     )
     text = pdf_text(poster_pdf(journey_of(path), tmp_path, page="A3"))
-    assert "".join(text.split()).replace("\u200b", "").count(word) == 1
+    # the cell is cut (marked "… more"); its invisible copy holds the whole word in the text layer
+    assert "".join(text.split()).replace("\u200b", "").count(word) >= 1
+    assert "… more" in text

@@ -145,3 +145,15 @@ def test_a_pain_point_stays_open_until_every_opportunity_for_it_is_done(tmp_path
     index = (tmp_path / "site" / "index.html").read_text()
     assert "1 map · 1 open pain point" in index
     assert '<tr class="has-open"' in index
+
+
+def test_site_shows_paths_relative_to_the_maps_never_the_machines_folders(tmp_path):
+    out = tmp_path / "site"
+    run = run_cli("site", str(EXAMPLES.resolve()), "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    index = (out / "index.html").read_text()
+    assert str(EXAMPLES.resolve()) not in index
+    assert '<span class="file">online-shop.journey.yaml</span>' in index
+    page = next((out / "maps").glob("*.html")).read_text()
+    assert str(EXAMPLES.resolve()) not in page
+    assert page.index("← All journey maps") < page.index('<main class="page"')  # the way back, at the top

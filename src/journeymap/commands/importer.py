@@ -20,6 +20,11 @@ def mermaid(
     rescale: Annotated[
         bool, typer.Option("--rescale", help="Map the diagram's score range onto -2..+2 when it leaves 1..5.")
     ] = False,
+    midpoint: Annotated[
+        float | None,
+        typer.Option("--midpoint", help="Rescale so this score is neutral (0) and the farthest from it ±2 "
+                     "(e.g. 5.5 for a 1..10 scale); implies --rescale."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     debug: common.Debug = False,
 ) -> None:
@@ -29,7 +34,7 @@ def mermaid(
         from journeymap.convert.mermaid_in import convert_file
         from journeymap.io.output import emit
 
-        converted = convert_file(file, out, rescale=rescale, force=force)
+        converted = convert_file(file, out, rescale=rescale, midpoint=midpoint, force=force)
         if converted.refused:
             common.error(converted.refused)
             return converted.exit_code
@@ -38,8 +43,12 @@ def mermaid(
         if out is None:
             emit(converted.text)
         else:
-            common.say(f"Wrote {out}: {converted.stages} stages, {converted.touchpoints} touchpoints. "
-                       f"Next: journeymap validate {out}")
+            common.say(f"Wrote {out}: {_count(converted.stages, 'stage')}, "
+                       f"{_count(converted.touchpoints, 'touchpoint')}. Next: journeymap validate {out}")
         return converted.exit_code
 
     common.run(debug, run)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -30,7 +30,9 @@ def init(
             return common.EXIT_OK
         if file is None:
             raise UsageProblem("name the file to create, e.g. `journeymap init checkout.journey.yaml`")
-        starters.write_new_map(file, template)
+        schema = starters.write_new_map(file, template)
+        if schema is not None:
+            common.say(f"Wrote {schema}: editors read the schema from there, offline (commit it with your maps)")
         common.say(f"Created {file} from the '{template}' template. Check it with: journeymap validate {file}")
         return common.EXIT_OK
 

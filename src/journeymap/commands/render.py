@@ -82,6 +82,11 @@ def render(
     watch: Annotated[
         bool, typer.Option("--watch", help="Stay running and draw again whenever a map below the paths is saved.")
     ] = False,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", help="light, dark, or the base of the configuration's brand theme "
+                     "(default: theme in the configuration, else light)."),
+    ] = None,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     jobs: common.Jobs = None,
@@ -128,8 +133,14 @@ def render(
             measured = {key: snap.measured_emotions() for key, snap in snapshots.items()}
             funnel = {key: {f.stage: f.of_first for f in snap.funnel if f.of_first is not None}
                       for key, snap in snapshots.items()}
-        options = RenderOptions(page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes,
-                                measured=measured, funnel=funnel)
+        from journeymap.render.theme import theme_of
+
+        chosen = project.theme
+        look = theme_of(theme or chosen.base, dict(chosen.colours), chosen.font)
+        options = RenderOptions(
+            page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes, theme=look,
+            measured=measured, funnel=funnel,
+        )
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
         outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
         if len(planned) > 1 or any(o.exit_code for o in outcomes):

@@ -145,7 +145,8 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
                 text = _decode(rest[1:] if rest.startswith(":") else rest)
                 description = _checked(text, "description", where, None)
         elif lower.startswith("section ") or lower == "section":
-            sections.append(_Section(number, _checked(_decode(line[7:]), "section name", where)))
+            section = _unnumbered(_checked(_decode(line[7:]), "section name", where))
+            sections.append(_Section(number, section))
         else:
             if not sections:
                 sections.append(_Section(number, "Journey"))
@@ -154,6 +155,17 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
         warnings.append(f"{name}: `accDescr {{` is never closed with `}}`; the description runs to the end")
         description = " ".join(descr_lines)
     return title, description, sections, warnings
+
+
+# "1. La galère", "2) Pay", "Step 3 - Leave", "04 · Return": journeymap numbers stages itself
+_NUMBERED = re.compile(r"^(?:(?:step|stage|phase|section)\s*)?\d{1,3}\s*(?:[.):·\-–—]\s*|\s+(?=\D))", re.IGNORECASE)
+
+
+def _unnumbered(section: str) -> str:
+    """The section name without a leading number: the stage gets its number from its place, and
+    "1. Arrive" would show as "1 · 1. Arrive"."""
+    rest = _NUMBERED.sub("", section, count=1).strip()
+    return rest or section
 
 
 def _task(number: int, line: str, name: str, warnings: list[str]) -> _Task:
@@ -192,13 +204,36 @@ def _task(number: int, line: str, name: str, warnings: list[str]) -> _Task:
     return _Task(number, task_name, score, actors, _checked(_decode(extra), "extra field", where, None))
 
 
-def _emotion(score: float | None, low: float, high: float, rescale: bool) -> int | None:
+@dataclass(frozen=True)
+class Rescale:
+    """How scores outside Mermaid's 1..5 become emotions: `range` maps the lowest score to -2 and
+    the highest to +2; with `midpoint`, that score becomes 0 and the score farthest from it ±2, so
+    a scale's middle stays neutral (scores 4..9 on a 1..10 scale: midpoint 5.5)."""
+
+    low: float
+    high: float
+    midpoint: float | None = None
+
+    def emotion(self, score: float) -> int:
+        if self.midpoint is not None:
+            reach = max(abs(self.high - self.midpoint), abs(self.low - self.midpoint)) or 1.0
+            return max(-2, min(2, round(2 * (score - self.midpoint) / reach)))
+        if self.high <= self.low:
+            return 0
+        # halved, so that the difference of two scores near the float limit cannot overflow
+        return round(-2 + 4 * ((score / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
+
+
+def _emotion(score: float | None, rescale: Rescale | None) -> int | None:
     if score is None:
         return None
-    if rescale and high > low and (low < 1 or high > 5):
-        # halved, so that the difference of two scores near the float limit cannot overflow
-        return round(-2 + 4 * ((score / 2 - low / 2) / (high / 2 - low / 2)))
+    if rescale is not None:
+        return rescale.emotion(score)
     return round(score) - 3
+
+
+def _signed(emotion: int) -> str:
+    return f"+{emotion}" if emotion > 0 else ("−" + str(-emotion) if emotion < 0 else "0")
 
 
 def _unique(base: str, fallback: str, taken: set[str]) -> str:
@@ -211,7 +246,9 @@ def _unique(base: str, fallback: str, taken: set[str]) -> str:
     return candidate
 
 
-def import_mermaid(source: str, name: str = "diagram", *, rescale: bool = False) -> Imported:
+def import_mermaid(
+    source: str, name: str = "diagram", *, rescale: bool = False, midpoint: float | None = None
+) -> Imported:
     title, description, sections, warnings = parse(source, name)
     scores = [t.score for s in sections for t in s.tasks if t.score is not None]
     out_of_range = [t for s in sections for t in s.tasks if t.score is not None and not 1 <= t.score <= 5]
@@ -224,14 +261,31 @@ def import_mermaid(source: str, name: str = "diagram", *, rescale: bool = False)
         )
     low = min(scores, default=1.0)
     high = max(scores, default=5.0)
-    if rescale and out_of_range:
-        warnings.append(f"{name}: scores run from {low:g} to {high:g}; rescaled onto -2..+2")
+    scale: Rescale | None = None
+    if midpoint is not None or (rescale and out_of_range):
+        scale = Rescale(low, high, midpoint)
+        how = (f"score {midpoint:g} became neutral (0), the farthest from it ±2" if midpoint is not None
+               else f"the lowest ({low:g}) became −2 and the highest ({high:g}) +2")
+        each = ", ".join(f"{s:g} → {_signed(scale.emotion(s))}" for s in sorted(set(scores)))
+        warnings.append(f"{name}: scores run from {low:g} to {high:g}; rescaled onto −2..+2: {how}. "
+                        f"Each score became: {each}")
+        if midpoint is None:
+            middle = (low + high) / 2
+            warnings.append(f"{name}: note: {low:g} now reads as very negative; if the diagram's scale has another "
+                            f"middle (1..10: 5.5), pass --midpoint to keep it neutral (this range's middle is "
+                            f"{middle:g})")
 
     actor_names: list[str] = []
     for task in (t for s in sections for t in s.tasks):
         for actor in task.actors:
             if actor not in actor_names:
                 actor_names.append(actor)
+    systems = [a for a in actor_names if is_system(a)]
+    if systems:
+        shown = ", ".join(f"'{short(a, 40)}'" for a in systems[:5]) + (" …" if len(systems) > 5 else "")
+        warnings.append(f"{name}: note: {shown} {'look' if len(systems) > 1 else 'looks'} like a system, not a "
+                        "person: listed under each touchpoint's support (systems and partners), not as a persona")
+    actor_names = [a for a in actor_names if a not in systems]
     warnings += _near_duplicates(actor_names, name)
     persona_ids: dict[str, str] = {}
     taken_personas: set[str] = set()
@@ -250,11 +304,15 @@ def import_mermaid(source: str, name: str = "diagram", *, rescale: bool = False)
             }
             if task.extra:
                 touchpoint["description"] = task.extra
-            emotion = _emotion(task.score, low, high, rescale)
+            emotion = _emotion(task.score, scale)
             if emotion is not None:
                 touchpoint["emotion"] = emotion
-            if task.actors:
-                touchpoint["personas"] = [persona_ids[a] for a in dict.fromkeys(task.actors)]
+            people = [a for a in dict.fromkeys(task.actors) if a in persona_ids]
+            if people:
+                touchpoint["personas"] = [persona_ids[a] for a in people]
+            used = [a for a in dict.fromkeys(task.actors) if a in systems]
+            if used:
+                touchpoint["support"] = used
             touchpoints.append(touchpoint)
         stages.append({
             "id": _unique(section.name, f"stage-{i}", stage_ids),
@@ -277,7 +335,9 @@ def _near_duplicates(names: list[str], source: str) -> list[str]:
         for i, a in enumerate(names):
             for b in names[i + 1:]:
                 x, y = a.lower().rstrip("s"), b.lower().rstrip("s")
-                if x == y or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85:
+                if x == y or (
+                    not opposites(a, b) and difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
+                ):
                     pairs.append((a, b))
     else:
         first: dict[str, str] = {}
@@ -294,6 +354,38 @@ def _near_duplicates(names: list[str], source: str) -> list[str]:
         out.append(f"{source}: warning: {len(names):,} actors are too many to compare for spelling variants; "
                    "only names that differ in case or a plural s were checked")
     return out
+
+
+# words for software and channels that Mermaid journeys list among their actors ("Me, App")
+_SYSTEM_WORDS = {
+    "app", "apps", "application", "website", "site", "web", "webapp", "system", "systems", "server", "backend",
+    "frontend", "api", "database", "db", "platform", "portal", "bot", "chatbot", "crm", "erp", "cms", "sms",
+    "email", "e-mail", "kiosk", "atm", "terminal", "device", "phone", "software", "service", "saas", "tool",
+}
+
+
+def is_system(actor: str) -> bool:
+    """Whether an actor names software or a device rather than a person: its last word is one of
+    the words for them ("App", "Booking system", "Payment API")."""
+    words = re.findall(r"[\w-]+", actor.lower())
+    return bool(words) and words[-1] in _SYSTEM_WORDS
+
+
+_NEGATING = ("un", "non-", "non", "in", "im", "dis", "not ", "not-", "anti-", "anti")
+
+
+def opposites(a: str, b: str) -> bool:
+    """Whether two names differ only by a negating prefix on one word ("Unauthenticated users" and
+    "Authenticated users", "Members" and "Non-members"): alike in spelling, opposite in meaning."""
+    x, y = a.lower().split(), b.lower().split()
+    if len(x) != len(y):
+        return False
+    differ = [(p, q) for p, q in zip(x, y, strict=True) if p != q]
+    if len(differ) != 1:
+        return False
+    p, q = differ[0]
+    short_word, long_word = sorted((p, q), key=len)
+    return any(long_word == prefix + short_word for prefix in _NEGATING)
 
 
 def map_yaml(data: dict[str, Any], schema_ref: str) -> str:
@@ -319,7 +411,9 @@ class Conversion:
         return EXIT_FINDINGS if self.refused else EXIT_OK
 
 
-def convert_file(file: str, out: Path | None = None, *, rescale: bool = False, force: bool = False) -> Conversion:
+def convert_file(
+    file: str, out: Path | None = None, *, rescale: bool = False, midpoint: float | None = None, force: bool = False
+) -> Conversion:
     """Read a Mermaid diagram (a file, or `-` for standard input) and convert it into a map, written
     atomically to `out` (never over a file unless `force`). A diagram the format cannot hold is
     `refused`; a file that cannot be read, is not text or not a journey raises (exit 2)."""
@@ -342,7 +436,7 @@ def convert_file(file: str, out: Path | None = None, *, rescale: bool = False, f
     except UnicodeDecodeError:
         raise UsageProblem(f"{name}: not UTF-8 text; expected a Mermaid journey diagram") from None
     try:
-        imported = import_mermaid(source, name, rescale=rescale)
+        imported = import_mermaid(source, name, rescale=rescale or midpoint is not None, midpoint=midpoint)
     except (BadScores, BadText) as exc:
         return Conversion(refused=str(exc))
     text = map_yaml(imported.data, schema_reference(out) if out else SCHEMA_ID)

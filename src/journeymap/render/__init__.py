@@ -22,6 +22,7 @@ from journeymap.model import Journey
 
 if TYPE_CHECKING:
     from journeymap.render.hierarchy import Hierarchy
+    from journeymap.render.theme import Theme
 
 
 class RenderError(JourneymapError):
@@ -87,6 +88,7 @@ class RenderOptions:
 
     def funnel_for(self, journey: Journey) -> Mapping[str, float]:
         return self.funnel.get(journey.id) or self.funnel.get(journey.file) or {}
+    theme: Theme | None = None  # None: the default (light) theme
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,15 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         from journeymap.render import dot
 
         if fmt == "dot":
-            return Picture(dot.dot_source(journey).encode("utf-8"))
+            return Picture(dot.dot_source(journey, theme=options.theme).encode("utf-8"))
         data, note = dot.laid_out(
-            lambda simple: dot.dot_source(journey, simple=simple), fmt, timeout=options.timeout, memory=options.memory
+            lambda simple: dot.dot_source(journey, simple=simple, theme=options.theme),
+            fmt,
+            timeout=options.timeout,
+            memory=options.memory,
         )
+        if fmt == "svg":
+            data = dot.accessible_svg(data, journey)
         return Picture(data, (note,) if note else ())
     if fmt == "mermaid":
         from journeymap.render.mermaid import mermaid_source
@@ -122,14 +129,14 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
             css=CSS if nav.top or nav.touchpoint_notes else "", top=nav.top, touchpoint_notes=nav.touchpoint_notes,
             measured_emotions=options.measured_for(journey), measured_funnel=options.funnel_for(journey),
         )
-        return Picture(html_page(journey, folder, extras).encode("utf-8"))
+        return Picture(html_page(journey, folder, extras, theme=options.theme).encode("utf-8"))
     if fmt == "poster":
         from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
         from journeymap.render.confine import run_confined
         from journeymap.render.poster import poster_pdf
 
         def poster() -> bytes:
-            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape,
+            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme,
                               measured=options.measured_for(journey), funnel=options.funnel_for(journey))
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))

@@ -54,11 +54,14 @@ from journeymap.render.palette import (
     severity_swatch,
     status_swatch,
 )
-from journeymap.render.text import dot_html, wrapped
+from journeymap.render.text import FONT_CHAIN, clean, dot_html, html_text, wrapped
+from journeymap.render.theme import DEFAULT as DEFAULT_THEME
+from journeymap.render.theme import Theme
 
 MAX_CROSS_STAGE_LINKS = 60
 INSTALL_HINT = "sudo apt-get install graphviz"
-FONT = "DejaVu Sans"
+# a comma-separated list reaches Pango as a fallback chain (see text.FONT_CHAIN)
+FONT = ",".join(FONT_CHAIN)
 _OPPORTUNITY_FILL = "#e6f4f1"
 _OPPORTUNITY_LINE = "#0f766e"
 _NOTE_FILL = "#fffaf0"
@@ -92,20 +95,33 @@ Marks = Mapping[tuple[str, str], Mark]  # (STAGE | TOUCHPOINT | PAIN_POINT | OPP
 
 
 def dot_source(
-    journey: Journey, *, simple: bool = False, marks: Marks | None = None, header_rows: Sequence[str] = ()
+    journey: Journey,
+    *,
+    simple: bool = False,
+    marks: Marks | None = None,
+    header_rows: Sequence[str] = (),
+    theme: Theme | None = None,
 ) -> str:
     """The DOT text of the diagram. Deterministic: the same map gives the same text. `simple`:
     the fallback layout with no edges between stages (see the module's docstring). `marks`
     restyle entities; `header_rows` are rows (DOT HTML-like `<TD>` content, escaped by the
-    caller) added under the title, such as a legend of the marks."""
-    return _Builder(journey, simple, marks or {}, header_rows).build()
+    caller) added under the title, such as a legend of the marks. `theme` colours the paper,
+    the stage boxes and the text around the nodes (the nodes keep their palettes)."""
+    return _Builder(journey, simple, marks or {}, header_rows, theme).build()
 
 
 class _Builder:
     def __init__(
-        self, journey: Journey, simple: bool = False, marks: Marks | None = None, header_rows: Sequence[str] = ()
+        self,
+        journey: Journey,
+        simple: bool = False,
+        marks: Marks | None = None,
+        header_rows: Sequence[str] = (),
+        theme: Theme | None = None,
     ) -> None:
         self.journey = journey
+        self.theme = theme if theme is not None and theme != DEFAULT_THEME else None
+        self.muted = self.theme.muted if self.theme else MUTED
         self.simple = simple
         self.marks = marks or {}
         self.header_rows = header_rows
@@ -145,6 +161,14 @@ class _Builder:
                 links.append((opportunity.id, target))
         return links, not_drawn
 
+    @property
+    def graph_ink(self) -> str:
+        return f'fontcolor="{self.theme.ink}", ' if self.theme else ""
+
+    @property
+    def font(self) -> str:
+        return f"{self.theme.font},{FONT}" if self.theme and self.theme.font else FONT
+
     def node_id(self, kind: str, key: str) -> str:
         """Generated ids: map ids are valid DOT ids, but map text never becomes DOT syntax."""
         if (kind, key) not in self.ids:
@@ -157,27 +181,28 @@ class _Builder:
         out += [
             "// Journey map diagram written by journeymap. Render it with: dot -Tsvg FILE",
             "digraph journey {",
-            f'  graph [charset="UTF-8", fontname="{FONT}", newrank=true, {SIMPLE_LAYOUT if self.simple else ""}'
+            f'  graph [charset="UTF-8", fontname="{self.font}", newrank=true, compound=true, '
+            f'{SIMPLE_LAYOUT if self.simple else ""}'
             "nodesep=0.22, ranksep=0.28, "
-            f'pad=0.35, bgcolor="white", labelloc=t, labeljust=l, label=<{self.header()}>];',
-            f'  node [fontname="{FONT}", fontsize=10, fontcolor="{INK}", shape=box, style="rounded,filled", '
+            f'pad=0.35, bgcolor="{self.theme.paper if self.theme else "white"}", labelloc=t, labeljust=l, '
+            f"{self.graph_ink}label=<{self.header()}>];",
+            f'  node [fontname="{self.font}", fontsize=10, fontcolor="{INK}", shape=box, style="rounded,filled", '
             f'color="#52606d", penwidth=1, margin="0.14,0.07", width=2.1];',
-            f'  edge [fontname="{FONT}", color="{MUTED}", arrowsize=0.7];',
+            f'  edge [fontname="{self.font}", color="{self.muted}", arrowsize=0.7];',
         ]
         heads: list[str] = []
-        tails: list[str | None] = []
         shape = _LabelShape.of(self.journey.stages)
         for number, stage in enumerate(self.journey.stages, start=1):
-            head, tail = self.stage(number, stage, shape)
+            head, _ = self.stage(number, stage, shape)
             heads.append(head)
-            tails.append(tail)
-        if not self.simple:
-            self.flow_between_stages(heads, tails)
         self.extra_links()
+        flow = self.flow_between_stages(heads)
         if self.unlinked:
-            heads.append(self.unlinked_cluster())
-        if len(heads) > 1:
-            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+            unlinked = self.unlinked_cluster()  # drawn even when the map has no stages
+            if heads:
+                flow.append(f"{heads[-1]} -> {unlinked} [style=invis];")
+        if flow:
+            out.append(f"  {{ rank=same; {' '.join(flow)} }}")
         out.append("}")
         return "\n".join(out) + "\n"
 
@@ -198,9 +223,10 @@ class _Builder:
             facts.append(f"Last reviewed: {dot_html(j.last_reviewed)}")
         if facts:
             rows.append(
-                f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{MUTED}">{"     ".join(facts)}</FONT></TD></TR>'
+                f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{self.muted}">'
+                f'{"     ".join(facts)}</FONT></TD></TR>'
             )
-        rows.append(f'<TR><TD ALIGN="LEFT">{_legend()}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">{_legend(self.muted)}</TD></TR>')
         rows += (f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in self.header_rows)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>'
 
@@ -212,9 +238,12 @@ class _Builder:
         cid = self.node_id("s", stage.id)
         out.append(f"  subgraph cluster_{cid} {{")
         out.append(
-            f'    graph [label=<{_stage_label(number, stage, shape)}>, labeljust=l, style="rounded,filled", '
-            f'fillcolor="#f5f7fa", color="{RULE}", penwidth=1.2, margin=14];'
+            f'    graph [label=<{_stage_label(number, stage, shape, self.muted)}>, labeljust=l, '
+            f'style="rounded,filled", fillcolor="#f5f7fa", color="{RULE}", penwidth=1.2, margin=14];'
         )
+        if self.theme:
+            t = self.theme
+            out.append(f'    graph [fillcolor="{t.panel}", color="{t.rule}", fontcolor="{t.ink}"];')
         mark = self.marks.get((STAGE, stage.id))
         if mark is not None and mark.attributes:
             out.append(f"    graph [{mark.attributes}];")
@@ -311,15 +340,24 @@ class _Builder:
 
     # -- edges between stages ---------------------------------------------------------------------
 
-    def flow_between_stages(self, heads: list[str], tails: list[str | None]) -> None:
-        """The journey continues from each stage's last touchpoint to the next stage's first."""
-        last = None
-        for head, tail in zip(heads, tails, strict=True):
-            if tail is None:
+    def flow_between_stages(self, heads: list[str]) -> list[str]:
+        """The journey continues from stage to stage: an arrow from each stage's box to the next
+        one's, between their first touchpoints, which share a rank (so the stages line up left to
+        right and the arrow runs straight along the flow, across no other stage). Invisible in
+        the simpler layout, which draws no edges between stages."""
+        edges = []
+        for (stage, head), (following, next_head) in itertools.pairwise(
+            zip(self.journey.stages, heads, strict=True)
+        ):
+            if self.simple:
+                edges.append(f"{head} -> {next_head} [style=invis];")
                 continue
-            if last is not None:
-                self.out.append(f"  {last} -> {head} [constraint=false, penwidth=1.4];")
-            last = tail
+            tail_cluster, head_cluster = self.node_id("s", stage.id), self.node_id("s", following.id)
+            edges.append(
+                f"{head} -> {next_head} [ltail=cluster_{tail_cluster}, lhead=cluster_{head_cluster}, "
+                "penwidth=1.4, weight=0];"
+            )
+        return edges
 
     def extra_links(self) -> None:
         for opportunity_id, pain_id in self.links:
@@ -401,25 +439,25 @@ def _kpi_lines(stage: Stage) -> list[str]:
     return lines
 
 
-def _stage_label(number: int, stage: Stage, shape: _LabelShape) -> str:
+def _stage_label(number: int, stage: Stage, shape: _LabelShape, muted: str = MUTED) -> str:
     def padded(lines: list[str], count: int) -> str:
         return "<BR/>".join([dot_html(line) for line in lines] + [" "] * (count - len(lines)))
 
     name = padded(wrapped(stage.name, _STAGE_NAME_WIDTH), shape.name)
     rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="15"><B>{number} · {name}</B></FONT></TD></TR>']
     phase = dot_html(stage.phase.upper()) if stage.phase else " "
-    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{phase}</FONT></TD></TR>')
+    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{muted}">{phase}</FONT></TD></TR>')
     if shape.goal:
         goal = padded(wrapped(f"Goal: {stage.goal}", _GOAL_WIDTH, 3) if stage.goal else [], shape.goal)
         rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="9">{goal}</FONT></TD></TR>')
     if shape.kpis:
         kpis = padded(_kpi_lines(stage), shape.kpis)
-        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{kpis}</FONT></TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{muted}">{kpis}</FONT></TD></TR>')
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
 
 
-def _legend() -> str:
-    cells = [f'<TD><FONT POINT-SIZE="9" COLOR="{MUTED}">Feeling </FONT></TD>']
+def _legend(muted: str = MUTED) -> str:
+    cells = [f'<TD><FONT POINT-SIZE="9" COLOR="{muted}">Feeling </FONT></TD>']
     for emotion, swatch in [*EMOTION.items(), (None, UNKNOWN_EMOTION)]:
         cells.append(
             f'<TD BGCOLOR="{swatch.fill}" BORDER="1" COLOR="{RULE}"><FONT POINT-SIZE="9" COLOR="{swatch.ink}">'
@@ -427,12 +465,64 @@ def _legend() -> str:
         )
     cells.append(
         f'<TD>   </TD><TD BGCOLOR="{_NOTE_FILL}" BORDER="1" COLOR="{severity_swatch("high").fill}">'
-        f'<FONT POINT-SIZE="9"> pain point (severity) </FONT></TD>'
+        f'<FONT POINT-SIZE="9" COLOR="{INK}"> pain point (severity) </FONT></TD>'
         f'<TD> </TD><TD BGCOLOR="{_OPPORTUNITY_FILL}" BORDER="1" COLOR="{_OPPORTUNITY_LINE}">'
-        f'<FONT POINT-SIZE="9"> opportunity (owner, status) </FONT></TD>'
-        f'<TD><FONT POINT-SIZE="9" COLOR="{MUTED}">   → the journey continues</FONT></TD>'
+        f'<FONT POINT-SIZE="9" COLOR="{INK}"> opportunity (owner, status) </FONT></TD>'
+        f'<TD><FONT POINT-SIZE="9" COLOR="{muted}">   → the journey continues</FONT></TD>'
     )
     return f'<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
+
+
+# -- accessible SVG -----------------------------------------------------------------------------
+
+
+def accessible_svg(svg: bytes, journey: Journey) -> bytes:
+    """The SVG Graphviz drew, made readable by assistive technology: the root is an image
+    (`role="img"`) named by a `<title>` (the map's title) and described by a `<desc>` (what it
+    holds); every node's and stage's `<title>`, which Graphviz fills with our generated ids
+    ("t3"), names what it shows instead, and an edge's names its two ends."""
+    import re
+
+    builder = _Builder(journey)
+    builder.build()  # assigns the generated ids, in the same order as the drawn source
+    names: dict[str, str] = {"journey": clean(journey.title)}
+    for stage in journey.stages:
+        names[f"cluster_{builder.ids[('s', stage.id)]}"] = f"Stage: {clean(stage.name)}"
+        for touchpoint in stage.touchpoints:
+            feeling = emotion_swatch(touchpoint.emotion).word
+            names[builder.ids[("t", touchpoint.id)]] = f"Touchpoint: {clean(touchpoint.name)} (feeling {feeling})"
+            for pain in touchpoint.pain_points:
+                names[builder.ids[("p", pain.id)]] = f"Pain point, {pain.severity}: {clean(pain.description)}"
+    for opportunity in journey.opportunities:
+        if ("o", opportunity.id) in builder.ids:
+            described = f"Opportunity, {opportunity.status}: {clean(opportunity.description)}"
+            names[builder.ids[("o", opportunity.id)]] = described
+    text = svg.decode("utf-8")
+
+    def titled(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        ends = inner.split("&#45;&gt;")
+        if len(ends) == 2 and all(end in names for end in ends):
+            return f"<title>{html_text(names[ends[0]])} → {html_text(names[ends[1]])}</title>"
+        return f"<title>{html_text(names[inner])}</title>" if inner in names else match.group(0)
+
+    text = re.sub(r"<title>([^<]*)</title>", titled, text)
+    touchpoints = sum(len(s.touchpoints) for s in journey.stages)
+    summary = (
+        f"Customer journey map in {len(journey.stages)} stages, left to right, with {touchpoints} touchpoints, "
+        f"{sum(1 for _ in journey.pain_points())} pain points and {len(journey.opportunities)} opportunities."
+    )
+    head = (
+        f'<title id="journeymap-title">{html_text(journey.title)}</title>'
+        f'<desc id="journeymap-desc">{html_text(summary)}</desc>'
+    )
+    text = re.sub(
+        r"<svg\b([^>]*)>",
+        lambda m: f'<svg{m.group(1)} role="img" aria-labelledby="journeymap-title journeymap-desc">{head}',
+        text,
+        count=1,
+    )
+    return text.encode("utf-8")
 
 
 # -- running dot --------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ curve, pain points, opportunities, KPIs (one cell per stage), and backstage and
 support only when the map has them. Every cell is built here once, as HTML
 with class names only (no inline styles, so the web page's Content-Security-
 Policy holds), together with a rough measure of its height that the poster
-uses to choose its scale and to shrink a cell that holds far more text than
-its neighbours.
+uses to share the sheet's height among the lanes and to mark the cells it
+has to cut.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
 from journeymap.render.curve import curve_padding, emotion_curve_svg
 from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
-from journeymap.render.text import clean, html_text, shortened
+from journeymap.render.text import clean, direction_attrs, display_width, html_text, shortened
 
-# Average advance of a DejaVu Sans character, in em: used only to estimate line counts.
+# Average advance of a Latin character (DejaVu Sans; Noto Sans is a little narrower), in em: used only
+# to estimate line counts, so it errs on the safe side. Text is counted by display width: a CJK
+# character takes two.
 _CHAR_EM = 0.56
 _LINE_EM = 1.28
 
@@ -40,7 +42,7 @@ class Lane:
     key: str
     title: str
     hint: str
-    budget_em: float  # a cell taller than this (in em) is shrunk
+    budget_em: float  # a rough size of a full cell, in em
 
 
 LANES = {
@@ -127,6 +129,7 @@ class Grid:
         for position, column in enumerate(self.columns):
             self.first_column.setdefault(column.stage_index, position)
         self.lanes = lanes_of(journey)
+        self.lanes_by_key = {lane.key: lane for lane in self.lanes}
         self.channels = {c.id: c for c in journey.channels}
         self.pains = {p.id: p for p in journey.pain_points()}
         self.opportunities_at: dict[str, list[Opportunity]] = defaultdict(list)
@@ -165,15 +168,15 @@ class Grid:
         swatch = emotion_swatch(t.emotion)
         parts = [
             f'<div class="tp"><span class="score {emotion_class(t.emotion)}" title="{html_text(swatch.word)}">'
-            f"{emotion_score(t.emotion)}</span><h3>{html_text(t.name)}</h3></div>"
+            f"{emotion_score(t.emotion)}</span><h3{direction_attrs(t.name)}>{html_text(t.name)}</h3></div>"
         ]
-        blocks = [(len(clean(t.name)) + 4, 1.08, 0.4)]
+        blocks = [(display_width(clean(t.name)) + 4, 1.08, 0.4)]
         if t.description:
             parts.append(f'<p class="desc">{html_text(t.description)}</p>')
-            blocks.append((len(clean(t.description)), 0.9, 0.2))
+            blocks.append((display_width(clean(t.description)), 0.9, 0.2))
         if t.actions:
             parts.append('<ul class="actions">' + "".join(f"<li>{html_text(a)}</li>" for a in t.actions) + "</ul>")
-            blocks += [(len(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
+            blocks += [(display_width(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
         if self.details is not None:
             parts.append(self.details(self, t))
         return Cell("".join(parts), blocks)
@@ -184,7 +187,7 @@ class Grid:
         if channel is not None:
             kind = channel.kind if channel.kind in ("digital", "physical", "human") else "other"
             parts.append(f'<span class="chip k-{kind}">{html_text(channel.name)}</span>')
-            blocks.append((len(clean(channel.name)) + 3, 0.9, 0.4))
+            blocks.append((display_width(clean(channel.name)) + 3, 0.9, 0.4))
         elif t.channel:
             parts.append(f'<span class="chip k-other">{html_text(t.channel)}</span>')
             blocks.append((len(t.channel) + 3, 0.9, 0.4))
@@ -198,8 +201,8 @@ class Grid:
         return Cell("".join(parts), blocks)
 
     def thoughts_cell(self, t: Touchpoint) -> Cell:
-        html = "".join(f'<p class="thought">{html_text(x)}</p>' for x in t.thoughts)
-        return Cell(html, [(len(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
+        html = "".join(f'<p class="thought"{direction_attrs(x)}>{html_text(x)}</p>' for x in t.thoughts)
+        return Cell(html, [(display_width(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
 
     def pains_cell(self, t: Touchpoint) -> Cell:
         parts, blocks = [], []
@@ -207,9 +210,10 @@ class Grid:
             swatch = severity_swatch(pain.severity)
             parts.append(
                 f'<div class="pain sev-{severity_class(pain.severity)}">'
-                f'<span class="sev">{html_text(swatch.word)}</span><p>{html_text(pain.description)}</p></div>'
+                f'<span class="sev">{html_text(swatch.word)}</span><p{direction_attrs(pain.description)}>'
+                f"{html_text(pain.description)}</p></div>"
             )
-            blocks.append((len(clean(pain.description)), 0.95, 1.9))
+            blocks.append((display_width(clean(pain.description)), 0.95, 1.9))
         return Cell("".join(parts), blocks)
 
     def opportunities_cell(self, t: Touchpoint) -> Cell:
@@ -225,7 +229,7 @@ class Grid:
         owner = html_text(o.owner) if o.owner else '<span class="missing">no owner yet</span>'
         also = [self.pains[a] for a in o.addresses if a in self.pains and self.pains[a].touchpoint_id != home]
         extra = ""
-        blocks = [(len(clean(o.description)), 0.95, 2.2), (len(clean(o.owner)) + 14, 0.8, 0.0)]
+        blocks = [(display_width(clean(o.description)), 0.95, 2.2), (display_width(clean(o.owner)) + 14, 0.8, 0.0)]
         if home is not None and also:
             named = "; ".join(_quoted(shortened(p.description, 60)) for p in also)
             extra = f'<p class="also">Also addresses {html_text(named)}</p>'
@@ -251,7 +255,8 @@ class Grid:
                 f'<div class="kpi"><span class="kpi-name">{html_text(kpi.name)}</span>'
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
-            blocks += [(len(clean(kpi.name)), 0.9, 0.2), (len(clean(kpi.current + kpi.target)) + 14, 0.85, 0.9)]
+            values_width = display_width(clean(kpi.current + kpi.target)) + 14
+            blocks += [(display_width(clean(kpi.name)), 0.9, 0.2), (values_width, 0.85, 0.9)]
         return Cell("".join(parts), blocks)
 
     # -- the table ---------------------------------------------------------------------------------
@@ -264,14 +269,18 @@ class Grid:
         curve_width: float,
         curve_height: float,
         scale: float = 1.0,
-        dense: dict[tuple[str, int], str] | None = None,
+        cut: dict[tuple[str, int], str] | None = None,
+        anchors: bool = False,
     ) -> str:
         """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
 
         `curve_width` is the combined width of those columns in CSS pixels;
-        `dense` maps (lane key, column number) to a shrink class for over-full cells.
+        `cut` maps (lane key, column number) to a class for cells too full for their lane (the
+        poster clips each cell's `.fit` box to its lane's height and marks the cut ones).
+        `anchors` gives each stage header an id (`stage-1`, ...) that links and keyboard focus can
+        reach (the web page's overview); generated, never map text.
         """
-        dense = dense or {}
+        cut = cut or {}
         columns = self.columns[first:stop]
         if not columns:
             return '<p class="empty">This map has no stages yet: add stages and touchpoints to see the journey.</p>'
@@ -280,12 +289,14 @@ class Grid:
         starts = _run_starts(runs)
         out = [f'<table class="grid cols-{len(columns)}">', '<colgroup><col class="lane-col">']
         out += ['<col class="c">'] * len(columns)
-        out.append('</colgroup><thead><tr class="stages"><th class="corner" scope="col"></th>')
+        out.append('</colgroup><thead><tr class="stages"><th class="corner" scope="col">'
+                   '<span class="sr-only">Lane</span></th>')
         for (stage_index, count), start in zip(runs, sorted(starts), strict=True):
             stage = self.journey.stages[stage_index]
             continued = first + start > self.first_column[stage_index]
+            anchor = f' id="stage-{stage_index + 1}" tabindex="-1"' if anchors and not continued else ""
             out.append(
-                f'<th scope="colgroup" colspan="{count}" class="stage {zebra[stage_index]}">'
+                f'<th scope="colgroup" colspan="{count}" class="stage {zebra[stage_index]}"{anchor}>'
                 f"{self.stage_header(stage_index, stage, continued)}</th>"
             )
         out.append("</tr></thead><tbody>")
@@ -305,12 +316,43 @@ class Grid:
                         classes.append("first")
                     if lane.key == "touchpoints" and column.touchpoint is not None:
                         classes.append(emotion_class(column.touchpoint.emotion))
-                    if (lane.key, first + position) in dense:
-                        classes.append(dense[(lane.key, first + position)])
-                    out.append(f'<td class="{" ".join(classes)}">{cell.html}</td>')
+                    inner = cell.html
+                    if (lane.key, first + position) in cut:
+                        classes.append(cut[(lane.key, first + position)])
+                        # the cut cell shows what its lane holds; a second, invisible copy keeps the
+                        # whole text in a PDF's text layer (searchable, copyable), which clipping
+                        # alone would not: WeasyPrint drops clipped text past the page's end. The
+                        # copy comes first: after the cut text, WeasyPrint would not draw it at all.
+                        inner = f'<div class="full">{cell.html}</div>{inner}'
+                    out.append(f'<td class="{" ".join(classes)}"><div class="fit">{inner}</div></td>')
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)
+
+    def overview(self) -> str:
+        """The whole map at a glance, for the web page: one row of stages (links to their place in
+        the grid, reachable with the keyboard) over one row of cells coloured and scored by each
+        touchpoint's feeling, every stage as wide as its touchpoints are many."""
+        runs = stage_runs(self.columns)
+        stages = "".join(
+            f'<th scope="col" colspan="{count}"><a href="#stage-{index + 1}">'
+            f'<span class="ov-num">{index + 1}</span> {html_text(self.journey.stages[index].name)}</a></th>'
+            for index, count in runs
+        )
+        cells = []
+        for column in self.columns:
+            t = column.touchpoint
+            if t is None:
+                cells.append('<td class="ov-empty"><span class="sr-only">no touchpoints</span></td>')
+            else:
+                cells.append(
+                    f'<td class="{emotion_class(t.emotion)}">{emotion_score(t.emotion)}'
+                    f'<span class="sr-only"> {html_text(t.name)}</span></td>'
+                )
+        return (
+            '<nav class="overview" aria-label="The journey at a glance: go to a stage">'
+            f'<table><tbody><tr>{stages}</tr><tr class="ov-feel">{"".join(cells)}</tr></tbody></table></nav>'
+        )
 
     def stage_header(self, stage_index: int, stage: Stage, continued: bool) -> str:
         phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""
@@ -321,7 +363,7 @@ class Grid:
             else ""
         return (
             f'<div class="stage-top"><span class="num">{stage_index + 1}</span>{phase}{more}</div>'
-            f"<h2>{html_text(stage.name)}</h2>{goal}{reached}"
+            f"<h2{direction_attrs(stage.name)}>{html_text(stage.name)}</h2>{goal}{reached}"
         )
 
     def lane_label(self, lane: Lane, curve_height: float, scale: float) -> str:
@@ -374,7 +416,7 @@ def _list_cell(items: Sequence[str]) -> Cell:
     if not items:
         return Cell("")
     html = '<ul class="plain">' + "".join(f"<li>{html_text(i)}</li>" for i in items) + "</ul>"
-    return Cell(html, [(len(clean(i)) + 2, 0.9, 0.15) for i in items])
+    return Cell(html, [(display_width(clean(i)) + 2, 0.9, 0.15) for i in items])
 
 
 def _quoted(text: str) -> str:

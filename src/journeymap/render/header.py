@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from journeymap.model import Journey, Persona
 from journeymap.render.grid import Grid, emotion_class
 from journeymap.render.palette import EMOTION, SEVERITY, STATUS, emotion_score, emotion_swatch
-from journeymap.render.text import clean, html_text
+from journeymap.render.text import clean, direction_attrs, html_text
 
 
 def header_band(journey: Journey, photos: Mapping[str, str], *, max_personas: int = 4) -> str:
@@ -49,7 +49,7 @@ def persona_card(persona: Persona, photo_url: str | None) -> str:
     if persona.description:
         parts.append(f'<p class="who">{html_text(persona.description)}</p>')
     if persona.quote:
-        parts.append(f'<p class="quote">{html_text(persona.quote)}</p>')
+        parts.append(f'<p class="quote"{direction_attrs(persona.quote)}>{html_text(persona.quote)}</p>')
     needs = []
     if persona.goals:
         needs.append(f"<div><h3>Wants</h3>{_bullets(persona.goals)}</div>")

@@ -28,6 +28,7 @@ from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.palette import emotion_score, emotion_swatch
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, theme_css
 
 COLUMN_PX = 14.5 * 15  # .c in page.css, at the 15 px root size
 CURVE_PX = 120.0
@@ -58,7 +59,9 @@ class PageExtras:
     measured_funnel: Mapping[str, float] = field(default_factory=dict)
 
 
-def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageExtras()) -> str:
+def html_page(
+    journey: Journey, folder: Path | None, extras: PageExtras = PageExtras(), theme: Theme | None = None
+) -> str:
     notes = extras.touchpoint_notes
 
     def details(grid: Grid, touchpoint: Touchpoint) -> str:
@@ -70,13 +73,14 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         photo = persona_photo(persona, folder)
         if photo is not None:
             photos[persona.id] = f"data:{photo.mime};base64,{base64.b64encode(photo.data).decode('ascii')}"
-    css = _css() + extras.css
+    css = _css() + theme_css(theme or DEFAULT) + extras.css
     table = grid.table(
         0,
         len(grid.columns),
         curve_width=len(grid.columns) * COLUMN_PX,
         curve_height=CURVE_PX,
         scale=1.2,
+        anchors=True,
     )
     return (
         "<!DOCTYPE html>\n"
@@ -86,12 +90,15 @@ def html_page(journey: Journey, folder: Path | None, extras: PageExtras = PageEx
         '<meta name="referrer" content="no-referrer">'
         f"<title>{html_text(journey.title)} · journey map</title>"
         f"<style>{css}</style></head>\n"
-        f'<body><main class="page">{extras.top}{header_band(journey, photos)}'
+        # landmarks: the title band is the banner, the grid the main content, then the footer
+        f"<body>{extras.top}{header_band(journey, photos)}"
+        f'<main class="page" aria-label="The journey, stage by stage">'
+        f"{grid.overview() if grid.columns else ''}"
         f'<div class="scroller">{table}</div>'
         f'<div class="cards">{_cards(grid)}</div>'
-        f"{unlinked_band(grid)}{extras.bottom}"
+        f"{unlinked_band(grid)}{extras.bottom}</main>"
         f'<footer class="made">{_footer(journey)}</footer>'
-        f"</main>{f'<script>{extras.script}</script>' if extras.script else ''}</body></html>\n"
+        f"{f'<script>{extras.script}</script>' if extras.script else ''}</body></html>\n"
     )
 
 

@@ -39,7 +39,7 @@ STATUS: dict[str, Swatch] = {
     "planned": Swatch("#bcccdc", "#102a43", "planned"),
     "in-progress": Swatch("#486581", "#ffffff", "in progress"),
     "done": Swatch("#0f766e", "#ffffff", "done"),
-    "dropped": Swatch("#e4e7eb", "#7b8794", "dropped"),
+    "dropped": Swatch("#e4e7eb", "#3e4c59", "dropped"),
 }
 
 INK = "#1f2933"

@@ -3,23 +3,25 @@
 A header band (title, description, owner, review date, persona cards, the map
 at a glance and the emotion legend), then one column per touchpoint under its
 stage (number, phase, name, goal) and one lane per kind of content (see grid).
-Landscape by default; fonts (DejaVu Sans) are embedded by WeasyPrint.
+Landscape by default; fonts are embedded by WeasyPrint.
 
-Wide maps: the design is drawn at a scale. It starts at the paper's size
-relative to A3 (A0 draws everything 2.8 times larger, for reading from a
-distance), and shrinks until every column fits across the page, down to
-`MIN_SCALE` (body text about 6 pt). A map that would need smaller text is
-split across pages at stage boundaries (a stage wider than a page is split
-too, marked "continued"), balanced so pages hold similar numbers of columns;
-every page repeats the lane labels, the stage headers and a compact title,
-and all pages share one scale and one column width, so they can be taped
-side by side into one long poster. The first page carries the full header.
+Type: a few fixed sizes, one a role (title, stage, touchpoint, body, meta), from a table of steps
+(`TYPE_STEPS`); each sheet has its own step (A3: 24, 11.5, 9.5, 8.5 and 7 pt) and steps down, as
+far as the A4 step, only when that puts the map on fewer pages. Nothing is ever smaller than
+7 pt (`MIN_TYPE_PT`). Every cell of a lane uses the same sizes.
 
-Text never overflows: cells wrap (long words break anywhere); a cell holding
-much more text than its lane's budget is set smaller (`dense`, `denser`); and
-if the table is estimated taller than the page the scale drops further. The
-estimate is a model of DejaVu Sans, not a measurement: if WeasyPrint still
-needs more pages than planned, the poster is laid out again at a smaller scale.
+Wide maps: as many columns go on a page as stay `MIN_COLUMN_PX` (at the step's scale) wide; a
+longer map is split across pages at stage boundaries (a stage wider than a page is split too,
+marked "continued"), balanced so pages hold similar numbers of columns; every page repeats the
+lane labels, the stage headers and a compact title. The first page carries the full header.
+
+Pages fill the sheet: each page's columns widen to its width, and its lanes share the height
+left under the header: lanes grow (and the curve, up to twice its height) when there is room;
+when there is not, the tallest lanes are held to a common height and the cells that do not fit
+are cut with a visible "… more" mark, never shrunk. A cut cell carries an invisible copy of its
+whole text, so the PDF's text layer still holds all of it. Heights come from a model of the
+text (characters per line), not a measurement: if WeasyPrint still needs more pages than
+planned, the lanes get less room and the poster is laid out again.
 
 Safety: all map text is escaped; WeasyPrint fetches through `fetch.FolderFetcher`,
 which allows only files inside the map's folder (persona photos) and `data:`
@@ -39,20 +41,48 @@ from typing import Any
 
 from journeymap.model import Journey
 from journeymap.render import PAGE_SIZES_MM, RenderError
-from journeymap.render.grid import Grid, Lane, stage_runs
+from journeymap.render.grid import Grid, stage_runs
 from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, theme_css
 
 PX_PER_MM = 96 / 25.4
+PX_PER_PT = 96 / 72
 A3_WIDTH_PX = 420 * PX_PER_MM
-MIN_SCALE = 0.72
-# design sizes in CSS px at scale 1 (A3)
+# design sizes in CSS px for a body size of ROOT_PX; they follow the sheet's body size
 ROOT_PX = 11.0
-LABEL_PX = 112.0
-MIN_COLUMN_PX = 128.0
+LABEL_PX = 124.0
+MIN_COLUMN_PX = 108.0
 CURVE_PX = 100.0
 _RETRIES = 3
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """The poster's few type sizes, in points, one a role; chosen by the sheet, never by the map.
+    `meta` (badges, hints, owners, the footer) is the smallest text on the sheet."""
+
+    title: float
+    stage: float
+    touchpoint: float
+    body: float
+    meta: float
+
+
+# Steps of the type scale, smallest first: read at arm's length (A4, letter), from a step back
+# (A3, tabloid), across a room (A0). A sheet starts at its own step; a map with more columns
+# than fit at that step steps down (as far as the A4 step) when that saves pages, so a long
+# journey still fits one large sheet. The smallest text anywhere is 7 pt.
+TYPE_STEPS: list[TypeScale] = [
+    TypeScale(title=20, stage=10, touchpoint=8.5, body=7.5, meta=7),
+    TypeScale(title=24, stage=11.5, touchpoint=9.5, body=8.5, meta=7),
+    TypeScale(title=30, stage=14, touchpoint=12, body=10.5, meta=9),
+    TypeScale(title=40, stage=18, touchpoint=15, body=13, meta=11),
+    TypeScale(title=54, stage=24, touchpoint=20, body=18, meta=15),
+]
+SHEET_STEP = {"A4": 0, "letter": 0, "A3": 1, "tabloid": 1, "A2": 2, "A1": 3, "A0": 4}
+MIN_TYPE_PT = 7.0
 
 
 @dataclass
@@ -62,24 +92,30 @@ class Plan:
     page_width_mm: float
     page_height_mm: float
     margin_mm: float
-    scale: float
+    scale: float  # body size relative to ROOT_PX: paddings, the label column and the curve follow it
     pages: list[tuple[int, int]]  # column ranges [first, stop)
-    column_px: float = 0.0
-    dense: dict[tuple[str, int], str] = field(default_factory=dict)
-    lane_px: dict[str, float] = field(default_factory=dict)  # minimum height of each lane
-    curve_boost: float = 1.0
+    type: TypeScale = TYPE_STEPS[1]
+    columns_px: list[float] = field(default_factory=list)  # column width on each page
+    cut: dict[tuple[str, int], str] = field(default_factory=dict)  # cells too full for their lane
+    lane_px: list[dict[str, float]] = field(default_factory=list)  # each page's height of each lane
+    curve_boosts: list[float] = field(default_factory=list)  # each page's curve, taller than CURVE_PX
 
     @property
     def label_px(self) -> float:
         return LABEL_PX * self.scale
 
-    @property
-    def curve_px(self) -> float:
-        return CURVE_PX * self.scale * self.curve_boost
+    def curve_px(self, page_index: int = 0) -> float:
+        boost = self.curve_boosts[page_index] if page_index < len(self.curve_boosts) else 1.0
+        return CURVE_PX * self.scale * boost
 
     @property
     def root_px(self) -> float:
         return ROOT_PX * self.scale
+
+    @property
+    def column_px(self) -> float:
+        """The narrowest page's column width (the one text is measured against)."""
+        return min(self.columns_px, default=MIN_COLUMN_PX * self.scale)
 
     @property
     def usable_width_px(self) -> float:
@@ -99,7 +135,7 @@ def page_size_mm(page: str, landscape: bool) -> tuple[float, float]:
 
 
 def poster_pdf(
-    journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True,
+    journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True, theme: Theme | None = None,
     measured: Mapping[str, float] | None = None,
     funnel: Mapping[str, float] | None = None,
 ) -> bytes:
@@ -113,13 +149,15 @@ def poster_pdf(
     base = folder.resolve().as_uri() + "/" if folder is not None else None
     fetcher = FolderFetcher(folder)
     for attempt in range(_RETRIES + 1):
-        document = _layout(poster_html(grid, plan, photos), base, fetcher)
+        document = _layout(poster_html(grid, plan, photos, theme), base, fetcher)
         _refuse_blocked(fetcher)
-        if len(document.pages) <= len(plan.pages) or attempt == _RETRIES or plan.scale <= MIN_SCALE * 0.6:
+        if len(document.pages) <= len(plan.pages) or attempt == _RETRIES:
             break
-        plan = _at_scale(grid, plan, plan.scale * 0.88)
-        _fits(grid, plan)  # recomputes which cells are shrunk
-    pdf: bytes = document.write_pdf()
+        # the estimate fell short: give the lanes less room (cutting more cells), never smaller type
+        _fill(grid, plan, share=0.9 ** (attempt + 1))
+    # a tagged PDF (PDF/UA-1): structure tree, the document's language and title, so screen
+    # readers and reflowing viewers can read the poster (costs about 15 % more time)
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     _refuse_blocked(fetcher)  # images inside SVG are fetched while drawing, and their errors swallowed
     return pdf
 
@@ -152,34 +190,55 @@ def _photo_urls(journey: Journey, folder: Path | None) -> dict[str, str]:
 
 
 def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
-    """How the map goes on paper: its pages, the scale, the column width, which cells are set
-    smaller and how tall each lane is (see the module's docstring for the rules)."""
+    """How the map goes on paper: the sheet's type sizes, its pages, their column widths, the
+    height of each lane and which cells are cut (see the module's docstring for the rules)."""
     width_mm, height_mm = page_size_mm(page, landscape)
+    kind = next(k for k in PAGE_SIZES_MM if k.lower() == page.lower())
     paper = width_mm * PX_PER_MM / A3_WIDTH_PX
     margin = 9.0 * min(2.5, max(0.8, paper**0.5))
-    usable = Plan(width_mm, height_mm, margin, 1.0, []).usable_width_px
+    best: tuple[bool, int, int] | None = None
+    chosen: Plan | None = None
+    for step in range(SHEET_STEP[kind], -1, -1):
+        sizes = TYPE_STEPS[step]
+        plan = Plan(width_mm, height_mm, margin, sizes.body * PX_PER_PT / ROOT_PX, [], sizes)
+        fewest = _pages(grid, plan)
+        # the fewest pages at this size, and one page more (wider columns, fewer lines) in case
+        # the fewest pages would have to cut cells
+        splits = [fewest]
+        if len(grid.columns) > len(fewest):
+            more = _split(grid, math.ceil(len(grid.columns) / (len(fewest) + 1)))
+            if len(more) > len(fewest):
+                splits.append(more)
+        for pages in splits:
+            candidate = _with_pages(grid, plan, pages)
+            # a plan that cuts no cell beats one on fewer pages; then fewer pages; then larger type
+            score = (bool(candidate.cut), len(pages), -step)
+            if best is None or score < best:
+                best, chosen = score, candidate
+            if not candidate.cut:
+                break
+        if best is not None and not best[0] and best[1] == 1:
+            break
+    assert chosen is not None
+    return chosen
+
+
+def _with_pages(grid: Grid, plan: Plan, pages: list[tuple[int, int]]) -> Plan:
+    """A copy of `plan` on these pages, its columns widened to the sheet and its lanes filled."""
+    laid = Plan(plan.page_width_mm, plan.page_height_mm, plan.margin_mm, plan.scale, pages, plan.type)
+    room = laid.usable_width_px - laid.label_px
+    # every page fills the sheet's width: a page holding fewer columns gets wider ones
+    laid.columns_px = [room / max(1, stop - first) for first, stop in pages]
+    _fill(grid, laid)
+    return laid
+
+
+def _pages(grid: Grid, plan: Plan) -> list[tuple[int, int]]:
+    """Column ranges of the pages at the plan's type size: as many columns a page as stay at least
+    MIN_COLUMN_PX (scaled) wide."""
     total = len(grid.columns)
-
-    def fitting_scale(columns: int) -> float:
-        return usable / (LABEL_PX + columns * MIN_COLUMN_PX)
-
-    floor = min(MIN_SCALE, paper)
-    if fitting_scale(total) >= floor:
-        pages = [(0, total)]
-    else:
-        capacity = max(1, int((usable / floor - LABEL_PX) // MIN_COLUMN_PX))
-        pages = _split(grid, capacity)
-    plan = Plan(width_mm, height_mm, margin, floor, pages)
-    # the largest scale at which the columns stay wide enough and every page fits the paper's height
-    scale = min(paper * 1.2, fitting_scale(max(1, *(stop - first for first, stop in pages))) * 1.3)
-    while scale > floor * 0.75:
-        candidate = _at_scale(grid, plan, scale)
-        if candidate.column_px / candidate.root_px >= MIN_COLUMN_PX / ROOT_PX * 0.92 and _fits(grid, candidate):
-            return _stretched(grid, candidate)
-        scale *= 0.95
-    smallest = _at_scale(grid, plan, floor * 0.75)
-    _fits(grid, smallest)  # marks the over-full cells even though the page may overflow
-    return smallest
+    capacity = max(1, int((plan.usable_width_px - plan.label_px) // (MIN_COLUMN_PX * plan.scale)))
+    return [(0, total)] if total <= capacity else _split(grid, capacity)
 
 
 def _split(grid: Grid, capacity: int) -> list[tuple[int, int]]:
@@ -221,93 +280,118 @@ def _pack(runs: list[tuple[int, int]], limit: int, hard: int | None = None) -> l
     return pages
 
 
-def _at_scale(grid: Grid, plan: Plan, scale: float) -> Plan:
-    """The plan at `scale`: the column width follows from the label width and the widest page."""
-    scaled = Plan(plan.page_width_mm, plan.page_height_mm, plan.margin_mm, scale, plan.pages)
-    widest = max(1, *(stop - first for first, stop in plan.pages))
-    scaled.column_px = (scaled.usable_width_px - scaled.label_px) / widest
-    return scaled
+def _fill(grid: Grid, plan: Plan, share: float = 1.0) -> None:
+    """Set each page's lane heights so its grid fills the sheet's height. Lanes that need less
+    than their share of the room grow; when the lanes need more than the room, the tallest are
+    held to a common level (never below about two lines) and their over-full cells are cut
+    (`plan.cut`), with a mark."""
+    plan.cut, plan.lane_px, plan.curve_boosts = {}, [], []
+    for index in range(len(plan.pages)):
+        heights, boost = _page_heights(grid, plan, index, share)
+        plan.lane_px.append(heights)
+        plan.curve_boosts.append(boost)
 
 
-def _fits(grid: Grid, plan: Plan) -> bool:
-    plan.dense = {}
-    return all(_estimate_height(grid, plan, index) <= plan.usable_height_px for index in range(len(plan.pages)))
+def _page_heights(grid: Grid, plan: Plan, index: int, share: float) -> tuple[dict[str, float], float]:
+    root = plan.root_px
+    parts = _part_heights(grid, plan, index)
+    cells = _cell_heights(grid, plan, index)
+    floor = 3.5 * root
+    need = {key: max(floor, *heights) if heights else floor for key, heights in cells.items()}
+    fixed = parts["header"] + parts["stages"] + parts["unlinked"] + parts["kpis"]
+    curve = CURVE_PX * plan.scale
+    # 8 % held back: the model of the text errs, and a row taller than planned costs a second layout
+    room = max(0.0, (plan.usable_height_px * 0.92 - fixed - curve) * share)
+    total = sum(need.values())
+    heights: dict[str, float] = {}
+    boost = 1.0
+    if total and total <= room:
+        spare = room - total
+        extra_curve = min(curve, spare * 0.25)  # a taller curve reads better, up to twice its height
+        boost = 1.0 + extra_curve / curve
+        grow = (room - extra_curve) / total
+        heights = {key: height * grow for key, height in need.items()}
+    elif total:
+        level = _level(list(need.values()), room, floor)
+        heights = {key: max(floor, min(height, level)) for key, height in need.items()}
+        first = plan.pages[index][0]
+        for key, column_heights in cells.items():
+            for offset, height in enumerate(column_heights):
+                if height > heights[key] + 0.5:
+                    plan.cut[(key, first + offset)] = "cut"
+    if parts["kpis"]:
+        heights["kpis"] = parts["kpis"]
+    return heights, boost
 
 
-def _estimate_height(grid: Grid, plan: Plan, page_index: int) -> float:
-    """Estimated height of one page in CSS px (see `_lane_heights`)."""
-    return sum(_lane_heights(grid, plan, page_index).values())
+def _level(needs: list[float], room: float, floor: float) -> float:
+    """The height L at which lanes of min(need, L) (at least `floor`) fill `room` (bisection)."""
+    low, high = floor, max(needs)
+    for _ in range(40):
+        middle = (low + high) / 2
+        if sum(max(floor, min(n, middle)) for n in needs) > room:
+            high = middle
+        else:
+            low = middle
+    return low
 
 
-def _lane_heights(grid: Grid, plan: Plan, page_index: int) -> dict[str, float]:
-    """Estimated height in CSS px of each part of one page: header, stage row, each lane, the unlinked
-    opportunities. Fills `plan.dense` with the over-full cells it shrinks on the way."""
+def _cell_heights(grid: Grid, plan: Plan, page_index: int) -> dict[str, list[float]]:
+    """Estimated height in CSS px of each per-column cell on one page (padding included), by lane."""
     first, stop = plan.pages[page_index]
     root = plan.root_px
-    width_em = plan.column_px / root - 1.2
+    width_em = plan.columns_px[page_index] / root - 1.2
+    return {
+        key: [(cell.height_em(width_em) + 1.1) * root for cell in column_cells]
+        for key, column_cells in grid.estimates(first, stop).items()
+    }
+
+
+def _part_heights(grid: Grid, plan: Plan, page_index: int) -> dict[str, float]:
+    """Estimated height in CSS px of the parts of one page that are never cut: header, stage row,
+    KPIs (one cell a stage), the unlinked opportunities."""
+    first, stop = plan.pages[page_index]
+    root = plan.root_px
+    column = plan.columns_px[page_index]
+    sizes = plan.type
     heights: dict[str, float] = {}
-    lanes: dict[str, Lane] = {lane.key: lane for lane in grid.lanes}
-    for key, column_cells in grid.estimates(first, stop).items():
-        budget = lanes[key].budget_em
-        tallest = 0.0
-        for offset, cell in enumerate(column_cells):
-            height = cell.height_em(width_em)
-            if budget and height > budget:
-                factor, name = (0.88, "dense") if height <= budget * 1.5 else (0.76, "denser")
-                plan.dense[(key, first + offset)] = name
-                height = cell.height_em(width_em / factor) * factor
-            tallest = max(tallest, height)
-        heights[key] = (max(tallest, 2.4) + 1.1) * root
     runs = stage_runs(grid.columns[first:stop])
     stage_em = 0.0
     for stage_index, count in runs:
         stage = grid.journey.stages[stage_index]
-        run_width = count * plan.column_px / root - 1.4
-        stage_em = max(stage_em, _text_em(stage.name, run_width, 1.32) + _text_em(stage.goal, run_width, 0.9) + 2.4)
+        run_width = count * column / root - 1.4
+        name = _text_em(stage.name, run_width, sizes.stage / sizes.body)
+        stage_em = max(stage_em, name + _text_em(stage.goal, run_width, 1.0) + 2.4)
     heights["stages"] = stage_em * root
-    if "kpis" in lanes:
+    heights["kpis"] = 0.0
+    if "kpis" in grid.lanes_by_key:
         kpi_em = max(
-            (grid.kpi_cell(grid.journey.stages[s]).height_em(c * plan.column_px / root - 1.2) for s, c in runs),
+            (grid.kpi_cell(grid.journey.stages[s]).height_em(c * column / root - 1.2) for s, c in runs),
             default=0.0,
         )
         heights["kpis"] = (max(kpi_em, 2.4) + 1.1) * root
-    heights["emotion"] = plan.curve_px
-    heights["header"] = (_header_em(grid, plan, root) if page_index == 0 else 3.4) * root
+    heights["header"] = (_header_em(grid, plan, root) * 1.2 if page_index == 0 else 4.0) * root
     heights["unlinked"] = 6.0 * root if grid.unlinked and page_index == len(plan.pages) - 1 else 0.0
     return heights
-
-
-def _stretched(grid: Grid, plan: Plan) -> Plan:
-    """Share the paper's spare height among the lanes (and a taller curve), the same on every page,
-    so the grid fills the sheet and pages taped side by side line up."""
-    per_page = [_lane_heights(grid, plan, index) for index in range(len(plan.pages))]
-    lanes = [lane.key for lane in grid.lanes]
-    tallest = {key: max(page[key] for page in per_page) for key in lanes}
-    fixed = max(page["header"] + page["stages"] + page["unlinked"] for page in per_page)
-    spare = plan.usable_height_px * 0.95 - fixed
-    grow = min(1.6, spare / sum(tallest.values())) if sum(tallest.values()) else 1.0
-    if grow > 1.0:
-        plan.curve_boost = min(1.5, grow)
-        plan.lane_px = {key: height * grow for key, height in tallest.items() if key != "emotion"}
-    return plan
 
 
 def _header_em(grid: Grid, plan: Plan, root: float) -> float:
     journey = grid.journey
     width_em = plan.usable_width_px / root
     titles_em = width_em * 0.3
-    titles = 1.2 + 2.45 * 1.1 * len(_lines_of(journey.title, titles_em / 2.45)) + 4.2
+    title = plan.type.title / plan.type.body
+    titles = 1.2 + title * 1.1 * len(_lines_of(journey.title, titles_em / title)) + 4.2
     titles += _text_em(journey.description, titles_em, 1.05)
     persona_em = 0.0
     if journey.personas:
         card_width = width_em * 0.42 / min(4, len(journey.personas)) - 1.6
         for persona in journey.personas[:4]:
             text = [persona.description, persona.quote]
-            height = 3.6 + sum(_text_em(t, card_width, 0.88) for t in text if t)
+            height = 3.6 + sum(_text_em(t, card_width, 1.0) for t in text if t)
             half = card_width / 2 - 0.4
             needs = max(
-                sum(_text_em(g, half, 0.88) for g in persona.goals),
-                sum(_text_em(f, half, 0.88) for f in persona.frustrations),
+                sum(_text_em(g, half, 1.0) for g in persona.goals),
+                sum(_text_em(f, half, 1.0) for f in persona.frustrations),
             )
             persona_em = max(persona_em, height + needs + (1.2 if needs else 0))
     return max(titles, persona_em, 9.0) + 2.0
@@ -328,7 +412,7 @@ def _text_em(text: str, width_em: float, size: float) -> float:
 # -- the HTML -------------------------------------------------------------------------------------
 
 
-def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
+def poster_html(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | None = None) -> str:
     """The complete HTML document the poster is printed from."""
     journey = grid.journey
     sheets = []
@@ -345,13 +429,13 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
         table = grid.table(
             first,
             stop,
-            curve_width=(stop - first) * plan.column_px,
-            curve_height=plan.curve_px,
+            curve_width=(stop - first) * plan.columns_px[index],
+            curve_height=plan.curve_px(index),
             scale=curve_scale,
-            dense=plan.dense,
+            cut=plan.cut,
         )
         tail = unlinked_band(grid) if index == count - 1 else ""
-        sheets.append(f'<section class="sheet">{header}{table}{tail}</section>')
+        sheets.append(f'<section class="sheet sheet-{index}">{header}{table}{tail}</section>')
     footer_bits = [html_text(Path(journey.file).name) if journey.file and journey.file != "-" else "", "journeymap"]
     if journey.last_reviewed:
         footer_bits.insert(1, f"reviewed {html_text(journey.last_reviewed)}")
@@ -359,7 +443,7 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str]) -> str:
     body = f'<div class="footer">{footer}</div>' + "".join(sheets)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}</style></head>"
+        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}{theme_css(theme or DEFAULT)}</style></head>"
         f"<body>{breakable(body)}</body></html>"
     )
 
@@ -387,8 +471,8 @@ def _css(plan: Plan) -> str:
     folder = resources.files("journeymap.render").joinpath("templates")
     shared = folder.joinpath("grid.css").read_text(encoding="utf-8")
     widths = "".join(
-        f".grid.cols-{n} {{ width: {plan.label_px + n * plan.column_px:.1f}px; }}\n"
-        for n in sorted({stop - first for first, stop in plan.pages})
+        f".grid.cols-{stop - first} .c {{ width: {column:.1f}px; }}\n"
+        for (first, stop), column in sorted(dict(zip(plan.pages, plan.columns_px, strict=True)).items())
     )
     poster = Template(folder.joinpath("poster.css").read_text(encoding="utf-8")).substitute(
         page_width=f"{plan.page_width_mm:.1f}",
@@ -396,11 +480,20 @@ def _css(plan: Plan) -> str:
         margin=f"{plan.margin_mm:.1f}",
         margin_bottom=f"{plan.margin_mm * 1.6:.1f}",
         root_px=f"{plan.root_px:.2f}",
-        footer_px=f"{max(7.0, plan.root_px * 0.8):.1f}",
         label_px=f"{plan.label_px:.1f}",
-        column_px=f"{plan.column_px:.1f}",
+        grid_px=f"{plan.usable_width_px:.1f}",
+        title_pt=f"{plan.type.title:g}",
+        stage_pt=f"{plan.type.stage:g}",
+        touchpoint_pt=f"{plan.type.touchpoint:g}",
+        body_pt=f"{plan.type.body:g}",
+        meta_pt=f"{plan.type.meta:g}",
     )
+    pad = 1.1 * plan.root_px  # a cell's padding: its text is clipped to the lane's height less this
+    mark = 1.5 * plan.type.meta * PX_PER_PT  # the line that says a cell was cut
     heights = "".join(
-        f".lane-{key} > th, .lane-{key} > td {{ height: {px:.1f}px; }}\n" for key, px in plan.lane_px.items()
+        f".sheet-{index} .lane-{key} > th, .sheet-{index} .lane-{key} > td {{ height: {px:.1f}px; }}\n"
+        f".sheet-{index} .lane-{key} .cut .fit {{ height: {max(0.0, px - pad - mark):.1f}px; }}\n"
+        for index, lanes in enumerate(plan.lane_px)
+        for key, px in lanes.items()
     )
     return shared + poster + widths + heights

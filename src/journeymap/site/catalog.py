@@ -20,6 +20,7 @@ from journeymap.io.sources import Target, discover
 from journeymap.model import Journey
 from journeymap.pipeline import Analysis, State, add_portfolio_findings, analyse
 from journeymap.render import RenderError
+from journeymap.render.theme import Theme
 from journeymap.strings import map_stem, one_line, slug
 
 
@@ -90,8 +91,10 @@ def build_site(folder: Path, out: Path, project: Project) -> Site:
     found = discover([str(folder)], project.excludes)
     if found.problems:
         raise UsageProblem(found.problems[0])
+    from journeymap.render.theme import theme_of
+
     entries = build_entries(found.targets, project)
-    write_site(entries, out)
+    write_site(entries, out, theme_of(project.theme.base, dict(project.theme.colours), project.theme.font))
     return Site(entries)
 
 
@@ -114,7 +117,7 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
     return entries
 
 
-def write_site(entries: list[Entry], out: Path) -> None:
+def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> None:
     from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
 
     by_id = {e.journey.id: e for e in entries if e.journey is not None and e.journey.id}
@@ -122,7 +125,7 @@ def write_site(entries: list[Entry], out: Path) -> None:
     pages = []
     for entry in entries:
         try:
-            pages.append((entry, map_page(entry, by_id, entries, tree)))
+            pages.append((entry, map_page(entry, by_id, entries, tree, theme)))
         except RenderError as exc:
             if exc.exit_code != 1:  # a tool failed, not the map: the site cannot be built
                 raise
@@ -135,4 +138,4 @@ def write_site(entries: list[Entry], out: Path) -> None:
     from journeymap.site.portfolio import portfolio_page
 
     write_atomic(out / "portfolio.html", portfolio_page(entries))
-    write_atomic(out / "index.html", index_page(entries))
+    write_atomic(out / "index.html", index_page(entries, theme))

@@ -8,6 +8,7 @@ Content-Security-Policy hash and nothing else.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from journeymap.findings import Finding, Severity
 from journeymap.model import PHASES
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, site_css
 
 if TYPE_CHECKING:
     from journeymap.io.sources import Target
@@ -28,9 +30,10 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 _SITE_CSS = """
 :root{--ink:#1b2a3a;--muted:#5b6b7b;--line:#d9e1ea;--bg:#f3f6f9;--accent:#0f6e6e}
-*{box-sizing:border-box}body{margin:0;font:15px/1.45 "DejaVu Sans",system-ui,sans-serif;color:var(--ink);
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 "Noto Sans",
+"Noto Sans CJK JP","Noto Sans Arabic","Noto Sans Hebrew","DejaVu Sans",sans-serif;color:var(--ink);
 background:var(--bg)}
-.wrap{max-width:1200px;margin:0 auto;padding:24px}
+.wrap{max-width:1800px;margin:0 auto;padding:24px}
 .site-head{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-end;justify-content:space-between}
 .site-head h1{margin:0;font-size:28px}.kicker{color:var(--accent);font-size:12px;letter-spacing:.12em;
 text-transform:uppercase;font-weight:700}
@@ -47,7 +50,7 @@ background:#eef2f6;padding:10px 12px}
 .chips{display:flex;flex-wrap:wrap;gap:3px}.chip{font-size:11px;padding:1px 6px;border-radius:10px;
 background:#eef2f6;color:#9aa8b6}.chip.on{background:#d6ecec;color:#0b5757;font-weight:700}
 .sev{display:inline-block;font-size:11px;font-weight:700;padding:1px 6px;border-radius:4px;margin:0 3px 3px 0}
-.sev.critical{background:#7a1020;color:#fff}.sev.high{background:#d9480f;color:#fff}
+.sev.critical{background:#7a1020;color:#fff}.sev.high{background:#c2410c;color:#fff}
 .sev.medium{background:#f5c542;color:#3b2f00}.sev.low{background:#e9ecef;color:#343a40}
 .lint{font-size:13px}.lint .e{color:#b00020;font-weight:700}.lint .w{color:#9a6700;font-weight:700}
 .lint .i{color:#1c6fa8}.ok{color:#0b7a43;font-weight:700}
@@ -74,11 +77,26 @@ q.addEventListener('input',apply);f.addEventListener('change',apply);apply();})(
 """
 
 
-def index_page(entries: list[Entry]) -> str:
-    rules = policy(styles=[_SITE_CSS], scripts=[_SCRIPT])
+def shown_paths(entries: list[Entry]) -> dict[int, str]:
+    """Each entry's file as the catalog shows it: relative to the folder all the maps share, never
+    an absolute path of the machine that built the site (it says nothing to readers, and tells
+    strangers how that machine is laid out)."""
+    paths = {id(e): e.target.path for e in entries if not e.target.is_stdin}
+    if not paths:
+        return {}
+    # abspath, not resolve: a map may be a symlink (even a loop) and is shown where it was found
+    folders = [os.path.dirname(os.path.abspath(p)) for p in paths.values()]
+    base = os.path.commonpath(folders)
+    return {key: Path(os.path.relpath(os.path.abspath(path), base)).as_posix() for key, path in paths.items()}
+
+
+def index_page(entries: list[Entry], theme: Theme | None = None) -> str:
+    css = _SITE_CSS + site_css(theme or DEFAULT)
+    rules = policy(styles=[css], scripts=[_SCRIPT])
+    shown = shown_paths(entries)
     broken = sum(1 for e in entries if e.broken)
     open_total = sum(sum(e.open_pains.values()) for e in entries)
-    rows = "\n".join(_row(e) for e in entries)
+    rows = "\n".join(_row(e, shown.get(id(e), e.target.path)) for e in entries)
     summary = (f"{len(entries)} map{'s' if len(entries) != 1 else ''} · {open_total} open pain point"
                f"{'s' if open_total != 1 else ''}" + (f" · {broken} broken" if broken else "") +
                ' · showing <span id="shown">' + str(len(entries)) + "</span>")
@@ -87,7 +105,7 @@ def index_page(entries: list[Entry]) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{rules}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>Journey maps · catalog</title><style>{_SITE_CSS}</style></head>\n"
+        f"<title>Journey maps · catalog</title><style>{css}</style></head>\n"
         '<body><div class="wrap"><header class="site-head"><div><div class="kicker">Journey catalog</div>'
         "<h1>Every customer journey we map</h1></div>"
         '<div class="tools"><input id="q" type="search" placeholder="Search title, owner, tags…" '
@@ -105,16 +123,16 @@ def index_page(entries: list[Entry]) -> str:
     )
 
 
-def _row(entry: Entry) -> str:
+def _row(entry: Entry, path: str) -> str:
     journey = entry.journey
-    file_name = html_text(entry.target.path)
+    file_name = html_text(path)
     if journey is None or entry.refused:
         if entry.refused:
             why = f'<div class="why">{html_text(entry.refused)}</div>'
         else:
             first = entry.analysis.findings[:2]
             why = "".join(f'<div class="why">line {f.line}: {html_text(f.message)}</div>' for f in first)
-        text = html_text(entry.target.path.lower())
+        text = html_text(path.lower())
         return (f'<tr class="broken" data-text="{text}"><td><span class="broken-tag">Broken map</span>'
                 f'<span class="file">{file_name}</span>{why}</td><td colspan="4" class="none">not shown: fix what '
                 f'is said beside the file name, then rebuild</td><td class="lint">{_lint_counts(entry)}</td></tr>')
@@ -125,7 +143,7 @@ def _row(entry: Entry) -> str:
         classes.append("has-open")
     if not entry.analysis.findings:
         classes.append("is-clean")
-    search = " ".join([journey.title, journey.id, journey.owner, *journey.tags, entry.target.path]).lower()
+    search = " ".join([journey.title, journey.id, journey.owner, *journey.tags, path]).lower()
     phases = journey.phases()
     chips = "".join(f'<span class="chip{" on" if p in phases else ""}">{p}</span>' for p in PHASES)
     pains = "".join(f'<span class="sev {s}">{entry.open_pains[s]} {s}</span>'
@@ -154,7 +172,10 @@ def _lint_counts(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry], tree: Hierarchy | None = None) -> str:
+def map_page(
+    entry: Entry, by_id: dict[str, Entry], entries: list[Entry], tree: Hierarchy | None = None,
+    theme: Theme | None = None,
+) -> str:
     """A map's page; `tree` is the site's journey hierarchy (made from `entries` when not given)."""
     journey = entry.journey
     if journey is None:
@@ -164,9 +185,10 @@ def map_page(entry: Entry, by_id: dict[str, Entry], entries: list[Entry], tree: 
 
     tree = tree or site_hierarchy(entries)
     nav = hierarchy_html(journey, tree, entry.page)
-    extras = PageExtras(css=_SITE_CSS_PAGE + CSS, top=nav.top, touchpoint_notes=nav.touchpoint_notes,
+    top = '<nav class="site-nav" aria-label="Catalog"><a href="../index.html">← All journey maps</a></nav>'
+    extras = PageExtras(css=_SITE_CSS_PAGE + CSS, top=top + nav.top, touchpoint_notes=nav.touchpoint_notes,
                         bottom=_extra_section(entry, journey, by_id, entries))
-    return html_page(journey, _folder_of(entry.target), extras)
+    return html_page(journey, _folder_of(entry.target), extras, theme)
 
 
 def site_hierarchy(entries: list[Entry]) -> Hierarchy:
@@ -184,7 +206,7 @@ _SITE_CSS_PAGE = """
 .site-extra h2{font-size:17px;margin:12px 0 6px}.site-extra ul{margin:0;padding-left:20px}
 .site-extra a{color:#0f6e6e}.site-extra .sev-error{color:#b00020;font-weight:700}
 .site-extra .sev-warning{color:#9a6700;font-weight:700}.site-extra .sev-info{color:#1c6fa8}
-.site-nav{display:block;margin:0 0 12px;color:#0f6e6e}
+.site-nav{display:block;margin:0 0 12px}.site-nav a{color:#0f6e6e;font-weight:700}
 """
 
 
@@ -226,14 +248,14 @@ def broken_page(entry: Entry) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{rules}">'
-        f"<title>Broken map · {html_text(entry.target.path)}</title><style>{_SITE_CSS}</style></head>"
+        f"<title>Broken map · {html_text(Path(entry.target.path).name)}</title><style>{_SITE_CSS}</style></head>"
         f'<body><div class="wrap"><a class="back" href="../index.html">← All journey maps</a>'
         f"<h1>Broken map</h1>{_why_broken(entry)}</div></body></html>\n"
     )
 
 
 def _why_broken(entry: Entry) -> str:
-    path = html_text(entry.target.path)
+    path = html_text(Path(entry.target.path).name)  # the machine's folders are no reader's business
     if entry.unreadable:
         return f"<p>{path} could not be read:</p><p>{html_text(entry.refused)}</p>"
     if entry.refused:
