@@ -31,6 +31,10 @@ demo: setup
 	done
 	@echo "Rendered every example as svg, png, pdf, dot, poster (.poster.pdf), html and mermaid (.mmd) into $(OUT)/"
 	$(BIN)/journeymap site examples/ --out $(OUT)/site
+	$(BIN)/journeymap measure examples/online-shop.journey.yaml --format markdown --out $(OUT)/online-shop.measures.md
+	$(BIN)/journeymap measure examples/online-shop.journey.yaml --format json --out $(OUT)/online-shop.measures.json
+	$(BIN)/journeymap render examples/online-shop.journey.yaml --format poster --measures $(OUT)/online-shop.measures.json \
+		--out $(OUT)/online-shop.measured.poster.pdf
 	@echo "Open $(OUT)/site/index.html for the catalog of every example."
 
 test: system-test $(STAMP)
