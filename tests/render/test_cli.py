@@ -163,7 +163,7 @@ def test_progress_bar_on_a_terminal_for_several_maps(maps, tmp_path):
     assert "journeymap: skipped" in run.stderr
 
 
-@pytest.mark.parametrize("fmt", ["dot", "mermaid", "html", "poster"])
+@pytest.mark.parametrize("fmt", ["dot", "mermaid", "html", pytest.param("poster", marks=pytest.mark.slow)])
 def test_maps_without_stages_or_touchpoints_still_render(tmp_path, fmt):
     folder = tmp_path / "maps"
     folder.mkdir()

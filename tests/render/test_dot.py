@@ -185,6 +185,7 @@ def test_failing_dot_is_a_render_error_and_the_other_maps_still_render(tmp_path,
     assert not out.exists() or not list(out.iterdir())
 
 
+@pytest.mark.slow  # waits for a real timeout: the full `make test`
 def test_dot_that_runs_too_long_is_stopped(tmp_path):
     path = fake_dot(tmp_path / "bin", "exec sleep 30")
     run = run_cli("render", str(GROCERY), "--timeout", "1", env={"PATH": path})

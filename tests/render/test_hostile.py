@@ -23,7 +23,11 @@ from tests.render.helpers import (
     svg_text,
 )
 
-pytestmark = pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it")
+# hostile input through every renderer: the full `make test`, not the fast lane
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not have("dot"), reason="Graphviz (dot) is not installed; `make test` installs it"),
+]
 ATTACKS = [
     "<script>alert('title')</script>",
     "<img src=file:///etc/passwd>",

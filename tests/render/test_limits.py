@@ -54,6 +54,7 @@ def test_the_simple_layout_names_the_links_it_leaves_out(write_map):
 
 
 @needs_dot
+@pytest.mark.slow  # a real poster or a real timeout: the full `make test`
 def test_a_diagram_that_cannot_be_laid_out_in_time_is_drawn_simpler_and_the_batch_goes_on(tmp_path):
     out = tmp_path / "out"
     run = run_cli(
@@ -79,6 +80,7 @@ def test_dot_gets_the_memory_limit_given_on_the_command_line(tmp_path):
     assert ET.fromstring(run.stdout).findtext("{http://www.w3.org/2000/svg}text") == str(300 * 1024)
 
 
+@pytest.mark.slow  # a real poster or a real timeout: the full `make test`
 def test_a_poster_that_takes_too_long_is_stopped_and_nothing_is_written(tmp_path, monkeypatch):
     # a layout that never ends, whatever the machine's speed (the child is a fork: it draws with this)
     def endless(*args: object, **kwargs: object) -> bytes:
@@ -98,6 +100,7 @@ def test_a_poster_that_takes_too_long_is_stopped_and_nothing_is_written(tmp_path
     assert not out.exists() or list(out.iterdir()) == []
 
 
+@pytest.mark.slow  # a real poster or a real timeout: the full `make test`
 def test_a_poster_out_of_memory_is_one_line_that_names_the_limit(tmp_path):
     out = tmp_path / "shop.poster.pdf"
     run = run_cli("render", str(SHOP), "--format", "poster", "--out", str(out), "--memory", "64")
@@ -109,6 +112,7 @@ def test_a_poster_out_of_memory_is_one_line_that_names_the_limit(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a real poster or a real timeout: the full `make test`
 def test_a_poster_within_the_limits_is_a_complete_pdf():
     options = RenderOptions(timeout=60)
     picture = draw(journey_of(SHOP), "poster", options, SHOP.parent)
@@ -158,6 +162,7 @@ def test_a_child_that_crashes_is_reported_with_its_signal():
         run_confined(crash, what="T", timeout=10, memory=2**31)
 
 
+@pytest.mark.slow  # a real poster or a real timeout: the full `make test`
 def test_a_child_that_hangs_is_killed_at_the_timeout():
     def hang() -> bytes:
         signal.pause()
