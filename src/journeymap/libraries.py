@@ -33,7 +33,7 @@ from typing import Any
 
 from journeymap import builtin_rules
 from journeymap.findings import Finding, RuleInfo
-from journeymap.io.sources import is_library_name
+from journeymap.io.sources import inside, is_library_name, repository_root
 from journeymap.load import Document, Path_, load_bytes
 from journeymap.model import Journey, SharedItems, shared_items
 from journeymap.schema import library_schema_findings
@@ -287,7 +287,7 @@ class DiskLibraries(Libraries):
         folder = os.path.dirname(including) if including != "-" else ""
         shown = os.path.normpath(os.path.join(folder, entry))
         real = os.path.realpath(self._real(shown))
-        if not _inside(real, root):
+        if not inside(real, root):
             raise Unusable(f"{one_line(shown)} is outside the repository; keep libraries inside it")
         return Located(shown, real)
 
@@ -342,27 +342,11 @@ class GitLibraries(Libraries):
         return result.stdout[: max_bytes + 1]
 
 
-def repository_root(folder: str) -> str:
-    """The nearest folder from `folder` up that holds `.git`; `folder` itself when there is none."""
-    at = folder
-    while True:
-        if os.path.lexists(os.path.join(at, ".git")):
-            return at
-        parent = os.path.dirname(at)
-        if parent == at:
-            return folder
-        at = parent
-
-
 def _check_entry(entry: str) -> None:
     if os.path.isabs(entry) or entry.startswith(("/", "\\")):
         raise Unusable("an absolute path; name the library relative to the map's folder")
     if not is_library_name(entry):
         raise Unusable("not a library file; libraries are named *.library.yaml or *.library.yml")
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _finding(doc: Document, node: Path_, rule: RuleInfo, message: str) -> Finding:

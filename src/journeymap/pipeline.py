@@ -148,14 +148,14 @@ def analyse_edit(previous: Analysis, raw: bytes, project: Project, libraries: Li
     return analyse_bytes(raw, path, project, libraries)
 
 
-def _too_large(path: str, project: Project) -> Analysis:
+def _too_large(path: str, project: Project, kind: str = "map") -> Analysis:
     rule = builtin_rules.YAML_LIMITS
     too_large = Finding(
         path, 1, 1, rule.severity, rule.id, rule.name,
-        f"the file is larger than the {project.max_bytes:,}-byte limit; split the map "
+        f"the file is larger than the {project.max_bytes:,}-byte limit; split the {kind} "
         "or raise the limit with --max-bytes",
     )
-    return Analysis(path, State.NOT_A_MAP, [too_large])
+    return Analysis(path, State.NOT_A_MAP, [too_large], kind=kind)
 
 
 def _checked(doc: Document, findings: list[Finding], path: str, project: Project, libraries: Libraries) -> Analysis:
@@ -185,11 +185,7 @@ def _checked(doc: Document, findings: list[Finding], path: str, project: Project
 def _library_analysis(raw: bytes, path: str, project: Project, libraries: Libraries) -> Analysis:
     """A library file checked on its own: YAML, the library schema, its ids, its own `use:`."""
     if len(raw) > project.max_bytes:
-        rule = builtin_rules.YAML_LIMITS
-        too_large = Finding(path, 1, 1, rule.severity, rule.id, rule.name,
-                            f"the file is larger than the {project.max_bytes:,}-byte limit; split the library "
-                            "or raise the limit with --max-bytes")
-        return Analysis(path, State.NOT_A_MAP, [too_large], kind="library")
+        return _too_large(path, project, "library")
     library = parse_library(raw, path)
     if library.document is None:
         return Analysis(path, State.NOT_A_MAP, library.findings, kind="library")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from journeymap.errors import JourneymapError, OutputError
 from journeymap.io.atomic import write_atomic
+from journeymap.io.sources import repository_root
 from journeymap.schema import SCHEMA_ID
 
 _SUFFIX = ".journey.yaml"
@@ -64,12 +65,6 @@ def _repository_schema(target: Path) -> Path | None:
     return None
 
 
-def _repository_root(target: Path) -> Path:
-    """The repository holding `target` (the nearest folder with `.git`), else the map's own folder."""
-    here = target.resolve().parent
-    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
-
-
 def offline_schema(target: Path) -> Path | None:
     """Make sure the repository holding `target` has schemas/journeymap.schema.json, so the map's
     `$schema` line can be a relative path that editors read offline: write it when missing, at the
@@ -79,7 +74,7 @@ def offline_schema(target: Path) -> Path | None:
 
     if _repository_schema(target) is not None:
         return None
-    schema = _repository_root(target) / "schemas" / "journeymap.schema.json"
+    schema = Path(repository_root(str(target.parent))) / "schemas" / "journeymap.schema.json"
     try:
         schema.parent.mkdir(exist_ok=True)
         write_atomic(schema, schema_text(), overwrite=False)

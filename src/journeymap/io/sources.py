@@ -107,6 +107,20 @@ def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def repository_root(folder: str) -> str:
+    """The repository holding `folder` (resolved): the nearest folder from it up that holds `.git`,
+    else `folder` itself. Files a map names (libraries, event logs, the schema) stay inside it."""
+    here = os.path.realpath(folder)
+    at = here
+    while True:
+        if os.path.lexists(os.path.join(at, ".git")):
+            return at
+        parent = os.path.dirname(at)
+        if parent == at:
+            return here
+        at = parent
+
+
 def read_target(target: Target, max_bytes: int) -> bytes:
     """The file's bytes, at most max_bytes + 1 of them (the caller reports the excess)."""
     if target.is_stdin:

@@ -7,10 +7,10 @@ import glob
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from journeymap.errors import ConfigProblem, UsageProblem
+from journeymap.io.sources import inside, repository_root
 from journeymap.model import DURATION_UNITS, Journey, duration_seconds
 
 FORMATS = ("csv", "parquet", "ndjson")
@@ -82,7 +82,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
     else:
         _check_config_data(project_data, project_root)
         data, base, where = dict(project_data), project_root, "the configuration's data"
-    repo = _repository(base)
+    repo = repository_root(base)
     events_raw = data.get("events")
     if options.events is None and not events_raw:
         raise UsageProblem(
@@ -130,16 +130,6 @@ def _check_config_data(data: Mapping[str, Any], root: str) -> None:
         raise ConfigProblem(f"{root}: the configuration's data.{at} is not valid: {error.message[:200]}")
 
 
-def _repository(folder: str) -> str:
-    """The repository that holds `folder` (where `.git` is), else the folder itself: files a
-    map or a configuration names must lie inside it."""
-    here = Path(folder).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return str(candidate)
-    return str(here)
-
-
 def _files(pattern: str, base: str, repo: str | None, what: str) -> tuple[str, ...]:
     """The files a path or glob names. Paths from a map or configuration (`repo` given) are
     relative to `base` and must stay inside `repo`; a path given on the command line is the
@@ -159,7 +149,7 @@ def _files(pattern: str, base: str, repo: str | None, what: str) -> tuple[str, .
     if repo is not None:
         for path in found:
             real = os.path.realpath(path)
-            if os.path.commonpath([real, repo]) != repo:
+            if not inside(real, repo):
                 raise UsageProblem(
                     f"{what} '{pattern}' lies outside the repository ({repo}); name it with a flag "
                     "(--events/--surveys) to read it anyway"
