@@ -42,7 +42,9 @@ def clean(text: object) -> str:
     """For pictures and pages: one line, control characters and what XML cannot carry dropped."""
     if text is None:
         return ""
-    return _UNSAFE_IN_OUTPUT.sub("", _folded(text))
+    # folded again: a dropped character between two spaces (or at an end) must not leave a
+    # double or dangling space behind ("Pays \uffff" is "Pays", as Mermaid reads it back)
+    return _folded(_UNSAFE_IN_OUTPUT.sub("", _folded(text)))
 
 
 def short(text: object, limit: int = 60) -> str:
