@@ -65,3 +65,45 @@ def map_stem(path: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
+
+
+# What the GitHub runner reads as a workflow command in a step's output: a line that starts with
+# `::` after any whitespace (`::add-mask::`, `::error::`), and the older `##[command]` anywhere in
+# a line. Map text, file names, configuration and event logs reach what journeymap prints, and CI
+# runs on strangers' pull requests: a printed event named `::add-mask::2026` must stay text.
+_RUNNER_COMMAND = re.compile(r"^([ \t\f\v]*)::|##\[", re.MULTILINE)
+_WORD_JOINER = "\u2060"  # invisible, joins nothing: the line reads the same, the runner sees no command
+
+
+def inert(text: str) -> str:
+    """`text` with every workflow command broken, written so its own language still reads it as
+    the same text: JSON escapes the `#` (`\\u0023`), XML/HTML/SVG use a character reference, any
+    other output (text, Markdown, YAML, diffs) gets an invisible word joiner inside the marker.
+    The one place output is made inert: `io.output.emit` (standard output) and `say`/`error`
+    (standard error) call it."""
+    if _RUNNER_COMMAND.search(text) is None:
+        return text
+    language = _language(text)
+    if language == "json":
+        # `#` never occurs outside a JSON string, and `\u0023` is the same character inside one
+        return _RUNNER_COMMAND.sub(lambda m: "\\u0023#[" if m.group(1) is None else m.group(), text)
+    if language == "markup":
+        return _RUNNER_COMMAND.sub(lambda m: "&#35;#[" if m.group(1) is None else f"{m.group(1)}&#58;:", text)
+    return _RUNNER_COMMAND.sub(
+        lambda m: f"##{_WORD_JOINER}[" if m.group(1) is None else f"{m.group(1)}:{_WORD_JOINER}:", text
+    )
+
+
+def _language(text: str) -> str:
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        import json
+
+        try:
+            json.loads(text)
+        except ValueError:
+            return "text"
+        return "json"
+    if head == "<":
+        return "markup"
+    return "text"

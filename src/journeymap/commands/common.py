@@ -60,8 +60,11 @@ def project(
 
 
 def say(line: str) -> None:
-    """One line for the user on standard error (progress, warnings, what was written)."""
-    sys.stderr.write(line + "\n")
+    """One line for the user on standard error (progress, warnings, what was written), inert for CI
+    runners: it may quote a map, a file name or a log."""
+    from journeymap.strings import inert
+
+    sys.stderr.write(inert(line) + "\n")
 
 
 def error(message: str) -> None:

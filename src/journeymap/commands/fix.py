@@ -67,7 +67,7 @@ def report(fixed: "FixRun", diff: bool, output_format: str) -> int:
         write = reporter(output_format)
         shown = analyses if output_format == "text" else readable
         if readable:
-            emit(write(shown, color=common.use_color(sys.stdout)))
+            emit(write(shown, color=common.use_color(sys.stdout)), commands=output_format == "github")
     return fixed.exit_code
 
 

@@ -76,7 +76,8 @@ def validate(
             if readable:  # the summary counts the unreadable files too
                 emit(write(checked.analyses, color=common.use_color(sys.stdout)))
         else:
-            emit(write(readable, color=common.use_color(sys.stdout)))
+            emit(write(readable, color=common.use_color(sys.stdout)),
+                 commands=output_format is OutputFormat.github)
         return checked.exit_code
 
     common.run(debug, run)

@@ -19,7 +19,7 @@ from journeymap.errors import UsageProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, InputError, Target, discover, read_target
 from journeymap.libraries import DiskLibraries, GitLibraries, Libraries
-from journeymap.strings import one_line
+from journeymap.strings import inert, one_line
 
 DEV_NULL = "/dev/null"
 
@@ -177,8 +177,8 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     from journeymap.io.atomic import make_folder, write_atomic
 
     for problem in report.problems:
-        sys.stderr.write(f"journeymap: {problem.side.value} {one_line(problem.path)}:{problem.line}:"
-                         f"{problem.column}: {one_line(problem.message)}\n")
+        sys.stderr.write(inert(f"journeymap: {problem.side.value} {one_line(problem.path)}:{problem.line}:"
+                               f"{problem.column}: {one_line(problem.message)}") + "\n")
     drawn = pictures(report.maps, fmt, report.old_label, report.new_label, summary(report))
     if not drawn:
         sys.stderr.write(f"Nothing to draw. {summary(report)}\n")

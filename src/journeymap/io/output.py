@@ -7,12 +7,19 @@ import os
 import sys
 
 from journeymap.errors import OutputError
+from journeymap.strings import inert
 
 
-def emit(data: str | bytes) -> None:
+def emit(data: str | bytes, *, commands: bool = False) -> None:
     """Write `data` to standard output and flush it, so a failure is seen here, while it can still
     be reported, and not when the interpreter exits. A reader that went away (`| head`) raises
-    BrokenPipeError as before, for the command to end quietly."""
+    BrokenPipeError as before, for the command to end quietly.
+
+    Whatever is printed is made inert for CI runners (`strings.inert`): no map, file name or event
+    log can start a workflow command. `commands=True` is for the one output that is workflow
+    commands on purpose, the github format, whose reporter escapes the text it quotes."""
+    if not commands:
+        data = _inert(data)
     try:
         if isinstance(data, bytes):
             sys.stdout.flush()
@@ -36,3 +43,14 @@ def drop_pending_output() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass  # not a real file (a test's captured stream): nothing will be flushed at exit
+
+
+def _inert(data: str | bytes) -> str | bytes:
+    if isinstance(data, str):
+        return inert(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data  # a picture or a PDF: not lines a runner reads
+    made = inert(text)
+    return data if made is text else made.encode("utf-8")

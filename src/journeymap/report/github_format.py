@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from journeymap.findings import Severity
+from journeymap.strings import inert
 
 if TYPE_CHECKING:
     from journeymap.pipeline import Analysis
@@ -20,7 +21,8 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # after the runner's own escapes no line break is left, and `inert` breaks a `##[` inside
+    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
