@@ -46,8 +46,9 @@ def in_process_svg(path: Path, repeat: int) -> tuple[float, float]:
     """Best times of an svg drawn from the file's bytes, and of `dot -Tsvg` on the same DOT."""
     from journeymap.config import default_project
     from journeymap.pipeline import analyse_bytes
-    from journeymap.render import RenderOptions, draw
+    from journeymap.render import RenderOptions
     from journeymap.render.dot import dot_source
+    from journeymap.render.pictures import draw
 
     project = default_project().with_options(lint=False)
 

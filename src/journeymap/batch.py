@@ -24,7 +24,8 @@ from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, OutputError, UsageProblem
 from journeymap.io.sources import Target
 from journeymap.pipeline import Analysis, State, analyse
-from journeymap.render import FORMATS, RenderError, RenderOptions, draw
+from journeymap.render import FORMATS, RenderError, RenderOptions
+from journeymap.render.pictures import draw
 from journeymap.strings import map_stem, one_line
 
 STDOUT = "-"

@@ -8,21 +8,47 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from journeymap import __version__
-from journeymap.commands import COMMAND_MODULES, common
+from journeymap.commands import COMMANDS, common
+
+# what every command's help and errors look like, whether it is built with the app or on its own
+SETTINGS: dict[str, Any] = {
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+
+
+class LazyCommands(TyperGroup):
+    """The commands, each imported only when it runs (or when `--help` lists them all): a command
+    module imports what it needs at its top, so importing every one would make `journeymap
+    validate` pay for measure, render and the language server at every start."""
+
+    # typer's click is its own vendored copy, whose types are private: `Any` stands for them here
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        one = typer.Typer(**SETTINGS)
+        importlib.import_module(f"journeymap.commands.{module}").register(one)
+        return typer.main.get_group(one).get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
+    cls=LazyCommands,
     name="journeymap",
     help="Customer journey maps as code: validate, lint, render and diff *.journey.yaml files.",
     add_completion=True,
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    **SETTINGS,
 )
 
 
@@ -41,10 +67,6 @@ def _root(
     ] = False,
 ) -> None:
     """Customer journey maps as code."""
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"journeymap.commands.{_name}").register(app)
 
 
 def main() -> None:

@@ -248,7 +248,8 @@ def test_svg_is_an_image_named_by_the_map_and_its_nodes_by_what_they_show(cli, t
 
 @needs_dot
 def test_hostile_text_in_svg_titles_stays_escaped(tmp_path):
-    from journeymap.render import RenderOptions, draw
+    from journeymap.render import RenderOptions
+    from journeymap.render.pictures import draw
 
     path = hostile_map(tmp_path, 9)
     svg = draw(journey_of(path), "svg", RenderOptions(), tmp_path).data

@@ -13,7 +13,8 @@ import pytest
 
 from journeymap.batch import output_name
 from journeymap.io.sources import Target
-from journeymap.render import RenderOptions, draw
+from journeymap.render import RenderOptions
+from journeymap.render.pictures import draw
 from tests.conftest import ROOT
 from tests.render.helpers import journey_of, maps_with_goldens
 

@@ -12,8 +12,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from journeymap.render import RenderError, RenderOptions, dot, draw
+from journeymap.render import RenderError, RenderOptions, dot
 from journeymap.render.confine import run_confined
+from journeymap.render.pictures import draw
 from tests.conftest import EXAMPLES, needs_dot, run_cli
 from tests.render.helpers import GROCERY, journey_of, svg_text
 from tests.render.test_dot import fake_dot

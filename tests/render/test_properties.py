@@ -31,8 +31,8 @@ from hypothesis_jsonschema import from_schema
 
 from journeymap.model import Journey
 from journeymap.render import RenderOptions
-from journeymap.render import draw as picture_of
 from journeymap.render.dot import run_dot
+from journeymap.render.pictures import draw as picture_of
 from journeymap.render.text import clean
 from journeymap.schema import schema_text
 from tests.conftest import analysis_of, have, needs_dot

@@ -1,9 +1,12 @@
-"""The commands, one module each; each adds itself to the app with `register(app)`.
+"""The commands, one module each; each adds itself to a typer app with `register(app)`.
 
-cli.py only assembles them, in the order `journeymap --help` lists them.
+cli.py imports a command's module only when that command runs; `journeymap --help` lists them
+in this order.
 """
 
-COMMAND_MODULES = (
-    "validate", "schema", "rules", "init", "render", "show", "serve", "diff", "measure", "importer", "export",
-    "site", "fix", "rename", "lsp",
-)
+# command name -> module in this package
+COMMANDS = {
+    "validate": "validate", "schema": "schema", "rules": "rules", "init": "init", "render": "render",
+    "show": "show", "serve": "serve", "diff": "diff", "measure": "measure", "import": "importer",
+    "export": "export", "site": "site", "fix": "fix", "rename": "rename", "lsp": "lsp",
+}

@@ -2,37 +2,26 @@
 
 One module per output (dot, poster, html, mermaid); they share the colours
 (palette), the emotion curve (curve), the lanes of the journey-map grid (grid)
-and the text escaping (text). `draw` picks the module for a format; the
-command line and batch handling live in `batch`.
+and the text escaping (text). This package module holds what they all share (the formats,
+page sizes, options, RenderError) and imports none of them; `pictures.draw` picks the module for
+a format; the command line and batch handling live in `batch`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journeymap.errors import JourneymapError
-
 __all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "FORMATS", "Picture", "RenderError",
-           "RenderOptions", "draw"]
+           "RenderOptions"]
 from journeymap.defaults import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.model import Journey
+from journeymap.render.errors import RenderError
 
 if TYPE_CHECKING:
     from journeymap.render.hierarchy import Hierarchy
     from journeymap.render.theme import Theme
-
-
-class RenderError(JourneymapError):
-    """A map could not be drawn. `exit_code` 1: the map is at fault; 2: a tool failed. `node`: the
-    path of the value at fault in the map's document, so the message can give its line and column."""
-
-    def __init__(self, message: str, exit_code: int = 2, node: tuple[str | int, ...] | None = None) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.node = node
 
 
 @dataclass(frozen=True)
@@ -95,49 +84,3 @@ class RenderOptions:
 class Picture:
     data: bytes
     notes: tuple[str, ...] = ()  # warnings for the user: the picture was drawn, but not as asked
-
-
-def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> Picture:
-    """The picture of one valid map. `folder` is the map's own folder (None for stdin): the only
-    place a poster or page may read a file from (persona photos). Graphviz and WeasyPrint run
-    within `options.timeout` and `options.memory`; a diagram Graphviz cannot lay out within them
-    is drawn again with the simpler layout, and a note says so."""
-    if fmt in ("svg", "png", "pdf", "dot"):
-        from journeymap.render import dot
-
-        if fmt == "dot":
-            return Picture(dot.dot_source(journey, theme=options.theme).encode("utf-8"))
-        data, note = dot.laid_out(
-            lambda simple: dot.dot_source(journey, simple=simple, theme=options.theme),
-            fmt,
-            timeout=options.timeout,
-            memory=options.memory,
-        )
-        if fmt == "svg":
-            data = dot.accessible_svg(data, journey)
-        return Picture(data, (note,) if note else ())
-    if fmt == "mermaid":
-        from journeymap.render.mermaid import mermaid_source
-
-        return Picture(mermaid_source(journey).encode("utf-8"))
-    if fmt == "html":
-        from journeymap.render.hierarchy import CSS, hierarchy_html
-        from journeymap.render.html import PageExtras, html_page
-
-        nav = hierarchy_html(journey, options.hierarchy, options.page_name)
-        extras = PageExtras(
-            css=CSS if nav.top or nav.touchpoint_notes else "", top=nav.top, touchpoint_notes=nav.touchpoint_notes,
-            measured_emotions=options.measured_for(journey), measured_funnel=options.funnel_for(journey),
-        )
-        return Picture(html_page(journey, folder, extras, theme=options.theme).encode("utf-8"))
-    if fmt == "poster":
-        from journeymap.render import fetch  # noqa: F401  (imports WeasyPrint once, before the fork)
-        from journeymap.render.confine import run_confined
-        from journeymap.render.poster import poster_pdf
-
-        def poster() -> bytes:
-            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme,
-                              measured=options.measured_for(journey), funnel=options.funnel_for(journey))
-
-        return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
-    raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

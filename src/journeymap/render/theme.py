@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from journeymap.render import RenderError
+from journeymap.render.errors import RenderError
 
 
 @dataclass(frozen=True)

@@ -8,78 +8,19 @@ written, so a site that cannot be built leaves the old one as it was.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from journeymap.config import Project
-from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, UsageProblem
-from journeymap.findings import Severity
+from journeymap.errors import UsageProblem
 from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.sources import Target, discover
-from journeymap.model import Journey
-from journeymap.pipeline import Analysis, State, add_portfolio_findings, analyse
+from journeymap.pipeline import State, add_portfolio_findings, analyse
 from journeymap.render import RenderError
-from journeymap.render.theme import Theme
+from journeymap.render.theme import Theme, theme_of
+from journeymap.site.entries import Entry, Site
+from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
+from journeymap.site.portfolio import portfolio_page
 from journeymap.strings import map_stem, one_line, slug
-
-
-@dataclass
-class Entry:
-    """One map as the catalog shows it."""
-
-    target: Target
-    page: str  # file name under maps/
-    analysis: Analysis
-    refused: str = ""  # why the page could not be drawn, or the file not read
-
-    @property
-    def journey(self) -> Journey | None:
-        """The map, when it is valid."""
-        return self.analysis.journey if self.analysis.valid else None
-
-    @property
-    def unreadable(self) -> bool:
-        """The file could not be read at all (exit 2, as validate does)."""
-        return self.analysis.state is State.UNREADABLE
-
-    @property
-    def broken(self) -> bool:
-        return self.journey is None or bool(self.refused)
-
-    @property
-    def open_pains(self) -> Counter[str]:
-        """Open pain points by severity (see `Journey.open_pain_points`)."""
-        journey = self.journey
-        return Counter(p.severity for p in journey.open_pain_points()) if journey else Counter()
-
-    def count(self, severity: Severity) -> int:
-        return self.analysis.count(severity)
-
-    def first_problem(self) -> str:
-        """Where and why the map is broken, in one line (`:line:col: message`, or `: reason`)."""
-        if self.refused:
-            return f": {self.refused}"
-        first = self.analysis.findings[0] if self.analysis.findings else None
-        return f":{first.line}:{first.column}: {first.message}" if first else ""
-
-
-@dataclass
-class Site:
-    """What `build_site` made."""
-
-    entries: list[Entry]
-
-    @property
-    def broken(self) -> list[Entry]:
-        return [e for e in self.entries if e.broken]
-
-    @property
-    def exit_code(self) -> int:
-        """2 when a file could not be read, 1 when a map is broken, else 0."""
-        if any(e.unreadable for e in self.entries):
-            return EXIT_TOOL
-        return EXIT_FINDINGS if self.broken else EXIT_OK
 
 
 def build_site(folder: Path, out: Path, project: Project) -> Site:
@@ -91,8 +32,6 @@ def build_site(folder: Path, out: Path, project: Project) -> Site:
     found = discover([str(folder)], project.excludes)
     if found.problems:
         raise UsageProblem(found.problems[0])
-    from journeymap.render.theme import theme_of
-
     entries = build_entries(found.targets, project)
     write_site(entries, out, theme_of(project.theme.base, dict(project.theme.colours), project.theme.font))
     return Site(entries)
@@ -118,8 +57,6 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
 
 
 def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> None:
-    from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
-
     by_id = {e.journey.id: e for e in entries if e.journey is not None and e.journey.id}
     tree = site_hierarchy(entries)
     pages = []
@@ -135,7 +72,5 @@ def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> N
     make_folder(maps_dir)
     for entry, page in pages:
         write_atomic(maps_dir / entry.page, page)
-    from journeymap.site.portfolio import portfolio_page
-
     write_atomic(out / "portfolio.html", portfolio_page(entries))
     write_atomic(out / "index.html", index_page(entries, theme))

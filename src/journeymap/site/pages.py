@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from journeymap.io.sources import Target
     from journeymap.model import Journey
     from journeymap.render.hierarchy import Hierarchy
-    from journeymap.site.catalog import Entry
+    from journeymap.site.entries import Entry
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 

@@ -21,7 +21,7 @@ from journeymap.render.csp import policy
 from journeymap.render.text import html_text
 
 if TYPE_CHECKING:
-    from journeymap.site.catalog import Entry
+    from journeymap.site.entries import Entry
 
 NO_PHASE = "no phase"
 COLUMNS = (*PHASES, NO_PHASE)

@@ -1,0 +1,52 @@
+"""`draw`: the picture of one valid map in a format, from the module that makes that format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journeymap.errors import JourneymapError
+from journeymap.model import Journey
+from journeymap.render import FORMATS, Picture, RenderOptions, dot
+from journeymap.render.confine import run_confined
+from journeymap.render.hierarchy import CSS, hierarchy_html
+from journeymap.render.html import PageExtras, html_page
+from journeymap.render.mermaid import mermaid_source
+from journeymap.render.poster import poster_pdf
+
+
+def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> Picture:
+    """The picture of one valid map. `folder` is the map's own folder (None for stdin): the only
+    place a poster or page may read a file from (persona photos). Graphviz and WeasyPrint run
+    within `options.timeout` and `options.memory`; a diagram Graphviz cannot lay out within them
+    is drawn again with the simpler layout, and a note says so."""
+    if fmt in ("svg", "png", "pdf", "dot"):
+        if fmt == "dot":
+            return Picture(dot.dot_source(journey, theme=options.theme).encode("utf-8"))
+        data, note = dot.laid_out(
+            lambda simple: dot.dot_source(journey, simple=simple, theme=options.theme),
+            fmt,
+            timeout=options.timeout,
+            memory=options.memory,
+        )
+        if fmt == "svg":
+            data = dot.accessible_svg(data, journey)
+        return Picture(data, (note,) if note else ())
+    if fmt == "mermaid":
+        return Picture(mermaid_source(journey).encode("utf-8"))
+    if fmt == "html":
+        nav = hierarchy_html(journey, options.hierarchy, options.page_name)
+        extras = PageExtras(
+            css=CSS if nav.top or nav.touchpoint_notes else "", top=nav.top, touchpoint_notes=nav.touchpoint_notes,
+            measured_emotions=options.measured_for(journey), measured_funnel=options.funnel_for(journey),
+        )
+        return Picture(html_page(journey, folder, extras, theme=options.theme).encode("utf-8"))
+    if fmt == "poster":
+        # WeasyPrint is imported once here, before the fork, not in every confined child
+        from journeymap.render import fetch  # noqa: F401
+
+        def poster() -> bytes:
+            return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme,
+                              measured=options.measured_for(journey), funnel=options.funnel_for(journey))
+
+        return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
+    raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
