@@ -15,6 +15,7 @@ read or a tool failed, which wins).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,9 +23,13 @@ from pathlib import Path
 
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, OutputError, UsageProblem
+from journeymap.io.atomic import make_folder, write_atomic
+from journeymap.io.output import emit
 from journeymap.io.sources import Target
+from journeymap.io.workers import in_workers
 from journeymap.pipeline import Analysis, State, analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions
+from journeymap.render.hierarchy import hierarchy_of
 from journeymap.render.pictures import draw
 from journeymap.strings import map_stem, one_line
 
@@ -101,9 +106,6 @@ def _linked_jobs(
 ) -> list[Job]:
     """HTML pages of a batch link to each other's sub-journeys and parents: the maps are read once
     first to learn their ids and titles (pages are written side by side in one folder)."""
-    import dataclasses
-
-    from journeymap.render.hierarchy import hierarchy_of
 
     known = []
     for target, output in zip(targets, outputs, strict=True):
@@ -166,7 +168,6 @@ def render_job(job: Job) -> Outcome:
     if job.output is None:
         outcome.data = data
         return outcome
-    from journeymap.io.atomic import make_folder, write_atomic
 
     try:
         make_folder(job.output.parent)
@@ -204,7 +205,6 @@ def _outcomes(jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:
         for job in jobs:
             yield render_job(job)
         return
-    from journeymap.io.workers import in_workers
 
     yield from in_workers(render_job, jobs, min(workers, len(jobs)))
 
@@ -229,6 +229,5 @@ def summary(outcomes: Sequence[Outcome], fmt: str, out: str | None) -> str:
 
 
 def write_stdout(data: bytes) -> None:
-    from journeymap.io.output import emit
 
     emit(data)

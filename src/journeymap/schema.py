@@ -280,8 +280,6 @@ def _show(value: Any) -> str:
     return _short(json.dumps(value, default=str))
 
 
-
-
 LIBRARY_SCHEMA_ID = "https://journeymap.dev/schemas/journeymap.library.schema.json"
 _LIBRARY_KEYS = ("journeymap", "id", "title", "description", "owner", "use", "personas", "channels", "sources",
                  "opportunities")

@@ -9,14 +9,21 @@ maps themselves is in the report.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from journeymap.config import Project, default_project
+from journeymap.diff import git
 from journeymap.diff.compare import compare_files, compare_sets
+from journeymap.diff.present.words import summary
 from journeymap.diff.records import DiffReport, Note
+from journeymap.diff.visual import pictures
 from journeymap.errors import UsageProblem
 from journeymap.findings import Severity
+from journeymap.io.atomic import make_folder, write_atomic
+from journeymap.io.output import emit
 from journeymap.io.sources import STDIN, InputError, Target, discover, read_target
 from journeymap.libraries import DiskLibraries, GitLibraries, Libraries
 from journeymap.strings import inert, one_line
@@ -101,7 +108,6 @@ def _folder(folder: str, project: Project) -> dict[str, bytes]:
 
 
 def git_diff(rev: str, to: str | None, paths: Sequence[str], cwd: str, project: Project) -> DiffReport:
-    from journeymap.diff import git
 
     root = git.repository_root(cwd)
     wanted = list(paths) or ["."]
@@ -169,12 +175,6 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     """Draw each changed map (visual.pictures): to stdout when there is one and no --out, else into
     --out (a file for one map; a folder, created if needed, for several). Problems go to stderr,
     as stdout holds the picture; files are written atomically and never over an input."""
-    import sys
-    from pathlib import Path
-
-    from journeymap.diff.present.words import summary
-    from journeymap.diff.visual import pictures
-    from journeymap.io.atomic import make_folder, write_atomic
 
     for problem in report.problems:
         sys.stderr.write(inert(f"journeymap: {problem.side.value} {one_line(problem.path)}:{problem.line}:"
@@ -186,7 +186,6 @@ def write_pictures(report: DiffReport, fmt: str, out: str | None, inputs: Sequen
     if out is None or out == STDIN:
         if len(drawn) > 1:
             raise UsageProblem(f"{len(drawn)} maps changed; name a folder for their pictures with --out DIR")
-        from journeymap.io.output import emit
 
         emit(drawn[0][1])
         return

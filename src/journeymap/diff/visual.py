@@ -34,6 +34,10 @@ from journeymap.diff.present.words import emotion
 from journeymap.diff.records import Change, Entity, Kind, MapDiff
 from journeymap.errors import UsageProblem
 from journeymap.model import Journey, Opportunity
+from journeymap.render.dot import Mark, dot_source, laid_out
+from journeymap.render.html import PageExtras, html_page
+from journeymap.render.text import dot_html, html_text
+from journeymap.strings import map_stem
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 FORMATS = ("svg", "html")
@@ -192,7 +196,6 @@ def _with_removed(old: Sequence[T], new: Sequence[T], is_removed: Callable[[str]
 def diff_svg(diff: MapDiff, old_label: str, new_label: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """The marked diagram; one Graphviz cannot lay out in time is drawn, marks and all, in the
     simpler layout `render` falls back to (render.dot), so a tangled map still gets its picture."""
-    from journeymap.render.dot import laid_out
 
     data, _ = laid_out(lambda simple: diff_dot(diff, old_label, new_label, simple=simple), "svg",
                        timeout=timeout, memory=DEFAULT_MEMORY_BYTES)
@@ -201,7 +204,6 @@ def diff_svg(diff: MapDiff, old_label: str, new_label: str, *, timeout: float = 
 
 def diff_dot(diff: MapDiff, old_label: str, new_label: str, *, simple: bool = False) -> str:
     """The DOT of the new map with the marks drawn in (see the module docstring)."""
-    from journeymap.render.dot import Mark, dot_source
 
     marked = overlay(*diff.journeys)
     marks = {}
@@ -224,7 +226,6 @@ def _node_style(entity: Entity, mark: str) -> str:
 
 
 def _legend_row(diff: MapDiff, old_label: str, new_label: str) -> str:
-    from journeymap.render.text import dot_html
 
     sides = f"Changes from {dot_html(old_label)} to {dot_html(new_label)}:"
     cells = [f'<TD><FONT POINT-SIZE="10"><B>{sides}</B> </FONT></TD>']
@@ -253,8 +254,6 @@ td:has(.jm-mark.jm-removed) h3,article:has(.jm-mark.jm-removed) h3{text-decorati
 
 
 def diff_html(diff: MapDiff, old_label: str, new_label: str, summary_line: str) -> str:
-    from journeymap.render.html import PageExtras, html_page
-    from journeymap.render.text import html_text
 
     marked = overlay(*diff.journeys, prefixed=True)
     notes = {
@@ -279,7 +278,6 @@ def drawable(diffs: Iterable[MapDiff]) -> list[MapDiff]:
 
 def picture_name(diff: MapDiff, fmt: str) -> str:
     """`checkout.diff.svg` for maps/checkout.journey.yaml."""
-    from journeymap.strings import map_stem
 
     return f"{map_stem(diff.new_path or diff.old_path or 'map')}.diff.{fmt}"
 

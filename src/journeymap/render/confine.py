@@ -15,8 +15,10 @@ kills the child. Either way one Ctrl-C stops the run cleanly.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
+import resource
 import select
 import signal
 import time
@@ -73,7 +75,6 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
         # parent's one-line error, not loose lines on the terminal
         os.dup2(stderr, 2)
         os.close(stderr)
-        import faulthandler
 
         faulthandler.disable()  # a crash is the parent's to report, in one line
         # Ctrl-C ends the child at once and quietly; the parent turns that back into KeyboardInterrupt
@@ -98,7 +99,6 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
 def limit_resources(timeout: float, memory: int) -> None:
     """Limit this process (a child about to draw) to `memory` bytes of address space, and its CPU
     time to a little over `timeout`: a backstop should the parent die with nobody to enforce it."""
-    import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(timeout) + 5

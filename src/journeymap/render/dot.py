@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 from journeymap.errors import JourneymapError
 from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
 from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderError
+from journeymap.render.confine import limit_resources, stopped_by_signal
 from journeymap.render.grid import persona_names
 from journeymap.render.palette import (
     EMOTION,
@@ -57,6 +59,7 @@ from journeymap.render.palette import (
 from journeymap.render.text import FONT_CHAIN, clean, dot_html, html_text, wrapped
 from journeymap.render.theme import DEFAULT as DEFAULT_THEME
 from journeymap.render.theme import Theme
+from journeymap.strings import short
 
 MAX_CROSS_STAGE_LINKS = 60
 INSTALL_HINT = "sudo apt-get install graphviz"
@@ -481,7 +484,6 @@ def accessible_svg(svg: bytes, journey: Journey) -> bytes:
     (`role="img"`) named by a `<title>` (the map's title) and described by a `<desc>` (what it
     holds); every node's and stage's `<title>`, which Graphviz fills with our generated ids
     ("t3"), names what it shows instead, and an edge's names its two ends."""
-    import re
 
     builder = _Builder(journey)
     builder.build()  # assigns the generated ids, in the same order as the drawn source
@@ -562,8 +564,6 @@ def run_dot(
     env = {k: v for k, v in os.environ.items() if not k.startswith("GV")}
     env["SERVER_NAME"] = "journeymap"  # Graphviz reads no image or file when SERVER_NAME is set
 
-    from journeymap.render.confine import limit_resources
-
     def limit() -> None:
         limit_resources(timeout, memory)
 
@@ -589,8 +589,6 @@ def run_dot(
 
 
 def _dot_failure(code: int, stderr: bytes, memory: int) -> str:
-    from journeymap.render.confine import stopped_by_signal
-    from journeymap.strings import short
 
     said = short(stderr.decode("utf-8", "replace"), 160) if stderr.strip() else ""
     if code < 0:

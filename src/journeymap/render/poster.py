@@ -44,7 +44,7 @@ from journeymap.render import PAGE_SIZES_MM, RenderError
 from journeymap.render.grid import Grid, stage_runs
 from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.photos import persona_photo
-from journeymap.render.text import html_text
+from journeymap.render.text import html_text, wrapped
 from journeymap.render.theme import DEFAULT, Theme, theme_css
 
 PX_PER_MM = 96 / 25.4
@@ -398,7 +398,6 @@ def _header_em(grid: Grid, plan: Plan, root: float) -> float:
 
 
 def _lines_of(text: str, width_em: float) -> list[str]:
-    from journeymap.render.text import wrapped
 
     return wrapped(text, max(4, int(width_em / 0.56)))
 

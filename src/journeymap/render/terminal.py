@@ -15,14 +15,14 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from journeymap.model import SEVERITIES, STATUSES, Journey, Stage, Touchpoint
 from journeymap.strings import BIDI, clean
-
-if TYPE_CHECKING:  # rich loads only when a preview is drawn
-    from rich.table import Table
-    from rich.text import Text
 
 COLUMN_MIN = 24  # the narrowest a stage column may be and still show touchpoint names
 _BIDI = re.compile(f"[{BIDI}]")
@@ -42,10 +42,6 @@ def sparkline(journey: Journey) -> str:
 
 
 def terminal_preview(journey: Journey, width: int = 80, color: bool = False) -> str:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     out = io.StringIO()
     console = Console(
@@ -82,8 +78,6 @@ def _stage_heading(stage: Stage) -> str:
 
 def _stage_cell(stage: Stage) -> Table | Text:
     """The stage's touchpoints, each a mark and its name (wrapped lines hang under the name)."""
-    from rich.table import Table
-    from rich.text import Text
 
     if not stage.touchpoints:
         return Text("(no touchpoints)", style="dim")

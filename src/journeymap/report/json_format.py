@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from journeymap.pipeline import Analysis
 
 
-
 def report(results: Sequence[Analysis], *, color: bool = False) -> str:
     items = [
         {

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.console import Console
+from rich.text import Text
+
 from journeymap.findings import Severity
 
 if TYPE_CHECKING:
@@ -52,8 +55,6 @@ def _plural(n: int, word: str) -> str:
 
 
 def _colorize(text: str) -> str:
-    from rich.console import Console
-    from rich.text import Text
 
     console = Console(force_terminal=True, highlight=False, soft_wrap=True, width=10_000)
     out = Text()

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from journeymap.findings import Finding, Severity
 from journeymap.model import PHASES
 from journeymap.render.csp import policy
+from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
+from journeymap.render.html import PageExtras, html_page
 from journeymap.render.text import html_text
 from journeymap.render.theme import DEFAULT, Theme, site_css
 
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
     from journeymap.site.entries import Entry
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
-
 
 
 _SITE_CSS = """
@@ -180,8 +181,6 @@ def map_page(
     journey = entry.journey
     if journey is None:
         return broken_page(entry)
-    from journeymap.render.hierarchy import CSS, hierarchy_html
-    from journeymap.render.html import PageExtras, html_page
 
     tree = tree or site_hierarchy(entries)
     nav = hierarchy_html(journey, tree, entry.page)
@@ -192,7 +191,6 @@ def map_page(
 
 
 def site_hierarchy(entries: list[Entry]) -> Hierarchy:
-    from journeymap.render.hierarchy import hierarchy_of
 
     return hierarchy_of((e.journey, e.page) for e in entries if e.journey is not None)
 

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeymap.model import PHASES, SEVERITIES, Journey, is_resolved
+from journeymap.model import PHASES, SEVERITIES, STATUSES, Journey, is_resolved
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
 
@@ -226,7 +226,6 @@ def _emotions(rows: list[MapRow]) -> str:
 
 
 def _owners(everyone: dict[str, tuple[list[MapRow], Counter[str]]]) -> str:
-    from journeymap.model import STATUSES
 
     body = []
     for name, (maps, statuses) in everyone.items():

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Console
+from rich.text import Text
+
 from journeymap.diff.present.words import Line, lint_line, sections, summary
 from journeymap.diff.records import DiffReport, LintKind, MapDiff, Status
 from journeymap.strings import BIDI, C0, C1, LINE_CONTROLS, SEPARATORS, characters
@@ -100,8 +103,6 @@ def _whole_map(diff: MapDiff) -> Line:
 def render(lines: list[Line], color: bool) -> str:
     if not color:
         return "".join("".join(safe(text) for _, text in line) + "\n" for line in lines)
-    from rich.console import Console
-    from rich.text import Text
 
     console = Console(force_terminal=True, highlight=False, soft_wrap=True, width=10_000, emoji=False)
     out = Text()

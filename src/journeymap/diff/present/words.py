@@ -25,6 +25,7 @@ from journeymap.diff.records import (
     Value,
 )
 from journeymap.findings import Severity
+from journeymap.strings import short
 
 # styles: "plain" is our own words; every other style may hold map text, which presenters escape:
 # text (map text shown as it is), name, id, old, new, added, removed, changed, good, bad
@@ -257,7 +258,6 @@ def quoted(value: Value) -> str:
 
 
 def shortened(value: object) -> str:
-    from journeymap.strings import short
 
     return short(value, _TEXT_LIMIT)
 
