@@ -1,23 +1,30 @@
 """Graphviz diagrams: the DOT source, built here as text, and `dot` run safely.
 
-Layout: one cluster per stage, left to right in journey order (their first
-nodes share a rank and are chained in order, so `dot` cannot reorder the
-stages); inside a stage the touchpoints flow top to bottom, each filled with
-its emotion and showing its channel and score. Pain points hang off their
-touchpoint as notes with a severity strip; opportunities sit beside the pain
-point they address, with owner and status. The title, personas, owner and a
-legend form the graph's label. Stages as columns keep a 1,000-touchpoint map
-about three times wider than tall, so it stays legible.
+Layout: one cluster per stage, left to right in journey order. Each stage
+starts with an invisible cap node; the caps share a rank and are chained in
+order, and no edge joins two stages but that chain, so `dot`'s crossing
+minimisation has nothing to gain by moving a stage: the map's order is kept
+in every layout, and the frames' tops line up (the caps are all alike).
+Inside a stage the touchpoints form one straight column, each filled with its
+emotion and showing its channel and score; its pain points sit beside it in
+the same row as notes with a severity strip, and the opportunities beside
+the pain point they address, with owner and status. A map of one stage is
+laid out across instead: touchpoints left to right, notes below them. The
+title, personas, owner and a legend form the graph's label.
+
+An opportunity that addresses pain points in other stages is drawn once, at
+the first; the others are not joined by an edge, which would cross the
+stages between (and let `dot` reorder them to shorten it): both ends carry a
+shared label instead, the opportunity's number ("O3") on the opportunity and
+"addressed by O3 · stage 1" on each pain point it addresses elsewhere.
 
 Safety: node ids are generated (`t1`, `p1`, `o1`), never map text; map text
 only ever appears inside HTML-like labels, escaped by `text.dot_html`; no
 URL, tooltip, image or font attribute is ever taken from a map.
 
 Layout time: Graphviz's time explodes with edges between clusters (FACTS).
-Ours are the stage-to-stage flow (one a stage) and opportunities that address
-pain points in other stages; beyond `MAX_CROSS_STAGE_LINKS` of the latter, the
-rest are written in the opportunity's label instead of drawn. `dot` runs with
-a timeout and memory and CPU limits, and with file loading disabled.
+Ours are only the stage-to-stage flow, one a stage. `dot` runs with a timeout
+and memory and CPU limits, and with file loading disabled.
 
 Even so, a map can defeat the layout (FACTS: "trouble in init_rank", runs of
 minutes). `dot_source(journey, simple=True)` is the fallback `draw` draws
@@ -56,12 +63,11 @@ from journeymap.render.palette import (
     severity_swatch,
     status_swatch,
 )
-from journeymap.render.text import FONT_CHAIN, clean, dot_html, html_text, wrapped
+from journeymap.render.text import FONT_CHAIN, clean, display_width, dot_html, html_text, wrapped
 from journeymap.render.theme import DEFAULT as DEFAULT_THEME
 from journeymap.render.theme import Theme
 from journeymap.strings import short
 
-MAX_CROSS_STAGE_LINKS = 60
 INSTALL_HINT = "sudo apt-get install graphviz"
 # a comma-separated list reaches Pango as a fallback chain (see text.FONT_CHAIN)
 FONT = ",".join(FONT_CHAIN)
@@ -141,28 +147,36 @@ class _Builder:
                 self.anchored[targets[0]].append(opportunity)
             else:
                 self.unlinked.append(opportunity)
-        self.links, self.not_drawn = self.other_links()
+        self.number_of_stage = {s.id: n for n, s in enumerate(journey.stages, start=1)}
+        self.across = len(journey.stages) == 1  # one stage: touchpoints left to right, notes below
+        self.links, self.not_drawn, self.elsewhere = self.other_links()
+        self.group = ""  # the stage being written: its touchpoints' group
 
-    def other_links(self) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    def other_links(self) -> tuple[list[tuple[str, str]], dict[str, int], dict[str, list[Opportunity]]]:
         """Links from opportunities to the pain points they address beyond the first (which places
-        them): (opportunity id, pain point id) pairs to draw, and per opportunity how many were left
-        out because they cross stages and the cap was reached."""
+        them): (opportunity id, pain point id) pairs drawn as edges, inside one stage; per
+        opportunity how many the simple layout leaves out; and per pain point the opportunities
+        in other stages that address it, which get a shared label instead of an edge."""
         links: list[tuple[str, str]] = []
         not_drawn: dict[str, int] = defaultdict(int)
-        cross = 0
+        elsewhere: dict[str, list[Opportunity]] = defaultdict(list)
         for opportunity in self.journey.opportunities:
             targets = [a for a in opportunity.addresses if a in self.stage_of_pain]
             for target in targets[1:]:
                 if self.simple:  # the fallback draws each opportunity at its first pain point only
                     not_drawn[opportunity.id] += 1
-                    continue
-                if self.stage_of_pain[target] != self.stage_of_pain[targets[0]]:
-                    if cross >= MAX_CROSS_STAGE_LINKS:
-                        not_drawn[opportunity.id] += 1
-                        continue
-                    cross += 1
-                links.append((opportunity.id, target))
-        return links, not_drawn
+                elif self.stage_of_pain[target] != self.stage_of_pain[targets[0]]:
+                    if opportunity not in elsewhere[target]:
+                        elsewhere[target].append(opportunity)
+                else:
+                    links.append((opportunity.id, target))
+        return links, not_drawn, elsewhere
+
+    def opportunity_number(self, opportunity: Opportunity) -> int:
+        return self.journey.opportunities.index(opportunity) + 1
+
+    def crosses_stages(self, opportunity: Opportunity) -> bool:
+        return any(opportunity in found for found in self.elsewhere.values())
 
     @property
     def graph_ink(self) -> str:
@@ -194,11 +208,14 @@ class _Builder:
             f'  edge [fontname="{self.font}", color="{self.muted}", arrowsize=0.7];',
         ]
         heads: list[str] = []
+        firsts: list[str] = []
         shape = _LabelShape.of(self.journey.stages)
         for number, stage in enumerate(self.journey.stages, start=1):
-            head, _ = self.stage(number, stage, shape)
-            heads.append(head)
+            cap, first = self.stage(number, stage, shape)
+            heads.append(cap)
+            firsts.append(first)
         self.extra_links()
+        self.continues(firsts)
         flow = self.flow_between_stages(heads)
         if self.unlinked:
             unlinked = self.unlinked_cluster()  # drawn even when the map has no stages
@@ -235,8 +252,9 @@ class _Builder:
 
     # -- stages ------------------------------------------------------------------------------------
 
-    def stage(self, number: int, stage: Stage, shape: _LabelShape) -> tuple[str, str | None]:
-        """Write one stage's cluster; return its first node and its last touchpoint (None if empty)."""
+    def stage(self, number: int, stage: Stage, shape: _LabelShape) -> tuple[str, str]:
+        """Write one stage's cluster; return its cap, the invisible node at its top that the stages'
+        order hangs on, and its first visible node."""
         out = self.out
         cid = self.node_id("s", stage.id)
         out.append(f"  subgraph cluster_{cid} {{")
@@ -250,41 +268,59 @@ class _Builder:
         mark = self.marks.get((STAGE, stage.id))
         if mark is not None and mark.attributes:
             out.append(f"    graph [{mark.attributes}];")
+        # every cap is alike and they share a rank: the frames' tops line up whatever the first
+        # touchpoints' heights, and the journey's arrows run between the caps
+        cap = f"{cid}c"
+        out.append(f'    {cap} [label="", shape=point, style=invis, width=0.01, height=0.01];')
         if not stage.touchpoints:
             empty = f"{cid}e"
             out.append(
                 f'    {empty} [label=<<I>no touchpoints yet</I>>, style="rounded,dashed", color="{MUTED}", '
                 f'fontcolor="{MUTED}"];'
             )
+            out.append(f"    {cap} -> {empty} [style=invis];")
             out.append("  }")
-            return empty, None
-        previous, rows_below = None, 0
+            return cap, empty
+        previous, below = cap, False
+        self.group = cid
+        row: list[str] = []
         for touchpoint in stage.touchpoints:
             tid = self.touchpoint(touchpoint)
-            if previous:
-                # the next touchpoint goes below the previous one's notes: one narrow column per stage
-                out.append(f"    {previous} -> {tid} [weight=8, penwidth=1.4, minlen={1 + rows_below}];")
+            if self.across:
+                # one stage: touchpoints left to right, each one's notes hanging below it
+                row.append(tid)
+                if previous != cap:
+                    out.append(f"    {previous} -> {tid} [weight=8, penwidth=1.4];")
+                else:
+                    out.append(f"    {cap} -> {tid} [style=invis];")
+            else:
+                # straight down the column; a row further when the opportunities under the previous
+                # touchpoint's pain points need it
+                style = "style=invis" if previous == cap else "weight=8, penwidth=1.4"
+                out.append(f"    {previous} -> {tid} [{style}, minlen={2 if below else 1}];")
             previous = tid
-            for pain in touchpoint.pain_points:
-                self.pain_point(tid, pain)
-            rows_below = self.rows_below(touchpoint)
+            pains = [self.pain_point(tid, pain) for pain in touchpoint.pain_points]
+            below = any(self.anchored.get(p.id) for p in touchpoint.pain_points)
+            if pains and not self.across:
+                # the pain points beside their touchpoint, in its row: the column of touchpoints stays
+                # straight, and each pain point's opportunities sit under it
+                out.append(f"    {{ rank=same; {tid}; {'; '.join(pains)}; }}")
+        if row:
+            out.append(f"    {{ rank=same; {'; '.join(row)}; }}")
         out.append("  }")
-        return self.node_id("t", stage.touchpoints[0].id), previous
-
-    def rows_below(self, touchpoint: Touchpoint) -> int:
-        """Ranks taken under a touchpoint by its pain points and the opportunities beside them."""
-        if not touchpoint.pain_points:
-            return 0
-        return 2 if any(self.anchored.get(p.id) for p in touchpoint.pain_points) else 1
+        return cap, self.node_id("t", stage.touchpoints[0].id)
 
     def touchpoint(self, touchpoint: Touchpoint) -> str:
+        """Write a touchpoint's node, in its stage's group: Graphviz keeps a group's edges straight,
+        so the stage's touchpoints stay one column whatever hangs beside them."""
         tid = self.node_id("t", touchpoint.id)
         swatch = emotion_swatch(touchpoint.emotion)
-        details = [self.channel_name(touchpoint.channel), f"feeling {emotion_score(touchpoint.emotion)}"]
         personas = persona_names(self.journey, touchpoint.personas)
+        details = "<BR/>".join(dot_html(line) for line in _details(
+            self.channel_name(touchpoint.channel), f"feeling {emotion_score(touchpoint.emotion)}", 34))
         rows = [
             f'<TR><TD BALIGN="CENTER"><B>{_lines(touchpoint.name, 24)}</B></TD></TR>',
-            f'<TR><TD><FONT POINT-SIZE="8">{_lines(" · ".join(d for d in details if d), 34)}</FONT></TD></TR>',
+            f'<TR><TD><FONT POINT-SIZE="8">{details}</FONT></TD></TR>',
         ]
         if personas:
             rows.append(f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>')
@@ -292,11 +328,12 @@ class _Builder:
         mark = self.marks.get((TOUCHPOINT, touchpoint.id))
         self.out.append(
             f'    {tid} [label=<{_table(rows + _note_rows(mark))}>, fillcolor="{swatch.fill}", '
-            f'fontcolor="{swatch.ink}", style={style}{_extra(mark)}];'
+            f'fontcolor="{swatch.ink}", style={style}, group={self.group}{_extra(mark)}];'
         )
         return tid
 
-    def pain_point(self, tid: str, pain: PainPoint) -> None:
+    def pain_point(self, tid: str, pain: PainPoint) -> str:
+        """Write a pain point and the opportunities it places; return the pain point's node id."""
         pid = self.node_id("p", pain.id)
         swatch = severity_swatch(pain.severity)
         rows = [
@@ -304,6 +341,13 @@ class _Builder:
             f"<B> {swatch.word.upper()} </B></FONT></TD></TR>",
             f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{_lines(pain.description, 28, 7)}</TD></TR>',
         ]
+        for opportunity in self.elsewhere.get(pain.id, []):
+            first = next(a for a in opportunity.addresses if a in self.stage_of_pain)
+            where = self.number_of_stage.get(self.stage_of_pain[first], 0)
+            rows.append(
+                f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{_OPPORTUNITY_LINE}"><B>'
+                f"addressed by O{self.opportunity_number(opportunity)} · stage {where}</B></FONT></TD></TR>"
+            )
         width = {"critical": 2.6, "high": 1.8}.get(pain.severity, 1.1)
         mark = self.marks.get((PAIN_POINT, pain.id))
         self.out.append(
@@ -315,21 +359,27 @@ class _Builder:
         for opportunity in self.anchored.get(pain.id, []):
             oid = self.opportunity(opportunity)
             self.out.append(f'    {pid} -> {oid} [dir=back, color="{_OPPORTUNITY_LINE}", weight=2];')
+        return pid
 
     def opportunity(self, opportunity: Opportunity) -> str:
         oid = self.node_id("o", opportunity.id)
         status = status_swatch(opportunity.status)
         owner = dot_html(opportunity.owner) or "no owner yet"  # an owner of only spaces is no owner
+        description = _lines(opportunity.description, 28, 7)
+        if opportunity.status == "dropped":  # as the poster shows it: kept for the record, struck through
+            description = f"<S>{description}</S>"
+        if self.crosses_stages(opportunity):  # the label its pain points in other stages point back to
+            description = (f'<FONT COLOR="{_OPPORTUNITY_LINE}"><B>O{self.opportunity_number(opportunity)}</B></FONT> '
+                           f"{description}")
         rows = [
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT">{_lines(opportunity.description, 28, 7)}</TD></TR>',
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT">{description}</TD></TR>',
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED}">{owner}</FONT></TD>'
             f'<TD ALIGN="RIGHT" BGCOLOR="{status.fill}"><FONT POINT-SIZE="7" COLOR="{status.ink}">'
             f"<B> {status.word.upper()} </B></FONT></TD></TR>",
         ]
         missing = self.not_drawn.get(opportunity.id, 0)
         if missing:
-            where = "more" if self.simple else "in other stages"
-            note = f"also addresses {missing} pain point{'s' if missing > 1 else ''} {where} (not drawn)"
+            note = f"also addresses {missing} pain point{'s' if missing > 1 else ''} more (not drawn)"
             rows.append(
                 f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="7" COLOR="{MUTED}">{note}</FONT></TD></TR>'
             )
@@ -344,23 +394,23 @@ class _Builder:
     # -- edges between stages ---------------------------------------------------------------------
 
     def flow_between_stages(self, heads: list[str]) -> list[str]:
-        """The journey continues from stage to stage: an arrow from each stage's box to the next
-        one's, between their first touchpoints, which share a rank (so the stages line up left to
-        right and the arrow runs straight along the flow, across no other stage). Invisible in
-        the simpler layout, which draws no edges between stages."""
-        edges = []
-        for (stage, head), (following, next_head) in itertools.pairwise(
-            zip(self.journey.stages, heads, strict=True)
-        ):
-            if self.simple:
-                edges.append(f"{head} -> {next_head} [style=invis];")
-                continue
+        """The stages' caps chained left to right in a shared rank (invisible), which is what keeps
+        the stages in order. The journey's arrows are written apart (`continues`): a flat edge
+        between two caps is not clipped at the frames by Graphviz."""
+        return [f"{head} -> {next_head} [style=invis];" for head, next_head in itertools.pairwise(heads)]
+
+    def continues(self, firsts: list[str]) -> None:
+        """The journey continues from stage to stage: an arrow from each stage's frame to the
+        next one's first node, clipped at both frames, so it spans the gap between two
+        neighbours and crosses no other stage. None in the simpler layout."""
+        if self.simple:
+            return
+        for (stage, _), (following, first) in itertools.pairwise(zip(self.journey.stages, firsts, strict=True)):
             tail_cluster, head_cluster = self.node_id("s", stage.id), self.node_id("s", following.id)
-            edges.append(
-                f"{head} -> {next_head} [ltail=cluster_{tail_cluster}, lhead=cluster_{head_cluster}, "
-                "penwidth=1.4, weight=0];"
+            self.out.append(
+                f"  {self.node_id('s', stage.id)}c -> {first} [ltail=cluster_{tail_cluster}, "
+                f"lhead=cluster_{head_cluster}, constraint=false, penwidth=1.4];"
             )
-        return edges
 
     def extra_links(self) -> None:
         for opportunity_id, pain_id in self.links:
@@ -385,6 +435,15 @@ class _Builder:
         if not channel_id:
             return "no channel"
         return next((c.name for c in self.journey.channels if c.id == channel_id), channel_id)
+
+
+def _details(channel: str, score: str, width: int) -> list[str]:
+    """The channel, then the score: on the channel's last line when both fit, else on a line of
+    its own with its word ("feeling +1"), never the number alone."""
+    lines = wrapped(channel, width) if channel else []
+    if lines and display_width(f"{lines[-1]} · {score}") <= width:
+        return [*lines[:-1], f"{lines[-1]} · {score}"]
+    return [*lines, score]
 
 
 def _lines(text: str, width: int, max_lines: int | None = None) -> str:
