@@ -1,0 +1,178 @@
+"""Configuration is found per map, from the map's own folder up: every working folder, every way of
+naming the map, every output format and the language server give the same findings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, run_cli
+from tests.lsp.client import Client
+
+BASE = (FIXTURES / "lint" / "clean.journey.yaml").read_text(encoding="utf-8")
+# every stage without its KPI (stage-without-kpi, JM104) and an opportunity without an owner
+# (opportunity-without-owner, JM206): a structure rule and a JM2xx rule, for the configurations to differ on
+MAP = re.sub(r"    kpis: \[.*\]\n", "", BASE).replace("    owner: checkout-team\n", "")
+
+Finding = tuple[str, int, int, str, str]  # absolute path, line, column, severity, rule id
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Maps under nested configurations, as a repository holds them:
+
+    .journeymap.yaml          stage-without-kpi is an error
+    z.journey.yaml
+    maps/.journeymap.yaml     no JM2xx rules; stage-without-kpi a warning
+    maps/x.journey.yaml
+    maps/team/pyproject.toml  no JM1xx rules (the nearest configuration holds, alone)
+    maps/team/y.journey.yaml
+    other/                    an unrelated folder to run from
+    """
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".journeymap.yaml").write_text("severity: {stage-without-kpi: error}\n", encoding="utf-8")
+    team = tmp_path / "maps" / "team"
+    team.mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "maps" / ".journeymap.yaml").write_text(
+        "ignore: [JM2]\nseverity: {JM104: warning}\n", encoding="utf-8"
+    )
+    (team / "pyproject.toml").write_text('[tool.journeymap]\nignore = ["JM1"]\n', encoding="utf-8")
+    for path in (tmp_path / "z.journey.yaml", tmp_path / "maps" / "x.journey.yaml", team / "y.journey.yaml"):
+        path.write_text(MAP, encoding="utf-8")
+    return tmp_path
+
+
+MAPS = ("z.journey.yaml", "maps/x.journey.yaml", "maps/team/y.journey.yaml")
+FOLDERS = (".", "maps", "maps/team", "other")
+
+
+def validated(repo: Path, cwd: str, absolute: bool, fmt: str, monkeypatch: pytest.MonkeyPatch) -> set[Finding]:
+    """validate of every map, run from `cwd`, the maps named relative to it or absolute."""
+    here = repo / cwd
+    monkeypatch.chdir(here)
+    names = [str(repo / m) if absolute else os.path.relpath(repo / m, here) for m in MAPS]
+    run = run_cli("validate", "--format", fmt, *names)
+    assert run.exit_code == 1, run.stderr  # z's stage-without-kpi is an error by the root's configuration
+    if fmt == "json":
+        return {
+            (str((here / f["path"]).resolve()), f["line"], f["column"], f["severity"], f["rule_id"])
+            for f in json.loads(run.stdout)
+        }
+    found = set()
+    for line in run.stdout.splitlines():
+        hit = re.match(r"(.+?):(\d+):(\d+): (error|warning|info) \[(JM\d+)\]", line)
+        if hit:
+            found.add((str((here / hit[1]).resolve()), int(hit[2]), int(hit[3]), hit[4], hit[5]))
+    return found
+
+
+def by_file(found: set[Finding], repo: Path) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {m: set() for m in MAPS}
+    for path, _, _, severity, rule in found:
+        out[Path(path).relative_to(repo.resolve()).as_posix()].add((rule, severity))
+    return out
+
+
+def test_each_map_is_judged_by_the_nearest_configuration_above_it(repo, monkeypatch):
+    rules = by_file(validated(repo, ".", False, "json", monkeypatch), repo)
+    assert ("JM104", "error") in rules["z.journey.yaml"] and ("JM206", "warning") in rules["z.journey.yaml"]
+    assert ("JM104", "warning") in rules["maps/x.journey.yaml"]
+    assert not any(rule.startswith("JM2") for rule, _ in rules["maps/x.journey.yaml"])
+    # the team's own configuration holds alone: maps/.journeymap.yaml does not add to it
+    assert ("JM206", "warning") in rules["maps/team/y.journey.yaml"]
+    assert not any(rule.startswith("JM1") for rule, _ in rules["maps/team/y.journey.yaml"])
+
+
+def test_the_same_findings_from_every_folder_path_and_format_and_in_the_language_server(repo, monkeypatch):
+    reference = validated(repo, ".", False, "json", monkeypatch)
+    assert reference
+    for cwd in FOLDERS:
+        for absolute in (False, True):
+            for fmt in ("json", "text"):
+                assert validated(repo, cwd, absolute, fmt, monkeypatch) == reference, (cwd, absolute, fmt)
+
+    severities = {1: "error", 2: "warning", 3: "info"}
+    client = Client(repo / "other")  # started away from the maps, as an editor may start it
+    try:
+        served = set()
+        for name in MAPS:
+            path = repo / name
+            for d in client.open(path.as_uri(), MAP):
+                start = d["range"]["start"]
+                served.add((str(path.resolve()), start["line"] + 1, start["character"] + 1,
+                            severities[d["severity"]], d["code"]))
+    finally:
+        assert client.close() == 0
+    assert served == reference
+
+
+def test_a_folder_run_finds_each_maps_own_configuration_wherever_it_starts(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    from_root = run_cli("validate", "--format", "json", "maps")
+    monkeypatch.chdir(repo / "maps" / "team")
+    from_inside = run_cli("validate", "--format", "json", "..")
+    assert from_root.exit_code == from_inside.exit_code == 0  # stage-without-kpi is a warning in maps/
+    flat = {(Path(f["path"]).name, f["line"], f["rule_id"], f["severity"]) for f in json.loads(from_root.stdout)}
+    assert flat == {
+        (Path(f["path"]).name, f["line"], f["rule_id"], f["severity"]) for f in json.loads(from_inside.stdout)
+    }
+    assert {rule for name, _, rule, _ in flat if name == "y.journey.yaml"} & {"JM104"} == set()
+
+
+def test_config_names_one_file_for_every_map(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    (repo / "strict.yaml").write_text("select: [JM206]\n", encoding="utf-8")
+    run = run_cli("validate", "--config", "strict.yaml", "--format", "json", *MAPS)
+    assert {(Path(f["path"]).name, f["rule_id"]) for f in json.loads(run.stdout)} == {
+        (Path(m).name, "JM206") for m in MAPS
+    }
+
+
+def test_exclude_is_relative_to_the_configuration_files_folder(repo, monkeypatch):
+    (repo / "maps" / ".journeymap.yaml").write_text('exclude: ["drafts/**"]\n', encoding="utf-8")
+    (repo / "maps" / "drafts").mkdir()
+    (repo / "maps" / "drafts" / "w.journey.yaml").write_text(MAP, encoding="utf-8")
+    (repo / "drafts").mkdir()  # the same pattern means nothing for the root's maps
+    (repo / "drafts" / "v.journey.yaml").write_text(MAP, encoding="utf-8")
+    for cwd, given in ((".", "."), ("maps", ".."), ("maps/drafts", "../.."), ("other", "..")):
+        monkeypatch.chdir(repo / cwd)
+        run = run_cli("validate", "--format", "json", given)
+        read = {Path(f["path"]).name for f in json.loads(run.stdout)}
+        assert read == {"v.journey.yaml", "x.journey.yaml", "y.journey.yaml", "z.journey.yaml"}, cwd
+
+
+def test_a_broken_nested_configuration_stops_the_run_naming_it(repo, monkeypatch):
+    (repo / "maps" / ".journeymap.yaml").write_text("select: [stage-without-kpis]\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    run = run_cli("validate", "z.journey.yaml", "maps/x.journey.yaml")
+    assert run.exit_code == 2
+    assert "maps/.journeymap.yaml: select: unknown rule 'stage-without-kpis'; did you mean 'stage-without-kpi'?" in (
+        run.stderr
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_folder_of_many_maps_reads_each_configuration_once(repo, monkeypatch):
+    from journeymap import config
+
+    many = repo / "maps" / "many"
+    many.mkdir()
+    for n in range(200):
+        (many / f"m{n}.journey.yaml").write_text(MAP, encoding="utf-8")
+    reads: list[Path] = []
+    real = config._read  # noqa: SLF001 (counting the reads of the one function that reads a file)
+
+    def counted(path: Path, text: str | None = None) -> dict[str, object]:
+        reads.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(config, "_read", counted)
+    monkeypatch.chdir(repo)
+    run = run_cli("validate", "--jobs", "1", "--format", "json", ".")
+    assert run.exit_code == 1
+    assert len(reads) == len(set(reads)) == 3  # the root's, maps/ and maps/team/: each once
