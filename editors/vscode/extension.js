@@ -26,12 +26,8 @@ function clientOptions() {
       { scheme: "file", language: "yaml", pattern: "**/.journeymap.yaml" },
       { scheme: "file", language: "yaml", pattern: "**/.journeymap.yml" },
     ],
-    synchronize: {
-      // changed on disk (another program, a git checkout): the server reads them again
-      fileEvents: vscode.workspace.createFileSystemWatcher(
-        "**/{.journeymap.yaml,.journeymap.yml,pyproject.toml,*.library.yaml,*.library.yml}",
-      ),
-    },
+    // no file watcher here: the server asks for the one it needs (configuration files and
+    // libraries changed on disk), as it asks every editor that can watch files
   };
 }
 

@@ -91,11 +91,10 @@ def test_the_extension_starts_for_a_workspace_with_only_libraries_or_configurati
 
 
 @needs_node
-def test_every_file_the_extension_attaches_or_watches_is_one_the_server_judges(tmp_path: Path):
+def test_every_file_the_extension_attaches_is_one_the_server_judges(tmp_path: Path):
     seen = activated(tmp_path)
-    watched = seen["client"]["synchronize"]["fileEvents"]["glob"]
-    for name in (".journeymap.yaml", ".journeymap.yml", "pyproject.toml", "*.library.yaml", "*.library.yml"):
-        assert name in watched  # changed on disk, they are read again
+    # one watcher, the server's (tests/lsp/test_configuration.py): a second would read everything twice
+    assert "synchronize" not in seen["client"]
     (tmp_path / ".git").mkdir()
     sound = {
         "journey": (FIXTURES / "lsp" / "shop.journey.yaml").read_text(encoding="utf-8"),

@@ -92,3 +92,25 @@ def test_a_library_saved_or_changed_on_disk_judges_the_maps_that_use_it_again(re
     else:
         client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": library.as_uri(), "type": 2}]})
     assert "JM021" in codes(client.diagnostics(user))
+
+
+@pytest.mark.parametrize("can", [True, False])
+def test_the_server_asks_an_editor_that_can_to_watch_configurations_and_libraries(repo: Path, can: bool):
+    client = Client(repo, workspace={"didChangeWatchedFiles": {"dynamicRegistration": can}})
+    try:
+        client.open((repo / "maps" / "shop.journey.yaml").as_uri(), SHOP)  # the registration comes before
+        asked = [m for m in client.notifications if m.get("method") == "client/registerCapability"]
+        if not can:
+            assert asked == []
+            return
+        assert len(asked) == 1
+        client.send({"id": asked[0]["id"], "result": None})  # the editor agrees; the server goes on
+        (registration,) = asked[0]["params"]["registrations"]
+        assert registration["method"] == "workspace/didChangeWatchedFiles"
+        (watcher,) = registration["registerOptions"]["watchers"]
+        inside = watcher["globPattern"].removeprefix("**/{").removesuffix("}").split(",")
+        assert inside == [".journeymap.yaml", ".journeymap.yml", "pyproject.toml", "*.library.yaml", "*.library.yml"]
+        assert client.result("textDocument/documentSymbol", {"textDocument": {"uri": (repo / "maps" /
+                                                             "shop.journey.yaml").as_uri()}})
+    finally:
+        assert client.close() == 0

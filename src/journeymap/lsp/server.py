@@ -47,6 +47,8 @@ from journeymap.lsp.rpc import (
 )
 from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
 
+# the files open maps depend on besides themselves: read again when they change on disk
+WATCHED = "**/{.journeymap.yaml,.journeymap.yml,pyproject.toml,*.library.yaml,*.library.yml}"
 DEFAULT_DEBOUNCE = 0.05  # seconds of quiet after a keystroke before a map is analysed again
 _DIAGNOSE = "$/journeymap/diagnose"
 _COLLECT_EVERY = 200  # analyses between two full garbage collections
@@ -81,6 +83,7 @@ class Server:
         self.lookup = Lookup(Flags(), self._unsaved)
         self.told: set[str] = set()  # configuration problems already shown (once each)
         self.encoding = "utf-16"
+        self.can_watch = False
         self.initialized = False
         self.analysed = 0
         self.shutting_down = False
@@ -97,7 +100,7 @@ class Server:
             "textDocument/documentSymbol": self.document_symbol,
         }
         self.notifications: dict[str, Callable[[dict[str, Any]], None]] = {
-            "initialized": lambda params: None,
+            "initialized": self.watch,
             "textDocument/didOpen": self.did_open,
             "textDocument/didChange": self.did_change,
             "textDocument/didClose": self.did_close,
@@ -176,7 +179,10 @@ class Server:
     # --- lifecycle
 
     def initialize(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.encoding = chosen_encoding(params.get("capabilities") or {})
+        capabilities = params.get("capabilities") or {}
+        self.encoding = chosen_encoding(capabilities)
+        watching = ((capabilities.get("workspace") or {}).get("didChangeWatchedFiles") or {})
+        self.can_watch = watching.get("dynamicRegistration") is True
         self.initialized = True
         return {
             "capabilities": {
@@ -192,6 +198,18 @@ class Server:
             },
             "serverInfo": {"name": "journeymap", "version": __version__},
         }
+
+    def watch(self, params: dict[str, Any]) -> None:
+        """Ask the editor to report changes on disk to configuration files and libraries (a
+        checkout, another program), which open maps may depend on; only after `initialized`,
+        as the protocol allows, and only of an editor that can."""
+        if not self.can_watch:
+            return
+        watcher = {"globPattern": WATCHED}
+        registration = {"id": "journeymap-watch", "method": "workspace/didChangeWatchedFiles",
+                        "registerOptions": {"watchers": [watcher]}}
+        request = {"registrations": [registration]}
+        self.connection.send({"id": "journeymap-watch", "method": "client/registerCapability", "params": request})
 
     def shutdown(self, params: dict[str, Any]) -> None:
         self.shutting_down = True
