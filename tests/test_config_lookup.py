@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, needs_dot, run_cli
 from tests.lsp.client import Client
 
 BASE = (FIXTURES / "lint" / "clean.journey.yaml").read_text(encoding="utf-8")
@@ -176,3 +176,27 @@ def test_a_folder_of_many_maps_reads_each_configuration_once(repo, monkeypatch):
     run = run_cli("validate", "--jobs", "1", "--format", "json", ".")
     assert run.exit_code == 1
     assert len(reads) == len(set(reads)) == 3  # the root's, maps/ and maps/team/: each once
+
+
+def test_strict_in_a_maps_own_configuration_fails_the_run_on_its_warnings(repo, monkeypatch):
+    monkeypatch.chdir(repo / "other")
+    (repo / ".journeymap.yaml").write_text("ignore: [JM104]\n", encoding="utf-8")  # z: warnings only
+    assert run_cli("validate", "../z.journey.yaml").exit_code == 0
+    (repo / "maps" / "team" / "pyproject.toml").write_text('[tool.journeymap]\nstrict = true\n', encoding="utf-8")
+    # y's own configuration is strict: its warnings fail the run, z's still do not
+    assert run_cli("validate", "../z.journey.yaml", "../maps/team/y.journey.yaml").exit_code == 1
+    assert run_cli("validate", "../z.journey.yaml").exit_code == 0
+
+
+@needs_dot
+def test_render_draws_each_map_in_the_theme_of_its_own_configuration(repo, monkeypatch):
+    (repo / "maps" / ".journeymap.yaml").write_text("theme: dark\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    run = run_cli("render", ".", "-f", "dot", "-o", "out")
+    assert run.exit_code == 0, run.stderr
+    dark = 'bgcolor="#111827"'
+    assert dark in (repo / "out" / "x.dot").read_text(encoding="utf-8")
+    assert dark not in (repo / "out" / "z.dot").read_text(encoding="utf-8")
+    assert dark not in (repo / "out" / "y.dot").read_text(encoding="utf-8")  # team's own configuration holds
+    flag = run_cli("render", ".", "-f", "dot", "-o", "out2", "--theme", "light")
+    assert flag.exit_code == 0 and dark not in (repo / "out2" / "x.dot").read_text(encoding="utf-8")

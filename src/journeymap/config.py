@@ -165,7 +165,9 @@ class Lookup:
         self.projects: dict[Path | None, Project] = {}  # configuration file -> its project
 
     def config_in(self, folder: str) -> Path | None:
-        passed: list[str] = []
+        if folder in self.found:  # as asked: no need to resolve links again for every map in it
+            return self.found[folder]
+        passed: list[str] = [folder]
         here: Path | None = None
         at = Path(os.path.realpath(folder))
         while True:

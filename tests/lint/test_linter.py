@@ -156,7 +156,10 @@ def test_rules_command_lists_and_explains():
         assert "Why:" in one.stdout and "How to fix:" in one.stdout and "Flagged:" in one.stdout
     unknown = run_cli("rules", "nope")
     assert unknown.exit_code == 2
-    assert "no rule 'nope'; known rules:" in unknown.stderr
+    assert "no rule 'nope' (`journeymap rules` lists every rule)" in unknown.stderr
+    typo = run_cli("rules", "yaml-syntx")  # built-in checks are explained too, so suggested too
+    assert typo.exit_code == 2
+    assert "no rule 'yaml-syntx'; did you mean 'yaml-syntax'?" in typo.stderr
 
 
 def test_every_rule_is_documented():

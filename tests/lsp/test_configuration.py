@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.lsp.client import Client
+from tests.lsp.test_libraries import codes
 
 SHOP = (FIXTURES / "lsp" / "shop.journey.yaml").read_text(encoding="utf-8")  # one finding: JM106
 LIBRARY = "journeymap: 1\npersonas:\n  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
@@ -38,10 +39,6 @@ def client(repo: Path) -> Iterator[Client]:
     started = Client(repo)
     yield started
     assert started.close() == 0
-
-
-def codes(diagnostics: list[dict]) -> list[str]:
-    return [d["code"] for d in diagnostics]
 
 
 def test_typing_in_the_configuration_judges_the_open_maps_by_it_before_it_is_saved(repo: Path, client: Client):

@@ -6,17 +6,16 @@ import json
 
 from journeymap.errors import UsageProblem
 from journeymap.findings import RuleInfo
-from journeymap.lint.registry import all_rules, find_rule
+from journeymap.lint.registry import all_rules, did_you_mean, find_rule
 
 FORMATS = ("text", "json", "markdown")
 
 
 def explain_named(key: str, fmt: str = "text") -> str:
-    """`explain` for the rule of that id or name; UsageProblem naming the known rules otherwise."""
+    """`explain` for the rule of that id or name; UsageProblem with the nearest rule otherwise."""
     found = find_rule(key)
     if found is None:
-        names = ", ".join(r.name for r in all_rules())
-        raise UsageProblem(f"no rule '{key}'; known rules: {names}")
+        raise UsageProblem(f"no rule '{key}'{did_you_mean(key, all_rules())}")
     return explain(found, fmt)
 
 

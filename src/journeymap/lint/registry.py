@@ -87,9 +87,11 @@ def select(selector: str) -> Selection:
     return Selection(frozenset(), f"unknown rule '{wanted}'{did_you_mean(wanted)}")
 
 
-def did_you_mean(key: str) -> str:
-    """`; did you mean 'x'?` for the closest rule name or id, then where the list is."""
-    candidates = [rule.name for rule in lint_rules()] + [rule.id for rule in lint_rules()]
+def did_you_mean(key: str, among: tuple[RuleInfo, ...] | None = None) -> str:
+    """`; did you mean 'x'?` for the closest rule name or id (of the lint rules, or `among`), then
+    where the list is."""
+    rules = lint_rules() if among is None else among
+    candidates = [rule.name for rule in rules] + [rule.id for rule in rules]
     wanted = key.strip()
     close = difflib.get_close_matches(wanted.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
     hint = ""
