@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, needs_dot, run_cli
 from tests.lsp.client import Client
@@ -139,9 +141,9 @@ def test_exclude_is_relative_to_the_configuration_files_folder(repo, monkeypatch
     (repo / "maps" / "drafts" / "w.journey.yaml").write_text(MAP, encoding="utf-8")
     (repo / "drafts").mkdir()  # the same pattern means nothing for the root's maps
     (repo / "drafts" / "v.journey.yaml").write_text(MAP, encoding="utf-8")
-    for cwd, given in ((".", "."), ("maps", ".."), ("maps/drafts", "../.."), ("other", "..")):
+    for cwd, named_as in ((".", "."), ("maps", ".."), ("maps/drafts", "../.."), ("other", "..")):
         monkeypatch.chdir(repo / cwd)
-        run = run_cli("validate", "--format", "json", given)
+        run = run_cli("validate", "--format", "json", named_as)
         read = {Path(f["path"]).name for f in json.loads(run.stdout)}
         assert read == {"v.journey.yaml", "x.journey.yaml", "y.journey.yaml", "z.journey.yaml"}, cwd
 
@@ -200,3 +202,42 @@ def test_render_draws_each_map_in_the_theme_of_its_own_configuration(repo, monke
     assert dark not in (repo / "out" / "y.dot").read_text(encoding="utf-8")  # team's own configuration holds
     flag = run_cli("render", ".", "-f", "dot", "-o", "out2", "--theme", "light")
     assert flag.exit_code == 0 and dark not in (repo / "out2" / "x.dot").read_text(encoding="utf-8")
+
+
+CONFIGS = st.one_of(
+    st.none(),
+    st.fixed_dictionaries({}, optional={
+        "select": st.lists(st.sampled_from(["JM1", "JM2", "JM10", "stage-without-kpi", "all"]), min_size=1, max_size=2),
+        "ignore": st.lists(st.sampled_from(["JM104", "JM2", "missing-phase", "JM106"]), max_size=2),
+        "severity": st.dictionaries(st.sampled_from(["JM104", "opportunity-without-owner"]),
+                                    st.sampled_from(["error", "warning", "info"]), max_size=2),
+    }),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.tuples(CONFIGS, CONFIGS, CONFIGS))
+def test_a_map_is_judged_as_if_its_nearest_configuration_were_named_with_config(repo, monkeypatch, configs):
+    folders = (repo, repo / "maps", repo / "maps" / "team")
+    for folder in folders:  # only .journeymap.yaml files this time
+        for name in (".journeymap.yaml", "pyproject.toml"):
+            (folder / name).unlink(missing_ok=True)
+    for folder, chosen in zip(folders, configs, strict=True):
+        if chosen is not None:
+            (folder / ".journeymap.yaml").write_text(json.dumps(chosen), encoding="utf-8")
+    for name in MAPS:
+        path = repo / name
+        nearest = next(
+            (f / ".journeymap.yaml" for f in (path.parent, *path.parent.parents) if (f / ".journeymap.yaml").exists()),
+            None,
+        )
+        monkeypatch.chdir(repo / "other")
+        named = ["--config", str(nearest)] if nearest else []
+        expected = run_cli("validate", "--format", "json", *named, str(path))
+        for cwd, named_as in ((repo, name), (path.parent, path.name), (repo / "other", str(path))):
+            monkeypatch.chdir(cwd)
+            found = run_cli("validate", "--format", "json", named_as)
+            assert found.exit_code == expected.exit_code, (name, cwd, found.stderr)
+            assert [(f["line"], f["rule_id"], f["severity"]) for f in json.loads(found.stdout or "[]")] == [
+                (f["line"], f["rule_id"], f["severity"]) for f in json.loads(expected.stdout or "[]")
+            ]
