@@ -241,3 +241,31 @@ def test_a_map_is_judged_as_if_its_nearest_configuration_were_named_with_config(
             assert [(f["line"], f["rule_id"], f["severity"]) for f in json.loads(found.stdout or "[]")] == [
                 (f["line"], f["rule_id"], f["severity"]) for f in json.loads(expected.stdout or "[]")
             ]
+
+
+def test_the_cross_map_pass_runs_by_the_first_folders_configuration_and_each_map_keeps_its_own_say(tmp_path,
+                                                                                                  monkeypatch):
+    (tmp_path / ".git").mkdir()
+    team = tmp_path / "maps" / "team"
+    team.mkdir(parents=True)
+    (tmp_path / "maps" / "a.journey.yaml").write_text(BASE, encoding="utf-8")
+    # the same persona id defined differently: persona-drift (JM501), reported in b
+    drifted = BASE.replace("name: Busy parent", "name: Tired parent").replace("id: lint-base", "id: other-base")
+    (team / "b.journey.yaml").write_text(drifted, encoding="utf-8")
+
+    def drift(cwd: Path, folder: str) -> list[str]:
+        monkeypatch.chdir(cwd)
+        run = run_cli("validate", "--format", "json", folder)
+        return [f"{Path(f['path']).name} {f['severity']}" for f in json.loads(run.stdout) if f["rule_id"] == "JM501"]
+
+    assert drift(tmp_path, "maps") == ["b.journey.yaml warning"]
+    # the folder named turns the rule off: not run, from any working folder
+    (tmp_path / "maps" / ".journeymap.yaml").write_text("ignore: [persona-drift]\n", encoding="utf-8")
+    assert drift(tmp_path, "maps") == drift(team, "..") == []
+    # run, but the map it lands in re-grades it by its own configuration
+    (tmp_path / "maps" / ".journeymap.yaml").unlink()
+    (team / ".journeymap.yaml").write_text("severity: {JM501: error}\n", encoding="utf-8")
+    assert drift(tmp_path, "maps") == drift(team, "..") == ["b.journey.yaml error"]
+    # or does not show it at all
+    (team / ".journeymap.yaml").write_text("ignore: [JM5]\n", encoding="utf-8")
+    assert drift(tmp_path, "maps") == []
