@@ -28,8 +28,7 @@ from typing import Any
 from journeymap.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
-
-STDIN = "-"
+from journeymap.io.sources import STDIN, repository_root
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
 KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme")
@@ -190,8 +189,6 @@ class Lookup:
         path = self.config_in(folder)
         if path not in self.projects:
             if path is None:
-                from journeymap.io.sources import repository_root
-
                 loaded = _built({}, None, self.flags, repository_root(folder))
             else:
                 text = self.unsaved(path) if self.unsaved is not None else None
@@ -219,11 +216,6 @@ def load_project(
     if explicit is not None:
         return _built(_read(explicit), str(explicit), flags, str(explicit.resolve().parent))
     return Lookup(flags).project_in(str(cwd))
-
-
-def find_config(start: Path) -> Path | None:
-    """The configuration file that holds in `start`: the nearest from it up to the repository root."""
-    return Lookup(Flags()).config_in(str(start))
 
 
 def problem_in(path: Path, text: str) -> ConfigProblem | None:
