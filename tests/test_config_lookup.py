@@ -269,3 +269,11 @@ def test_the_cross_map_pass_runs_by_the_first_folders_configuration_and_each_map
     # or does not show it at all
     (team / ".journeymap.yaml").write_text("ignore: [JM5]\n", encoding="utf-8")
     assert drift(tmp_path, "maps") == []
+
+
+def test_the_site_takes_the_theme_of_the_folder_it_is_built_from(repo, monkeypatch):
+    (repo / "maps" / ".journeymap.yaml").write_text("theme: dark\n", encoding="utf-8")
+    monkeypatch.chdir(repo)  # the root's configuration has no theme
+    run = run_cli("site", "maps", "--out", "site")
+    assert run.exit_code == 0, run.stderr
+    assert "--bg:#111827" in (repo / "site" / "index.html").read_text(encoding="utf-8")

@@ -88,21 +88,19 @@ def build_site(folder: Path, out: Path, project: Project) -> Site:
         raise UsageProblem(f"{folder}: not a folder; name the folder that holds the maps")
     if out.resolve() == folder.resolve():
         raise UsageProblem(f"{out}: the site must go into a folder of its own, not the maps' folder")
+    # the folder's configuration: the site's theme and the cross-map pass (each map keeps its own)
+    project = project.for_folder(str(folder))
     found = discover([str(folder)], project.excludes)
     if found.problems:
         raise UsageProblem(found.problems[0])
     from journeymap.render.theme import theme_of
 
-    entries = build_entries(found.targets, project, project.for_folder(str(folder)))
-    # one site, one look: the theme of the configuration that holds in the folder named
-    look = project.for_folder(str(folder)).theme
-    write_site(entries, out, theme_of(look.base, dict(look.colours), look.font))
+    entries = build_entries(found.targets, project)
+    write_site(entries, out, theme_of(project.theme.base, dict(project.theme.colours), project.theme.font))
     return Site(entries)
 
 
-def build_entries(targets: list[Target], project: Project, folder: Project | None = None) -> list[Entry]:
-    """Each map analysed by its own configuration; the cross-map rules run by `folder`'s (the
-    configuration of the folder the site is built from), as `validate` runs them."""
+def build_entries(targets: list[Target], project: Project) -> list[Entry]:
     entries, taken = [], set()
     for target in targets:
         analysis = analyse(target, project)
@@ -117,7 +115,7 @@ def build_entries(targets: list[Target], project: Project, folder: Project | Non
             entry.refused = one_line(analysis.problem).removeprefix(f"{one_line(target.path)}: ")
         entries.append(entry)
     if project.lint:  # the lint column says what validate says of the folder, cross-map rules included
-        add_portfolio_findings([e.analysis for e in entries], folder or project, project)
+        add_portfolio_findings([e.analysis for e in entries], project, project)
     return entries
 
 
