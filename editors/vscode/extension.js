@@ -1,4 +1,5 @@
-// Starts `journeymap lsp` for *.journey.yaml files; everything else is the server's.
+// Starts `journeymap lsp` for journey maps, their libraries and the configuration; everything else
+// is the server's.
 "use strict";
 
 const vscode = require("vscode");
@@ -15,14 +16,18 @@ function serverOptions(settings) {
 
 function clientOptions() {
   return {
+    // libraries and the configuration are attached too: editing one judges the open maps that
+    // depend on it again as you type, and the server reports what is wrong in them
     documentSelector: [
       { scheme: "file", language: "yaml", pattern: "**/*.journey.yaml" },
       { scheme: "file", language: "yaml", pattern: "**/*.journey.yml" },
+      { scheme: "file", language: "yaml", pattern: "**/*.library.yaml" },
+      { scheme: "file", language: "yaml", pattern: "**/*.library.yml" },
+      { scheme: "file", language: "yaml", pattern: "**/.journeymap.yaml" },
+      { scheme: "file", language: "yaml", pattern: "**/.journeymap.yml" },
     ],
-    synchronize: {
-      // the server reads the project's configuration again when one of these changes
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/{.journeymap.yaml,.journeymap.yml,pyproject.toml}"),
-    },
+    // no file watcher here: the server asks for the one it needs (configuration files and
+    // libraries changed on disk), as it asks every editor that can watch files
   };
 }
 

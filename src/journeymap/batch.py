@@ -101,6 +101,28 @@ def plan_jobs(
     return [Job(t, o, fmt, options, reading) for t, o in zip(targets, outputs, strict=True)]
 
 
+def in_own_settings(jobs: Sequence[Job], project: Project, theme: str | None = None,
+                    timeout: float | None = None, memory: float | None = None) -> list[Job]:
+    """Each job with the render limits and theme of the configuration that holds for its map
+    (found from the map's folder up); a flag still wins for every map."""
+    import dataclasses
+
+    from journeymap.render.theme import theme_of
+
+    settled: dict[str | None, RenderOptions] = {}  # by configuration file: one theme built per file
+    out = []
+    for job in jobs:
+        own = project.for_file(job.target.path)
+        if own.source not in settled:
+            seconds, memory_bytes = own.render.resolved(timeout, memory)
+            look = theme_of(theme or own.theme.base, dict(own.theme.colours), own.theme.font)
+            settled[own.source] = dataclasses.replace(job.options, timeout=seconds, memory=memory_bytes, theme=look)
+        chosen = settled[own.source]
+        options = dataclasses.replace(job.options, timeout=chosen.timeout, memory=chosen.memory, theme=chosen.theme)
+        out.append(dataclasses.replace(job, options=options))
+    return out
+
+
 def _linked_jobs(
     targets: Sequence[Target], outputs: Sequence[Path | None], options: RenderOptions, reading: Project
 ) -> list[Job]:

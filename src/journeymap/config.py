@@ -1,10 +1,16 @@
 """The project's configuration: `.journeymap.yaml` or `[tool.journeymap]`, then command-line flags.
 
-One `Project` is loaded by the command line and handed to everything that
-reads maps, so every command sees the same rules, the same `exclude` and
-the same limits. The file is looked for in the current folder and its
-parents, up to the repository root. Every rule name is checked here, so a
-typo in CI configuration is an error (exit 2) with the list of valid names,
+Configuration is found per map, as ruff and ESLint find theirs: the nearest `.journeymap.yaml`
+(or `pyproject.toml` with `[tool.journeymap]`) from the map's own folder up to the repository
+root. So a map is judged the same whichever folder a command runs in, and the same in the
+editor as in CI. `--config FILE` names one file for every map instead.
+
+The command line loads one `Project` (the configuration of the current folder, with the
+flags) and hands it down; `Project.for_file(path)` is the project that holds for one map,
+with the same flags and command options on top. A `Lookup` remembers which configuration
+holds in each folder it was asked about, so a run over 1,000 maps reads each configuration
+file once. Every rule selector is checked here against the one rule registry
+(`lint.registry`), so a typo in CI configuration is an error (exit 2) with a did-you-mean,
 never a rule silently not run.
 """
 
@@ -14,7 +20,7 @@ import dataclasses
 import datetime
 import fnmatch
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,7 @@ from typing import Any
 from journeymap.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
+from journeymap.io.sources import STDIN, repository_root
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
 KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme")
@@ -63,13 +70,25 @@ class ThemeChoice:
 
 
 @dataclass(frozen=True)
+class Flags:
+    """The rule flags of one command line (`--select`, `--ignore`, `--strict`): put on top of
+    whichever configuration holds for a map."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything a command needs to know about the repository it runs in.
 
-    `root` is the folder of the configuration file (the current folder when
-    there is none): `exclude` patterns match paths relative to it as well as
-    paths as given. `lint=False` checks schema and references only; `today`
-    pins the date for date rules (tests).
+    `root` is the folder of the configuration file (the repository root, or
+    the current folder, when there is none): `exclude` patterns match paths
+    relative to it. `lint=False` checks schema and references only; `today`
+    pins the date for date rules (tests). `lookup`, when set, finds the
+    configuration of each map's own folder (`for_file`); without it (`--config`,
+    tests, `default_project`) this project holds for every map.
     """
 
     rules: RuleSettings
@@ -88,6 +107,29 @@ class Project:
     # measures snapshots (`validate --measures`), by the id of the map they measured (or its
     # path, for a map without an id): the rules that judge a map against data read them
     measures: Mapping[str, Any] = field(default_factory=dict)
+    flags: Flags = Flags()
+    lookup: Lookup | None = field(default=None, compare=False, repr=False)
+
+    def for_file(self, path: str) -> Project:
+        """The project that holds for this file: the configuration found from its own folder up,
+        with this run's flags and options (size limit, lint, date, measures) on top. Itself for
+        standard input, with `--config`, or when the file's folder has the same configuration."""
+        if self.lookup is None or path == STDIN:
+            return self
+        return self._adopt(self.lookup.project_in(os.path.dirname(os.path.abspath(path))))
+
+    def for_folder(self, folder: str) -> Project:
+        """The project that holds in this folder (as `for_file` for a file inside it)."""
+        if self.lookup is None:
+            return self
+        return self._adopt(self.lookup.project_in(os.path.abspath(folder)))
+
+    def _adopt(self, found: Project) -> Project:
+        if found.source == self.source:
+            return self
+        return dataclasses.replace(
+            found, max_bytes=self.max_bytes, lint=self.lint, today=self.today, measures=self.measures
+        )
 
     def measures_for(self, journey: Any) -> Any:
         """The snapshot of this map, if one was given."""
@@ -97,16 +139,62 @@ class Project:
         return dataclasses.replace(self, **changes)
 
     def excludes(self, path: str) -> bool:
-        """Whether `exclude` keeps this path from being read."""
-        if not self.exclude:
+        """Whether the `exclude` of the configuration that holds for this path keeps it from being
+        read. Patterns match the path relative to that configuration file's folder, so they mean
+        the same files whichever folder a command runs in; a path outside that folder (possible
+        with `--config`) is matched as given."""
+        own = self.for_file(path)
+        if not own.exclude:
             return False
-        norm = os.path.normpath(path)
-        candidates = {path, norm}
-        if not os.path.isabs(norm) or os.path.isabs(self.root):
-            relative = os.path.relpath(os.path.abspath(norm), os.path.abspath(self.root))
-            if not relative.startswith(".."):
-                candidates.add(relative)
-        return any(fnmatch.fnmatch(c, pattern) for c in candidates for pattern in self.exclude)
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(own.root))
+        candidate = (os.path.normpath(path) if relative.startswith("..") else relative).replace(os.sep, "/")
+        return any(fnmatch.fnmatch(candidate, pattern) for pattern in own.exclude)
+
+
+class Lookup:
+    """Which configuration holds in each folder: the nearest configuration file from the folder
+    up to the repository root. Every folder passed on the way is remembered, and every file is
+    read once, so a run over many maps in few folders costs a few file checks."""
+
+    def __init__(self, flags: Flags, unsaved: Callable[[Path], str | None] | None = None) -> None:
+        self.flags = flags
+        # an editor's text of a configuration file it has open, which holds before it is saved
+        self.unsaved = unsaved
+        self.found: dict[str, Path | None] = {}  # folder (absolute) -> its configuration file
+        self.projects: dict[Path | None, Project] = {}  # configuration file -> its project
+
+    def config_in(self, folder: str) -> Path | None:
+        if folder in self.found:  # as asked: no need to resolve links again for every map in it
+            return self.found[folder]
+        passed: list[str] = [folder]
+        here: Path | None = None
+        at = Path(os.path.realpath(folder))
+        while True:
+            key = str(at)
+            if key in self.found:
+                here = self.found[key]
+                break
+            passed.append(key)
+            here = _config_file_in(at)
+            if here is not None or (at / ".git").exists() or at.parent == at:
+                break
+            at = at.parent
+        for key in passed:
+            self.found[key] = here
+        return here
+
+    def project_in(self, folder: str) -> Project:
+        """The project of the configuration that holds in `folder`; ConfigProblem when that file
+        is broken."""
+        path = self.config_in(folder)
+        if path not in self.projects:
+            if path is None:
+                loaded = _built({}, None, self.flags, repository_root(folder))
+            else:
+                text = self.unsaved(path) if self.unsaved is not None else None
+                loaded = _built(_read(path, text), str(path), self.flags, str(path.parent))
+            self.projects[path] = dataclasses.replace(loaded, lookup=self)
+        return self.projects[path]
 
 
 def default_project() -> Project:
@@ -122,28 +210,43 @@ def load_project(
     ignore: Sequence[str] | None = None,
     strict: bool = False,
 ) -> Project:
-    """The configuration file named with `--config`, else the one found from `cwd` up, with the
-    flags applied on top."""
-    path = explicit if explicit is not None else find_config(cwd)
-    raw: dict[str, Any] = {}
-    if path is not None:
-        raw = _read(path)
-    root = str(path.resolve().parent) if path is not None else str(cwd)
-    return build_project(raw, str(path) if path else None, select=select, ignore=ignore, strict=strict, root=root)
+    """The configuration file named with `--config` (for every map), else the one found from
+    `cwd` up, which finds each map's own (`Project.for_file`); the flags go on top."""
+    flags = Flags(tuple(select or ()), tuple(ignore or ()), strict)
+    if explicit is not None:
+        return _built(_read(explicit), str(explicit), flags, str(explicit.resolve().parent))
+    return Lookup(flags).project_in(str(cwd))
 
 
-def find_config(start: Path) -> Path | None:
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.journeymap]" in _text(pyproject):
-            return pyproject
-        if (folder / ".git").exists():
-            break
+def problem_in(path: Path, text: str) -> ConfigProblem | None:
+    """What is wrong with this text of a configuration file, if anything (for editors)."""
+    try:
+        build_project(_read(path, text), str(path))
+    except ConfigProblem as exc:
+        return exc
     return None
+
+
+def is_config_name(name: str) -> bool:
+    """Whether a file of this name is a `.journeymap.yaml` configuration file."""
+    return name in CONFIG_NAMES
+
+
+def _config_file_in(folder: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "[tool.journeymap]" in _text(pyproject):
+        return pyproject
+    return None
+
+
+def _built(raw: Mapping[str, Any], source: str | None, flags: Flags, root: str) -> Project:
+    project = build_project(
+        raw, source, select=flags.select, ignore=flags.ignore, strict=flags.strict, root=root
+    )
+    return dataclasses.replace(project, flags=flags)
 
 
 def _text(path: Path) -> str:
@@ -153,10 +256,13 @@ def _text(path: Path) -> str:
         raise ConfigProblem(f"{path}: cannot read the configuration: {exc}") from None
 
 
-def _read(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ConfigProblem(f"{path}: no such configuration file")
-    text = _text(path)
+def _read(path: Path, text: str | None = None) -> dict[str, Any]:
+    """The configuration's keys, from `text` when given (an editor's unsaved version), else from
+    the file."""
+    if text is None:
+        if not path.is_file():
+            raise ConfigProblem(f"{path}: no such configuration file")
+        text = _text(path)
     if path.name == "pyproject.toml":
         import tomllib
 
@@ -188,24 +294,23 @@ def build_project(
     strict: bool = False,
     root: str = ".",
 ) -> Project:
-    from journeymap.lint.rules import RULE_INFOS
+    from journeymap.lint.registry import lint_rules
 
     where = source or "the command line"
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise ConfigProblem(f"{where}: unknown key '{unknown[0]}'; valid keys: {', '.join(KEYS)}")
-    by_key = _rule_keys()
-    defaults = {info.id for info in RULE_INFOS}
+    defaults = {info.id for info in lint_rules()}
 
     chosen = select if select else _strings(raw.get("select"), "select", where)
-    enabled = _resolve(chosen, by_key, "--select" if select else f"{where}: select") if chosen else set(defaults)
+    enabled = _resolve(chosen, "--select" if select else f"{where}: select") if chosen else set(defaults)
     ignored = _strings(raw.get("ignore"), "ignore", where)
-    enabled -= _resolve(ignored, by_key, f"{where}: ignore")
-    enabled -= _resolve(ignore or [], by_key, "--ignore")
+    enabled -= _resolve(ignored, f"{where}: ignore")
+    enabled -= _resolve(ignore or [], "--ignore")
 
     severity: dict[str, Severity] = {}
     for key, level in _mapping(raw.get("severity"), "severity", where).items():
-        rule_id = _one(key, by_key, f"{where}: severity")
+        rule_id = _one(key, f"{where}: severity")
         try:
             severity[rule_id] = Severity(str(level))
         except ValueError:
@@ -214,9 +319,9 @@ def build_project(
             ) from None
 
     options: dict[str, dict[str, Any]] = {}
-    declared = {info.id: info.options for info in RULE_INFOS}
+    declared = {info.id: info.options for info in lint_rules()}
     for key, values in _mapping(raw.get("rules"), "rules", where).items():
-        rule_id = _one(key, by_key, f"{where}: rules")
+        rule_id = _one(key, f"{where}: rules")
         values = _mapping(values, f"rules.{key}", where)
         for name, value in values.items():
             if name not in declared[rule_id]:
@@ -270,41 +375,32 @@ def _render_limits(values: Mapping[str, Any], where: str) -> dict[str, float]:
     return limits
 
 
-def _rule_keys() -> dict[str, str]:
-    """Lower-case id or name -> rule id."""
-    from journeymap.lint.rules import RULE_INFOS
+def _one(key: str, where: str) -> str:
+    """The id of the one lint rule `key` names (an id or a name, as in `severity` and `rules`)."""
+    from journeymap.lint import registry
 
-    keys = {}
-    for info in RULE_INFOS:
-        keys[info.id.lower()] = info.id
-        keys[info.name] = info.id
-    return keys
-
-
-def valid_names() -> str:
-    from journeymap.lint.rules import RULE_INFOS
-
-    return ", ".join(info.name for info in RULE_INFOS)
+    rule = registry.find_rule(str(key))
+    if rule is None or registry.is_builtin(rule.id):
+        found = registry.select(str(key))
+        problem = found.problem or f"'{key}' names several rules; name one here"
+        raise ConfigProblem(f"{where}: {problem}")
+    return rule.id
 
 
-def _one(key: str, by_key: Mapping[str, str], where: str) -> str:
-    rule_id = by_key.get(str(key).strip().lower())
-    if rule_id is None:
-        raise ConfigProblem(f"{where}: unknown rule '{key}'; valid rules: {valid_names()}")
-    return rule_id
+def _resolve(keys: Iterable[str], where: str) -> set[str]:
+    """The lint rules the selectors name (`all`, ids, names, id prefixes such as `JM1`)."""
+    from journeymap.lint import registry
 
-
-def _resolve(keys: Iterable[str], by_key: Mapping[str, str], where: str) -> set[str]:
     out: set[str] = set()
     for key in keys:
         for part in str(key).split(","):
             part = part.strip()
             if not part:
                 continue
-            if part.lower() == "all":
-                out |= set(by_key.values())
-            else:
-                out.add(_one(part, by_key, where))
+            found = registry.select(part)
+            if found.problem:
+                raise ConfigProblem(f"{where}: {found.problem}")
+            out |= found.ids
     return out
 
 

@@ -105,7 +105,9 @@ class Analysis:
 
 
 def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
-    """Read one file and analyse it; never raises for anything about the file."""
+    """Read one file and analyse it by the configuration that holds in its folder
+    (`Project.for_file`); never raises for anything about the file."""
+    project = project.for_file(target.path)
     kind = "library" if is_library_name(target.path) else "map"
     try:
         raw = read_target(target, project.max_bytes)
@@ -205,6 +207,10 @@ def analyse_many(
     """`analyse` every target, in parallel where it pays; slim results (with the portfolio pass's
     facts when `keep_facts`), in input order."""
     jobs = jobs or os.cpu_count() or 1
+    for target in targets:
+        # here, not in a worker: a broken configuration stops the run with its one-line message,
+        # and every worker starts knowing which configuration holds in each folder
+        project.for_file(target.path)
     if jobs <= 1 or len(targets) < _PARALLEL_FROM or any(t.is_stdin for t in targets):
         for target in targets:
             yield analyse(target, project).slim(keep_facts)
@@ -230,6 +236,8 @@ class Checked:
     problems: list[str]
     analyses: list[Analysis]
     strict: bool = False
+    # the files whose own configuration says `strict: true`: their warnings fail the run too
+    strict_files: frozenset[str] = frozenset()
 
     @property
     def readable(self) -> list[Analysis]:
@@ -237,7 +245,10 @@ class Checked:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_TOOL if self.problems else exit_code(self.analyses, self.strict)
+        if self.problems:
+            return EXIT_TOOL
+        strict_ones = [a for a in self.analyses if a.path in self.strict_files]
+        return max(exit_code(self.analyses, self.strict), exit_code(strict_ones, strict=True))
 
 
 def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None) -> Checked:
@@ -247,24 +258,41 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     from journeymap.io.sources import discover
 
     found = discover(paths, project.excludes, libraries=True)
-    portfolio = project.lint and any(os.path.isdir(p) for p in paths)
+    folders = [p for p in paths if os.path.isdir(p)]
+    portfolio = project.lint and bool(folders)
     analyses = list(analyse_many(found.targets, project, jobs, keep_facts=portfolio))
     if portfolio:
-        add_portfolio_findings(analyses, project)
-    return Checked(found.problems, analyses, project.strict)
+        add_portfolio_findings(analyses, project.for_folder(folders[0]), project)
+    strict = frozenset(a.path for a in analyses if project.for_file(a.path).strict)
+    return Checked(found.problems, analyses, project.strict, strict)
 
 
-def add_portfolio_findings(analyses: list[Analysis], project: Project) -> None:
+def add_portfolio_findings(analyses: list[Analysis], project: Project, each: Project | None = None) -> None:
     """The cross-map rules over these analyses (a folder's maps and libraries), their findings added
-    to the files they are in."""
+    to the files they are in. `project` (the configuration of the first folder named) says which
+    cross-map rules run, with which options; with `each`, a file's own configuration then keeps
+    only the findings of rules it enables, at the severity it gives them."""
     from journeymap.portfolio import facts_of, portfolio_findings
 
     facts = [a.facts or facts_of(a) for a in analyses]
     found = portfolio_findings([f for f in facts if f is not None], project.rules)
     for analysis in analyses:
         extra = found.get(analysis.path)
+        if extra and each is not None:
+            extra = _judged_by(extra, each.for_file(analysis.path))
         if extra:
             analysis.findings = _sorted(analysis.findings, extra)
+
+
+def _judged_by(findings: list[Finding], own: Project) -> list[Finding]:
+    """Cross-map findings as the file's own configuration has them: dropped where it turns the rule
+    off, re-graded where it says so."""
+    rules = own.rules
+    return [
+        dataclasses.replace(f, severity=rules.severity.get(f.rule_id, f.severity))
+        for f in findings
+        if f.rule_id in rules.enabled
+    ]
 
 
 def exit_code(analyses: Iterable[Analysis], strict: bool) -> int:

@@ -7,10 +7,11 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, have
+from tests.conftest import FIXTURES, ROOT, have
 from tests.lsp.client import Client
 
 EXTENSION = ROOT / "editors" / "vscode"
@@ -57,20 +58,59 @@ def test_the_manifest_starts_on_journey_maps_and_names_its_entry_point():
     assert "vscode-languageclient" in data["dependencies"]  # type: ignore[operator]
 
 
-@pytest.mark.skipif(not have("node"), reason="Node.js is not installed; the extension runs on it")
-def test_the_extension_starts_journeymap_lsp_and_the_server_it_starts_answers(tmp_path: Path):
+def activated(tmp_path: Path) -> dict[str, Any]:
+    """What extension.js, activated, asked the language client to start and to watch."""
     (tmp_path / "harness.js").write_text(HARNESS, encoding="utf-8")
     done = subprocess.run(["node", str(tmp_path / "harness.js"), str(EXTENSION / "extension.js")],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    seen: dict[str, Any] = json.loads(done.stdout)
+    return seen
+
+
+needs_node = pytest.mark.skipif(not have("node"), reason="Node.js is not installed; the extension runs on it")
+
+
+@needs_node
+def test_the_extension_starts_journeymap_lsp_and_the_server_it_starts_answers(tmp_path: Path):
+    seen = activated(tmp_path)
     assert seen["started"] and seen["server"] == {"command": "journeymap", "args": ["lsp"], "transport": 0}
     patterns = [s["pattern"] for s in seen["client"]["documentSelector"]]
-    assert patterns == ["**/*.journey.yaml", "**/*.journey.yml"]
+    assert patterns == ["**/*.journey.yaml", "**/*.journey.yml", "**/*.library.yaml", "**/*.library.yml",
+                        "**/.journeymap.yaml", "**/.journeymap.yml"]
     # the language client adds --stdio for this transport: the server must take it
     client = Client(tmp_path, "--stdio")
     assert client.initialized["result"]["serverInfo"]["name"] == "journeymap"
     assert client.close() == 0
+
+
+def test_the_extension_starts_for_a_workspace_with_only_libraries_or_configuration():
+    events = manifest()["activationEvents"]
+    for pattern in ("*.library.yaml", "*.library.yml", ".journeymap.yaml", ".journeymap.yml"):
+        assert f"workspaceContains:**/{pattern}" in events  # type: ignore[operator]
+
+
+@needs_node
+def test_every_file_the_extension_attaches_is_one_the_server_judges(tmp_path: Path):
+    seen = activated(tmp_path)
+    # one watcher, the server's (tests/lsp/test_configuration.py): a second would read everything twice
+    assert "synchronize" not in seen["client"]
+    (tmp_path / ".git").mkdir()
+    sound = {
+        "journey": (FIXTURES / "lsp" / "shop.journey.yaml").read_text(encoding="utf-8"),
+        "library": "journeymap: 1\npersonas:\n  - {id: parent, name: Parent, goals: [Save time]}\n",
+        "journeymap": "ignore: [missing-phase]\n",  # the shop map's one finding
+    }
+    names = [s["pattern"].removeprefix("**/").replace("*", "sample") for s in seen["client"]["documentSelector"]]
+    for name in names:
+        (tmp_path / name).write_text(sound[name.split(".")[-2]], encoding="utf-8")
+    client = Client(tmp_path)
+    try:
+        for name in names:
+            # a sound file of each kind gets no diagnostics: none is judged as something it is not
+            assert client.open((tmp_path / name).as_uri(), sound[name.split(".")[-2]]) == [], name
+    finally:
+        assert client.close() == 0
 
 
 @pytest.mark.slow

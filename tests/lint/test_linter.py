@@ -51,12 +51,12 @@ def test_ignore_and_select_flags_by_name_or_id(project):
     assert {f["rule_id"] for f in findings(only)} == {"JM206"}
 
 
-def test_unknown_rule_in_flags_exits_2_with_valid_names(project):
+def test_unknown_rule_in_flags_exits_2_naming_it_and_where_the_list_is(project):
     (project / "m.journey.yaml").write_text(BASE)
     run = run_cli("validate", "--select", "no-such-rule", "m.journey.yaml")
     assert run.exit_code == 2
-    assert "unknown rule 'no-such-rule'" in run.stderr
-    assert "stage-without-touchpoints" in run.stderr and "stale-map" in run.stderr
+    assert "unknown rule 'no-such-rule'" in run.stderr and "`journeymap rules` lists every rule" in run.stderr
+    assert run.stdout == ""
 
 
 def test_config_file_selects_regrades_and_sets_options(project):
@@ -156,7 +156,10 @@ def test_rules_command_lists_and_explains():
         assert "Why:" in one.stdout and "How to fix:" in one.stdout and "Flagged:" in one.stdout
     unknown = run_cli("rules", "nope")
     assert unknown.exit_code == 2
-    assert "no rule 'nope'; known rules:" in unknown.stderr
+    assert "no rule 'nope' (`journeymap rules` lists every rule)" in unknown.stderr
+    typo = run_cli("rules", "yaml-syntx")  # built-in checks are explained too, so suggested too
+    assert typo.exit_code == 2
+    assert "no rule 'yaml-syntx'; did you mean 'yaml-syntax'?" in typo.stderr
 
 
 def test_every_rule_is_documented():

@@ -15,7 +15,9 @@ JOURNEYMAP = Path(sys.executable).parent / "journeymap"
 
 
 class Client:
-    def __init__(self, cwd: Path, *args: str, encodings: tuple[str, ...] = ("utf-16",)) -> None:
+    def __init__(
+        self, cwd: Path, *args: str, encodings: tuple[str, ...] = ("utf-16",), workspace: dict[str, Any] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
             [str(JOURNEYMAP), "lsp", "--debounce", "20", *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
@@ -24,7 +26,9 @@ class Client:
         self.notifications: list[dict[str, Any]] = []
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
-        capabilities = {"general": {"positionEncodings": list(encodings)}}
+        capabilities: dict[str, Any] = {"general": {"positionEncodings": list(encodings)}}
+        if workspace is not None:  # what an editor says it can do for the workspace
+            capabilities["workspace"] = workspace
         self.initialized = self.request("initialize", {"processId": None, "capabilities": capabilities})
         self.notify("initialized", {})
 

@@ -194,8 +194,10 @@ def _ulimit_dot(tmp_path) -> str:
 def test_the_limits_can_be_set_in_the_configuration_and_flags_win(tmp_path, monkeypatch, flag, expected_mb):
     (tmp_path / ".git").mkdir()  # the configuration search stops here
     (tmp_path / ".journeymap.yaml").write_text("render: {timeout: 30, memory: 300}\n")
-    monkeypatch.chdir(tmp_path)
-    run = run_cli("render", str(GROCERY), *flag, env={"PATH": _ulimit_dot(tmp_path)})
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / GROCERY.name).write_bytes(GROCERY.read_bytes())
+    monkeypatch.chdir(tmp_path / "maps")  # the configuration is the map's, found from its folder up
+    run = run_cli("render", GROCERY.name, *flag, env={"PATH": _ulimit_dot(tmp_path)})
     assert run.exit_code == 0, run.stderr
     assert ET.fromstring(run.stdout).findtext("{http://www.w3.org/2000/svg}text") == str(expected_mb * 1024)
 

@@ -39,8 +39,8 @@ Jobs = Annotated[
 ]
 ConfigFile = Annotated[
     Path | None,
-    typer.Option("--config", help="Configuration file (default: .journeymap.yaml or pyproject.toml, found from "
-                 "the current folder up)."),
+    typer.Option("--config", help="Configuration file for every map (default: each map's own .journeymap.yaml "
+                 "or pyproject.toml, the nearest from the map's folder up)."),
 ]
 
 
@@ -52,7 +52,8 @@ def project(
     ignore: Sequence[str] | None = None,
     strict: bool = False,
 ) -> Project:
-    """The project this command runs in: the configuration file, with the flags on top."""
+    """The project this command runs in: the file named with --config, else the current folder's
+    configuration, which finds each map's own (`Project.for_file`); the flags go on top."""
     from journeymap.config import load_project
 
     loaded = load_project(config, Path.cwd(), select=select, ignore=ignore, strict=strict)

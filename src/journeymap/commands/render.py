@@ -124,7 +124,6 @@ def render(
         found = discover(paths, project.excludes)
         for problem in found.problems:
             common.error(problem)
-        seconds, memory_bytes = project.render.resolved(timeout, memory)
         measured, funnel = {}, {}
         if measures:
             from journeymap.measure.snapshot import snapshots_by_map
@@ -133,15 +132,10 @@ def render(
             measured = {key: snap.measured_emotions() for key, snap in snapshots.items()}
             funnel = {key: {f.stage: f.of_first for f in snap.funnel if f.of_first is not None}
                       for key, snap in snapshots.items()}
-        from journeymap.render.theme import theme_of
-
-        chosen = project.theme
-        look = theme_of(theme or chosen.base, dict(chosen.colours), chosen.font)
-        options = RenderOptions(
-            page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes, theme=look,
-            measured=measured, funnel=funnel,
-        )
+        options = RenderOptions(page=page.value, landscape=not portrait, measured=measured, funnel=funnel)
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
+        # limits and theme come from each map's own configuration (the flags win)
+        planned = batch.in_own_settings(planned, project, theme, timeout, memory)
         outcomes = _render_all(planned, jobs or os.cpu_count() or 1)
         if len(planned) > 1 or any(o.exit_code for o in outcomes):
             common.say(batch.summary(outcomes, fmt, out))

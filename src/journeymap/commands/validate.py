@@ -29,7 +29,7 @@ def validate(
     ] = OutputFormat.text,
     jobs: common.Jobs = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Lint rules to run (ids or names; 'all'). Repeatable.")
+        list[str] | None, typer.Option("--select", help="Rules to run (ids, names, prefixes: JM1; all). Repeatable.")
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Lint rules to skip. Repeatable.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,

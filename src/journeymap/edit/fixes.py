@@ -263,6 +263,8 @@ def fix_paths(paths: Sequence[str], project: Project, write: bool, jobs: int | N
     from journeymap.io.sources import discover
 
     found = discover(paths, project.excludes)
+    for target in found.targets:
+        project.for_file(target.path)  # a broken configuration stops the run here, not in a worker
     jobs = jobs or os.cpu_count() or 1
     work = _FixOne(project, write)
     if jobs <= 1 or len(found.targets) < 16 or any(t.is_stdin for t in found.targets):
@@ -290,7 +292,7 @@ class _FixOne:
         except InputError as exc:
             unreadable = Analysis(target.path, State.UNREADABLE, problem=str(exc))
             return Fixed(target.path, "", "", analysis=unreadable, problem=str(exc))
-        result = fixed_text(raw, target.path, self.project)
+        result = fixed_text(raw, target.path, self.project.for_file(target.path))
         if self.write and result.changed and not target.is_stdin:
             import os
             from pathlib import Path

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from journeymap.config import RuleSettings
 from journeymap.findings import Finding
+from journeymap.lint.registry import find_rule, is_builtin
 from journeymap.lint.rule import Context, Rule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
@@ -35,8 +36,9 @@ class _Suppression:
     unknown: list[str] = field(default_factory=list)
 
 
-def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
-    """Parse suppression comments; `keys` maps lower-case ids and names to rule ids."""
+def suppressions(text: str) -> list[_Suppression]:
+    """Parse suppression comments; the rules they name are looked up in the one registry, and a
+    built-in check (which no comment silences) counts as unknown."""
     if "journeymap:" not in text:
         return []
     found = []
@@ -50,11 +52,11 @@ def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
                 name = part.strip()
                 if not name:
                     continue
-                rule_id = keys.get(name.lower())
-                if rule_id is None:
+                rule = find_rule(name)
+                if rule is None or is_builtin(rule.id):
                     unknown.append(name)
                 else:
-                    rules[rule_id] = name
+                    rules[rule.id] = name
             found.append(
                 _Suppression(number, match.start() + 1, match.group(1) == "ignore-file", rules, unknown=unknown)
             )
@@ -75,9 +77,7 @@ class Silenced:
 
 def silenced(text: str) -> Silenced:
     """What the suppression comments in `text` silence, by rule id."""
-    from journeymap.lint.rules import LINT_RULES
-
-    comments = suppressions(text, _keys(LINT_RULES))
+    comments = suppressions(text)
     if not comments:
         return Silenced()
     lines: dict[int, frozenset[str]] = {}
@@ -97,24 +97,13 @@ def lint_findings(
     from journeymap.lint.rules import LINT_RULES
 
     context = Context(doc, journey, today or datetime.date.today(), measures)
-    keys = _keys(LINT_RULES)
-    comments = suppressions(doc.text, keys)
+    comments = suppressions(doc.text)
     findings: list[Finding] = []
     for rule in LINT_RULES:
         if rule.info.id in config.enabled:
             findings += _run(rule, context, config, comments)
     findings += _unused(doc, comments, config)
     return findings
-
-
-def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
-    from journeymap.lint.rules import PORTFOLIO_RULES
-
-    keys = {UNUSED_SUPPRESSION.id.lower(): UNUSED_SUPPRESSION.id, UNUSED_SUPPRESSION.name: UNUSED_SUPPRESSION.id}
-    for info in (*(rule.info for rule in rules), *(rule.info for rule in PORTFOLIO_RULES)):
-        keys[info.id.lower()] = info.id
-        keys[info.name] = info.id
-    return keys
 
 
 def _run(rule: Rule, context: Context, config: RuleSettings, comments: list[_Suppression]) -> list[Finding]:
@@ -154,12 +143,13 @@ def _unused(doc: Document, comments: list[_Suppression], config: RuleSettings) -
     for comment in comments:
         node = doc.node_at(comment.line, comment.column)  # what the comment stands beside
         for name in comment.unknown:
-            out.append(
-                Finding(
-                    doc.path, comment.line, comment.column, severity, info.id, info.name,
-                    f"suppression names unknown rule '{name}'; `journeymap rules` lists them", node,
-                )
+            builtin = find_rule(name)
+            message = (
+                f"suppression names '{name}', a built-in check that no comment silences; fix the map"
+                if builtin is not None
+                else f"suppression names unknown rule '{name}'; `journeymap rules` lists them"
             )
+            out.append(Finding(doc.path, comment.line, comment.column, severity, info.id, info.name, message, node))
         for rule_id, name in comment.rules.items():
             if rule_id in comment.used or rule_id not in config.enabled or rule_id == info.id or rule_id in cross_map:
                 continue

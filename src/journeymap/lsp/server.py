@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import queue
+import re
 import sys
 import threading
 import traceback
@@ -23,7 +24,7 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from journeymap import __version__
-from journeymap.config import CONFIG_NAMES, Project, default_project, load_project
+from journeymap.config import CONFIG_NAMES, Flags, Lookup, Project, default_project, is_config_name, problem_in
 from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.edit.spans import Lines
 from journeymap.errors import JourneymapError
@@ -46,6 +47,8 @@ from journeymap.lsp.rpc import (
 )
 from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
 
+# the files open maps depend on besides themselves: read again when they change on disk
+WATCHED = "**/{.journeymap.yaml,.journeymap.yml,pyproject.toml,*.library.yaml,*.library.yml}"
 DEFAULT_DEBOUNCE = 0.05  # seconds of quiet after a keystroke before a map is analysed again
 _DIAGNOSE = "$/journeymap/diagnose"
 _COLLECT_EVERY = 200  # analyses between two full garbage collections
@@ -75,7 +78,12 @@ class Server:
         self.maps: dict[str, OpenMap] = {}
         self.libraries = EditorLibraries(self.maps)
         self.projects: dict[str, Project] = {}
+        # which configuration holds in each folder, as the commands find it; open configuration
+        # files count as the editor has them, saved or not
+        self.lookup = Lookup(Flags(), self._unsaved)
+        self.told: set[str] = set()  # configuration problems already shown (once each)
         self.encoding = "utf-16"
+        self.can_watch = False
         self.initialized = False
         self.analysed = 0
         self.shutting_down = False
@@ -92,7 +100,7 @@ class Server:
             "textDocument/documentSymbol": self.document_symbol,
         }
         self.notifications: dict[str, Callable[[dict[str, Any]], None]] = {
-            "initialized": lambda params: None,
+            "initialized": self.watch,
             "textDocument/didOpen": self.did_open,
             "textDocument/didChange": self.did_change,
             "textDocument/didClose": self.did_close,
@@ -171,7 +179,10 @@ class Server:
     # --- lifecycle
 
     def initialize(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.encoding = chosen_encoding(params.get("capabilities") or {})
+        capabilities = params.get("capabilities") or {}
+        self.encoding = chosen_encoding(capabilities)
+        watching = ((capabilities.get("workspace") or {}).get("didChangeWatchedFiles") or {})
+        self.can_watch = watching.get("dynamicRegistration") is True
         self.initialized = True
         return {
             "capabilities": {
@@ -187,6 +198,18 @@ class Server:
             },
             "serverInfo": {"name": "journeymap", "version": __version__},
         }
+
+    def watch(self, params: dict[str, Any]) -> None:
+        """Ask the editor to report changes on disk to configuration files and libraries (a
+        checkout, another program), which open maps may depend on; only after `initialized`,
+        as the protocol allows, and only of an editor that can."""
+        if not self.can_watch:
+            return
+        watcher = {"globPattern": WATCHED}
+        registration = {"id": "journeymap-watch", "method": "workspace/didChangeWatchedFiles",
+                        "registerOptions": {"watchers": [watcher]}}
+        request = {"registrations": [registration]}
+        self.connection.send({"id": "journeymap-watch", "method": "client/registerCapability", "params": request})
 
     def shutdown(self, params: dict[str, Any]) -> None:
         self.shutting_down = True
@@ -212,7 +235,14 @@ class Server:
         open_map.version = int(params["textDocument"].get("version", open_map.version + 1))
         open_map.snapshot = None
         self._schedule(open_map)
-        if is_library_name(open_map.path):
+        if is_config_name(_name(open_map.path)):
+            # every open map may be judged by this configuration: judge them by its new text
+            self._forget_configuration()
+            for other in self.maps.values():
+                if other is not open_map:
+                    other.snapshot = None
+                    self._schedule(other)
+        elif is_library_name(open_map.path):
             # the maps that use a library are judged by its text in the editor, saved or not
             for other in self.maps.values():
                 if other is not open_map and other.last is not None and other.last.uses:
@@ -227,13 +257,13 @@ class Server:
             self.connection.notify("textDocument/publishDiagnostics", {"uri": open_map.uri, "diagnostics": []})
 
     def did_save(self, params: dict[str, Any]) -> None:
-        name = _path(params["textDocument"]["uri"]).rsplit("/", 1)[-1]
+        name = _name(_path(params["textDocument"]["uri"]))
         if name in (*CONFIG_NAMES, "pyproject.toml") or is_library_name(name):
             self.reconfigure()
 
     def reconfigure(self) -> None:
-        """The configuration changed: read it again, and judge every open map by it."""
-        self.projects.clear()
+        """The configuration or a library changed: read them again, and judge every open map by them."""
+        self._forget_configuration()
         for uri in list(self.maps):
             self.maps[uri].snapshot = None
             self.diagnose({"uri": uri})
@@ -246,14 +276,29 @@ class Server:
         open_map.timer = timer
         timer.start()
 
+    def _forget_configuration(self) -> None:
+        self.projects.clear()
+        self.lookup = Lookup(Flags(), self._unsaved)
+        self.told.clear()
+
+    def _unsaved(self, path: Path) -> str | None:
+        """The editor's text of a configuration file it has open."""
+        wanted = os.path.realpath(path)
+        for open_map in self.maps.values():
+            if os.path.realpath(open_map.path) == wanted:
+                return open_map.text
+        return None
+
     def diagnose(self, params: dict[str, Any]) -> None:
         open_map = self.maps.get(params["uri"])
         if open_map is None:
             return  # closed before its timer ran out
-        snap = self.snapshot(open_map)
+        if is_config_name(_name(open_map.path)):
+            found = _config_diagnostics(open_map)
+        else:
+            found = features.diagnostics(self.snapshot(open_map))
         self.connection.notify(
-            "textDocument/publishDiagnostics",
-            {"uri": open_map.uri, "version": open_map.version, "diagnostics": features.diagnostics(snap)},
+            "textDocument/publishDiagnostics", {"uri": open_map.uri, "version": open_map.version, "diagnostics": found}
         )
         self._settle()
 
@@ -302,9 +347,11 @@ class Server:
         folder = str(Path(path).parent) if path.startswith("/") else str(self.cwd)
         if folder not in self.projects:
             try:
-                project = load_project(None, Path(folder))
+                project = self.lookup.project_in(folder)
             except JourneymapError as exc:
-                self.show(f"{exc}; using the default rules")
+                if str(exc) not in self.told:  # once, not at every keystroke in the configuration
+                    self.told.add(str(exc))
+                    self.show(f"{exc}; using the default rules")
                 project = default_project()
             self.projects[folder] = project.with_options(max_bytes=self.max_bytes)
         return self.projects[folder]
@@ -383,6 +430,30 @@ def _path(uri: str) -> str:
     """A file URI's path; other URIs (an unsaved buffer) stand for themselves."""
     parsed = urlparse(uri)
     return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _config_diagnostics(open_map: OpenMap) -> list[dict[str, Any]]:
+    """A configuration file open in the editor: what is wrong with it, on the line it names (else
+    the first line); nothing when it is sound."""
+    problem = problem_in(Path(open_map.path), open_map.text)
+    if problem is None:
+        return []
+    message = str(problem).removeprefix(open_map.path)
+    line = column = 0
+    where = re.match(r":(\d+):(\d+)", message)
+    if where:
+        line, column = int(where[1]) - 1, int(where[2]) - 1
+        message = message[where.end():]
+    lines = open_map.text.split("\n")
+    end = len(lines[line]) if line < len(lines) else 0
+    return [{
+        "range": {"start": {"line": line, "character": min(column, end)}, "end": {"line": line, "character": end}},
+        "severity": 1, "source": "journeymap", "message": message.removeprefix(":").strip(),
+    }]
 
 
 def _log(text: str) -> None:

@@ -51,7 +51,8 @@ def measure_paths(
             out.skipped.append(analysis)
             continue
         journey = analysis.journey
-        spec = spec_for(journey, project.data, project.root, options)
+        own = project.for_file(target.path)  # `data:` of the map's own configuration, relative to its folder
+        spec = spec_for(journey, own.data, own.root, options)
         engine = make_engine(spec.engine, progress)
         try:
             snapshot = measure_journey(journey, spec, engine, step)

@@ -29,6 +29,8 @@ def build_site(folder: Path, out: Path, project: Project) -> Site:
         raise UsageProblem(f"{folder}: not a folder; name the folder that holds the maps")
     if out.resolve() == folder.resolve():
         raise UsageProblem(f"{out}: the site must go into a folder of its own, not the maps' folder")
+    # the folder's configuration: the site's theme and the cross-map pass (each map keeps its own)
+    project = project.for_folder(str(folder))
     found = discover([str(folder)], project.excludes)
     if found.problems:
         raise UsageProblem(found.problems[0])
@@ -52,7 +54,7 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
             entry.refused = one_line(analysis.problem).removeprefix(f"{one_line(target.path)}: ")
         entries.append(entry)
     if project.lint:  # the lint column says what validate says of the folder, cross-map rules included
-        add_portfolio_findings([e.analysis for e in entries], project)
+        add_portfolio_findings([e.analysis for e in entries], project, project)
     return entries
 
 
