@@ -125,21 +125,18 @@ def render(
         for problem in found.problems:
             common.error(problem)
         seconds, memory_bytes = project.render.resolved(timeout, memory)
-        measured, funnel = {}, {}
+        snapshots = None
         if measures:
             from journeymap.measure.snapshot import snapshots_by_map
 
             snapshots = snapshots_by_map(measures)
-            measured = {key: snap.measured_emotions() for key, snap in snapshots.items()}
-            funnel = {key: {f.stage: f.of_first for f in snap.funnel if f.of_first is not None}
-                      for key, snap in snapshots.items()}
         from journeymap.render.theme import theme_of
 
         chosen = project.theme
         look = theme_of(theme or chosen.base, dict(chosen.colours), chosen.font)
         options = RenderOptions(
             page=page.value, landscape=not portrait, timeout=seconds, memory=memory_bytes, theme=look,
-            measured=measured, funnel=funnel,
+            measures=snapshots,
         )
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
         outcomes = _render_all(planned, jobs or os.cpu_count() or 1)

@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from journeymap.model import SEVERITIES, STATUSES, Journey, Stage, Touchpoint
+from journeymap.model import Journey, Stage, Touchpoint
+from journeymap.schema_values import SEVERITIES, STATUSES
 from journeymap.strings import BIDI, clean
 
 if TYPE_CHECKING:  # rich loads only when a preview is drawn

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeymap.findings import Finding, Severity
-from journeymap.model import PHASES
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
 from journeymap.render.theme import DEFAULT, Theme, site_css
+from journeymap.schema_values import PHASES, SEVERITIES
 
 if TYPE_CHECKING:
     from journeymap.io.sources import Target
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from journeymap.render.hierarchy import Hierarchy
     from journeymap.site.catalog import Entry
 
-SEVERITY_ORDER = ("critical", "high", "medium", "low")
+SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # the worst first
 
 
 

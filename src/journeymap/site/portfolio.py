@@ -16,9 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeymap.model import PHASES, SEVERITIES, Journey, is_resolved
+from journeymap.model import Journey, is_resolved
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
+from journeymap.schema_values import PHASES, SEVERITIES, STATUSES
 
 if TYPE_CHECKING:
     from journeymap.site.catalog import Entry
@@ -226,8 +227,6 @@ def _emotions(rows: list[MapRow]) -> str:
 
 
 def _owners(everyone: dict[str, tuple[list[MapRow], Counter[str]]]) -> str:
-    from journeymap.model import STATUSES
-
     body = []
     for name, (maps, statuses) in everyone.items():
         links = ", ".join(f'<a href="maps/{html_text(r.entry.page)}">{html_text(r.journey.title)}</a>' for r in maps)

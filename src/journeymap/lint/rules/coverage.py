@@ -7,9 +7,9 @@ from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import Context, Problem, Rule
-from journeymap.model import PHASES
+from journeymap.schema_values import PHASES
 
-_AFTER_PURCHASE = {"onboarding", "usage", "retention", "advocacy"}
+_AFTER_PURCHASE = set(PHASES[PHASES.index("purchase") + 1 :])
 _BUYING = {"decision", "purchase"}
 
 
