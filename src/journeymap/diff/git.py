@@ -30,7 +30,7 @@ class GitProblem(JourneymapError):
 
 
 @dataclass
-class Snapshot:
+class RevisionFiles:
     """The maps of one side, by path relative to the repository root, plus notes on files left out."""
 
     files: dict[str, bytes] = field(default_factory=dict)
@@ -83,7 +83,7 @@ class _Entry:
     path: str
 
 
-def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], project: Project) -> Snapshot:
+def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], project: Project) -> RevisionFiles:
     """The maps under `paths` (relative to cwd) at `commit`: map-named files the project does not
     exclude, and files named exactly."""
     max_bytes = project.max_bytes
@@ -91,7 +91,7 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], projec
     if result.returncode != 0:
         raise GitProblem(f"git ls-tree failed: {_reason(result)}")
     explicit = {relative_to_root(p, root) for p in paths}
-    snapshot = Snapshot()
+    snapshot = RevisionFiles()
     wanted: list[_Entry] = []
     for record in result.stdout.split(b"\0"):
         if not record:
@@ -162,7 +162,7 @@ def _head(oid: str, cwd: str, max_bytes: int) -> bytes:
     return head
 
 
-def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Project) -> Snapshot:
+def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Project) -> RevisionFiles:
     """The maps under `paths` in the working tree, keyed as `revision_maps` keys them.
 
     Files are listed by git (tracked, and untracked but not ignored), as
@@ -173,7 +173,7 @@ def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Projec
     if result.returncode != 0:
         raise GitProblem(f"git ls-files failed: {_reason(result)}")
     explicit = {relative_to_root(p, root) for p in paths}
-    snapshot = Snapshot()
+    snapshot = RevisionFiles()
     for raw_path in dict.fromkeys(result.stdout.split(b"\0")):
         path = raw_path.decode("utf-8", "surrogateescape")
         if not path or not _selected(path, explicit, root, project):

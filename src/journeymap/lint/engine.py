@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from journeymap.config import RuleSettings
 from journeymap.findings import Finding
-from journeymap.lint.rule import Context, Rule
+from journeymap.lint.rule import Context, JourneyRule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
 from journeymap.model import Journey
@@ -111,7 +111,7 @@ def lint_findings(
     return findings
 
 
-def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
+def _keys(rules: tuple[JourneyRule, ...]) -> dict[str, str]:
     from journeymap.lint.rules import PORTFOLIO_RULES
 
     keys = {UNUSED_SUPPRESSION.id.lower(): UNUSED_SUPPRESSION.id, UNUSED_SUPPRESSION.name: UNUSED_SUPPRESSION.id}
@@ -121,7 +121,7 @@ def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
     return keys
 
 
-def _run(rule: Rule, context: Context, config: RuleSettings, comments: list[_Suppression]) -> list[Finding]:
+def _run(rule: JourneyRule, context: Context, config: RuleSettings, comments: list[_Suppression]) -> list[Finding]:
     info = rule.info
     options = {**info.options, **config.options.get(info.id, {})}
     regraded = config.severity.get(info.id)

@@ -49,7 +49,9 @@ Check = Callable[[Context, Mapping[str, Any]], Iterable[Problem]]
 
 
 @dataclass(frozen=True)
-class Rule:
+class JourneyRule:
+    """A rule over one valid journey (a `PortfolioRule` looks across the maps of a folder)."""
+
     info: RuleInfo
     check: Check
 

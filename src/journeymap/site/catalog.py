@@ -135,7 +135,7 @@ def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> N
     make_folder(maps_dir)
     for entry, page in pages:
         write_atomic(maps_dir / entry.page, page)
-    from journeymap.site.portfolio import portfolio_page
+    from journeymap.site.heatmap import heatmap_page
 
-    write_atomic(out / "portfolio.html", portfolio_page(entries))
+    write_atomic(out / "portfolio.html", heatmap_page(entries))
     write_atomic(out / "index.html", index_page(entries, theme))

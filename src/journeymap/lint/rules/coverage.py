@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.schema_values import PHASES
 
 _AFTER_PURCHASE = set(PHASES[PHASES.index("purchase") + 1 :])
@@ -19,7 +19,7 @@ def _empty_journey(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
                                   "of the journey in order under `stages:`", key=True)
 
 
-EMPTY_JOURNEY = Rule(
+EMPTY_JOURNEY = JourneyRule(
     RuleInfo(
         id="JM101",
         name="empty-journey",
@@ -52,7 +52,7 @@ def _stage_without_touchpoints(ctx: Context, options: Mapping[str, Any]) -> Iter
                                       "customer meets here, or remove the stage")
 
 
-STAGE_WITHOUT_TOUCHPOINTS = Rule(
+STAGE_WITHOUT_TOUCHPOINTS = JourneyRule(
     RuleInfo(
         id="JM102",
         name="stage-without-touchpoints",
@@ -96,7 +96,7 @@ def _stage_without_goal(ctx: Context, options: Mapping[str, Any]) -> Iterable[Pr
             yield Problem(stage.path, f"stage '{stage.id}' has no goal; say what the customer wants to achieve here")
 
 
-STAGE_WITHOUT_GOAL = Rule(
+STAGE_WITHOUT_GOAL = JourneyRule(
     RuleInfo(
         id="JM103",
         name="stage-without-goal",
@@ -135,7 +135,7 @@ def _stage_without_kpi(ctx: Context, options: Mapping[str, Any]) -> Iterable[Pro
             yield Problem(stage.path, f"stage '{stage.id}' has no KPI; add how the team measures this stage")
 
 
-STAGE_WITHOUT_KPI = Rule(
+STAGE_WITHOUT_KPI = JourneyRule(
     RuleInfo(
         id="JM104",
         name="stage-without-kpi",
@@ -185,7 +185,7 @@ def _journey_ends_at_purchase(ctx: Context, options: Mapping[str, Any]) -> Itera
         )
 
 
-JOURNEY_ENDS_AT_PURCHASE = Rule(
+JOURNEY_ENDS_AT_PURCHASE = JourneyRule(
     RuleInfo(
         id="JM105",
         name="journey-ends-at-purchase",
@@ -237,7 +237,7 @@ def _missing_phase(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
                                    "out", key=True)
 
 
-MISSING_PHASE = Rule(
+MISSING_PHASE = JourneyRule(
     RuleInfo(
         id="JM106",
         name="missing-phase",
@@ -283,7 +283,7 @@ def _phase_order(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
         previous = (i, phase)
 
 
-PHASE_ORDER = Rule(
+PHASE_ORDER = JourneyRule(
     RuleInfo(
         id="JM107",
         name="phase-out-of-order",
@@ -343,7 +343,7 @@ def _duplicate_name(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                                  f"'{stage.id}' are both named '{again.name}'; rename one")
 
 
-DUPLICATE_NAME = Rule(
+DUPLICATE_NAME = JourneyRule(
     RuleInfo(
         id="JM108",
         name="duplicate-name",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.model import own
 
 
@@ -22,7 +22,7 @@ def _no_evidence(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
                                        "that show it")
 
 
-NO_EVIDENCE = Rule(
+NO_EVIDENCE = JourneyRule(
     RuleInfo(
         id="JM401",
         name="no-evidence",
@@ -65,7 +65,7 @@ def _unused_source(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
                                        "remove it")
 
 
-UNUSED_SOURCE = Rule(
+UNUSED_SOURCE = JourneyRule(
     RuleInfo(
         id="JM402",
         name="unused-source",
@@ -117,7 +117,7 @@ def _stale_map(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
                                           f"{max_age}; check it against current research and update the date")
 
 
-STALE_MAP = Rule(
+STALE_MAP = JourneyRule(
     RuleInfo(
         id="JM403",
         name="stale-map",
@@ -157,7 +157,7 @@ def _no_owner(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
         yield Problem(("title",), "the map has no owner; add `owner:` with the team that keeps it true", key=True)
 
 
-NO_OWNER = Rule(
+NO_OWNER = JourneyRule(
     RuleInfo(
         id="JM404",
         name="no-owner",

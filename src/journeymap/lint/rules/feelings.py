@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.model import own
 
 
@@ -17,7 +17,7 @@ def _touchpoint_without_emotion(ctx: Context, options: Mapping[str, Any]) -> Ite
                                   "`emotion:` from -2 to +2, measured with customers")
 
 
-TOUCHPOINT_WITHOUT_EMOTION = Rule(
+TOUCHPOINT_WITHOUT_EMOTION = JourneyRule(
     RuleInfo(
         id="JM201",
         name="touchpoint-without-emotion",
@@ -56,7 +56,7 @@ def _dip_without_pain_point(ctx: Context, options: Mapping[str, Any]) -> Iterabl
                                                 "no pain point; say what goes wrong here")
 
 
-DIP_WITHOUT_PAIN_POINT = Rule(
+DIP_WITHOUT_PAIN_POINT = JourneyRule(
     RuleInfo(
         id="JM202",
         name="dip-without-pain-point",
@@ -107,7 +107,7 @@ def _emotional_cliff(ctx: Context, options: Mapping[str, Any]) -> Iterable[Probl
         previous = (t.id, t.emotion)
 
 
-EMOTIONAL_CLIFF = Rule(
+EMOTIONAL_CLIFF = JourneyRule(
     RuleInfo(
         id="JM203",
         name="emotional-cliff",
@@ -155,7 +155,7 @@ def _unaddressed_pain_point(ctx: Context, options: Mapping[str, Any]) -> Iterabl
             )
 
 
-UNADDRESSED_PAIN_POINT = Rule(
+UNADDRESSED_PAIN_POINT = JourneyRule(
     RuleInfo(
         id="JM204",
         name="unaddressed-pain-point",
@@ -205,7 +205,7 @@ def _only_dropped(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]
                                    "or record that the pain is accepted")
 
 
-ONLY_DROPPED_OPPORTUNITIES = Rule(
+ONLY_DROPPED_OPPORTUNITIES = JourneyRule(
     RuleInfo(
         id="JM205",
         name="only-dropped-opportunities",
@@ -251,7 +251,7 @@ def _opportunity_without_owner(ctx: Context, options: Mapping[str, Any]) -> Iter
             yield Problem(o.path, f"opportunity '{o.id}' has no owner; name the team or person who will move it")
 
 
-OPPORTUNITY_WITHOUT_OWNER = Rule(
+OPPORTUNITY_WITHOUT_OWNER = JourneyRule(
     RuleInfo(
         id="JM206",
         name="opportunity-without-owner",
@@ -301,7 +301,7 @@ def _opportunity_without_pain_point(ctx: Context, options: Mapping[str, Any]) ->
                                   "under `addresses`")
 
 
-OPPORTUNITY_WITHOUT_PAIN_POINT = Rule(
+OPPORTUNITY_WITHOUT_PAIN_POINT = JourneyRule(
     RuleInfo(
         id="JM207",
         name="opportunity-without-pain-point",

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 
 _MAP = "journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    touchpoints:\n"
 
@@ -27,7 +27,7 @@ def _emotion_contradicts_data(ctx: Context, options: Mapping[str, Any]) -> Itera
                           f"({ctx.measures.surveys.mapping}); correct the emotion or explain the difference")
 
 
-EMOTION_CONTRADICTS_DATA = Rule(
+EMOTION_CONTRADICTS_DATA = JourneyRule(
     RuleInfo(
         id="JM601",
         name="emotion-contradicts-data",
@@ -63,7 +63,7 @@ def _shown(kpi: Any) -> str:
     return f"{kpi.value:.2f}"
 
 
-KPI_OFF_TARGET = Rule(
+KPI_OFF_TARGET = JourneyRule(
     RuleInfo(
         id="JM602",
         name="kpi-off-target",
@@ -92,7 +92,7 @@ def _touchpoint_never_seen(ctx: Context, options: Mapping[str, Any]) -> Iterable
                           "ask whether customers really pass here", key=True)
 
 
-TOUCHPOINT_NEVER_SEEN = Rule(
+TOUCHPOINT_NEVER_SEEN = JourneyRule(
     RuleInfo(
         id="JM603",
         name="touchpoint-never-seen",
@@ -121,7 +121,7 @@ def _unmapped_event_volume(ctx: Context, options: Mapping[str, Any]) -> Iterable
                       f"(most: {top}); add touchpoints or signals for what customers do there", key=True)
 
 
-UNMAPPED_EVENT_VOLUME = Rule(
+UNMAPPED_EVENT_VOLUME = JourneyRule(
     RuleInfo(
         id="JM604",
         name="unmapped-event-volume",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.model import own
 
 
@@ -16,7 +16,7 @@ def _no_persona(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
                                   "journey belongs to under `personas:`", key=True)
 
 
-NO_PERSONA = Rule(
+NO_PERSONA = JourneyRule(
     RuleInfo(
         id="JM301",
         name="no-persona",
@@ -61,7 +61,7 @@ def _unused_persona(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                         "touchpoints' `personas:` or remove it")
 
 
-UNUSED_PERSONA = Rule(
+UNUSED_PERSONA = JourneyRule(
     RuleInfo(
         id="JM302",
         name="unused-persona",
@@ -106,7 +106,7 @@ def _persona_without_goals(ctx: Context, options: Mapping[str, Any]) -> Iterable
             yield Problem(persona.path, f"persona '{persona.id}' has no goals; add what they want to achieve")
 
 
-PERSONA_WITHOUT_GOALS = Rule(
+PERSONA_WITHOUT_GOALS = JourneyRule(
     RuleInfo(
         id="JM303",
         name="persona-without-goals",
@@ -150,7 +150,7 @@ def _unused_channel(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                         "or remove it")
 
 
-UNUSED_CHANNEL = Rule(
+UNUSED_CHANNEL = JourneyRule(
     RuleInfo(
         id="JM304",
         name="unused-channel",
@@ -197,7 +197,7 @@ def _single_channel(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                    "between channels: map the others they use", key=True)
 
 
-SINGLE_CHANNEL_JOURNEY = Rule(
+SINGLE_CHANNEL_JOURNEY = JourneyRule(
     RuleInfo(
         id="JM305",
         name="single-channel-journey",
@@ -245,7 +245,7 @@ def _touchpoint_without_channel(ctx: Context, options: Mapping[str, Any]) -> Ite
                                   "channel ids")
 
 
-TOUCHPOINT_WITHOUT_CHANNEL = Rule(
+TOUCHPOINT_WITHOUT_CHANNEL = JourneyRule(
     RuleInfo(
         id="JM306",
         name="touchpoint-without-channel",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 
 UNUSED_SUPPRESSION = RuleInfo(
     id="JM900",
@@ -41,4 +41,4 @@ def _reported_by_engine(context: Context, options: Mapping[str, Any]) -> Iterabl
     return ()
 
 
-RULE = Rule(UNUSED_SUPPRESSION, _reported_by_engine)
+RULE = JourneyRule(UNUSED_SUPPRESSION, _reported_by_engine)

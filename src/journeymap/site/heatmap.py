@@ -1,4 +1,4 @@
-"""The site's portfolio page: every map's pain points and emotions by lifecycle phase, and who owns what.
+"""The site's heatmap page (`portfolio.html`): pain points and emotions by phase across maps; who owns what.
 
 One page, `portfolio.html`, beside the index. The heatmap counts each map's
 pain points by the phase of their stage, split into open and addressed (a
@@ -134,7 +134,7 @@ o.addEventListener('change',apply);s.addEventListener('change',apply);a.addEvent
 """
 
 
-def portfolio_page(entries: list[Entry]) -> str:
+def heatmap_page(entries: list[Entry]) -> str:
     rows = map_rows(entries)
     rules = policy(styles=[CSS], scripts=[SCRIPT], images=False)
     everyone = owners(rows)
