@@ -37,52 +37,6 @@ PERSONA_DRIFT = PortfolioRule(
         "and two teams design for two different 'busy parents' while believing they share one.",
         fix="Move the persona into a library file and `use:` it from both maps, or give the two personas "
         "different ids if they are different people.",
-        bad=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Order\n"
-            "personas:\n"
-            "  - {id: parent, name: Busy parent, goals: [Save time]}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, personas: [parent]}\n"
-            "# file: returns.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Returns\n"
-            "personas:\n"
-            "  - {id: parent, name: Parent, goals: [Get a refund]}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, personas: [parent]}\n"
-        ),
-        good=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Order\n"
-            "use: [shared/people.library.yaml]\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, personas: [busy-parent]}\n"
-            "# file: returns.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Returns\n"
-            "use: [shared/people.library.yaml]\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, personas: [busy-parent]}\n"
-            "# file: shared/people.library.yaml\n"
-            "journeymap: 1\n"
-            "personas:\n"
-            "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-        ),
     ),
     _persona_drift,
 )
@@ -114,50 +68,6 @@ DUPLICATED_PAIN_POINT = PortfolioRule(
         rationale="The same pain felt in several journeys is a strong signal for prioritising; under two ids it "
         "is counted as two small problems, and fixed twice or not at all.",
         fix="Give the pain point the same id in every map that records it.",
-        bad=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The delivery fee is shown late}]\n"
-            "# file: returns.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Returns\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: surprise-fee, description: The delivery fee is shown late}]\n"
-        ),
-        good=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The delivery fee is shown late}]\n"
-            "# file: returns.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Returns\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The delivery fee is shown late}]\n"
-        ),
     ),
     _duplicated_pain_point,
 )
@@ -187,60 +97,6 @@ OPPORTUNITY_STATUS_DRIFT = PortfolioRule(
         rationale="When the same piece of work is 'done' on one map and 'planned' on another, at least one map "
         "lies about whether its customers' pain is resolved.",
         fix="Keep the opportunity in one library that the maps `use:`, or update the stale status.",
-        bad=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The fee is shown late}]\n"
-            "opportunities:\n"
-            "  - {id: fee-up-front, description: Show the fee early, addresses: [late-fee], status: done}\n"
-            "# file: returns.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Returns\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The fee is shown late}]\n"
-            "opportunities:\n"
-            "  - {id: fee-up-front, description: Show the fee early, addresses: [late-fee], status: planned}\n"
-        ),
-        good=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Order\n"
-            "use: [shared/fees.library.yaml]\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The fee is shown late}]\n"
-            "# file: returns.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Returns\n"
-            "use: [shared/fees.library.yaml]\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points: [{id: late-fee, description: The fee is shown late}]\n"
-            "# file: shared/fees.library.yaml\n"
-            "journeymap: 1\n"
-            "opportunities:\n"
-            "  - {id: fee-up-front, description: Show the fee early, addresses: [late-fee], status: done}\n"
-        ),
     ),
     _opportunity_status_drift,
 )
@@ -266,35 +122,6 @@ ORPHAN_LIBRARY = PortfolioRule(
         rationale="A library nobody uses is not checked against any journey; its personas drift out of date "
         "while looking authoritative.",
         fix="Add the library to the `use:` of the maps it serves, or delete it.",
-        bad=(
-            "# file: checkout.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-            "# file: shared/people.library.yaml\n"
-            "journeymap: 1\n"
-            "personas:\n"
-            "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-        ),
-        good=(
-            "# file: checkout.journey.yaml\n"
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "use: [shared/people.library.yaml]\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
-            "# file: shared/people.library.yaml\n"
-            "journeymap: 1\n"
-            "personas:\n"
-            "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-        ),
     ),
     _orphan_library,
 )
@@ -321,48 +148,6 @@ UNKNOWN_JOURNEY = PortfolioRule(
         rationale="A link down to a sub-journey that is not there sends readers nowhere and hides that the "
         "detail was never mapped.",
         fix="Use the `id` of an existing map, or map the sub-journey.",
-        bad=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: order\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    journey: delivry\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-            "# file: delivery.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: delivery\n"
-            "title: Delivery\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: order\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    journey: delivery\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-            "# file: delivery.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: delivery\n"
-            "title: Delivery\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
     ),
     _unknown_journey,
 )
@@ -391,49 +176,6 @@ CIRCULAR_JOURNEYS = PortfolioRule(
         rationale="A hierarchy of journeys goes from the whole to its parts; a circle means one of the links "
         "points the wrong way, and navigation up and down never ends.",
         fix="Remove the `journey:` link that points back up the hierarchy.",
-        bad=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: order\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    journey: delivery\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-            "# file: delivery.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: delivery\n"
-            "title: Delivery\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    journey: order\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "# file: order.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: order\n"
-            "title: Order\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    journey: delivery\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-            "# file: delivery.journey.yaml\n"
-            "journeymap: 1\n"
-            "id: delivery\n"
-            "title: Delivery\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
     ),
     _circular_journeys,
 )

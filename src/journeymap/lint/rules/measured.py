@@ -12,8 +12,6 @@ from typing import Any
 from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import Context, JourneyRule, Problem
 
-_MAP = "journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    touchpoints:\n"
-
 
 def _emotion_contradicts_data(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
     if ctx.measures is None or ctx.measures.surveys is None:
@@ -36,8 +34,6 @@ EMOTION_CONTRADICTS_DATA = JourneyRule(
         rationale="An emotional curve that customers' own answers contradict sends the team to fix the wrong "
         "moment; once surveys exist, the map should follow them.",
         fix="Change `emotion:` to what customers report, or record why the survey misleads here.",
-        bad=_MAP + "      - {id: pays, name: Pays, emotion: 2}   # surveys say -1.5",
-        good=_MAP + "      - {id: pays, name: Pays, emotion: -1}",
     ),
     _emotion_contradicts_data,
 )
@@ -72,10 +68,6 @@ KPI_OFF_TARGET = JourneyRule(
         rationale="A KPI computed from the data and off target is the clearest sign of where the journey needs "
         "work; it should be visible in every review of the map.",
         fix="Plan an opportunity for the stage, or change the target if it was never realistic.",
-        bad="journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    kpis:\n      - name: Reach\n"
-        "        target: \"90%\"   # measured 40%\n        measure: {reach: buy}",
-        good="journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    kpis:\n      - name: Reach\n"
-        "        target: \"40%\"\n        measure: {reach: buy}",
     ),
     _kpi_off_target,
 )
@@ -101,8 +93,6 @@ TOUCHPOINT_NEVER_SEEN = JourneyRule(
         rationale="A touchpoint nobody reaches is either a wrong signal or a step the map imagines; both make "
         "the map less true.",
         fix="Correct the touchpoint's `signals:`, or remove the touchpoint if customers do not pass there.",
-        bad=_MAP + "      - {id: pays, name: Pays, signals: [paymnet_done]}",
-        good=_MAP + "      - {id: pays, name: Pays, signals: [payment_done]}",
     ),
     _touchpoint_never_seen,
 )
@@ -130,9 +120,6 @@ UNMAPPED_EVENT_VOLUME = JourneyRule(
         rationale="What customers do a lot of but the map does not show is the journey the team has not drawn "
         "yet.",
         fix="Add touchpoints (or signals to existing ones) for the largest unmapped events.",
-        bad=_MAP + "      - {id: pays, name: Pays, signals: [payment_done]}   # 40% of events unmapped",
-        good=_MAP + "      - {id: pays, name: Pays, signals: [payment_done]}\n"
-        "      - {id: sees-popup, name: Sees the newsletter pop-up, signals: [popup_shown]}",
         options={"max_share": 0.05},
     ),
     _unmapped_event_volume,
