@@ -44,6 +44,7 @@ LIMITS: dict[str, tuple[str, str, list[str]]] = {
                   ["/properties/owner", "/$defs/opportunity/properties/owner"]),
     "ID_MAX": ("characters in an id", "maxLength", ["/$defs/id"]),
     "TAG_MAX": ("characters in a tag", "maxLength", ["/properties/tags/items"]),
+    "ID_PATTERN": ("an id: lowercase letters and digits, single hyphens between", "pattern", ["/$defs/id"]),
 }
 
 
@@ -82,7 +83,9 @@ def source(schema: dict[str, Any]) -> str:
         lines += [f"# {what}", f"{name}: Final = ({listed},)" if len(values) == 1 else f"{name}: Final = ({listed})"]
     lines.append("")
     for name, (what, keyword, pointers) in LIMITS.items():
-        lines += [f"# {what}", f"{name}: Final = {agreed(schema, name, keyword, pointers)!r}"]
+        value = agreed(schema, name, keyword, pointers)
+        literal = json.dumps(value) if isinstance(value, str) else repr(value)
+        lines += [f"# {what}", f"{name}: Final = {literal}"]
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,9 +20,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from journeymap import convert, report, schema_values
 from journeymap.cli import app
+from journeymap.convert.mermaid_in import BadText, import_mermaid
 from journeymap.diff import present as diff_present
 from journeymap.diff import run as diff_run
 from journeymap.diff import visual
@@ -31,6 +36,7 @@ from journeymap.measure import spec
 from journeymap.render import FORMATS, PAGE_SIZES_MM, palette, terminal
 from journeymap.schema import schema
 from journeymap.site import pages
+from journeymap.strings import slug
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*sorted((ROOT / "src" / "journeymap").rglob("*.py")), *sorted((ROOT / "bench").rglob("*.py"))]
@@ -153,3 +159,23 @@ def test_the_copy_finder_finds_a_copy_and_leaves_a_choice_alone() -> None:
     source = f"KINDS = {json.dumps(list(schema_values.CHANNEL_KINDS))}\nSEVERE = ('high', 'critical')\n"
     assert list(literals_spelling_a_schema_list(source)) == [
         "line 1 spells out CHANNEL_KINDS; import it from journeymap.schema_values"]
+
+
+@given(st.text(max_size=3 * schema_values.ID_MAX))
+def test_an_id_made_from_any_name_is_one_the_schema_accepts(name: str) -> None:
+    made = slug(name)
+    assert made == "" or (re.fullmatch(schema_values.ID_PATTERN, made) and len(made) <= schema_values.ID_MAX)
+
+
+@pytest.mark.parametrize("what", ["title", "section", "task"])
+def test_the_mermaid_import_allows_a_name_exactly_as_long_as_the_schema_does(what: str) -> None:
+    def diagram(length: int) -> str:
+        name = "n" * length
+        title, section, task = (name if what == w else "x" for w in ("title", "section", "task"))
+        return f"journey\ntitle {title}\nsection {section}\n  {task}: 3: Me\n"
+
+    limit = schema_values.TITLE_MAX if what == "title" else schema_values.NAME_MAX
+    imported = import_mermaid(diagram(limit))
+    assert Draft202012Validator(schema()).is_valid(imported.data)
+    with pytest.raises(BadText, match=f"a map allows {limit}: shorten it"):
+        import_mermaid(diagram(limit + 1))

@@ -40,3 +40,5 @@ OWNER_MAX: Final = 200
 ID_MAX: Final = 100
 # characters in a tag
 TAG_MAX: Final = 100
+# an id: lowercase letters and digits, single hyphens between
+ID_PATTERN: Final = "^[a-z0-9]+(-[a-z0-9]+)*$"
