@@ -35,7 +35,7 @@ from journeymap.measure import present as measure_present
 from journeymap.measure import spec
 from journeymap.render import FORMATS, PAGE_SIZES_MM, palette, terminal
 from journeymap.schema import schema
-from journeymap.site import pages
+from journeymap.site import heatmap, pages
 from journeymap.strings import slug
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,6 +130,13 @@ def test_the_pictures_have_a_look_for_every_value_of_the_format() -> None:
     assert set(palette.EMOTION) == emotions
     assert set(terminal.MARKS) == set(terminal.SPARKS) == emotions
     assert tuple(reversed(schema_values.SEVERITIES)) == pages.SEVERITY_ORDER
+    # the heatmap page: a colour for every severity and emotion, and its filter ranks every severity
+    for severity in schema_values.SEVERITIES:
+        assert f".h-{severity}{{" in heatmap.CSS
+    for emotion in emotions:
+        assert f".e{emotion}{{" in heatmap.CSS
+    ranks = re.search(r"var ranks=(\{.*?\});", heatmap.SCRIPT)
+    assert ranks is not None and list(json.loads(ranks.group(1))) == list(schema_values.SEVERITIES)
 
 
 def literals_spelling_a_schema_list(source: str) -> Iterator[str]:

@@ -12,6 +12,7 @@ whole.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -123,7 +124,7 @@ table{page-break-inside:auto}tr{page-break-inside:avoid}h2{page-break-after:avoi
 SCRIPT = """
 (function(){
 var o=document.getElementById('owner'),s=document.getElementById('severity'),a=document.getElementById('open');
-var ranks={low:0,medium:1,high:2,critical:3};
+var ranks=RANKS;
 function apply(){var who=o.value,min=ranks[s.value]||0,only=a.checked;
 [].slice.call(document.querySelectorAll('tr[data-owner]')).forEach(function(r){
 r.hidden=who!=='all'&&r.getAttribute('data-owner')!==who;});
@@ -131,7 +132,7 @@ r.hidden=who!=='all'&&r.getAttribute('data-owner')!==who;});
 var w=c.getAttribute('data-worst'),open=w&&ranks[w]>=min,done=!only&&c.getAttribute('data-addressed')!=='0';
 c.classList.toggle('dim',!(open||done));c.style.opacity=(open||done)?'1':'.25';});}
 o.addEventListener('change',apply);s.addEventListener('change',apply);a.addEventListener('change',apply);apply();})();
-"""
+""".replace("RANKS", json.dumps({s: rank for rank, s in enumerate(SEVERITIES)}, separators=(",", ":")))
 
 
 def heatmap_page(entries: list[Entry]) -> str:
