@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +19,7 @@ from journeymap.measure.snapshot import (
     snapshot_from_json,
     snapshot_json,
 )
+from tests.conftest import run_cli
 
 IDS = st.text("abc-", min_size=1, max_size=6)
 PATHS = st.text("xyz/.", min_size=1, max_size=8).map(lambda p: p + ".journey.yaml")
@@ -78,3 +81,29 @@ def test_no_snapshot_for_a_map_that_was_not_measured() -> None:
     found = MeasuresByMap.of([snapshot("shop", "shop.journey.yaml")])
     assert found.for_map("bank", "bank.journey.yaml") is None
     assert not MeasuresByMap.of([]) and found
+
+
+MAP = ("journeymap: 1\n{id}title: Checkout\nstages:\n  - id: buy\n    name: Buy\n    touchpoints:\n"
+       "      - {{id: pays, name: Pays, signals: [payment_done]}}\n")
+
+
+@pytest.mark.parametrize(
+    ("map_id", "snapshot_id", "snapshot_path", "found"),
+    [
+        ("checkout", "checkout", "elsewhere/checkout.journey.yaml", True),  # by id, wherever it was measured
+        ("", "", "MAP", True),  # no id: by the path the map is named by
+        ("", "", "elsewhere/checkout.journey.yaml", False),
+        ("checkout", "other", "MAP", False),  # a map with an id never takes another map's snapshot
+    ],
+)
+def test_validate_measures_judges_each_map_by_its_own_snapshot(
+    tmp_path: Path, map_id: str, snapshot_id: str, snapshot_path: str, found: bool
+) -> None:
+    path = tmp_path / "checkout.journey.yaml"
+    path.write_text(MAP.format(id=f"id: {map_id}\n" if map_id else ""), encoding="utf-8")
+    measured = snapshot(snapshot_id, str(path) if snapshot_path == "MAP" else snapshot_path,
+                        events_source="events.csv", never_seen=["pays"])
+    (tmp_path / "m.json").write_text(snapshot_json(measured), encoding="utf-8")
+    run = run_cli("validate", str(path), "--measures", str(tmp_path / "m.json"))
+    assert ("[JM603] touchpoint 'pays' never happens in events.csv" in run.stdout) is found, run.stdout + run.stderr
+    assert run.exit_code == 0  # a warning

@@ -91,7 +91,7 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], projec
     if result.returncode != 0:
         raise GitProblem(f"git ls-tree failed: {_reason(result)}")
     explicit = {relative_to_root(p, root) for p in paths}
-    snapshot = RevisionFiles()
+    found = RevisionFiles()
     wanted: list[_Entry] = []
     for record in result.stdout.split(b"\0"):
         if not record:
@@ -102,15 +102,15 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], projec
         if kind != "blob" or not _selected(path, explicit, root, project):
             continue
         if mode == _SYMLINK:
-            snapshot.notes.append(Note(path, "symbolic link; not compared"))
+            found.notes.append(Note(path, "symbolic link; not compared"))
         elif mode in _REGULAR:
             wanted.append(_Entry(mode, oid, int(size), path))
     small = [e for e in wanted if e.size <= max_bytes]
     contents = read_blobs([e.oid for e in small], cwd)
     for entry in wanted:
         small_enough = entry.size <= max_bytes
-        snapshot.files[entry.path] = contents[entry.oid] if small_enough else _head(entry.oid, cwd, max_bytes)
-    return snapshot
+        found.files[entry.path] = contents[entry.oid] if small_enough else _head(entry.oid, cwd, max_bytes)
+    return found
 
 
 def _selected(path: str, explicit: set[str], root: str, project: Project) -> bool:
@@ -173,14 +173,14 @@ def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Projec
     if result.returncode != 0:
         raise GitProblem(f"git ls-files failed: {_reason(result)}")
     explicit = {relative_to_root(p, root) for p in paths}
-    snapshot = RevisionFiles()
+    found = RevisionFiles()
     for raw_path in dict.fromkeys(result.stdout.split(b"\0")):
         path = raw_path.decode("utf-8", "surrogateescape")
         if not path or not _selected(path, explicit, root, project):
             continue
         full = os.path.join(root, *path.split("/"))
         if os.path.islink(full):
-            snapshot.notes.append(Note(path, "symbolic link; not compared"))
+            found.notes.append(Note(path, "symbolic link; not compared"))
         elif os.path.lexists(full):
-            snapshot.files[path] = read_target(Target(full), project.max_bytes)
-    return snapshot
+            found.files[path] = read_target(Target(full), project.max_bytes)
+    return found
