@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: setup system system-test demo test test-fast lint bench docs clean
+.PHONY: setup system system-test demo test test-fast lint bench docs schema-values clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ bench: setup
 
 docs: $(STAMP)
 	$(BIN)/python -m journeymap rules --format markdown > docs/rules.md
+
+# after changing src/journeymap/data/journeymap.schema.json: its value lists and limits for the code,
+# and the copy in schemas/ that editors point at
+schema-values: $(STAMP)
+	$(BIN)/python scripts/schema_values.py
+	cp src/journeymap/data/journeymap.schema.json schemas/journeymap.schema.json
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/data

@@ -11,8 +11,8 @@ import argparse
 import random
 from pathlib import Path
 
-PHASES = ["awareness", "consideration", "decision", "purchase",
-          "onboarding", "usage", "retention", "advocacy"]
+from journeymap.schema_values import PHASES, SEVERITIES, STATUSES
+
 CHANNELS = [("web", "Website", "digital"), ("mobile-app", "Mobile app", "digital"),
             ("email", "Email", "digital"), ("store", "Store", "physical"),
             ("call-centre", "Call centre", "human"), ("social", "Social media", "digital")]
@@ -124,7 +124,7 @@ def generate_map(
                     "        pain_points:",
                     f"          - id: {pid}",
                     f"            description: {sentence(rng, 5)}",
-                    f"            severity: {rng.choice(['low', 'medium', 'high', 'critical'])}",
+                    f"            severity: {rng.choice(SEVERITIES)}",
                     "            evidence: [interviews]",
                 ]
     lines.append("opportunities:")
@@ -134,7 +134,7 @@ def generate_map(
             f"    description: {sentence(rng, 5)}",
             f"    addresses: [{pid}]",
             "    owner: product-team",
-            f"    status: {rng.choice(['idea', 'planned', 'in-progress', 'done'])}",
+            f"    status: {rng.choice(STATUSES[:4])}",
         ]
     return "\n".join(lines) + "\n"
 

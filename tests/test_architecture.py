@@ -46,3 +46,18 @@ def test_no_module_reaches_into_another_modules_private_names():
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_the_names_that_meant_several_things_mean_one():
+    """`Snapshot` was a measure run, a git side and an open editor map; `Rule` and `Problem` a lint
+    rule and something else; `portfolio` three modules. Each now names one thing (docs/architecture.md)."""
+    import ast
+    from collections import defaultdict
+
+    classes: dict[str, list[str]] = defaultdict(list)
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name in ("Snapshot", "Rule", "Problem"):
+                classes[node.name].append(str(path.relative_to(PACKAGE)))
+    assert {name: where for name, where in classes.items() if len(where) > 1} == {}
+    assert [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("portfolio.py")] == ["portfolio.py"]

@@ -15,21 +15,6 @@ YAML_SYNTAX = RuleInfo(
     summary="The file is not well-formed YAML.",
     rationale="Nothing else can be checked until the file parses.",
     fix="Fix the YAML at the line and column shown; indent with spaces, never tabs.",
-    bad=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "\t- id: pay\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
 )
 DUPLICATE_KEY = RuleInfo(
     id="JM002",
@@ -38,25 +23,6 @@ DUPLICATE_KEY = RuleInfo(
     summary="A mapping names the same key twice.",
     rationale="YAML parsers silently keep the last value, so the first one is lost without a word.",
     fix="Remove one of the two keys, or merge their values.",
-    bad=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "title: Pay\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
 )
 FORBIDDEN_TAG = RuleInfo(
     id="JM003",
@@ -65,19 +31,6 @@ FORBIDDEN_TAG = RuleInfo(
     summary="A YAML tag asks for something other than plain data.",
     rationale="Tags such as !!python/object can run code in some loaders; a map is plain data.",
     fix="Remove the tag; write the value as plain text, a number, a list or a mapping.",
-    bad=(
-        "journeymap: 1\n"
-        "title: !!python/object/apply:os.system [ls]\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
 )
 YAML_LIMITS = RuleInfo(
     id="JM004",
@@ -94,19 +47,6 @@ NOT_A_MAP = RuleInfo(
     summary="The file is empty, binary, holds several documents or is not a mapping.",
     rationale="A journey map is exactly one YAML document whose top level is a mapping.",
     fix="Start from `journeymap init FILE`; keep one map a file.",
-    bad=(
-        "- journeymap: 1\n"
-        "- title: Checkout\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
 )
 ENCODING = RuleInfo(
     id="JM006",
@@ -123,24 +63,6 @@ SCHEMA = RuleInfo(
     summary="A value does not fit the journey map format.",
     rationale="Every tool that reads maps relies on the format in schemas/journeymap.schema.json.",
     fix="Change the value as the message says; `journeymap schema` prints the whole format.",
-    bad=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, emotion: 5}\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, emotion: 2}\n"
-    ),
 )
 DUPLICATE_ID = RuleInfo(
     id="JM020",
@@ -149,26 +71,6 @@ DUPLICATE_ID = RuleInfo(
     summary="Two things of the same kind share an id.",
     rationale="References, diffs and renders find things by id; a shared id makes them ambiguous.",
     fix="Give one of them a new id and update the references to it.",
-    bad=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-        "      - {id: pays, name: Pays with a wallet}\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays-card, name: Pays by card}\n"
-        "      - {id: pays-wallet, name: Pays with a wallet}\n"
-    ),
 )
 UNKNOWN_REFERENCE = RuleInfo(
     id="JM021",
@@ -177,28 +79,6 @@ UNKNOWN_REFERENCE = RuleInfo(
     summary="A reference names an id that the map does not define.",
     rationale="A broken reference silently drops a channel, persona, source or pain point.",
     fix="Use the id shown in the hint, or define the missing item.",
-    bad=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "channels:\n"
-        "  - {id: web, name: Website}\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, channel: wbe}\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "channels:\n"
-        "  - {id: web, name: Website}\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, channel: web}\n"
-    ),
 )
 LIBRARY_USE = RuleInfo(
     id="JM022",
@@ -210,32 +90,6 @@ LIBRARY_USE = RuleInfo(
     "business reading.",
     fix="Name a *.library.yaml file inside the repository, relative to the map's folder; fix the library at the "
     "position the message gives; break the cycle of libraries that use each other.",
-    bad=(
-        "# file: checkout.journey.yaml\n"
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "use: [../../elsewhere/people.library.yaml]\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
-    good=(
-        "# file: checkout.journey.yaml\n"
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "use: [shared/people.library.yaml]\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
-        "# file: shared/people.library.yaml\n"
-        "journeymap: 1\n"
-        "personas:\n"
-        "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-    ),
 )
 LIBRARY_CONFLICT = RuleInfo(
     id="JM023",
@@ -245,38 +99,6 @@ LIBRARY_CONFLICT = RuleInfo(
     rationale="An id must mean one thing; with two definitions, which persona or channel a touchpoint names "
     "would depend on the order of `use:` entries.",
     fix="Remove the map's own definition and use the library's, or give one of them a new id.",
-    bad=(
-        "# file: checkout.journey.yaml\n"
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "use: [shared/people.library.yaml]\n"
-        "personas:\n"
-        "  - {id: busy-parent, name: Parent in a hurry, goals: [Save time]}\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
-        "# file: shared/people.library.yaml\n"
-        "journeymap: 1\n"
-        "personas:\n"
-        "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-    ),
-    good=(
-        "# file: checkout.journey.yaml\n"
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "use: [shared/people.library.yaml]\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
-        "# file: shared/people.library.yaml\n"
-        "journeymap: 1\n"
-        "personas:\n"
-        "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-    ),
 )
 
 CORE_RULES: tuple[RuleInfo, ...] = (

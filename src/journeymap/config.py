@@ -23,12 +23,16 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, repository_root
+
+if TYPE_CHECKING:
+    from journeymap.measure.snapshot import MeasuresByMap, MeasuresSnapshot
+    from journeymap.model import Journey
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
 KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme")
@@ -104,9 +108,8 @@ class Project:
     # `data:` as written: where `journeymap measure` finds events and surveys when a map has no
     # `data` section of its own (paths relative to `root`); the measure command checks it
     data: Mapping[str, Any] = field(default_factory=dict)
-    # measures snapshots (`validate --measures`), by the id of the map they measured (or its
-    # path, for a map without an id): the rules that judge a map against data read them
-    measures: Mapping[str, Any] = field(default_factory=dict)
+    # measures snapshots (`validate --measures`): the rules that judge a map against data read them
+    measures: MeasuresByMap | None = None
     flags: Flags = Flags()
     lookup: Lookup | None = field(default=None, compare=False, repr=False)
 
@@ -131,9 +134,9 @@ class Project:
             found, max_bytes=self.max_bytes, lint=self.lint, today=self.today, measures=self.measures
         )
 
-    def measures_for(self, journey: Any) -> Any:
+    def measures_for(self, journey: Journey) -> MeasuresSnapshot | None:
         """The snapshot of this map, if one was given."""
-        return self.measures.get(journey.id) or self.measures.get(journey.file)
+        return self.measures.for_map(journey.id, journey.file) if self.measures else None
 
     def with_options(self, **changes: Any) -> Project:
         return dataclasses.replace(self, **changes)

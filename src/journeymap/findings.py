@@ -53,7 +53,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """What a reporter, `journeymap rules` and the docs say about a rule."""
+    """What a reporter, `journeymap rules` and the docs say about a rule. Its example maps are data
+    files beside the rules, read only by what shows them (`journeymap.lint.examples`)."""
 
     id: str
     name: str
@@ -61,6 +62,4 @@ class RuleInfo:
     summary: str
     rationale: str
     fix: str
-    bad: str = ""
-    good: str = ""
     options: dict[str, object] = field(default_factory=dict)

@@ -12,12 +12,6 @@ from typing import Any, TypeVar
 
 from journeymap.load import Document, Path_
 
-PHASES = (
-    "awareness", "consideration", "decision", "purchase",
-    "onboarding", "usage", "retention", "advocacy",
-)
-SEVERITIES = ("low", "medium", "high", "critical")
-STATUSES = ("idea", "planned", "in-progress", "done", "dropped")
 T = TypeVar("T")
 
 

@@ -3,7 +3,7 @@
 After each file went through the pipeline on its own, `check_paths` hands
 what the cross-map rules need of each file (`MapFacts`: small, so worker
 processes can send it back instead of whole documents) to
-`portfolio_findings`, which runs the rules of `lint.rules.portfolio` with the
+`portfolio_findings`, which runs the rules of `lint.rules.across_maps` with the
 project's selection, severities and each file's suppression comments.
 """
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from journeymap import builtin_rules
 from journeymap.findings import Finding
 from journeymap.load import Document, Path_
+from journeymap.schema_values import ID_PATTERN
 from journeymap.strings import one_line as _one_line
 from journeymap.strings import short as _short
 from journeymap.strings import slug
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 SCHEMA_ID = "https://journeymap.dev/schemas/journeymap.schema.json"
 _TEXT_PATTERN_HINT = "contains a control character (such as a NUL or escape); remove it"
-ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_PATTERN = ID_PATTERN
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from journeymap.schema_values import ID_MAX
+
 C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # control characters, but tab, line feed and carriage return
 LINE_CONTROLS = "\t\n\r"
 C1 = "\x7f-\x9f"
@@ -52,7 +54,7 @@ def short(text: object, limit: int = 60) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def slug(text: str, limit: int = 100) -> str:
+def slug(text: str, limit: int = ID_MAX) -> str:
     """An id from a name: 'Café Zoë' -> 'cafe-zoe' (accents folded, other letters dropped)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))[:limit].strip("-")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from journeymap.diff.engine import diff_journeys
 from journeymap.diff.present import presenter
 from journeymap.diff.records import Change, DiffReport, Kind, MapDiff, Status
+from journeymap.schema_values import SEVERITIES, STATUSES
 from tests.diff.helpers import facts, journey
 
 # the full suite only (`make test`); `make test-fast` leaves it out
@@ -22,8 +23,6 @@ pytestmark = pytest.mark.slow
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 NAMES = st.sampled_from(["Checks the price", "Pays", "Waits at home", "Opens the app", "Calls support", "Gives up"])
-SEVERITIES = ["low", "medium", "high", "critical"]
-STATUSES = ["idea", "planned", "in-progress", "done", "dropped"]
 KINDS = ["digital", "physical", "human"]
 # small id pools, so two independent maps share many ids
 STAGE_IDS = [f"s{i}" for i in range(6)]

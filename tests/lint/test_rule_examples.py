@@ -1,8 +1,9 @@
 """The examples in every rule's docs are real maps, and they do what the docs say.
 
 `journeymap rules ID` and docs/rules.md show a "Flagged" and a "Clean" map for each
-rule. Each "Flagged" example, written to a folder and validated with that rule selected,
-must get a finding of that rule; each "Clean" one must be valid with no finding at all.
+rule, read from its data file (src/journeymap/lint/rules/examples/ID.yaml). Each
+"Flagged" example, written to a folder and validated with that rule selected, must
+get a finding of that rule; each "Clean" one must be valid with no finding at all.
 An example is one map, or, for the rules about libraries and across maps, several files,
 each after a `# file: NAME` line.
 A rule whose trigger cannot be written as map text (bytes that are not UTF-8, a file
@@ -23,6 +24,7 @@ from tests.lint.test_rules import CASES
 from journeymap.builtin_rules import CORE_RULES
 from journeymap.config import Project, build_project
 from journeymap.findings import RuleInfo
+from journeymap.lint.examples import RuleExamples, examples_of
 from journeymap.lint.registry import all_rules
 from journeymap.lint.rules import LINT_RULES, PORTFOLIO_RULES
 from journeymap.pipeline import Analysis, State, analyse_bytes, check_paths
@@ -68,28 +70,29 @@ def validated(example: str, rule: RuleInfo, folder: Path) -> list[Analysis]:
 
 
 def examples(which: str) -> list[RuleInfo]:
-    return [rule for rule in all_rules() if getattr(rule, which)]
+    return [rule for rule in all_rules() if getattr(examples_of(rule.id), which)]
 
 
-@pytest.mark.parametrize("rule", [r for r in examples("bad") if r.id not in DATA_RULES], ids=lambda r: r.name)
+@pytest.mark.parametrize("rule", [r for r in examples("flagged") if r.id not in DATA_RULES], ids=lambda r: r.name)
 def test_flagged_example_gets_its_rule(rule: RuleInfo, tmp_path: Path) -> None:
-    got = [f.rule_id for analysis in validated(rule.bad, rule, tmp_path) for f in analysis.findings]
+    got = [f.rule_id for analysis in validated(examples_of(rule.id).flagged, rule, tmp_path) for f in analysis.findings]
     assert rule.id in got, f"`journeymap rules {rule.name}` shows a map it does not flag; it got {got}"
 
 
-@pytest.mark.parametrize("rule", examples("good"), ids=lambda r: r.name)
+@pytest.mark.parametrize("rule", examples("clean"), ids=lambda r: r.name)
 def test_clean_example_is_a_clean_map(rule: RuleInfo, tmp_path: Path) -> None:
-    analyses = validated(rule.good, rule, tmp_path)
-    assert len(analyses) == len(files_of(rule.good))
+    clean = examples_of(rule.id).clean
+    analyses = validated(clean, rule, tmp_path)
+    assert len(analyses) == len(files_of(clean))
     assert [f.as_line() for analysis in analyses for f in analysis.findings] == []
     assert {analysis.state for analysis in analyses} == {State.VALID}
 
 
-@pytest.mark.parametrize("rule", [r for r in examples("bad") if r.id in DATA_RULES], ids=lambda r: r.name)
+@pytest.mark.parametrize("rule", [r for r in examples("flagged") if r.id in DATA_RULES], ids=lambda r: r.name)
 def test_flagged_example_of_a_data_rule_is_a_sound_map_the_rule_leaves_alone_without_data(
     rule: RuleInfo, tmp_path: Path
 ) -> None:
-    analyses = validated(rule.bad, rule, tmp_path)
+    analyses = validated(examples_of(rule.id).flagged, rule, tmp_path)
     assert {analysis.state for analysis in analyses} == {State.VALID}
     assert [f.as_line() for analysis in analyses for f in analysis.findings] == []
 
@@ -104,18 +107,20 @@ def test_rules_without_text_examples_are_triggered(rule_id: str) -> None:
 
 
 def test_every_rule_has_a_case_that_triggers_it() -> None:
-    triggered = {rule.id for rule in all_rules() if rule.bad and rule.id not in DATA_RULES} | set(TRIGGERS)
+    triggered = {rule.id for rule in examples("flagged") if rule.id not in DATA_RULES} | set(TRIGGERS)
     triggered |= {case[1] for case in CASES} | set(MEASURED_TRIGGERS)
     missing = sorted(rule.id for rule in all_rules() if rule.id not in triggered)
     assert missing == [], f"rules that no example or test case triggers: {missing}"
 
 
 def test_every_rule_shows_a_flagged_and_a_clean_map_unless_text_cannot_trigger_it() -> None:
-    without = sorted(rule.id for rule in all_rules() if not (rule.bad and rule.good) and rule.id not in TRIGGERS)
+    without = sorted(rule.id for rule in all_rules()
+                     if not (examples_of(rule.id).flagged and examples_of(rule.id).clean) and rule.id not in TRIGGERS)
     assert without == []
     for rule in all_rules():
+        ex = examples_of(rule.id)
         # not-a-journey-map's flagged example is, by design, not a map
-        shown = (rule.good,) if rule.name == "not-a-journey-map" else (rule.bad, rule.good)
+        shown = (ex.clean,) if rule.name == "not-a-journey-map" else (ex.flagged, ex.clean)
         for text in filter(None, shown):
             for name, content in files_of(text).items():
                 assert content.startswith(("journeymap: 1", "# journeymap:")), f"{rule.name}: {name} is not whole"
@@ -125,3 +130,28 @@ def test_every_rule_is_known_to_the_registry_once() -> None:
     ids = [rule.id for rule in all_rules()]
     assert len(ids) == len(set(ids))
     assert set(ids) == CORE_IDS | LINT_IDS
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "journeymap" / "lint" / "rules" / "examples"
+
+
+def test_every_examples_file_belongs_to_a_rule_and_holds_only_its_two_maps() -> None:
+    known = {rule.id for rule in all_rules()}
+    files = sorted(EXAMPLES.glob("*"))
+    assert files and all(f.suffix == ".yaml" for f in files)
+    assert sorted(f.stem for f in files if f.stem not in known) == []
+    for file in files:
+        assert set(examples_of(file.stem).__dict__) == {"flagged", "clean"}
+        assert examples_of(file.stem) != RuleExamples(), f"{file.name} holds no example"
+
+
+def test_examples_are_read_only_by_what_shows_them() -> None:
+    """Checking a map never reads an examples file: validate pays nothing for the docs."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from journeymap.pipeline import analyse_bytes; from journeymap.config import default_project; "
+            "analyse_bytes(b'journeymap: 1\\ntitle: T\\n', 'm.journey.yaml', default_project()); "
+            "print('journeymap.lint.examples' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

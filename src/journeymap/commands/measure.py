@@ -79,7 +79,9 @@ def measure(
         for warning in measured.warnings:
             common.say(f"journeymap: warning: {warning}")
         if measured.snapshots:
-            text = _formatted(measured.snapshots, output_format)
+            from journeymap.measure.present import formatted
+
+            text = formatted(measured.snapshots, output_format.value)
             if out is None:
                 emit(text)
             else:
@@ -88,19 +90,6 @@ def measure(
         return measured.exit_code
 
     common.run(debug, run)
-
-
-def _formatted(snapshots: list[Any], output_format: MeasureFormat) -> str:
-    from journeymap.measure import present
-    from journeymap.measure.snapshot import snapshot_json
-
-    if output_format is MeasureFormat.json:
-        if len(snapshots) == 1:
-            return snapshot_json(snapshots[0])
-        return "[\n" + ",\n".join(snapshot_json(s).rstrip("\n") for s in snapshots) + "\n]\n"
-    write = {MeasureFormat.text: present.as_text, MeasureFormat.markdown: present.as_markdown,
-             MeasureFormat.html: present.as_html}[output_format]
-    return "\n".join(write(s) for s in snapshots)
 
 
 class _progress:

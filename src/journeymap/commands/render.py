@@ -124,15 +124,12 @@ def render(
         found = discover(paths, project.excludes)
         for problem in found.problems:
             common.error(problem)
-        measured, funnel = {}, {}
+        snapshots = None
         if measures:
             from journeymap.measure.snapshot import snapshots_by_map
 
             snapshots = snapshots_by_map(measures)
-            measured = {key: snap.measured_emotions() for key, snap in snapshots.items()}
-            funnel = {key: {f.stage: f.of_first for f in snap.funnel if f.of_first is not None}
-                      for key, snap in snapshots.items()}
-        options = RenderOptions(page=page.value, landscape=not portrait, measured=measured, funnel=funnel)
+        options = RenderOptions(page=page.value, landscape=not portrait, measures=snapshots)
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
         # limits and theme come from each map's own configuration (the flags win)
         planned = batch.in_own_settings(planned, project, theme, timeout, memory)

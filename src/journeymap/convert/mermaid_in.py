@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, JourneymapError, UsageProblem
+from journeymap.schema_values import EMOTION_MAX, EMOTION_MIN, NAME_MAX, TITLE_MAX
 from journeymap.strings import CONTROL, one_line, short
 from journeymap.strings import slug as slugify
 
 _ENTITY = re.compile(r"#(\d+|[a-zA-Z]+);")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # the characters the map format's text pattern refuses (schemas/journeymap.schema.json)
-MAX_NAME = 200  # the format's maxLength for a title and for persona, stage and touchpoint names
 # comparing every pair of actors grows with the square of their number; past this many, only
 # names equal but for case and a plural s are reported
 FUZZY_ACTORS = 200
@@ -49,7 +49,7 @@ class BadText(JourneymapError):
     """Text the map format cannot hold: a control character, an overlong name (exit 1)."""
 
 
-def _checked(text: str, what: str, where: str, limit: int | None = MAX_NAME) -> str:
+def _checked(text: str, what: str, where: str, limit: int | None = NAME_MAX) -> str:
     bad = CONTROL.search(text)
     if bad:
         raise BadText(f"{where}: the {what} holds a control character (U+{ord(bad.group()):04X}); remove it")
@@ -133,9 +133,9 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
                 descr_lines.append(_checked(_decode(line), "description", where, None))
             continue
         if lower.startswith("title ") or lower == "title":
-            title = _checked(_decode(line[5:]), "title", where)
+            title = _checked(_decode(line[5:]), "title", where, TITLE_MAX)
         elif lower.startswith("acctitle"):
-            title = title or _checked(_decode(line.split(":", 1)[1] if ":" in line else ""), "title", where)
+            title = title or _checked(_decode(line.split(":", 1)[1] if ":" in line else ""), "title", where, TITLE_MAX)
         elif lower.startswith("accdescr"):
             rest = line[8:].strip()
             if rest.startswith("{"):
@@ -217,11 +217,12 @@ class Rescale:
     def emotion(self, score: float) -> int:
         if self.midpoint is not None:
             reach = max(abs(self.high - self.midpoint), abs(self.low - self.midpoint)) or 1.0
-            return max(-2, min(2, round(2 * (score - self.midpoint) / reach)))
+            return max(EMOTION_MIN, min(EMOTION_MAX, round(EMOTION_MAX * (score - self.midpoint) / reach)))
         if self.high <= self.low:
             return 0
         # halved, so that the difference of two scores near the float limit cannot overflow
-        return round(-2 + 4 * ((score / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
+        spread = EMOTION_MAX - EMOTION_MIN
+        return round(EMOTION_MIN + spread * ((score / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
 
 
 def _emotion(score: float | None, rescale: Rescale | None) -> int | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from journeymap.config import Project
 from journeymap.diff.engine import map_diff, names
 from journeymap.diff.lint_delta import lint_delta
-from journeymap.diff.records import Change, DiffReport, Entity, Kind, MapDiff, Note, Problem, Side, Status
+from journeymap.diff.records import Change, DiffReport, Entity, Kind, MapDiff, Note, Side, SideProblem, Status
 from journeymap.diff.sides import MapSide, comparable_findings, read_side
 from journeymap.libraries import Libraries
 from journeymap.strings import one_line
@@ -183,7 +183,7 @@ def pair_diff(old: MapSide | None, new: MapSide | None, *, renamed: bool) -> Map
     return diff
 
 
-def _whole_map(old: MapSide | None, new: MapSide | None, problems: list[Problem]) -> MapDiff:
+def _whole_map(old: MapSide | None, new: MapSide | None, problems: list[SideProblem]) -> MapDiff:
     """A map that exists on one side only: one record, and for a new map the findings it brings.
 
     A deleted map's findings are not listed as fixed: deleting a map fixes nothing a reviewer needs to read.

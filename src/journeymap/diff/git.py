@@ -30,7 +30,7 @@ class GitProblem(JourneymapError):
 
 
 @dataclass
-class Snapshot:
+class RevisionFiles:
     """The maps of one side, by path relative to the repository root, plus notes on files left out."""
 
     files: dict[str, bytes] = field(default_factory=dict)
@@ -83,7 +83,7 @@ class _Entry:
     path: str
 
 
-def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], project: Project) -> Snapshot:
+def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], project: Project) -> RevisionFiles:
     """The maps under `paths` (relative to cwd) at `commit`: map-named files the project does not
     exclude, and files named exactly."""
     max_bytes = project.max_bytes
@@ -91,7 +91,7 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], projec
     if result.returncode != 0:
         raise GitProblem(f"git ls-tree failed: {_reason(result)}")
     explicit = {relative_to_root(p, root) for p in paths}
-    snapshot = Snapshot()
+    found = RevisionFiles()
     wanted: list[_Entry] = []
     for record in result.stdout.split(b"\0"):
         if not record:
@@ -102,15 +102,15 @@ def revision_maps(commit: str, root: str, cwd: str, paths: Sequence[str], projec
         if kind != "blob" or not _selected(path, explicit, root, project):
             continue
         if mode == _SYMLINK:
-            snapshot.notes.append(Note(path, "symbolic link; not compared"))
+            found.notes.append(Note(path, "symbolic link; not compared"))
         elif mode in _REGULAR:
             wanted.append(_Entry(mode, oid, int(size), path))
     small = [e for e in wanted if e.size <= max_bytes]
     contents = read_blobs([e.oid for e in small], cwd)
     for entry in wanted:
         small_enough = entry.size <= max_bytes
-        snapshot.files[entry.path] = contents[entry.oid] if small_enough else _head(entry.oid, cwd, max_bytes)
-    return snapshot
+        found.files[entry.path] = contents[entry.oid] if small_enough else _head(entry.oid, cwd, max_bytes)
+    return found
 
 
 def _selected(path: str, explicit: set[str], root: str, project: Project) -> bool:
@@ -162,7 +162,7 @@ def _head(oid: str, cwd: str, max_bytes: int) -> bytes:
     return head
 
 
-def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Project) -> Snapshot:
+def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Project) -> RevisionFiles:
     """The maps under `paths` in the working tree, keyed as `revision_maps` keys them.
 
     Files are listed by git (tracked, and untracked but not ignored), as
@@ -173,14 +173,14 @@ def working_tree_maps(root: str, cwd: str, paths: Sequence[str], project: Projec
     if result.returncode != 0:
         raise GitProblem(f"git ls-files failed: {_reason(result)}")
     explicit = {relative_to_root(p, root) for p in paths}
-    snapshot = Snapshot()
+    found = RevisionFiles()
     for raw_path in dict.fromkeys(result.stdout.split(b"\0")):
         path = raw_path.decode("utf-8", "surrogateescape")
         if not path or not _selected(path, explicit, root, project):
             continue
         full = os.path.join(root, *path.split("/"))
         if os.path.islink(full):
-            snapshot.notes.append(Note(path, "symbolic link; not compared"))
+            found.notes.append(Note(path, "symbolic link; not compared"))
         elif os.path.lexists(full):
-            snapshot.files[path] = read_target(Target(full), project.max_bytes)
-    return snapshot
+            found.files[path] = read_target(Target(full), project.max_bytes)
+    return found

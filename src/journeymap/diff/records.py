@@ -130,7 +130,7 @@ class Side(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class SideProblem:
     """Why one side of a map could not be compared (or is not valid), at a line and column."""
 
     side: Side
@@ -163,7 +163,7 @@ class MapDiff:
     title: str = ""
     changes: list[Change] = field(default_factory=list)
     lint: list[LintChange] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[SideProblem] = field(default_factory=list)
     stage_order: list[str] = field(default_factory=list)
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     # the files differ, but only in formatting or comments
@@ -195,7 +195,7 @@ class DiffReport:
     notes: list[Note] = field(default_factory=list)
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[SideProblem]:
         return [p for m in self.maps for p in m.problems]
 
     @property

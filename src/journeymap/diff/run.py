@@ -40,6 +40,10 @@ class DiffRequest:
     cwd: str | None = None
 
 
+# what `diff --fail-on` can name: the change's own findings that fail a run
+FAIL_ON = ("new-errors",)
+
+
 def exit_status(report: DiffReport, *, exit_code: bool = False, fail_on_new_errors: bool = False) -> int:
     """1 when a map could not be compared or is invalid, when asked to fail on differences or on
     new errors and there are some; else 0."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from journeymap import builtin_rules
 from journeymap.config import Project
-from journeymap.diff.records import Problem, Side
+from journeymap.diff.records import Side, SideProblem
 from journeymap.findings import Finding
 from journeymap.io.sources import is_map_name
 from journeymap.libraries import Libraries
@@ -35,7 +35,7 @@ class MapSide:
     path: str
     raw: bytes
     analysis: Analysis | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[SideProblem] = field(default_factory=list)
     skipped: str | None = None
     comparable: bool = False
 
@@ -75,7 +75,7 @@ def read_side(raw: bytes, path: str, side: Side, project: Project, libraries: Li
     findings = analysis.findings
     if analysis.document is None and len(raw) > project.max_bytes:
         what = f"larger than the {project.max_bytes:,}-byte limit; not compared (see --max-bytes)"
-        result.problems.append(Problem(side, path, 1, 1, what))
+        result.problems.append(SideProblem(side, path, 1, 1, what))
         return result
     if analysis.state is State.NOT_A_MAP and not is_map_name(path):
         why = _first(findings) if analysis.document is None else "it has no `journeymap:` key"
@@ -113,9 +113,9 @@ def _first(findings: list[Finding]) -> str:
     return short(findings[0].message, 120) if findings else "unreadable"
 
 
-def _problem(side: Side, path: str, findings: list[Finding], what: str) -> Problem:
+def _problem(side: Side, path: str, findings: list[Finding], what: str) -> SideProblem:
     ordered = sorted(findings, key=Finding.sort_key)
     first = ordered[0]
     more = len(ordered) - 1
     tail = f" (and {more} more; `journeymap validate {one_line(path)}` lists them)" if more else ""
-    return Problem(side, path, first.line, first.column, f"{what}: {short(first.message, 200)}{tail}")
+    return SideProblem(side, path, first.line, first.column, f"{what}: {short(first.message, 200)}{tail}")

@@ -33,7 +33,8 @@ from journeymap.lint.rules.evidence import STALE_MAP
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
 from journeymap.pipeline import Analysis, State, analyse_bytes, exit_code
-from journeymap.schema import ID_PATTERN, expects_text
+from journeymap.schema import expects_text
+from journeymap.schema_values import ID_PATTERN
 from journeymap.strings import slug
 
 MAX_ROUNDS = 10

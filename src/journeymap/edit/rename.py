@@ -9,7 +9,7 @@ from journeymap.edit.ids import Occurrence, occurrences
 from journeymap.edit.spans import Edit, Lines, scalar_span
 from journeymap.errors import JourneymapError
 from journeymap.load import Document
-from journeymap.schema import ID_PATTERN
+from journeymap.schema_values import ID_PATTERN
 from journeymap.strings import one_line, short, slug
 
 _ID = re.compile(ID_PATTERN)

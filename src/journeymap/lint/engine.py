@@ -12,14 +12,18 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from journeymap.config import RuleSettings
 from journeymap.findings import Finding
 from journeymap.lint.registry import find_rule, is_builtin
-from journeymap.lint.rule import Context, Rule
+from journeymap.lint.rule import Context, JourneyRule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
 from journeymap.model import Journey
+
+if TYPE_CHECKING:
+    from journeymap.measure.snapshot import MeasuresSnapshot
 
 # the suppression comment; its second group is the list of rules (fixes and editors edit it)
 SUPPRESSION = re.compile(r"#\s*journeymap:\s*(ignore|ignore-file)\[([^\]]*)\]")
@@ -92,7 +96,7 @@ def silenced(text: str) -> Silenced:
 
 def lint_findings(
     doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None,
-    measures: object = None,
+    measures: MeasuresSnapshot | None = None,
 ) -> list[Finding]:
     from journeymap.lint.rules import LINT_RULES
 
@@ -106,7 +110,7 @@ def lint_findings(
     return findings
 
 
-def _run(rule: Rule, context: Context, config: RuleSettings, comments: list[_Suppression]) -> list[Finding]:
+def _run(rule: JourneyRule, context: Context, config: RuleSettings, comments: list[_Suppression]) -> list[Finding]:
     info = rule.info
     options = {**info.options, **config.options.get(info.id, {})}
     regraded = config.severity.get(info.id)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.findings import RuleInfo, Severity
 from journeymap.load import Document, Path_
 from journeymap.model import Journey
+
+if TYPE_CHECKING:
+    from journeymap.measure.snapshot import MeasuresSnapshot
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,9 @@ class Context:
     doc: Document
     journey: Journey
     today: datetime.date
-    # what `journeymap measure` found for this map (a measure.snapshot.Snapshot), when
-    # `validate --measures` names one: the rules that judge a map against data need it
-    measures: Any = None
+    # what `journeymap measure` found for this map, when `validate --measures` names one:
+    # the rules that judge a map against data need it
+    measures: MeasuresSnapshot | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ Check = Callable[[Context, Mapping[str, Any]], Iterable[Problem]]
 
 
 @dataclass(frozen=True)
-class Rule:
+class JourneyRule:
+    """A rule over one valid journey (a `PortfolioRule` looks across the maps of a folder)."""
+
     info: RuleInfo
     check: Check
 

@@ -38,7 +38,7 @@ _NAMESPACE, _FIELD, _CLASS, _EVENT = 3, 8, 5, 24
 
 
 @dataclass
-class Snapshot:
+class MapVersion:
     """An open map at one version: its text, the pipeline's analysis, and the last document that
     parsed (this one's, or an earlier version's while the YAML is broken mid-edit)."""
 
@@ -74,11 +74,11 @@ class Snapshot:
 # --- diagnostics
 
 
-def diagnostics(snap: Snapshot) -> list[dict[str, Any]]:
+def diagnostics(snap: MapVersion) -> list[dict[str, Any]]:
     return [diagnostic(snap, f) for f in snap.analysis.findings]
 
 
-def diagnostic(snap: Snapshot, finding: Finding) -> dict[str, Any]:
+def diagnostic(snap: MapVersion, finding: Finding) -> dict[str, Any]:
     start, end = finding_span(snap.doc, snap.lines, finding)
     return {
         "range": snap.convert.range(start, end),
@@ -118,7 +118,7 @@ _ENUM_PATHS: dict[str, Path_] = {
 }
 
 
-def completion(snap: Snapshot, offset: int) -> list[dict[str, Any]]:
+def completion(snap: MapVersion, offset: int) -> list[dict[str, Any]]:
     """Ids where a reference is expected, allowed values where the format has a list of them."""
     line = snap.lines.position(offset)[0]
     prefix = snap.lines.text[snap.lines.starts[line - 1]:offset]
@@ -214,7 +214,7 @@ def _spans_of(
                 yield span
 
 
-def definition(snap: Snapshot, offset: int) -> list[dict[str, Any]]:
+def definition(snap: MapVersion, offset: int) -> list[dict[str, Any]]:
     found = _at(snap, offset)
     if found is None:
         return []
@@ -233,14 +233,14 @@ def definition(snap: Snapshot, offset: int) -> list[dict[str, Any]]:
     return [{"uri": Path(library.key).as_uri(), "range": Converter(lines, snap.convert.encoding).range(*span)}]
 
 
-def references(snap: Snapshot, offset: int, include_declaration: bool) -> list[dict[str, Any]]:
+def references(snap: MapVersion, offset: int, include_declaration: bool) -> list[dict[str, Any]]:
     found = _at(snap, offset)
     if found is None:
         return []
     return [_location(snap, s) for s in _spans_of(_doc(snap), snap.lines, found, include_declaration, True)]
 
 
-def prepare_rename(snap: Snapshot, offset: int) -> dict[str, Any]:
+def prepare_rename(snap: MapVersion, offset: int) -> dict[str, Any]:
     doc = _doc(snap)
     found = occurrence_at(doc, snap.lines, offset)
     if found is None:
@@ -248,7 +248,7 @@ def prepare_rename(snap: Snapshot, offset: int) -> dict[str, Any]:
     return {"range": snap.convert.range(*found[1]), "placeholder": found[0].id}
 
 
-def rename(snap: Snapshot, offset: int, new: str) -> dict[str, Any]:
+def rename(snap: MapVersion, offset: int, new: str) -> dict[str, Any]:
     doc = _doc(snap)
     found = occurrence_at(doc, snap.lines, offset)
     if found is None:
@@ -262,7 +262,7 @@ def rename(snap: Snapshot, offset: int, new: str) -> dict[str, Any]:
     return {"changes": {snap.uri: edits}}
 
 
-def _refuse_library_id(snap: Snapshot, doc: Document, o: Occurrence) -> None:
+def _refuse_library_id(snap: MapVersion, doc: Document, o: Occurrence) -> None:
     """An id a library defines is shared by other maps: renaming it in one map would break it."""
     if any(d.definition and d.kind == o.kind and d.id == o.id for d in occurrences(doc.data)):
         return
@@ -272,25 +272,25 @@ def _refuse_library_id(snap: Snapshot, doc: Document, o: Occurrence) -> None:
                                        "which other maps may use; rename it there and in every map that uses it")
 
 
-def _at(snap: Snapshot, offset: int) -> Occurrence | None:
+def _at(snap: MapVersion, offset: int) -> Occurrence | None:
     found = occurrence_at(_doc(snap), snap.lines, offset)
     return found[0] if found else None
 
 
-def _doc(snap: Snapshot) -> Document:
+def _doc(snap: MapVersion) -> Document:
     if snap.doc is None:
         raise RpcError(REQUEST_FAILED, "the map cannot be read as it stands (see its first error); fix that first")
     return snap.doc
 
 
-def _location(snap: Snapshot, span: tuple[int, int]) -> dict[str, Any]:
+def _location(snap: MapVersion, span: tuple[int, int]) -> dict[str, Any]:
     return {"uri": snap.uri, "range": snap.convert.range(*span)}
 
 
 # --- hover
 
 
-def hover(snap: Snapshot, offset: int) -> dict[str, Any] | None:
+def hover(snap: MapVersion, offset: int) -> dict[str, Any] | None:
     """A finding's rule (why and how to fix), the entity a reference names, or a field's description."""
     from journeymap.lint.registry import find_rule
 
@@ -323,7 +323,7 @@ def hover(snap: Snapshot, offset: int) -> dict[str, Any] | None:
     return result
 
 
-def _entity_text(doc: Document, o: Occurrence, snap: Snapshot) -> str:
+def _entity_text(doc: Document, o: Occurrence, snap: MapVersion) -> str:
     defined = next((d for d in occurrences(doc.data) if d.definition and d.kind == o.kind and d.id == o.id), None)
     shared = snap.library_definition(o.kind, o.id) if defined is None else None
     if defined is not None:
@@ -394,7 +394,7 @@ def md(text: object) -> str:
 # --- code actions
 
 
-def code_actions(snap: Snapshot, start: int, end: int, today: datetime.date | None) -> list[dict[str, Any]]:
+def code_actions(snap: MapVersion, start: int, end: int, today: datetime.date | None) -> list[dict[str, Any]]:
     """The safe fixes of the findings in the range, and 'suppress this rule on this line' for lint findings."""
     actions = []
     wanted = [f for f in snap.analysis.findings if _overlaps(finding_span(snap.doc, snap.lines, f), start, end)]
@@ -422,7 +422,7 @@ def _overlaps(span: tuple[int, int], start: int, end: int) -> bool:
     return span[0] <= end and start <= span[1]
 
 
-def _suppression_edit(snap: Snapshot, finding: Finding) -> dict[str, Any]:
+def _suppression_edit(snap: MapVersion, finding: Finding) -> dict[str, Any]:
     text = snap.lines.line_text(finding.line)
     line_start = snap.lines.starts[finding.line - 1]
     existing = next((m for m in SUPPRESSION.finditer(text) if m.group(1) == "ignore"), None)
@@ -437,7 +437,7 @@ def _suppression_edit(snap: Snapshot, finding: Finding) -> dict[str, Any]:
 # --- outline
 
 
-def symbols(snap: Snapshot) -> list[dict[str, Any]]:
+def symbols(snap: MapVersion) -> list[dict[str, Any]]:
     """Stages with their touchpoints and pain points, then the opportunities."""
     doc = snap.doc or snap.good
     if doc is None or (doc is not snap.doc and doc.text != snap.text):
@@ -455,7 +455,7 @@ def symbols(snap: Snapshot) -> list[dict[str, Any]]:
 _CHILDREN: dict[str, tuple[str, int]] = {"stages": ("touchpoints", _EVENT), "touchpoints": ("pain_points", _FIELD)}
 
 
-def _symbols(snap: Snapshot, doc: Document, path: Path_, kind: int, end_line: int) -> list[dict[str, Any]]:
+def _symbols(snap: MapVersion, doc: Document, path: Path_, kind: int, end_line: int) -> list[dict[str, Any]]:
     items = value_at(doc.data, path)
     if not isinstance(items, list):
         return []

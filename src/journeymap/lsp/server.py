@@ -60,7 +60,7 @@ class OpenMap:
     path: str
     text: str
     version: int
-    snapshot: features.Snapshot | None = None  # of `text`; None once the text changed
+    snapshot: features.MapVersion | None = None  # of `text`; None once the text changed
     good: Any = None  # the last Document that parsed
     last: Analysis | None = None  # of the version before
     timer: threading.Timer | None = None
@@ -317,7 +317,7 @@ class Server:
             gc.collect()
         gc.freeze()
 
-    def snapshot(self, open_map: OpenMap) -> features.Snapshot:
+    def snapshot(self, open_map: OpenMap) -> features.MapVersion:
         if open_map.snapshot is None:
             project = self.project(open_map.path)
             raw = open_map.text.encode("utf-8", "surrogatepass")
@@ -331,7 +331,7 @@ class Server:
             if analysis.document is not None:
                 open_map.good = analysis.document
             lines = Lines(open_map.text)
-            open_map.snapshot = features.Snapshot(
+            open_map.snapshot = features.MapVersion(
                 open_map.uri, open_map.text, open_map.version, analysis, open_map.good, lines,
                 Converter(lines, self.encoding), self.used_libraries(open_map.good, project),
             )
@@ -361,7 +361,7 @@ class Server:
             raise RpcError(INVALID_PARAMS, f"unknown document {str(uri)[:200]}: it is not open (send didOpen first)")
         return self.maps[uri]
 
-    def _request(self, params: dict[str, Any], needs_position: bool = True) -> tuple[features.Snapshot, int]:
+    def _request(self, params: dict[str, Any], needs_position: bool = True) -> tuple[features.MapVersion, int]:
         """The snapshot a request is about, and the offset of its position."""
         open_map = self._open((params.get("textDocument") or {}).get("uri"))
         limit = self.project(open_map.path).max_bytes

@@ -15,7 +15,7 @@ from journeymap.measure.present import (
     emotion,
     percent,
 )
-from journeymap.measure.snapshot import Snapshot
+from journeymap.measure.snapshot import MeasuresSnapshot
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def _delta(old: float | None, new: float | None, points: bool = True) -> str:
     return f"{change:+.1f}{' pts' if points else ''}" if round(change, 1) else "="
 
 
-def moved(old: Snapshot, new: Snapshot) -> Moved:
+def moved(old: MeasuresSnapshot, new: MeasuresSnapshot) -> Moved:
     changed = False
     sections = [Section("journeymap measures diff", notes=[
         [Cell("Map: ", True), Cell(new.map_title), Cell(" — old: ", True), Cell(old.events_source),
@@ -102,11 +102,11 @@ def moved(old: Snapshot, new: Snapshot) -> Moved:
     return Moved(sections, changed)
 
 
-def moved_text(old: Snapshot, new: Snapshot) -> tuple[str, bool]:
+def moved_text(old: MeasuresSnapshot, new: MeasuresSnapshot) -> tuple[str, bool]:
     result = moved(old, new)
     return as_sections_text(result.sections), result.changed
 
 
-def moved_markdown(old: Snapshot, new: Snapshot) -> tuple[str, bool]:
+def moved_markdown(old: MeasuresSnapshot, new: MeasuresSnapshot) -> tuple[str, bool]:
     result = moved(old, new)
     return as_sections_markdown(result.sections, new.map_title), result.changed

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from journeymap.diff.present.markdown import md_text, md_words
 from journeymap.diff.present.text import safe
-from journeymap.measure.snapshot import KpiValue, Snapshot, StageMeasure
+from journeymap.measure.snapshot import KpiValue, MeasuresSnapshot, StageMeasure, snapshot_json
 
 SURVIVOR_NOTE = (
     "Survey answers come mostly from customers who got this far and chose to answer, so scores "
@@ -76,7 +76,7 @@ def kpi_value(k: KpiValue) -> str:
 _STATUS = {"met": "met", "off-target": "OFF TARGET", "no-target": "no numeric target", "no-data": "no data"}
 
 
-def sections(s: Snapshot) -> list[Section]:
+def sections(s: MeasuresSnapshot) -> list[Section]:
     out = [_overview(s), _funnel(s), _stages("Stages", s.stages), _touchpoints(s)]
     if s.kpis:
         out.append(_kpis(s))
@@ -97,7 +97,7 @@ def sections(s: Snapshot) -> list[Section]:
     return out
 
 
-def _overview(s: Snapshot) -> Section:
+def _overview(s: MeasuresSnapshot) -> Section:
     notes = [
         [Cell("Map: ", True), Cell(s.map_title), Cell(" (", True), Cell(s.map_path), Cell(")", True)],
         [Cell("Events: ", True), Cell(s.events_source),
@@ -111,7 +111,7 @@ def _overview(s: Snapshot) -> Section:
     return Section("journeymap measure", notes=notes)
 
 
-def _funnel(s: Snapshot) -> Section:
+def _funnel(s: MeasuresSnapshot) -> Section:
     return Section(
         "Funnel, in the map's order",
         ["stage", "users", "of previous", "of first"],
@@ -130,7 +130,7 @@ def _stages(title: str, stages: list[StageMeasure]) -> Section:
     )
 
 
-def _touchpoints(s: Snapshot) -> Section:
+def _touchpoints(s: MeasuresSnapshot) -> Section:
     rows = []
     for t in s.touchpoints:
         survey = s.survey(t.id)
@@ -144,7 +144,7 @@ def _touchpoints(s: Snapshot) -> Section:
     )
 
 
-def _kpis(s: Snapshot) -> Section:
+def _kpis(s: MeasuresSnapshot) -> Section:
     return Section(
         "KPIs",
         ["stage", "KPI", "measured", "target", "status"],
@@ -153,7 +153,7 @@ def _kpis(s: Snapshot) -> Section:
     )
 
 
-def _surveys(s: Snapshot) -> Section:
+def _surveys(s: MeasuresSnapshot) -> Section:
     sv = s.surveys
     assert sv is not None
     notes = [[Cell(f"Mapping onto the map's -2..+2: {sv.mapping}. {SURVIVOR_NOTE}", True)]]
@@ -177,7 +177,7 @@ def _surveys(s: Snapshot) -> Section:
     )
 
 
-def _misses(s: Snapshot) -> list[Section]:
+def _misses(s: MeasuresSnapshot) -> list[Section]:
     out = []
     share = f"{s.unmapped_total / s.events_in_range * 100:.1f}%" if s.events_in_range else "—"
     out.append(Section(
@@ -204,7 +204,7 @@ def _misses(s: Snapshot) -> list[Section]:
     return out
 
 
-def _periods(s: Snapshot) -> list[Section]:
+def _periods(s: MeasuresSnapshot) -> list[Section]:
     out = []
     for sp in s.periods:
         out.append(Section(
@@ -221,7 +221,7 @@ def _plain(cell: Cell) -> str:
     return cell.text if cell.ours else safe(" ".join(cell.text.split()))
 
 
-def as_text(s: Snapshot) -> str:
+def as_text(s: MeasuresSnapshot) -> str:
     return as_sections_text(sections(s))
 
 
@@ -250,7 +250,7 @@ def _md(cell: Cell) -> str:
     return md_words(cell.text) if cell.ours else md_text(cell.text)
 
 
-def as_markdown(s: Snapshot) -> str:
+def as_markdown(s: MeasuresSnapshot) -> str:
     return as_sections_markdown(sections(s), s.map_title)
 
 
@@ -283,7 +283,7 @@ _STYLE = (
 )
 
 
-def as_html(s: Snapshot) -> str:
+def as_html(s: MeasuresSnapshot) -> str:
     from journeymap.render.csp import policy
 
     def cell(c: Cell, first: bool) -> str:
@@ -312,3 +312,22 @@ def as_html(s: Snapshot) -> str:
         f"<title>{html.escape('measure: ' + s.map_title)}</title><style>{_STYLE}</style></head><body>\n"
         + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+def as_json(snapshots: list[MeasuresSnapshot]) -> str:
+    """The versioned snapshot; a JSON list of them for several maps."""
+    if len(snapshots) == 1:
+        return snapshot_json(snapshots[0])
+    return "[\n" + ",\n".join(snapshot_json(s).rstrip("\n") for s in snapshots) + "\n]\n"
+
+
+_WRITERS = {"text": as_text, "markdown": as_markdown, "html": as_html}
+# what `measure --format` offers
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def formatted(snapshots: list[MeasuresSnapshot], fmt: str) -> str:
+    """The snapshots of a run in one of FORMATS."""
+    if fmt == "json":
+        return as_json(snapshots)
+    return "\n".join(_WRITERS[fmt](s) for s in snapshots)

@@ -2,14 +2,15 @@
 
 The JSON snapshot (`journeymap measure --format json`) is a contract: `journeymap_measures`
 is its version; keys may be added within a version, never removed or renamed. docs/measure.md
-documents every field. `render --measures`, `diff` and the lint rules read it back with
-`snapshot_from_json`.
+documents every field. `render --measures`, `validate --measures` (the JM6xx rules) and `diff`
+read it back with `snapshot_from_json`; `MeasuresByMap` finds the snapshot of a map for all of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +117,9 @@ class Segment:
 
 
 @dataclass
-class Snapshot:
+class MeasuresSnapshot:
+    """What `journeymap measure` found for one map: the JSON snapshot, typed."""
+
     map_path: str
     map_id: str
     map_title: str
@@ -161,13 +164,40 @@ class Snapshot:
             return None
         return next((s for s in self.surveys.touchpoints if s.touchpoint == touchpoint_id), None)
 
+    def funnel_shares(self) -> dict[str, float]:
+        """Stage id -> the share of the funnel's first stage that reached it (stages nobody entered left out)."""
+        return {f.stage: f.of_first for f in self.funnel if f.of_first is not None}
 
-def snapshot_json(snapshot: Snapshot) -> str:
+
+# the name the measure engines still use; the same class
+Snapshot = MeasuresSnapshot
+
+
+@dataclass(frozen=True)
+class MeasuresByMap:
+    """The snapshots a command was given, found by the map they measured: by the map's id, else (a map
+    without an id) by its path as `measure` was given it. The one lookup `validate --measures`,
+    `render --measures` and the rules share."""
+
+    snapshots: Mapping[str, MeasuresSnapshot] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, snapshots: list[MeasuresSnapshot]) -> MeasuresByMap:
+        return cls({(s.map_id or s.map_path): s for s in snapshots})
+
+    def for_map(self, map_id: str, path: str) -> MeasuresSnapshot | None:
+        return (self.snapshots.get(map_id) if map_id else None) or self.snapshots.get(path)
+
+    def __bool__(self) -> bool:
+        return bool(self.snapshots)
+
+
+def snapshot_json(snapshot: MeasuresSnapshot) -> str:
     body = {"journeymap_measures": VERSION, **dataclasses.asdict(snapshot)}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def snapshot_from_json(text: str, where: str) -> Snapshot:
+def snapshot_from_json(text: str, where: str) -> MeasuresSnapshot:
     """A snapshot read back; JourneymapError (one line) when it is not one journeymap wrote."""
     try:
         raw = json.loads(text)
@@ -185,7 +215,7 @@ def snapshot_from_json(text: str, where: str) -> Snapshot:
         raise JourneymapError(f"{where}: a damaged measures snapshot ({type(exc).__name__}: {exc})") from None
 
 
-def read_snapshot(path: str) -> Snapshot:
+def read_snapshot(path: str) -> MeasuresSnapshot:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -195,14 +225,14 @@ def read_snapshot(path: str) -> Snapshot:
     return snapshot_from_json(text, path)
 
 
-def snapshots_by_map(paths: list[str]) -> dict[str, Snapshot]:
-    """Snapshots by the id of the map they measured (or its path, for a map without an id)."""
-    return {(s.map_id or s.map_path): s for s in (read_snapshot(p) for p in paths)}
+def snapshots_by_map(paths: list[str]) -> MeasuresByMap:
+    """The snapshots in these files, each found by the map it measured."""
+    return MeasuresByMap.of([read_snapshot(p) for p in paths])
 
 
-def _snapshot(raw: dict[str, Any]) -> Snapshot:
+def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:
     surveys = raw.get("surveys")
-    return Snapshot(
+    return MeasuresSnapshot(
         **{k: raw[k] for k in (
             "map_path", "map_id", "map_title", "engine", "events_source", "rows_read", "rows_skipped",
             "events_in_range", "mapped_events", "entrants", "since", "until", "window_seconds",

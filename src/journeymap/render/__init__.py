@@ -10,7 +10,7 @@ a format; the command line and batch handling live in `batch`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 __all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "FORMATS", "Picture", "RenderError",
@@ -20,6 +20,7 @@ from journeymap.model import Journey
 from journeymap.render.errors import RenderError
 
 if TYPE_CHECKING:
+    from journeymap.measure.snapshot import MeasuresByMap
     from journeymap.render.hierarchy import Hierarchy
     from journeymap.render.theme import Theme
 
@@ -67,16 +68,19 @@ class RenderOptions:
     # html: the other pages of the batch, for links down to sub-journeys and up to parents
     hierarchy: Hierarchy | None = None
     page_name: str = ""  # html: this page's file name, which the links are relative to
-    # `render --measures`: map id (or path) -> touchpoint id -> the emotion customers report
-    measured: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    # `render --measures`: map id (or path) -> stage id -> measured share of the funnel's first stage
-    funnel: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # `render --measures`: the snapshots, of which each map draws its own (the emotion customers
+    # report beside the assumed curve, each stage's share of the funnel)
+    measures: MeasuresByMap | None = None
 
     def measured_for(self, journey: Journey) -> Mapping[str, float]:
-        return self.measured.get(journey.id) or self.measured.get(journey.file) or {}
+        """Touchpoint id -> the emotion customers report."""
+        snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
+        return snapshot.measured_emotions() if snapshot else {}
 
     def funnel_for(self, journey: Journey) -> Mapping[str, float]:
-        return self.funnel.get(journey.id) or self.funnel.get(journey.file) or {}
+        """Stage id -> the measured share of the funnel's first stage."""
+        snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
+        return snapshot.funnel_shares() if snapshot else {}
     theme: Theme | None = None  # None: the default (light) theme
 
 

@@ -21,6 +21,7 @@ from journeymap.model import Journey, Opportunity, Stage, Touchpoint
 from journeymap.render.curve import curve_padding, emotion_curve_svg
 from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
 from journeymap.render.text import clean, direction_attrs, display_width, html_text, shortened
+from journeymap.schema_values import CHANNEL_KINDS, SEVERITIES, STATUSES
 
 # Average advance of a Latin character (DejaVu Sans; Noto Sans is a little narrower), in em: used only
 # to estimate line counts, so it errs on the safe side. Text is counted by display width: a CJK
@@ -185,7 +186,7 @@ class Grid:
         parts, blocks = [], []
         channel = self.channels.get(t.channel or "")
         if channel is not None:
-            kind = channel.kind if channel.kind in ("digital", "physical", "human") else "other"
+            kind = channel.kind if channel.kind in CHANNEL_KINDS else "other"
             parts.append(f'<span class="chip k-{kind}">{html_text(channel.name)}</span>')
             blocks.append((display_width(clean(channel.name)) + 3, 0.9, 0.4))
         elif t.channel:
@@ -430,11 +431,11 @@ def emotion_class(emotion: int | None) -> str:
 
 
 def severity_class(severity: str) -> str:
-    return severity if severity in ("low", "medium", "high", "critical") else "medium"
+    return severity if severity in SEVERITIES else "medium"
 
 
 def status_class(status: str) -> str:
-    return status if status in ("idea", "planned", "in-progress", "done", "dropped") else "idea"
+    return status if status in STATUSES else "idea"
 
 
 def persona_names(journey: Journey, persona_ids: Iterable[str]) -> str:

@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from journeymap.model import SEVERITIES, STATUSES, Journey, Stage, Touchpoint
+from journeymap.model import Journey, Stage, Touchpoint
+from journeymap.schema_values import SEVERITIES, STATUSES
 from journeymap.strings import BIDI, clean
 
 COLUMN_MIN = 24  # the narrowest a stage column may be and still show touchpoint names

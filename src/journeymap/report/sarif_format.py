@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from journeymap import __version__
 from journeymap.findings import RuleInfo, Severity
+from journeymap.lint.examples import examples_of
 from journeymap.lint.registry import all_rules
 
 if TYPE_CHECKING:
@@ -72,10 +73,11 @@ def artifact_uri(path: str) -> str:
 def _rule(rule: RuleInfo) -> dict[str, object]:
     help_text = f"{rule.rationale}\n\nHow to fix: {rule.fix}"
     markdown = f"{rule.rationale}\n\n**How to fix:** {rule.fix}"
-    if rule.bad:
-        markdown += f"\n\nInstead of:\n\n```yaml\n{rule.bad}\n```"
-    if rule.good:
-        markdown += f"\n\nWrite:\n\n```yaml\n{rule.good}\n```"
+    shown = examples_of(rule.id)
+    if shown.flagged:
+        markdown += f"\n\nInstead of:\n\n```yaml\n{shown.flagged}\n```"
+    if shown.clean:
+        markdown += f"\n\nWrite:\n\n```yaml\n{shown.clean}\n```"
     return {
         "id": rule.id,
         "name": rule.name,

@@ -18,8 +18,8 @@ from journeymap.pipeline import State, add_portfolio_findings, analyse
 from journeymap.render import RenderError
 from journeymap.render.theme import Theme, theme_of
 from journeymap.site.entries import Entry, Site
+from journeymap.site.heatmap import heatmap_page
 from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
-from journeymap.site.portfolio import portfolio_page
 from journeymap.strings import map_stem, one_line, slug
 
 
@@ -74,5 +74,5 @@ def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> N
     make_folder(maps_dir)
     for entry, page in pages:
         write_atomic(maps_dir / entry.page, page)
-    write_atomic(out / "portfolio.html", portfolio_page(entries))
+    write_atomic(out / "portfolio.html", heatmap_page(entries))
     write_atomic(out / "index.html", index_page(entries, theme))

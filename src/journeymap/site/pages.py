@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeymap.findings import Finding, Severity
-from journeymap.model import PHASES
 from journeymap.render.csp import policy
 from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
 from journeymap.render.html import PageExtras, html_page
 from journeymap.render.text import html_text
 from journeymap.render.theme import DEFAULT, Theme, site_css
+from journeymap.schema_values import PHASES, SEVERITIES
 
 if TYPE_CHECKING:
     from journeymap.io.sources import Target
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from journeymap.render.hierarchy import Hierarchy
     from journeymap.site.entries import Entry
 
-SEVERITY_ORDER = ("critical", "high", "medium", "low")
+SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # the worst first
 
 
 _SITE_CSS = """

@@ -1,6 +1,6 @@
 """Every lint rule, in the order `journeymap rules` lists them.
 
-Each module holds the rules of one theme; each rule is a `Rule` object with its
+Each module holds the rules of one theme; each rule is a `JourneyRule` object with its
 metadata and a pure check function. Ids: JM1xx structure and coverage, JM2xx
 emotions, pain points and opportunities, JM3xx personas and channels, JM4xx
 research and upkeep, JM5xx across the maps of a folder (the portfolio pass),
@@ -11,10 +11,10 @@ linter itself.
 from __future__ import annotations
 
 from journeymap.findings import RuleInfo
-from journeymap.lint.rule import PortfolioRule, Rule
-from journeymap.lint.rules import coverage, evidence, feelings, measured, people, portfolio, suppression
+from journeymap.lint.rule import JourneyRule, PortfolioRule
+from journeymap.lint.rules import across_maps, coverage, evidence, feelings, measured, people, suppression
 
-LINT_RULES: tuple[Rule, ...] = (
+LINT_RULES: tuple[JourneyRule, ...] = (
     *coverage.RULES,
     *feelings.RULES,
     *people.RULES,
@@ -24,7 +24,7 @@ LINT_RULES: tuple[Rule, ...] = (
 )
 
 # Cross-map rules: run by `journeymap.portfolio` over a folder's maps and libraries, after each file's lint.
-PORTFOLIO_RULES: tuple[PortfolioRule, ...] = portfolio.RULES
+PORTFOLIO_RULES: tuple[PortfolioRule, ...] = across_maps.RULES
 
 # Every lint rule's metadata, one file's and cross-map: what select, ignore and severity may name.
 RULE_INFOS: tuple[RuleInfo, ...] = tuple(

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
-from journeymap.model import PHASES
+from journeymap.lint.rule import Context, JourneyRule, Problem
+from journeymap.schema_values import PHASES
 
-_AFTER_PURCHASE = {"onboarding", "usage", "retention", "advocacy"}
+_AFTER_PURCHASE = set(PHASES[PHASES.index("purchase") + 1 :])
 _BUYING = {"decision", "purchase"}
 
 
@@ -19,7 +19,7 @@ def _empty_journey(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
                                   "of the journey in order under `stages:`", key=True)
 
 
-EMPTY_JOURNEY = Rule(
+EMPTY_JOURNEY = JourneyRule(
     RuleInfo(
         id="JM101",
         name="empty-journey",
@@ -27,19 +27,6 @@ EMPTY_JOURNEY = Rule(
         summary="The map has no stages.",
         rationale="A journey map without stages shows no journey: nothing can be reviewed, rendered or compared.",
         fix="Add the stages the customer goes through, in order, each with its touchpoints.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
     ),
     _empty_journey,
 )
@@ -52,7 +39,7 @@ def _stage_without_touchpoints(ctx: Context, options: Mapping[str, Any]) -> Iter
                                       "customer meets here, or remove the stage")
 
 
-STAGE_WITHOUT_TOUCHPOINTS = Rule(
+STAGE_WITHOUT_TOUCHPOINTS = JourneyRule(
     RuleInfo(
         id="JM102",
         name="stage-without-touchpoints",
@@ -61,30 +48,6 @@ STAGE_WITHOUT_TOUCHPOINTS = Rule(
         rationale="A stage nobody serves is a gap in the journey: the customer is left alone there, or the map "
         "is unfinished. Either way reviewers should see it.",
         fix="Add the touchpoints the customer meets in this stage, or remove the stage.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays}\n"
-            "  - id: onboarding\n"
-            "    name: Onboarding\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays}\n"
-            "  - id: onboarding\n"
-            "    name: Onboarding\n"
-            "    touchpoints:\n"
-            "      - {id: welcome, name: Gets a welcome email}\n"
-        ),
     ),
     _stage_without_touchpoints,
 )
@@ -96,7 +59,7 @@ def _stage_without_goal(ctx: Context, options: Mapping[str, Any]) -> Iterable[Pr
             yield Problem(stage.path, f"stage '{stage.id}' has no goal; say what the customer wants to achieve here")
 
 
-STAGE_WITHOUT_GOAL = Rule(
+STAGE_WITHOUT_GOAL = JourneyRule(
     RuleInfo(
         id="JM103",
         name="stage-without-goal",
@@ -105,25 +68,6 @@ STAGE_WITHOUT_GOAL = Rule(
         rationale="Goals keep a map customer-centred: each stage is judged by whether the customer gets what "
         "they came for, not by what the organisation does.",
         fix="Add `goal:` in the customer's terms, e.g. 'Knows the total before paying'.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    goal: Pays without surprises\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
     ),
     _stage_without_goal,
 )
@@ -135,7 +79,7 @@ def _stage_without_kpi(ctx: Context, options: Mapping[str, Any]) -> Iterable[Pro
             yield Problem(stage.path, f"stage '{stage.id}' has no KPI; add how the team measures this stage")
 
 
-STAGE_WITHOUT_KPI = Rule(
+STAGE_WITHOUT_KPI = JourneyRule(
     RuleInfo(
         id="JM104",
         name="stage-without-kpi",
@@ -144,26 +88,6 @@ STAGE_WITHOUT_KPI = Rule(
         rationale="Without a measure per stage nobody can tell whether a change to the journey helped; KPIs tie "
         "the map to the numbers the business already watches.",
         fix="Add `kpis:` with a name, a target and the current value.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    kpis:\n"
-            "      - {name: Checkout completion, target: '80%', current: '71%'}\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
     ),
     _stage_without_kpi,
 )
@@ -185,7 +109,7 @@ def _journey_ends_at_purchase(ctx: Context, options: Mapping[str, Any]) -> Itera
         )
 
 
-JOURNEY_ENDS_AT_PURCHASE = Rule(
+JOURNEY_ENDS_AT_PURCHASE = JourneyRule(
     RuleInfo(
         id="JM105",
         name="journey-ends-at-purchase",
@@ -194,32 +118,6 @@ JOURNEY_ENDS_AT_PURCHASE = Rule(
         rationale="A map that stops at the sale is a buyer journey. Most of a customer's experience, and most "
         "reasons they leave or stay, come after it: delivery, first use, support, renewal, recommending.",
         fix="Add stages with phase onboarding, usage, retention or advocacy.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: compare\n"
-            "    name: Compare\n"
-            "    phase: consideration\n"
-            "    touchpoints: [{id: reads, name: Reads reviews}]\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    phase: purchase\n"
-            "    touchpoints: [{id: pays, name: Pays}]\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    phase: purchase\n"
-            "    touchpoints: [{id: pays, name: Pays}]\n"
-            "  - id: first-use\n"
-            "    name: First use\n"
-            "    phase: onboarding\n"
-            "    touchpoints: [{id: unpacks, name: Unpacks the order}]\n"
-        ),
     ),
     _journey_ends_at_purchase,
 )
@@ -237,7 +135,7 @@ def _missing_phase(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
                                    "out", key=True)
 
 
-MISSING_PHASE = Rule(
+MISSING_PHASE = JourneyRule(
     RuleInfo(
         id="JM106",
         name="missing-phase",
@@ -246,25 +144,6 @@ MISSING_PHASE = Rule(
         rationale="Gaps in the lifecycle hide whole conversations: no retention stage means nobody mapped why "
         "customers stay; no advocacy stage means word of mouth is left to chance.",
         fix="Add stages for the missing phases, or suppress the rule with a comment saying why they do not apply.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    phase: purchase\n"
-            "    touchpoints: [{id: pays, name: Pays}]\n"
-        ),
-        good=(
-            "# journeymap: ignore-file[missing-phase]  (a checkout-only map by design)\n"
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    phase: purchase\n"
-            "    touchpoints: [{id: pays, name: Pays}]\n"
-        ),
     ),
     _missing_phase,
 )
@@ -283,7 +162,7 @@ def _phase_order(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
         previous = (i, phase)
 
 
-PHASE_ORDER = Rule(
+PHASE_ORDER = JourneyRule(
     RuleInfo(
         id="JM107",
         name="phase-out-of-order",
@@ -292,32 +171,6 @@ PHASE_ORDER = Rule(
         rationale="Stages are read left to right as time; a retention stage before an awareness stage usually "
         "means stages were added in the wrong place.",
         fix="Reorder the stages, or correct the phase.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: renew\n"
-            "    name: Renew\n"
-            "    phase: retention\n"
-            "    touchpoints: [{id: renews, name: Renews the plan}]\n"
-            "  - id: find\n"
-            "    name: Find us\n"
-            "    phase: awareness\n"
-            "    touchpoints: [{id: sees-ad, name: Sees an ad}]\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: find\n"
-            "    name: Find us\n"
-            "    phase: awareness\n"
-            "    touchpoints: [{id: sees-ad, name: Sees an ad}]\n"
-            "  - id: renew\n"
-            "    name: Renew\n"
-            "    phase: retention\n"
-            "    touchpoints: [{id: renews, name: Renews the plan}]\n"
-        ),
     ),
     _phase_order,
 )
@@ -343,7 +196,7 @@ def _duplicate_name(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                                  f"'{stage.id}' are both named '{again.name}'; rename one")
 
 
-DUPLICATE_NAME = Rule(
+DUPLICATE_NAME = JourneyRule(
     RuleInfo(
         id="JM108",
         name="duplicate-name",
@@ -352,26 +205,6 @@ DUPLICATE_NAME = Rule(
         rationale="On a poster or in a workshop people point at names, not ids; two boxes with the same name "
         "cause wrong conversations and wrong tickets.",
         fix="Rename one so each says what is different about it.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pay-card, name: Pays}\n"
-            "      - {id: pay-wallet, name: Pays}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pay-card, name: Pays by card}\n"
-            "      - {id: pay-wallet, name: Pays with a phone wallet}\n"
-        ),
     ),
     _duplicate_name,
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.model import own
 
 
@@ -22,7 +22,7 @@ def _no_evidence(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
                                        "that show it")
 
 
-NO_EVIDENCE = Rule(
+NO_EVIDENCE = JourneyRule(
     RuleInfo(
         id="JM401",
         name="no-evidence",
@@ -31,26 +31,6 @@ NO_EVIDENCE = Rule(
         rationale="A map must show what customers actually do, not what the team assumes; evidence is what lets "
         "a reader trust a touchpoint and a pain point enough to act on it.",
         fix="Add the research under `sources:` and cite its id in `evidence:`.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, emotion: -1}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "sources:\n"
-            "  - {id: interviews-2026-03, kind: interview}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, emotion: -1, evidence: [interviews-2026-03]}\n"
-        ),
     ),
     _no_evidence,
 )
@@ -65,7 +45,7 @@ def _unused_source(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem
                                        "remove it")
 
 
-UNUSED_SOURCE = Rule(
+UNUSED_SOURCE = JourneyRule(
     RuleInfo(
         id="JM402",
         name="unused-source",
@@ -73,28 +53,6 @@ UNUSED_SOURCE = Rule(
         summary="A research source is cited by no touchpoint or pain point.",
         rationale="A source nobody cites makes the map look better researched than it is.",
         fix="Cite the source in `evidence:` where its findings apply, or remove it.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "sources:\n"
-            "  - {id: survey-2025, kind: survey}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "sources:\n"
-            "  - {id: survey-2025, kind: survey}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card, evidence: [survey-2025]}\n"
-        ),
     ),
     _unused_source,
 )
@@ -117,7 +75,7 @@ def _stale_map(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
                                           f"{max_age}; check it against current research and update the date")
 
 
-STALE_MAP = Rule(
+STALE_MAP = JourneyRule(
     RuleInfo(
         id="JM403",
         name="stale-map",
@@ -126,26 +84,6 @@ STALE_MAP = Rule(
         rationale="Journeys change with every release, policy and competitor; a map nobody has checked in months "
         "is a confident picture of the past.",
         fix="Review the map with current research and set `last_reviewed:` to today.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "last_reviewed: 2024-01-15\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "last_reviewed: 2026-10-01  # within max_age_days (180) of the day it is checked\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
         options={"max_age_days": 180},
     ),
     _stale_map,
@@ -157,7 +95,7 @@ def _no_owner(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
         yield Problem(("title",), "the map has no owner; add `owner:` with the team that keeps it true", key=True)
 
 
-NO_OWNER = Rule(
+NO_OWNER = JourneyRule(
     RuleInfo(
         id="JM404",
         name="no-owner",
@@ -165,25 +103,6 @@ NO_OWNER = Rule(
         summary="The map does not say who keeps it true.",
         rationale="Maps without an owner go stale first: nobody is asked when research or the service changes.",
         fix="Add `owner:` with a team or a person.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "owner: checkout-team\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
     ),
     _no_owner,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.model import own
 
 
@@ -17,7 +17,7 @@ def _touchpoint_without_emotion(ctx: Context, options: Mapping[str, Any]) -> Ite
                                   "`emotion:` from -2 to +2, measured with customers")
 
 
-TOUCHPOINT_WITHOUT_EMOTION = Rule(
+TOUCHPOINT_WITHOUT_EMOTION = JourneyRule(
     RuleInfo(
         id="JM201",
         name="touchpoint-without-emotion",
@@ -26,24 +26,6 @@ TOUCHPOINT_WITHOUT_EMOTION = Rule(
         rationale="The emotional curve is what makes a journey map more than a process chart; every hole in it "
         "hides a moment that may matter most.",
         fix="Add `emotion:` from -2 (very negative) to +2 (very positive), based on research.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card, emotion: -1}\n"
-        ),
     ),
     _touchpoint_without_emotion,
 )
@@ -56,7 +38,7 @@ def _dip_without_pain_point(ctx: Context, options: Mapping[str, Any]) -> Iterabl
                                                 "no pain point; say what goes wrong here")
 
 
-DIP_WITHOUT_PAIN_POINT = Rule(
+DIP_WITHOUT_PAIN_POINT = JourneyRule(
     RuleInfo(
         id="JM202",
         name="dip-without-pain-point",
@@ -65,28 +47,6 @@ DIP_WITHOUT_PAIN_POINT = Rule(
         rationale="A dip in the curve without a cause cannot be acted on; the pain point is what turns a feeling "
         "into work somebody can plan.",
         fix="Add a pain point describing what goes wrong, with its severity and evidence.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: wait\n"
-            "    name: Wait\n"
-            "    touchpoints:\n"
-            "      - {id: waits, name: Waits for delivery, emotion: -2}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: wait\n"
-            "    name: Wait\n"
-            "    touchpoints:\n"
-            "      - id: waits\n"
-            "        name: Waits for delivery\n"
-            "        emotion: -2\n"
-            "        pain_points:\n"
-            "          - {id: no-eta, description: No delivery time is given}\n"
-        ),
     ),
     _dip_without_pain_point,
 )
@@ -107,7 +67,7 @@ def _emotional_cliff(ctx: Context, options: Mapping[str, Any]) -> Iterable[Probl
         previous = (t.id, t.emotion)
 
 
-EMOTIONAL_CLIFF = Rule(
+EMOTIONAL_CLIFF = JourneyRule(
     RuleInfo(
         id="JM203",
         name="emotional-cliff",
@@ -116,26 +76,6 @@ EMOTIONAL_CLIFF = Rule(
         rationale="Sharp drops are moments of truth: customers remember them and often leave because of them, so "
         "they deserve research and attention first.",
         fix="Check the drop with research; record the pain point behind it and an opportunity for it.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, emotion: 2}\n"
-            "      - {id: waits, name: Waits a week, emotion: -2}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, emotion: 2}\n"
-            "      - {id: tracks, name: Tracks the parcel, emotion: 1}\n"
-        ),
         options={"drop": 3},
     ),
     _emotional_cliff,
@@ -155,7 +95,7 @@ def _unaddressed_pain_point(ctx: Context, options: Mapping[str, Any]) -> Iterabl
             )
 
 
-UNADDRESSED_PAIN_POINT = Rule(
+UNADDRESSED_PAIN_POINT = JourneyRule(
     RuleInfo(
         id="JM204",
         name="unaddressed-pain-point",
@@ -164,32 +104,6 @@ UNADDRESSED_PAIN_POINT = Rule(
         rationale="A map is a tool for change: a pain point nobody plans to fix is a known problem left to hurt "
         "customers, and a severe one is a risk the team has accepted without saying so.",
         fix="Add an opportunity with an owner and a status whose `addresses` lists the pain point.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points:\n"
-            "          - {id: surprise-fee, description: A fee appears at the end, severity: high}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: pays\n"
-            "        name: Pays\n"
-            "        pain_points:\n"
-            "          - {id: surprise-fee, description: A fee appears at the end, severity: high}\n"
-            "opportunities:\n"
-            "  - {id: fee-up-front, description: Show the fee early, addresses: [surprise-fee], status: planned}\n"
-        ),
     ),
     _unaddressed_pain_point,
 )
@@ -205,7 +119,7 @@ def _only_dropped(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]
                                    "or record that the pain is accepted")
 
 
-ONLY_DROPPED_OPPORTUNITIES = Rule(
+ONLY_DROPPED_OPPORTUNITIES = JourneyRule(
     RuleInfo(
         id="JM205",
         name="only-dropped-opportunities",
@@ -213,33 +127,6 @@ ONLY_DROPPED_OPPORTUNITIES = Rule(
         summary="Every opportunity that addresses a pain point has been dropped.",
         rationale="Dropping an idea is healthy; dropping every idea for a pain point quietly leaves it unaddressed.",
         fix="Add a new opportunity for the pain point, or remove the pain point if it no longer happens.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: choose\n"
-            "    name: Choose\n"
-            "    touchpoints:\n"
-            "      - id: picks\n"
-            "        name: Picks a colour\n"
-            "        pain_points: [{id: colour-doubt, description: Unsure the colour is right}]\n"
-            "opportunities:\n"
-            "  - {id: ar-preview, description: Preview in the room, addresses: [colour-doubt], status: dropped}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: choose\n"
-            "    name: Choose\n"
-            "    touchpoints:\n"
-            "      - id: picks\n"
-            "        name: Picks a colour\n"
-            "        pain_points: [{id: colour-doubt, description: Unsure the colour is right}]\n"
-            "opportunities:\n"
-            "  - {id: ar-preview, description: Preview in the room, addresses: [colour-doubt], status: dropped}\n"
-            "  - {id: swatches, description: Send free swatches, addresses: [colour-doubt], status: planned}\n"
-        ),
     ),
     _only_dropped,
 )
@@ -251,7 +138,7 @@ def _opportunity_without_owner(ctx: Context, options: Mapping[str, Any]) -> Iter
             yield Problem(o.path, f"opportunity '{o.id}' has no owner; name the team or person who will move it")
 
 
-OPPORTUNITY_WITHOUT_OWNER = Rule(
+OPPORTUNITY_WITHOUT_OWNER = JourneyRule(
     RuleInfo(
         id="JM206",
         name="opportunity-without-owner",
@@ -260,35 +147,6 @@ OPPORTUNITY_WITHOUT_OWNER = Rule(
         rationale="Work that belongs to everyone belongs to no one; an owner is what turns an idea on a map into "
         "a change in the journey.",
         fix="Add `owner:` with a team or a person.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: signs-up\n"
-            "        name: Has to sign up\n"
-            "        pain_points: [{id: forced-account, description: An account is required to pay}]\n"
-            "opportunities:\n"
-            "  - {id: guest-checkout, description: Allow guest checkout, addresses: [forced-account]}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - id: signs-up\n"
-            "        name: Has to sign up\n"
-            "        pain_points: [{id: forced-account, description: An account is required to pay}]\n"
-            "opportunities:\n"
-            "  - id: guest-checkout\n"
-            "    description: Allow guest checkout\n"
-            "    addresses: [forced-account]\n"
-            "    owner: checkout-team\n"
-        ),
     ),
     _opportunity_without_owner,
 )
@@ -301,7 +159,7 @@ def _opportunity_without_pain_point(ctx: Context, options: Mapping[str, Any]) ->
                                   "under `addresses`")
 
 
-OPPORTUNITY_WITHOUT_PAIN_POINT = Rule(
+OPPORTUNITY_WITHOUT_PAIN_POINT = JourneyRule(
     RuleInfo(
         id="JM207",
         name="opportunity-without-pain-point",
@@ -310,32 +168,6 @@ OPPORTUNITY_WITHOUT_PAIN_POINT = Rule(
         rationale="Opportunities grounded in a customer's pain get built for the right reasons; ones that are not "
         "are often solutions looking for a problem.",
         fix="Add `addresses:` with the ids of the pain points, or record the pain point first.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: wait\n"
-            "    name: Wait\n"
-            "    touchpoints:\n"
-            "      - id: waits\n"
-            "        name: Waits for delivery\n"
-            "        pain_points: [{id: no-eta, description: No delivery time is given}]\n"
-            "opportunities:\n"
-            "  - {id: chatbot, description: Add a chatbot, owner: support}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: wait\n"
-            "    name: Wait\n"
-            "    touchpoints:\n"
-            "      - id: waits\n"
-            "        name: Waits for delivery\n"
-            "        pain_points: [{id: no-eta, description: No delivery time is given}]\n"
-            "opportunities:\n"
-            "  - {id: chatbot, description: Answer delivery questions in chat, addresses: [no-eta], owner: support}\n"
-        ),
     ),
     _opportunity_without_pain_point,
 )

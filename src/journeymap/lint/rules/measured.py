@@ -10,9 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
-
-_MAP = "journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    touchpoints:\n"
+from journeymap.lint.rule import Context, JourneyRule, Problem
 
 
 def _emotion_contradicts_data(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
@@ -27,7 +25,7 @@ def _emotion_contradicts_data(ctx: Context, options: Mapping[str, Any]) -> Itera
                           f"({ctx.measures.surveys.mapping}); correct the emotion or explain the difference")
 
 
-EMOTION_CONTRADICTS_DATA = Rule(
+EMOTION_CONTRADICTS_DATA = JourneyRule(
     RuleInfo(
         id="JM601",
         name="emotion-contradicts-data",
@@ -36,8 +34,6 @@ EMOTION_CONTRADICTS_DATA = Rule(
         rationale="An emotional curve that customers' own answers contradict sends the team to fix the wrong "
         "moment; once surveys exist, the map should follow them.",
         fix="Change `emotion:` to what customers report, or record why the survey misleads here.",
-        bad=_MAP + "      - {id: pays, name: Pays, emotion: 2}   # surveys say -1.5",
-        good=_MAP + "      - {id: pays, name: Pays, emotion: -1}",
     ),
     _emotion_contradicts_data,
 )
@@ -63,7 +59,7 @@ def _shown(kpi: Any) -> str:
     return f"{kpi.value:.2f}"
 
 
-KPI_OFF_TARGET = Rule(
+KPI_OFF_TARGET = JourneyRule(
     RuleInfo(
         id="JM602",
         name="kpi-off-target",
@@ -72,10 +68,6 @@ KPI_OFF_TARGET = Rule(
         rationale="A KPI computed from the data and off target is the clearest sign of where the journey needs "
         "work; it should be visible in every review of the map.",
         fix="Plan an opportunity for the stage, or change the target if it was never realistic.",
-        bad="journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    kpis:\n      - name: Reach\n"
-        "        target: \"90%\"   # measured 40%\n        measure: {reach: buy}",
-        good="journeymap: 1\ntitle: Checkout\nstages:\n  - id: buy\n    name: Buy\n    kpis:\n      - name: Reach\n"
-        "        target: \"40%\"\n        measure: {reach: buy}",
     ),
     _kpi_off_target,
 )
@@ -92,7 +84,7 @@ def _touchpoint_never_seen(ctx: Context, options: Mapping[str, Any]) -> Iterable
                           "ask whether customers really pass here", key=True)
 
 
-TOUCHPOINT_NEVER_SEEN = Rule(
+TOUCHPOINT_NEVER_SEEN = JourneyRule(
     RuleInfo(
         id="JM603",
         name="touchpoint-never-seen",
@@ -101,8 +93,6 @@ TOUCHPOINT_NEVER_SEEN = Rule(
         rationale="A touchpoint nobody reaches is either a wrong signal or a step the map imagines; both make "
         "the map less true.",
         fix="Correct the touchpoint's `signals:`, or remove the touchpoint if customers do not pass there.",
-        bad=_MAP + "      - {id: pays, name: Pays, signals: [paymnet_done]}",
-        good=_MAP + "      - {id: pays, name: Pays, signals: [payment_done]}",
     ),
     _touchpoint_never_seen,
 )
@@ -121,7 +111,7 @@ def _unmapped_event_volume(ctx: Context, options: Mapping[str, Any]) -> Iterable
                       f"(most: {top}); add touchpoints or signals for what customers do there", key=True)
 
 
-UNMAPPED_EVENT_VOLUME = Rule(
+UNMAPPED_EVENT_VOLUME = JourneyRule(
     RuleInfo(
         id="JM604",
         name="unmapped-event-volume",
@@ -130,9 +120,6 @@ UNMAPPED_EVENT_VOLUME = Rule(
         rationale="What customers do a lot of but the map does not show is the journey the team has not drawn "
         "yet.",
         fix="Add touchpoints (or signals to existing ones) for the largest unmapped events.",
-        bad=_MAP + "      - {id: pays, name: Pays, signals: [payment_done]}   # 40% of events unmapped",
-        good=_MAP + "      - {id: pays, name: Pays, signals: [payment_done]}\n"
-        "      - {id: sees-popup, name: Sees the newsletter pop-up, signals: [popup_shown]}",
         options={"max_share": 0.05},
     ),
     _unmapped_event_volume,

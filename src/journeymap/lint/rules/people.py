@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 from journeymap.model import own
 
 
@@ -16,7 +16,7 @@ def _no_persona(ctx: Context, options: Mapping[str, Any]) -> Iterable[Problem]:
                                   "journey belongs to under `personas:`", key=True)
 
 
-NO_PERSONA = Rule(
+NO_PERSONA = JourneyRule(
     RuleInfo(
         id="JM301",
         name="no-persona",
@@ -25,26 +25,6 @@ NO_PERSONA = Rule(
         rationale="A journey is always somebody's; without a persona, the team maps its own process and assumes "
         "every customer feels the same.",
         fix="Add at least one persona from research, with goals and frustrations.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "personas:\n"
-            "  - {id: busy-parent, name: Busy parent, goals: [Save time]}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays by card, personas: [busy-parent]}\n"
-        ),
     ),
     _no_persona,
 )
@@ -61,7 +41,7 @@ def _unused_persona(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                         "touchpoints' `personas:` or remove it")
 
 
-UNUSED_PERSONA = Rule(
+UNUSED_PERSONA = JourneyRule(
     RuleInfo(
         id="JM302",
         name="unused-persona",
@@ -71,30 +51,6 @@ UNUSED_PERSONA = Rule(
         "belong on this map; both mislead readers.",
         fix="List the persona on the touchpoints it goes through, or remove it. (Touchpoints without `personas:` "
         "apply to everyone.)",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "personas:\n"
-            "  - {id: parent, name: Parent}\n"
-            "  - {id: student, name: Student}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, personas: [parent]}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "personas:\n"
-            "  - {id: parent, name: Parent}\n"
-            "  - {id: student, name: Student}\n"
-            "stages:\n"
-            "  - id: pay\n"
-            "    name: Pay\n"
-            "    touchpoints:\n"
-            "      - {id: pays, name: Pays, personas: [parent, student]}\n"
-        ),
     ),
     _unused_persona,
 )
@@ -106,7 +62,7 @@ def _persona_without_goals(ctx: Context, options: Mapping[str, Any]) -> Iterable
             yield Problem(persona.path, f"persona '{persona.id}' has no goals; add what they want to achieve")
 
 
-PERSONA_WITHOUT_GOALS = Rule(
+PERSONA_WITHOUT_GOALS = JourneyRule(
     RuleInfo(
         id="JM303",
         name="persona-without-goals",
@@ -115,28 +71,6 @@ PERSONA_WITHOUT_GOALS = Rule(
         rationale="Goals are what a persona is for: they explain behaviour and let the team judge each touchpoint "
         "by whether it helps the customer get there.",
         fix="Add `goals:` in the persona's own terms.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "personas:\n"
-            "  - {id: retiree, name: Careful retiree}\n"
-            "stages:\n"
-            "  - id: shop\n"
-            "    name: Shop\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders, personas: [retiree]}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "personas:\n"
-            "  - {id: retiree, name: Careful retiree, goals: [Fresh produce at a fair price]}\n"
-            "stages:\n"
-            "  - id: shop\n"
-            "    name: Shop\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders, personas: [retiree]}\n"
-        ),
     ),
     _persona_without_goals,
 )
@@ -150,7 +84,7 @@ def _unused_channel(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                         "or remove it")
 
 
-UNUSED_CHANNEL = Rule(
+UNUSED_CHANNEL = JourneyRule(
     RuleInfo(
         id="JM304",
         name="unused-channel",
@@ -159,31 +93,6 @@ UNUSED_CHANNEL = Rule(
         rationale="A channel listed but never used is either a forgotten part of the journey or clutter; both "
         "make the omnichannel picture wrong.",
         fix="Add the touchpoints that happen in the channel, or remove it.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "channels:\n"
-            "  - {id: web, name: Website}\n"
-            "  - {id: store, name: Store}\n"
-            "stages:\n"
-            "  - id: get\n"
-            "    name: Get it\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders online, channel: web}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "channels:\n"
-            "  - {id: web, name: Website}\n"
-            "  - {id: store, name: Store}\n"
-            "stages:\n"
-            "  - id: get\n"
-            "    name: Get it\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders online, channel: web}\n"
-            "      - {id: collects, name: Collects in store, channel: store}\n"
-        ),
     ),
     _unused_channel,
 )
@@ -197,7 +106,7 @@ def _single_channel(ctx: Context, options: Mapping[str, Any]) -> Iterable[Proble
                                    "between channels: map the others they use", key=True)
 
 
-SINGLE_CHANNEL_JOURNEY = Rule(
+SINGLE_CHANNEL_JOURNEY = JourneyRule(
     RuleInfo(
         id="JM305",
         name="single-channel-journey",
@@ -206,31 +115,6 @@ SINGLE_CHANNEL_JOURNEY = Rule(
         rationale="Real journeys cross channels (an ad, the website, an email, a call, the doorstep); a "
         "single-channel map misses the hand-overs where experiences break.",
         fix="Map the touchpoints in the other channels customers use, or confirm the journey truly has one.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "channels:\n"
-            "  - {id: web, name: Website}\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders, channel: web}\n"
-            "      - {id: tracks, name: Tracks the parcel, channel: web}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "channels:\n"
-            "  - {id: web, name: Website}\n"
-            "  - {id: email, name: Email}\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders, channel: web}\n"
-            "      - {id: tracks, name: Tracks the parcel, channel: email}\n"
-        ),
     ),
     _single_channel,
 )
@@ -245,7 +129,7 @@ def _touchpoint_without_channel(ctx: Context, options: Mapping[str, Any]) -> Ite
                                   "channel ids")
 
 
-TOUCHPOINT_WITHOUT_CHANNEL = Rule(
+TOUCHPOINT_WITHOUT_CHANNEL = JourneyRule(
     RuleInfo(
         id="JM306",
         name="touchpoint-without-channel",
@@ -254,30 +138,6 @@ TOUCHPOINT_WITHOUT_CHANNEL = Rule(
         rationale="Channels show where the organisation must act; a touchpoint without one has no owner in the "
         "organisation.",
         fix="Add `channel:` naming one of the map's channels.",
-        bad=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "channels:\n"
-            "  - {id: web, name: Website}\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders, channel: web}\n"
-            "      - {id: pays, name: Pays}\n"
-        ),
-        good=(
-            "journeymap: 1\n"
-            "title: Checkout\n"
-            "channels:\n"
-            "  - {id: web, name: Website}\n"
-            "stages:\n"
-            "  - id: buy\n"
-            "    name: Buy\n"
-            "    touchpoints:\n"
-            "      - {id: orders, name: Orders, channel: web}\n"
-            "      - {id: pays, name: Pays, channel: web}\n"
-        ),
     ),
     _touchpoint_without_channel,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
-from journeymap.lint.rule import Context, Problem, Rule
+from journeymap.lint.rule import Context, JourneyRule, Problem
 
 UNUSED_SUPPRESSION = RuleInfo(
     id="JM900",
@@ -15,25 +15,6 @@ UNUSED_SUPPRESSION = RuleInfo(
     summary="A `# journeymap: ignore[...]` comment silences nothing.",
     rationale="Suppressions that outlive their problem hide the next real one on that line.",
     fix="Remove the comment, or correct the rule name in it.",
-    bad=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay\n"
-        "    name: Pay\n"
-        "    kpis: [{name: Completion, target: '80%'}]  # journeymap: ignore[stage-without-kpi]\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
-    good=(
-        "journeymap: 1\n"
-        "title: Checkout\n"
-        "stages:\n"
-        "  - id: pay  # journeymap: ignore[stage-without-kpi]\n"
-        "    name: Pay\n"
-        "    touchpoints:\n"
-        "      - {id: pays, name: Pays by card}\n"
-    ),
 )
 
 
@@ -41,4 +22,4 @@ def _reported_by_engine(context: Context, options: Mapping[str, Any]) -> Iterabl
     return ()
 
 
-RULE = Rule(UNUSED_SUPPRESSION, _reported_by_engine)
+RULE = JourneyRule(UNUSED_SUPPRESSION, _reported_by_engine)

@@ -1,4 +1,4 @@
-"""The site's portfolio page: every map's pain points and emotions by lifecycle phase, and who owns what.
+"""The site's heatmap page (`portfolio.html`): pain points and emotions by phase across maps; who owns what.
 
 One page, `portfolio.html`, beside the index. The heatmap counts each map's
 pain points by the phase of their stage, split into open and addressed (a
@@ -12,13 +12,15 @@ whole.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeymap.model import PHASES, SEVERITIES, STATUSES, Journey, is_resolved
+from journeymap.model import Journey, is_resolved
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
+from journeymap.schema_values import PHASES, SEVERITIES, STATUSES
 
 if TYPE_CHECKING:
     from journeymap.site.entries import Entry
@@ -122,7 +124,7 @@ table{page-break-inside:auto}tr{page-break-inside:avoid}h2{page-break-after:avoi
 SCRIPT = """
 (function(){
 var o=document.getElementById('owner'),s=document.getElementById('severity'),a=document.getElementById('open');
-var ranks={low:0,medium:1,high:2,critical:3};
+var ranks=RANKS;
 function apply(){var who=o.value,min=ranks[s.value]||0,only=a.checked;
 [].slice.call(document.querySelectorAll('tr[data-owner]')).forEach(function(r){
 r.hidden=who!=='all'&&r.getAttribute('data-owner')!==who;});
@@ -130,10 +132,10 @@ r.hidden=who!=='all'&&r.getAttribute('data-owner')!==who;});
 var w=c.getAttribute('data-worst'),open=w&&ranks[w]>=min,done=!only&&c.getAttribute('data-addressed')!=='0';
 c.classList.toggle('dim',!(open||done));c.style.opacity=(open||done)?'1':'.25';});}
 o.addEventListener('change',apply);s.addEventListener('change',apply);a.addEventListener('change',apply);apply();})();
-"""
+""".replace("RANKS", json.dumps({s: rank for rank, s in enumerate(SEVERITIES)}, separators=(",", ":")))
 
 
-def portfolio_page(entries: list[Entry]) -> str:
+def heatmap_page(entries: list[Entry]) -> str:
     rows = map_rows(entries)
     rules = policy(styles=[CSS], scripts=[SCRIPT], images=False)
     everyone = owners(rows)
@@ -226,7 +228,6 @@ def _emotions(rows: list[MapRow]) -> str:
 
 
 def _owners(everyone: dict[str, tuple[list[MapRow], Counter[str]]]) -> str:
-
     body = []
     for name, (maps, statuses) in everyone.items():
         links = ", ".join(f'<a href="maps/{html_text(r.entry.page)}">{html_text(r.journey.title)}</a>' for r in maps)

@@ -1,4 +1,4 @@
-"""The site's portfolio page: pain points and emotions by lifecycle phase across every map, and who
+"""The site's heatmap page (portfolio.html): pain points and emotions by lifecycle phase across every map, and who
 owns what; filterable by an inline script the policy allows by hash, printable."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import FIXTURES, run_cli
 
 from journeymap.render.csp import source_hash
-from journeymap.site.portfolio import SCRIPT
+from journeymap.site.heatmap import SCRIPT
 
 MAPS = FIXTURES / "portfolio" / "site"
 CHROMIUM = shutil.which("chromium")
