@@ -64,7 +64,9 @@ SCHEMA_LISTS = {name: value for name, value in vars(schema_values).items()
 
 def fixed_choices() -> Iterator[tuple[str, str, list[str]]]:
     group = typer.main.get_command(app)
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    context = typer.Context(group)
+    for name in group.list_commands(context):  # type: ignore[attr-defined]
+        command = group.get_command(context, name)  # type: ignore[attr-defined]
         for param in command.params:
             if hasattr(param.type, "choices"):
                 yield name, param.name, [str(choice) for choice in param.type.choices]
