@@ -8,17 +8,31 @@ unpublished research is for the person at this machine. Each page carries a
 few lines of script (allowed by its hash, and allowed to ask this server
 only) that ask `/__version` every second and reload the page when the maps
 were drawn again.
+
+Listening on loopback is not enough on its own. A web page on another site
+can point its own host name at 127.0.0.1 (DNS rebinding) and then read this
+server as if it were its own origin; the request then names that site in its
+Host header, so only requests naming this server (`127.0.0.1:PORT`,
+`localhost:PORT`, `[::1]:PORT`) are answered, as Vite and webpack-dev-server
+do. Each connection has a few seconds to send its whole request, and only so
+many connections are served at once: idle or slow sockets cannot pile up
+threads without bound.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import socket
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from journeymap.config import Project
 from journeymap.io.sources import discover
@@ -29,6 +43,9 @@ from journeymap.strings import map_stem, one_line
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__version"
+REQUEST_TIMEOUT = 3.0  # seconds a connection has to send its whole request (a browser needs milliseconds)
+MAX_CONNECTIONS = 32  # served at once; a browser opens six a site, so more is a flood: refused at once
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 # Asks the server for the drawing's version; reloads when it is not the one the page was drawn at.
 RELOAD_SCRIPT = """
@@ -107,10 +124,23 @@ def _versioned(text: str, version: int) -> bytes:
     return text.replace('<html lang="en">', f'<html lang="en" data-version="{version}">', 1).encode("utf-8")
 
 
+def page_link(page: str) -> str:
+    """A relative link to a page, every character but letters, digits and `_.-~` percent-quoted: a map
+    file named `javascript:alert(1).journey.yaml` links to `./javascript%3Aalert%281%29.html`, which no
+    browser can read as a scheme."""
+    return "./" + quote(page, safe="")
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    """The Host headers a request for this server carries; a browser leaves out port 80."""
+    names = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    return frozenset(names | set(LOOPBACK_NAMES) if port == 80 else names)
+
+
 def _index(listed: list[tuple[str, str, str]], problems: list[str]) -> str:
     rules = policy(styles=[_INDEX_CSS], scripts=[RELOAD_SCRIPT], images=False, same_origin=True)
     items = "".join(
-        f'<li><a href="{html_text(page)}">{html_text(title)}</a></li>' if page
+        f'<li><a href="{html_text(page_link(page))}">{html_text(title)}</a></li>' if page
         else f'<li><span class="bad">{html_text(title)}</span><span class="why">{html_text(why)}</span></li>'
         for page, title, why in listed
     )
@@ -127,24 +157,38 @@ def _index(listed: list[tuple[str, str, str]], problems: list[str]) -> str:
 
 class Preview:
     """The maps of `paths`, drawn now and again on `refresh()`, served on 127.0.0.1:`port` (0: a free
-    port, see `port` once started)."""
+    port, see `port` once started); `timeout` seconds for each request, `connections` served at once."""
 
-    def __init__(self, paths: Sequence[str], project: Project, port: int = 0) -> None:
+    def __init__(
+        self, paths: Sequence[str], project: Project, port: int = 0,
+        timeout: float = REQUEST_TIMEOUT, connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.paths = list(paths)
         self.project = project
         self._lock = threading.Lock()
         self.drawing = draw_pages(self.paths, project, 1)
+        self.timeout = timeout
         preview = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # the name http.server calls
+            # the socket's own timeout: it bounds sending the answer to a client that stops reading
+            timeout = preview.timeout
+
+            def setup(self) -> None:
+                super().setup()
+                self.rfile = io.BufferedReader(_Deadline(self.connection, preview.timeout))
+
+            def do_GET(self) -> None:  # the names http.server calls
                 preview.answer(self)
+
+            def do_HEAD(self) -> None:
+                preview.answer(self, body=False)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return  # a request log on stderr would bury what the command says
 
-        self.server = ThreadingHTTPServer((HOST, port), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server((HOST, port), Handler, connections)
+        self.hosts = allowed_hosts(self.port)
 
     @property
     def port(self) -> int:
@@ -161,26 +205,36 @@ class Preview:
             self.drawing = drawing
         return drawing
 
-    def answer(self, request: BaseHTTPRequestHandler) -> None:
+    def answer(self, request: BaseHTTPRequestHandler, body: bool = True) -> None:
+        """Answer a GET (or, without its body, a HEAD) from the current drawing."""
         with self._lock:
             drawing = self.drawing
-        path = request.path.split("?", 1)[0]
-        if path == VERSION_PATH:
-            body, kind, status = str(drawing.version).encode("ascii"), "text/plain", 200
-        else:
-            name = path.lstrip("/") or "index.html"
-            page = drawing.pages.get(name)
-            if page is None:
-                body, kind, status = b"not found\n", "text/plain", 404
-            else:
-                body, kind, status = page, "text/html", 200
+        status, kind, content = self._content(request, drawing)
+        request.connection.settimeout(self.timeout)  # the answer gets its own time to be sent
         request.send_response(status)
         request.send_header("Content-Type", f"{kind}; charset=utf-8")
-        request.send_header("Content-Length", str(len(body)))
+        request.send_header("Content-Length", str(len(content)))
         request.send_header("Cache-Control", "no-store")
         request.send_header("X-Content-Type-Options", "nosniff")
         request.end_headers()
-        request.wfile.write(body)
+        if body:
+            request.wfile.write(content)
+
+    def _content(self, request: BaseHTTPRequestHandler, drawing: Drawing) -> tuple[int, str, bytes]:
+        hosts = request.headers.get_all("Host") or []
+        if len(hosts) != 1 or hosts[0].strip().lower() not in self.hosts:
+            # the page that sent this is not this server's (DNS rebinding, or a proxy): it reads nothing
+            return 403, "text/plain", (
+                f"journeymap serve answers only requests for {HOST}:{self.port} or localhost:{self.port}; "
+                "open the address it printed\n"
+            ).encode("ascii")
+        path = request.path.split("?", 1)[0]
+        if path == VERSION_PATH:
+            return 200, "text/plain", str(drawing.version).encode("ascii")
+        page = drawing.pages.get(unquote(path.lstrip("/")) or "index.html")  # links are percent-quoted
+        if page is None:
+            return 404, "text/plain", b"not found\n"
+        return 200, "text/html", page
 
     def serve_in_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.server.serve_forever, name="journeymap-preview", daemon=True)
@@ -202,6 +256,79 @@ class Preview:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class _Deadline(io.RawIOBase):
+    """A connection's bytes, readable until a fixed moment: a client that sends its request a byte at a
+    time is cut off as surely as one that sends nothing (a plain socket timeout restarts on every byte).
+    http.server treats the TimeoutError as a timed-out request and closes the connection."""
+
+    def __init__(self, connection: socket.socket, seconds: float) -> None:
+        super().__init__()
+        self.connection = connection
+        self.until = time.monotonic() + seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.until - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request was not sent in time")
+        self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
+
+class _Server(ThreadingHTTPServer):
+    """One thread a connection, but no more than `limit` at once: beyond that a connection is told 503
+    and closed at once, without reading it, so a flood of idle sockets costs no threads."""
+
+    daemon_threads = True
+    # connections the kernel keeps waiting for accept(); at the default 5, a burst of connections has
+    # the kernel drop the rest, and each dropped one (a browser's too) tries again only a second later
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: Any, limit: int) -> None:
+        self.slots = threading.BoundedSemaphore(limit)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()  # no thread started to give the slot back
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # the client went away or was too slow: nothing to say on the terminal
+        super().handle_error(request, client_address)
+
+
+BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"X-Content-Type-Options: nosniff\r\nRetry-After: 3\r\nConnection: close\r\n\r\n"
+        b"journeymap serve is busy: too many open connections; try again\n")
+
+
+def _refuse(request: socket.socket) -> None:
+    """Say 503 to a connection over the limit without ever waiting on it (this runs on the thread that
+    accepts every connection)."""
+    try:
+        request.setblocking(False)
+        request.send(BUSY)
+        request.recv(65536)  # what already came: closing on unread bytes would reset the 503 away
+    except OSError:
+        pass
 
 
 def _relevant(path: str) -> bool:

@@ -1,11 +1,22 @@
-"""JSON-RPC 2.0 messages framed as the Language Server Protocol frames them (`Content-Length`)."""
+"""JSON-RPC 2.0 messages framed as the Language Server Protocol frames them (`Content-Length`).
+
+Whatever comes in, reading either yields a message, or says why one was unreadable and goes on
+to the next (the frame told where it ends), or, when the framing itself is lost and no next
+message can be found, says so and ends. A message is refused before it is parsed when it is
+larger than the limit (it is skipped without being held) or nested deeper than `MAX_DEPTH`
+(Python's parser recurses, and dies, on 200,000 `[`).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any, BinaryIO
+
+from journeymap.defaults import DEFAULT_MAX_BYTES
 
 # error codes from JSON-RPC and the Language Server Protocol
 PARSE_ERROR = -32700
@@ -16,7 +27,33 @@ INTERNAL_ERROR = -32603
 SERVER_NOT_INITIALIZED = -32002
 REQUEST_FAILED = -32803
 
-MAX_MESSAGE = 256 * 2**20  # a header asking for more is refused, never allocated
+MAX_DEPTH = 100  # arrays and objects inside each other; an editor's messages use about ten
+MAX_SKIP = 2**30  # a Content-Length above this is a broken stream, not a message to skip
+_LENGTH = re.compile(r"[0-9]{1,19}")  # int() would also take "+5", " 5" and "5_0"
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 and -1 as signed bytes
+
+
+def message_limit(max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """The largest message read: one that carries a map of `max_bytes` fits even if every byte of it is
+    escaped (`\\u0001`, six bytes), with a mebibyte for the rest; 61 MiB for the default 10 MiB maps."""
+    return 6 * max_bytes + 2**20
+
+
+MAX_MESSAGE = message_limit()
+
+
+def deeper_than(body: bytes, limit: int) -> bool:
+    """Whether JSON text nests arrays and objects more than `limit` deep, found without parsing it and
+    at C speed for an ordinary message (a few bytes operations; a loop only over brackets outside strings)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # cannot be deeper, strings or not
+    # drop escapes (doubled backslashes first, so in `\\"` the quote still ends its string); then
+    # every other piece between two quotes is a string's inside, whose brackets do not count
+    unescaped = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[0::2])
+    steps = outside.translate(_STEPS, _NOT_BRACKETS)
+    return max(accumulate(memoryview(steps).cast("b")), default=0) > limit
 
 
 class RpcError(Exception):
@@ -30,6 +67,21 @@ class RpcError(Exception):
 
 class BadFrame(Exception):
     """The byte stream is not LSP framing; the connection cannot go on."""
+
+
+def parse(body: bytes) -> dict[str, Any]:
+    """One message from its body; RpcError (a parse error, or an invalid request) when it is not one."""
+    if deeper_than(body, MAX_DEPTH):
+        raise RpcError(PARSE_ERROR, f"the message nests arrays and objects deeper than {MAX_DEPTH} levels")
+    try:
+        message = json.loads(body)
+    except RecursionError:  # deeper_than should have said so; never let it kill the reader
+        raise RpcError(PARSE_ERROR, "the message nests too deep to read") from None
+    except ValueError as exc:  # invalid JSON, and not UTF-8 (UnicodeDecodeError is a ValueError)
+        raise RpcError(PARSE_ERROR, f"the message is not JSON: {str(exc)[:200]}") from None
+    if not isinstance(message, dict):
+        raise RpcError(INVALID_REQUEST, f"a message must be a JSON object, not {type(message).__name__}")
+    return message
 
 
 class Reader:
@@ -71,42 +123,70 @@ class Reader:
         del self.buffer[:size]
         return data
 
+    def skip(self, size: int) -> int:
+        """Pass over `size` bytes without holding them; how many there were before the end."""
+        skipped = min(size, len(self.buffer))
+        del self.buffer[:skipped]
+        while skipped < size and not self.ended:
+            data = self.chunk(min(65536, size - skipped))
+            if not data:
+                self.ended = True
+            skipped += len(data)
+        return skipped
+
 
 class Connection:
     """Reads messages from one stream and writes them to another; `send` may be called from any thread."""
 
-    def __init__(self, reader: Reader, writer: BinaryIO) -> None:
+    def __init__(self, reader: Reader, writer: BinaryIO, max_message: int = MAX_MESSAGE) -> None:
         self.reader = reader
         self.writer = writer
+        self.max_message = max_message
         self.lock = threading.Lock()
+        self.unread = 0  # bytes of a message too large to read, passed over on the next read()
 
     def read(self) -> dict[str, Any] | None:
-        """The next message; None at the end of the stream. A body that is not JSON raises RpcError."""
-        length = None
+        """The next message; None at the end of the stream. A message that cannot be read raises RpcError
+        (the next one can); a stream whose framing is lost raises BadFrame."""
+        if self.unread:
+            size, self.unread = self.unread, 0
+            if self.reader.skip(size) < size:
+                return None
+        length = self._length()
+        if length is None:
+            return None
+        if length > self.max_message:
+            # said before it is skipped: a client that never sends those bytes is then not a silent wait
+            self.unread = length
+            raise RpcError(INVALID_REQUEST, f"a message of {length:,} bytes is over the {self.max_message:,}-byte "
+                                            "limit; it is skipped unread")
+        body = self.reader.read(length)
+        if len(body) < length:
+            return None
+        return parse(body)
+
+    def _length(self) -> int | None:
+        """The Content-Length of the next message's headers; None at the end of the stream."""
+        length, lines = None, 0
         while True:
             line = self.reader.readline(65536)
             if not line:
                 return None
             if line in (b"\r\n", b"\n"):
-                break
+                if lines:
+                    break
+                continue  # a blank line between two messages says nothing: pass over it
+            lines += 1
             name, _, value = line.decode("ascii", "replace").partition(":")
             if name.strip().lower() == "content-length":
-                try:
-                    length = int(value.strip())
-                except ValueError:
-                    raise BadFrame(f"bad Content-Length header: {value.strip()[:40]!r}") from None
-        if length is None or not 0 <= length <= MAX_MESSAGE:
-            raise BadFrame("a message without a usable Content-Length header")
-        body = self.reader.read(length)
-        if len(body) < length:
-            return None
-        try:
-            message = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise RpcError(PARSE_ERROR, f"the message is not JSON: {exc}") from None
-        if not isinstance(message, dict):
-            raise RpcError(INVALID_REQUEST, "a message must be a JSON object")
-        return message
+                if not _LENGTH.fullmatch(value.strip()):
+                    raise BadFrame(f"bad Content-Length header: {value.strip()[:40]!r}")
+                length = int(value)
+                if length > MAX_SKIP:
+                    raise BadFrame(f"a Content-Length of {length:,} bytes is no message an editor sends")
+        if length is None:
+            raise BadFrame("a message without a Content-Length header")
+        return length
 
     def send(self, message: dict[str, Any]) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -44,8 +44,10 @@ from journeymap.lsp.rpc import (
     Connection,
     Reader,
     RpcError,
+    message_limit,
 )
 from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
+from journeymap.strings import short
 
 # the files open maps depend on besides themselves: read again when they change on disk
 WATCHED = "**/{.journeymap.yaml,.journeymap.yml,pyproject.toml,*.library.yaml,*.library.yml}"
@@ -126,33 +128,49 @@ class Server:
         return 0 if self.shutting_down else 1
 
     def _read(self) -> None:
+        """Messages onto the inbox until the stream ends or cannot go on; then None, so the server stops.
+        Whatever happens here ends in None: a reader that died quietly would leave a server that answers
+        nothing and never exits."""
+        try:
+            while (message := self._next()) is not None:
+                self.inbox.put(message)
+        except (BadFrame, OSError) as exc:
+            _log(f"journeymap lsp: stopping: {exc}")
+        except Exception as exc:
+            _log(f"journeymap lsp: stopping: cannot read the next message: {type(exc).__name__}: {exc}")
+        finally:
+            self.inbox.put(None)
+
+    def _next(self) -> dict[str, Any] | None:
+        """The next readable message; one that cannot be read is answered (its id cannot be known, so
+        with none, as JSON-RPC says) and passed over."""
         while True:
             try:
-                message = self.connection.read()
+                return self.connection.read()
             except RpcError as exc:
+                _log(f"journeymap lsp: passed over a message: {exc.message}")
                 self.connection.send({"id": None, "error": {"code": exc.code, "message": exc.message}})
-                continue
-            except (BadFrame, OSError, ValueError) as exc:
-                _log(f"journeymap lsp: stopping: {exc}")
-                message = None
-            self.inbox.put(message)
-            if message is None:
-                return
 
     def handle(self, message: dict[str, Any]) -> None:
         method = message.get("method")
         request_id = message.get("id")
-        params = message.get("params") or {}
+        params = message.get("params")
         is_request = "id" in message
-        if not isinstance(method, str):
+        problem = _misshapen(message)
+        if problem is not None:
+            _log(f"journeymap lsp: passed over a message: {problem.message}")
             if is_request and "result" not in message and "error" not in message:
-                self.connection.fail(request_id, RpcError(INVALID_REQUEST, "a request needs a method"))
+                # an id of the wrong type is not one the client can match: answered without one
+                self.connection.fail(request_id if _is_id(request_id) else None, problem)
+            return
+        if not isinstance(method, str):
             return  # a response to something we sent: nothing to do
+        params = params or {}
         try:
             if is_request:
                 handler = self.requests.get(method)
                 if handler is None:
-                    raise RpcError(METHOD_NOT_FOUND, f"journeymap lsp does not handle {method}")
+                    raise RpcError(METHOD_NOT_FOUND, f"journeymap lsp does not handle {short(method, 100)}")
                 if not self.initialized and method != "initialize":
                     raise RpcError(SERVER_NOT_INITIALIZED, "the server has not been initialized")
                 self.connection.respond(request_id, handler(params))
@@ -426,6 +444,52 @@ class EditorLibraries(DiskLibraries):
         return super().read(located, max_bytes)
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
+def _misshapen(message: dict[str, Any]) -> RpcError | None:
+    """What is wrong with the shape of a message, if anything: a request or notification needs a method
+    name, a request an integer or string id, params are an object, and the fields requests share have
+    their types. A message that is wrong in the rest of its params is the handler's to refuse."""
+    method = message.get("method")
+    if "method" not in message:
+        if "id" in message and ("result" in message or "error" in message):
+            return None  # a response
+        return RpcError(INVALID_REQUEST, "a message needs a method (or, as a response, an id and a result)")
+    if not isinstance(method, str):
+        return RpcError(INVALID_REQUEST, f"the method must be a string, not {type(method).__name__}")
+    if "id" in message and not _is_id(message["id"]):
+        return RpcError(INVALID_REQUEST, f"the id of {short(method, 100)} must be an integer or a string")
+    params = message.get("params")
+    if not isinstance(params, (dict, type(None))):
+        return RpcError(INVALID_PARAMS, f"the params of {short(method, 100)} must be an object")
+    problem = _misshapen_params(params or {})
+    return None if problem is None else RpcError(INVALID_PARAMS, f"in the params of {short(method, 100)}: {problem}")
+
+
+def _misshapen_params(params: dict[str, Any]) -> str | None:
+    """What is wrong with the fields every request shares, if anything: the handlers can then take a
+    document's uri and a position's numbers as given."""
+    document = params.get("textDocument", {})
+    if not isinstance(document, dict) or not isinstance(document.get("uri", ""), str):
+        return "textDocument must be an object with a string uri"
+    spots = [("position", params["position"])] if "position" in params else []
+    if "range" in params:
+        span = params["range"]
+        if not isinstance(span, dict):
+            return "range must be an object with a start and an end"
+        spots += [("range start", span.get("start")), ("range end", span.get("end"))]
+    for name, spot in spots:
+        if not (isinstance(spot, dict) and all(_is_count(spot.get(key)) for key in ("line", "character"))):
+            return f"{name} must be an object with a line and a character, numbers from 0"
+    return None
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _path(uri: str) -> str:
     """A file URI's path; other URIs (an unsaved buffer) stand for themselves."""
     parsed = urlparse(uri)
@@ -469,4 +533,4 @@ def serve(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> int:
     """Serve until the client says `exit`; `read(n)` returns up to n bytes of input, b"" at its end."""
-    return Server(Connection(Reader(read), writer), debounce, max_bytes).serve()
+    return Server(Connection(Reader(read), writer, message_limit(max_bytes)), debounce, max_bytes).serve()
