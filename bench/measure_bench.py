@@ -30,8 +30,8 @@ from journeymap.config import default_project  # noqa: E402
 from journeymap.io.sources import Target  # noqa: E402
 from journeymap.measure.compute import measure_journey  # noqa: E402
 from journeymap.measure.duckdb_engine import DuckDBEngine  # noqa: E402
-from journeymap.measure.snapshot import Snapshot  # noqa: E402
 from journeymap.measure.spec import Options, spec_for  # noqa: E402
+from journeymap.measures import Snapshot  # noqa: E402
 from journeymap.model import Journey  # noqa: E402
 from journeymap.pipeline import analyse  # noqa: E402
 

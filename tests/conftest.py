@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from journeymap.analysis import Analysis
 from journeymap.cli import app
 from journeymap.config import default_project
 from journeymap.model import Journey
-from journeymap.pipeline import Analysis, analyse_bytes
+from journeymap.pipeline import analyse_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

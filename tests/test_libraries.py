@@ -9,11 +9,12 @@ from pathlib import Path
 
 import jsonschema
 
+from journeymap.analysis import State
 from journeymap.config import default_project
 from journeymap.io.sources import Target
 from journeymap.libraries import DiskLibraries
 from journeymap.load import load_bytes
-from journeymap.pipeline import State, analyse
+from journeymap.pipeline import analyse
 from tests.conftest import FIXTURES, ROOT
 
 LIBS = FIXTURES / "portfolio" / "libs"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeymap.pipeline import State
+from journeymap.analysis import State
 from tests.conftest import analysis_of
 
 MAP = """journeymap: 1

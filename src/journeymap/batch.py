@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, OutputError, UsageProblem
 from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.output import emit
 from journeymap.io.sources import Target
 from journeymap.io.workers import in_workers
-from journeymap.pipeline import Analysis, State, analyse
+from journeymap.pipeline import analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions
 from journeymap.render.hierarchy import hierarchy_of
 from journeymap.render.pictures import draw

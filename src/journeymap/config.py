@@ -29,24 +29,16 @@ from journeymap.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT
 from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, repository_root
+from journeymap.lint.settings import RuleSettings
 
 if TYPE_CHECKING:
-    from journeymap.measure.snapshot import MeasuresByMap, MeasuresSnapshot
+    from journeymap.measures import MeasuresByMap, MeasuresSnapshot
     from journeymap.model import Journey
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
 KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme")
 # `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
 RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
-
-
-@dataclass(frozen=True)
-class RuleSettings:
-    """Which lint rules run, at which severity, with which options."""
-
-    enabled: frozenset[str]
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -37,71 +37,25 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from journeymap import builtin_rules
+from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Finding, Severity
 from journeymap.io.sources import InputError, Target, is_library_name, read_target
 from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
 from journeymap.load import Document, decode, load_bytes, reloaded
-from journeymap.model import Journey, journey_from_document
+from journeymap.model import journey_from_document
+from journeymap.portfolio import facts_of, portfolio_findings
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
-
-if TYPE_CHECKING:
-    from journeymap.portfolio import MapFacts
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_FROM = 16
 # Files on disk: one reader a process, so a library is parsed once a run (and once a worker).
 _DISK_LIBRARIES = DiskLibraries()
-
-
-class State(StrEnum):
-    UNREADABLE = "unreadable"
-    NOT_A_MAP = "not-a-map"
-    INVALID = "invalid"
-    VALID = "valid"
-
-
-@dataclass
-class Analysis:
-    """One file read as far as it would go (see the module's docstring for the states)."""
-
-    path: str
-    state: State
-    findings: list[Finding] = field(default_factory=list)
-    document: Document | None = None
-    journey: Journey | None = None
-    problem: str = ""
-    linted: bool = False
-    kind: str = "map"  # or "library"
-    uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
-    facts: MapFacts | None = None  # what the portfolio pass needs of it, kept when slimmed
-
-    @property
-    def valid(self) -> bool:
-        return self.state is State.VALID
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-    def has(self, rule_id: str) -> bool:
-        return any(f.rule_id == rule_id for f in self.findings)
-
-    def slim(self, keep_facts: bool = False) -> Analysis:
-        """The same verdict without the document and the model; with `keep_facts`, with what the
-        portfolio pass needs of them."""
-        facts = self.facts
-        if keep_facts and facts is None:
-            from journeymap.portfolio import facts_of
-
-            facts = facts_of(self)
-        return dataclasses.replace(self, document=None, journey=None, facts=facts)
 
 
 def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
@@ -213,7 +167,7 @@ def analyse_many(
         project.for_file(target.path)
     if jobs <= 1 or len(targets) < _PARALLEL_FROM or any(t.is_stdin for t in targets):
         for target in targets:
-            yield analyse(target, project).slim(keep_facts)
+            yield _slim_analysis(target, project, keep_facts)
         return
     from functools import partial
 
@@ -226,7 +180,8 @@ def analyse_many(
 
 
 def _slim_analysis(target: Target, project: Project, keep_facts: bool) -> Analysis:
-    return analyse(target, project).slim(keep_facts)
+    analysis = analyse(target, project)
+    return analysis.slim(facts_of(analysis) if keep_facts and analysis.facts is None else None)
 
 
 @dataclass
@@ -272,8 +227,6 @@ def add_portfolio_findings(analyses: list[Analysis], project: Project, each: Pro
     to the files they are in. `project` (the configuration of the first folder named) says which
     cross-map rules run, with which options; with `each`, a file's own configuration then keeps
     only the findings of rules it enables, at the severity it gives them."""
-    from journeymap.portfolio import facts_of, portfolio_findings
-
     facts = [a.facts or facts_of(a) for a in analyses]
     found = portfolio_findings([f for f in facts if f is not None], project.rules)
     for analysis in analyses:

@@ -13,93 +13,19 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from journeymap.config import RuleSettings
 from journeymap.findings import Finding
-from journeymap.lint.engine import Silenced, silenced
+from journeymap.lint.engine import silenced
+from journeymap.lint.facts import Defined, Link, MapFacts, Pain, Portfolio
 from journeymap.lint.rule import Spot
+from journeymap.lint.settings import RuleSettings
 from journeymap.load import Document, Path_
 from journeymap.model import Journey, own
 from journeymap.strings import short
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
-
-
-@dataclass(frozen=True)
-class Defined:
-    """A persona or an opportunity as one map defines it itself; `fingerprint` is its whole
-    definition, so two definitions can be compared."""
-
-    id: str
-    spot: Spot
-    fingerprint: str
-    status: str = ""
-    addresses: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Pain:
-    id: str
-    title: str  # the description, normalised: what "the same pain point" means across maps
-    text: str
-    spot: Spot
-
-
-@dataclass(frozen=True)
-class Link:
-    """`journey:` on a stage or touchpoint: this part of the map is told in detail by `target`."""
-
-    target: str
-    spot: Spot
-    what: str  # "stage 'checkout'"
-
-
-@dataclass
-class MapFacts:
-    """What the cross-map rules know of one file."""
-
-    path: str
-    kind: str  # "map" or "library"
-    key: str  # the resolved path, as libraries are known by in `uses`
-    map_id: str = ""
-    title: str = ""
-    id_spot: Spot | None = None
-    personas: list[Defined] = field(default_factory=list)
-    opportunities: list[Defined] = field(default_factory=list)
-    pain_points: list[Pain] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    uses: tuple[str, ...] = ()
-    silenced: Silenced = field(default_factory=Silenced)
-
-    @property
-    def spot(self) -> Spot:
-        return self.id_spot or Spot(self.path, 1, 1)
-
-
-@dataclass
-class Portfolio:
-    """Every file of a folder run, as facts."""
-
-    files: list[MapFacts]
-
-    @property
-    def maps(self) -> list[MapFacts]:
-        return [f for f in self.files if f.kind == "map"]
-
-    @property
-    def libraries(self) -> list[MapFacts]:
-        return [f for f in self.files if f.kind == "library"]
-
-    def by_id(self) -> dict[str, MapFacts]:
-        """Maps by id (the first of several that share one)."""
-        out: dict[str, MapFacts] = {}
-        for facts in self.maps:
-            if facts.map_id:
-                out.setdefault(facts.map_id, facts)
-        return out
+    from journeymap.analysis import Analysis
 
 
 def facts_of(analysis: Analysis) -> MapFacts | None:

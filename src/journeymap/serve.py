@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from journeymap.analysis import State
 from journeymap.config import Project
 from journeymap.io.sources import discover
-from journeymap.pipeline import State, analyse
+from journeymap.pipeline import analyse
 from journeymap.render.csp import policy
 from journeymap.render.text import html_text
 from journeymap.strings import map_stem, one_line

@@ -10,9 +10,10 @@ from typing import Any
 
 import yaml
 
-from journeymap.config import Project, RuleSettings, default_project
+from journeymap.config import Project, default_project
 from journeymap.diff.compare import compare_files
 from journeymap.diff.records import Change, DiffReport, MapDiff
+from journeymap.lint.settings import RuleSettings
 from journeymap.model import Journey
 from tests.conftest import FIXTURES, journey_from_text
 

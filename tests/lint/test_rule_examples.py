@@ -21,13 +21,14 @@ import pytest
 from tests.lint.test_measured import TRIGGERED as MEASURED_TRIGGERS
 from tests.lint.test_rules import CASES
 
+from journeymap.analysis import Analysis, State
 from journeymap.builtin_rules import CORE_RULES
 from journeymap.config import Project, build_project
 from journeymap.findings import RuleInfo
 from journeymap.lint.examples import RuleExamples, examples_of
 from journeymap.lint.registry import all_rules
 from journeymap.lint.rules import LINT_RULES, PORTFOLIO_RULES
-from journeymap.pipeline import Analysis, State, analyse_bytes, check_paths
+from journeymap.pipeline import analyse_bytes, check_paths
 
 # the examples' `last_reviewed` dates are recent as of this day
 TODAY = datetime.date(2026, 11, 24)

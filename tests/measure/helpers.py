@@ -12,8 +12,8 @@ from journeymap.io.sources import Target
 from journeymap.measure import synthetic
 from journeymap.measure.compute import measure_journey
 from journeymap.measure.engine import Engine, make_engine
-from journeymap.measure.snapshot import Snapshot
 from journeymap.measure.spec import Options, spec_for
+from journeymap.measures import Snapshot
 from journeymap.model import Journey
 from journeymap.pipeline import analyse
 from tests.conftest import FIXTURES

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.measure import synthetic
-from journeymap.measure.snapshot import snapshot_from_json
+from journeymap.measures import snapshot_from_json
 from tests.conftest import run_cli
 from tests.measure.helpers import Shop, shop
 

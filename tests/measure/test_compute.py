@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from journeymap.measure import synthetic
 from journeymap.measure.compute import flagged_periods
-from journeymap.measure.snapshot import Snapshot
+from journeymap.measures import Snapshot
 from tests.measure.helpers import Shop, shop
 from tests.measure.reference import WEEK_OFFSET, Reference, events_of
 

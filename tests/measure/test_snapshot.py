@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journeymap.measure.snapshot import (
+from journeymap.measures import (
     FunnelStep,
     MeasuresByMap,
     MeasuresSnapshot,

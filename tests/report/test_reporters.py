@@ -8,8 +8,8 @@ from importlib import resources
 
 import jsonschema
 
+from journeymap.analysis import Analysis, State
 from journeymap.findings import Finding, Severity
-from journeymap.pipeline import Analysis, State
 from journeymap.report import FORMATS, reporter
 from journeymap.report.github_format import escape_data, escape_property
 

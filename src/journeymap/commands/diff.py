@@ -118,7 +118,7 @@ def _snapshots(paths: list[str], output_format: DiffFormat, exit_code: bool) -> 
     from journeymap.errors import UsageProblem
     from journeymap.io.output import emit
     from journeymap.measure.compare import moved_markdown, moved_text
-    from journeymap.measure.snapshot import read_snapshot
+    from journeymap.measures import read_snapshot
 
     old, new = (read_snapshot(p) for p in paths)
     if output_format not in (DiffFormat.text, DiffFormat.markdown):

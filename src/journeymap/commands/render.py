@@ -126,7 +126,7 @@ def render(
             common.error(problem)
         snapshots = None
         if measures:
-            from journeymap.measure.snapshot import snapshots_by_map
+            from journeymap.measures import snapshots_by_map
 
             snapshots = snapshots_by_map(measures)
         options = RenderOptions(page=page.value, landscape=not portrait, measures=snapshots)

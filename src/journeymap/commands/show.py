@@ -27,9 +27,10 @@ def show(
         import shutil
         import sys
 
+        from journeymap.analysis import State
         from journeymap.io.output import emit
         from journeymap.io.sources import Target
-        from journeymap.pipeline import State, analyse
+        from journeymap.pipeline import analyse
         from journeymap.render.terminal import terminal_preview
 
         project = common.project(config, max_bytes).with_options(lint=False)

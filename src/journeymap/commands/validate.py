@@ -56,7 +56,7 @@ def validate(
 
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
         if measures:
-            from journeymap.measure.snapshot import snapshots_by_map
+            from journeymap.measures import snapshots_by_map
 
             project = project.with_options(measures=snapshots_by_map(measures))
         if diff and not fix:

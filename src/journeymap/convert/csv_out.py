@@ -16,11 +16,12 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.io.sources import discover
 from journeymap.model import Journey
-from journeymap.pipeline import Analysis, State, analyse
+from journeymap.pipeline import analyse
 
 COLUMNS = (
     "map", "kind", "id", "stage", "touchpoint", "description", "severity",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from journeymap import builtin_rules
+from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.diff.records import Side, SideProblem
 from journeymap.findings import Finding
@@ -20,7 +21,7 @@ from journeymap.io.sources import is_map_name
 from journeymap.libraries import Libraries
 from journeymap.load import Document
 from journeymap.model import Journey
-from journeymap.pipeline import Analysis, State, analyse_bytes
+from journeymap.pipeline import analyse_bytes
 from journeymap.strings import one_line, short
 
 _LOAD_ONLY = {r.id for r in builtin_rules.CORE_RULES}

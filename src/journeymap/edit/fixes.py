@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from journeymap import builtin_rules
+from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.edit.ids import Occurrence, occurrences
 from journeymap.edit.spans import Edit, Lines, apply, disjoint, plain_or_quoted, scalar_span, value_at
@@ -32,7 +33,7 @@ from journeymap.lint.engine import SUPPRESSION
 from journeymap.lint.rules.evidence import STALE_MAP
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
-from journeymap.pipeline import Analysis, State, analyse_bytes, exit_code
+from journeymap.pipeline import analyse_bytes, exit_code
 from journeymap.schema import expects_text
 from journeymap.schema_values import ID_PATTERN
 from journeymap.strings import slug

@@ -14,16 +14,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeymap.config import RuleSettings
 from journeymap.findings import Finding
+from journeymap.lint.facts import Silenced
 from journeymap.lint.registry import find_rule, is_builtin
 from journeymap.lint.rule import Context, JourneyRule
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
+from journeymap.lint.settings import RuleSettings
 from journeymap.load import Document
 from journeymap.model import Journey
 
 if TYPE_CHECKING:
-    from journeymap.measure.snapshot import MeasuresSnapshot
+    from journeymap.measures import MeasuresSnapshot
 
 # the suppression comment; its second group is the list of rules (fixes and editors edit it)
 SUPPRESSION = re.compile(r"#\s*journeymap:\s*(ignore|ignore-file)\[([^\]]*)\]")
@@ -65,18 +66,6 @@ def suppressions(text: str) -> list[_Suppression]:
                 _Suppression(number, match.start() + 1, match.group(1) == "ignore-file", rules, unknown=unknown)
             )
     return found
-
-
-@dataclass(frozen=True)
-class Silenced:
-    """The rules a file's suppression comments silence: on a line, or in the whole file. For the
-    portfolio pass, which judges files it no longer holds the text of."""
-
-    lines: dict[int, frozenset[str]] = field(default_factory=dict)
-    whole: frozenset[str] = frozenset()
-
-    def covers(self, rule_id: str, line: int) -> bool:
-        return rule_id in self.whole or rule_id in self.lines.get(line, frozenset())
 
 
 def silenced(text: str) -> Silenced:

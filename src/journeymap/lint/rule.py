@@ -17,7 +17,7 @@ from journeymap.load import Document, Path_
 from journeymap.model import Journey
 
 if TYPE_CHECKING:
-    from journeymap.measure.snapshot import MeasuresSnapshot
+    from journeymap.measures import MeasuresSnapshot
 
 
 @dataclass(frozen=True)

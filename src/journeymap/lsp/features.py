@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from journeymap.analysis import Analysis
 from journeymap.builtin_rules import CORE_RULES
 from journeymap.edit.fixes import fixes
 from journeymap.edit.ids import REFERENCE_FIELDS, Occurrence, occurrences
@@ -26,7 +27,6 @@ from journeymap.lint.engine import SUPPRESSION
 from journeymap.load import Document, Path_
 from journeymap.lsp.positions import Converter
 from journeymap.lsp.rpc import REQUEST_FAILED, RpcError
-from journeymap.pipeline import Analysis
 from journeymap.schema import node_at
 from journeymap.strings import one_line
 

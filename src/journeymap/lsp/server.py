@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from journeymap import __version__
+from journeymap.analysis import Analysis
 from journeymap.config import CONFIG_NAMES, Flags, Lookup, Project, default_project, is_config_name, problem_in
 from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.edit.spans import Lines
@@ -46,7 +47,7 @@ from journeymap.lsp.rpc import (
     RpcError,
     message_limit,
 )
-from journeymap.pipeline import Analysis, analyse_bytes, analyse_edit
+from journeymap.pipeline import analyse_bytes, analyse_edit
 from journeymap.strings import short
 
 # the files open maps depend on besides themselves: read again when they change on disk

@@ -15,7 +15,7 @@ from journeymap.measure.present import (
     emotion,
     percent,
 )
-from journeymap.measure.snapshot import MeasuresSnapshot
+from journeymap.measures import MeasuresSnapshot
 
 
 @dataclass(frozen=True)

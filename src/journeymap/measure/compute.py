@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from journeymap.errors import JourneymapError
 from journeymap.measure import classify
 from journeymap.measure.engine import Engine
-from journeymap.measure.snapshot import (
+from journeymap.measure.spec import EVERY, Spec
+from journeymap.measures import (
     BackStep,
     FunnelStep,
     KpiValue,
@@ -39,7 +40,6 @@ from journeymap.measure.snapshot import (
     TouchpointMeasure,
     UnmappedEvent,
 )
-from journeymap.measure.spec import EVERY, Spec
 from journeymap.model import Journey, Kpi
 
 # 1970-01-01 was a Thursday: weeks start on the Monday four days later

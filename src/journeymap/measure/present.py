@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from journeymap.diff.present.markdown import md_text, md_words
 from journeymap.diff.present.text import safe
-from journeymap.measure.snapshot import KpiValue, MeasuresSnapshot, StageMeasure, snapshot_json
+from journeymap.measures import KpiValue, MeasuresSnapshot, StageMeasure, snapshot_json
 
 SURVIVOR_NOTE = (
     "Survey answers come mostly from customers who got this far and chose to answer, so scores "

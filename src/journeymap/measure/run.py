@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from journeymap.analysis import Analysis
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.io.sources import discover
 from journeymap.measure.compute import measure_journey
 from journeymap.measure.engine import make_engine
-from journeymap.measure.snapshot import Snapshot
 from journeymap.measure.spec import Options, spec_for
-from journeymap.pipeline import Analysis, analyse
+from journeymap.measures import Snapshot
+from journeymap.pipeline import analyse
 
 
 @dataclass

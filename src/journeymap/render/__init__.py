@@ -20,7 +20,7 @@ from journeymap.model import Journey
 from journeymap.render.errors import RenderError
 
 if TYPE_CHECKING:
-    from journeymap.measure.snapshot import MeasuresByMap
+    from journeymap.measures import MeasuresByMap
     from journeymap.render.hierarchy import Hierarchy
     from journeymap.render.theme import Theme
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+    from journeymap.analysis import Analysis
 
 
 FORMATS = ("text", "json", "github", "sarif", "junit")

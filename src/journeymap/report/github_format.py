@@ -15,7 +15,7 @@ from journeymap.findings import Severity
 from journeymap.strings import inert
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+    from journeymap.analysis import Analysis
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+    from journeymap.analysis import Analysis
 
 
 def report(results: Sequence[Analysis], *, color: bool = False) -> str:

@@ -10,7 +10,7 @@ from journeymap.findings import Finding, Severity
 from journeymap.strings import C0, NON_XML, characters
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+    from journeymap.analysis import Analysis
 
 # XML 1.0 cannot carry most control characters, even escaped
 _NOT_XML = characters(C0, NON_XML)

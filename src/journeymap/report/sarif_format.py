@@ -15,7 +15,7 @@ from journeymap.lint.examples import examples_of
 from journeymap.lint.registry import all_rules
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+    from journeymap.analysis import Analysis
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

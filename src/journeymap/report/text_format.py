@@ -11,7 +11,7 @@ from rich.text import Text
 from journeymap.findings import Severity
 
 if TYPE_CHECKING:
-    from journeymap.pipeline import Analysis
+    from journeymap.analysis import Analysis
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

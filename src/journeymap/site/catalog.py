@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from journeymap.analysis import State
 from journeymap.config import Project
 from journeymap.errors import UsageProblem
 from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.sources import Target, discover
-from journeymap.pipeline import State, add_portfolio_findings, analyse
+from journeymap.pipeline import add_portfolio_findings, analyse
 from journeymap.render import RenderError
 from journeymap.render.theme import Theme, theme_of
 from journeymap.site.entries import Entry, Site

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from journeymap.analysis import Analysis, State
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Severity
 from journeymap.io.sources import Target
 from journeymap.model import Journey
-from journeymap.pipeline import Analysis, State
 
 
 @dataclass

@@ -9,7 +9,7 @@ from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import PortfolioProblem, PortfolioRule
 
 if TYPE_CHECKING:  # journeymap.portfolio runs these rules; importing it here would be circular
-    from journeymap.portfolio import Portfolio
+    from journeymap.lint.facts import Portfolio
 
 
 def _persona_drift(portfolio: Portfolio, options: Mapping[str, Any]) -> Iterable[PortfolioProblem]:

@@ -1,0 +1,52 @@
+"""What journeymap knows about one file after the pipeline read it: its state, findings, document
+and journey. The type apart from `pipeline`, which makes it, so the code that reports, draws or
+passes on a result imports the type alone."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from journeymap.findings import Finding, Severity
+from journeymap.lint.facts import MapFacts
+from journeymap.load import Document
+from journeymap.model import Journey
+
+
+class State(StrEnum):
+    UNREADABLE = "unreadable"
+    NOT_A_MAP = "not-a-map"
+    INVALID = "invalid"
+    VALID = "valid"
+
+
+@dataclass
+class Analysis:
+    """One file read as far as it would go (see the module's docstring for the states)."""
+
+    path: str
+    state: State
+    findings: list[Finding] = field(default_factory=list)
+    document: Document | None = None
+    journey: Journey | None = None
+    problem: str = ""
+    linted: bool = False
+    kind: str = "map"  # or "library"
+    uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
+    facts: MapFacts | None = None  # what the portfolio pass needs of it, kept when slimmed
+
+    @property
+    def valid(self) -> bool:
+        return self.state is State.VALID
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def has(self, rule_id: str) -> bool:
+        return any(f.rule_id == rule_id for f in self.findings)
+
+    def slim(self, facts: MapFacts | None = None) -> Analysis:
+        """The same verdict without the document and the model, keeping `facts` (what the
+        portfolio pass needs of them) when given."""
+        return dataclasses.replace(self, document=None, journey=None, facts=facts or self.facts)
