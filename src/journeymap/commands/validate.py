@@ -1,11 +1,16 @@
 """`journeymap validate`: schema, references and lint rules over maps; the one command CI runs."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from journeymap.commands import common
+
+if TYPE_CHECKING:
+    from journeymap.baseline import Outcome
+    from journeymap.config import Project
+    from journeymap.pipeline import Analysis, Checked
 
 
 class OutputFormat(StrEnum):
@@ -41,6 +46,18 @@ def validate(
         typer.Option("--measures", help="A `journeymap measure --format json` snapshot: turns on the rules that "
                      "judge a map against its data (emotion-contradicts-data, kpi-off-target, ...). Repeatable."),
     ] = None,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix: apply the fixes that may change what the map means too.")
+    ] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="Report and fail on findings this baseline file does not hold (default: "
+                     "`baseline:` in the configuration)."),
+    ] = None,
+    write_baseline: Annotated[
+        str | None,
+        typer.Option("--write-baseline", help="Write every current finding to this baseline file, and nothing else."),
+    ] = None,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
@@ -52,31 +69,74 @@ def validate(
 
         from journeymap.io.output import emit
         from journeymap.pipeline import check_paths
-        from journeymap.report import reporter
+        from journeymap.report import ReportContext, reporter
 
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
         if measures:
             from journeymap.measure.snapshot import snapshots_by_map
 
             project = project.with_options(measures=snapshots_by_map(measures))
-        if diff and not fix:
-            common.fail("--diff shows what --fix would change; add --fix")
+        if (diff or unsafe_fixes) and not fix:
+            common.fail(f"{'--diff' if diff else '--unsafe-fixes'} goes with --fix; add --fix")
+        if write_baseline and fix:
+            common.fail("--write-baseline records the findings as they are; run `journeymap fix` first, then write it")
+        project = project.with_options(lint=not no_lint)
         if fix:
             from journeymap.commands.fix import report
             from journeymap.edit.fixes import fix_paths
 
-            fixed = fix_paths(paths, project.with_options(lint=not no_lint), write=not diff, jobs=jobs)
-            return report(fixed, diff, output_format.value)
-        checked = check_paths(paths, project.with_options(lint=not no_lint), jobs)
+            fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
+            analyses = [f.analysis for f in fixed.files if f.analysis is not None]
+            outcome = None if diff else _compared(baseline, project, paths, analyses)
+            return report(fixed, diff, output_format.value, ReportContext(project.docs_url, outcome))
+        checked = check_paths(paths, project, jobs)
         for problem in [*checked.problems, *(a.problem for a in checked.analyses if a.problem)]:
             common.error(problem)
+        if write_baseline:
+            return _write_baseline(write_baseline, checked, project)
+        outcome = _compared(baseline, project, paths, checked.analyses)
         write = reporter(output_format.value)
         readable = checked.readable
+        context = ReportContext(project.docs_url, outcome)
         if output_format is OutputFormat.text:
             if readable:  # the summary counts the unreadable files too
-                emit(write(checked.analyses, color=common.use_color(sys.stdout)))
+                emit(write(checked.analyses, color=common.use_color(sys.stdout), context=context))
         else:
-            emit(write(readable, color=common.use_color(sys.stdout)))
-        return checked.exit_code
+            emit(write(readable, color=common.use_color(sys.stdout), context=context))
+        if outcome is None or checked.problems:
+            return checked.exit_code
+        return outcome.exit_code(checked.analyses, project.strict)
 
     common.run(debug, run)
+
+
+def _compared(given: str | None, project: "Project", paths: list[str], analyses: list["Analysis"]) -> "Outcome | None":
+    """The run compared with the baseline named by --baseline (relative to the current folder) or by
+    the configuration's `baseline:` (relative to the configuration's folder); None without one."""
+    import os
+
+    from journeymap.baseline import compare, read_baseline, rule_ran
+
+    if given is not None:
+        loaded = read_baseline(given, os.getcwd())
+    elif project.baseline is not None:
+        loaded = read_baseline(os.path.relpath(project.baseline, project.root), project.root)
+    else:
+        return None
+    folder_run = project.lint and any(os.path.isdir(p) for p in paths)  # the cross-map rules ran
+    ran = rule_ran(project.rules.enabled, portfolio=folder_run, measured=bool(project.measures))
+    return compare(loaded, analyses, ran, project.max_bytes)
+
+
+def _write_baseline(given: str, checked: "Checked", project: "Project") -> int:
+    import os
+
+    from journeymap.baseline import write_baseline
+
+    if checked.problems:
+        return common.EXIT_TOOL  # a path named no map: the baseline would be missing its findings
+    total = write_baseline(given, os.getcwd(), checked.analyses, project.max_bytes)
+    maps = sum(1 for a in checked.analyses if a.findings)
+    common.say(f"Wrote {total} findings of {maps} of {len(checked.analyses)} files to {given}; "
+               f"`journeymap validate --baseline {given}` now fails on new findings only")
+    return common.EXIT_OK
