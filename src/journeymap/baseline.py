@@ -234,7 +234,7 @@ def baseline_text(analyses: Iterable[Analysis], folder: str, max_bytes: int) -> 
             counts[key] += 1
             names[key] = finding.rule_name
     lines = [
-        "  " + json.dumps({"map": k.map, "rule": k.rule, "rule_name": names[k], "node": k.node, "count": counts[k]},
+        "    " + json.dumps({"map": k.map, "rule": k.rule, "rule_name": names[k], "node": k.node, "count": counts[k]},
                           ensure_ascii=False)
         for k in sorted(counts)
     ]
