@@ -19,10 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeymap.baseline import BaselineState, baseline_text, compare, node_key, read_baseline, rule_ran
+from journeymap.baseline import BaselineState, baseline_text, compare, read_baseline, rule_ran
 from journeymap.config import default_project
+from journeymap.findings import stable_node as node_key
 from journeymap.io.sources import Target
-from journeymap.pipeline import analyse
+from journeymap.pipeline import analyse, check_paths
 from tests.conftest import FIXTURES
 
 OLD = 7  # findings in the fixture maps
@@ -261,6 +262,22 @@ def test_standard_input_has_no_stable_name_so_all_its_findings_are_shown(repo: P
     text = (repo / "maps" / "checkout.journey.yaml").read_text(encoding="utf-8")
     run = cli("validate", "-", "--baseline", BASELINE, input=text)
     assert run.exit_code == 1 and "[JM102]" in run.stdout
+
+
+def test_findings_are_matched_without_reading_any_file_again(tmp_path: Path):
+    """The pipeline names each finding's node while it holds the document, the cross-map rules'
+    findings too: with every map deleted after the check, the comparison still matches them all."""
+    shutil.copytree(FIXTURES / "portfolio", tmp_path / "portfolio")
+    project = default_project()
+    checked = check_paths([str(tmp_path / "portfolio")], project, jobs=1)
+    assert any(f.rule_id.startswith("JM5") for a in checked.analyses for f in a.findings)
+    text, total = baseline_text(checked.analyses, str(tmp_path), project.max_bytes)
+    (tmp_path / BASELINE).write_text(text, encoding="utf-8")
+    shutil.rmtree(tmp_path / "portfolio")
+    outcome = compare(read_baseline(BASELINE, str(tmp_path)), checked.analyses,
+                      rule_ran(project.rules.enabled, portfolio=True, measured=False), project.max_bytes)
+    assert total > 0 and outcome.count(checked.analyses, BaselineState.UNCHANGED) == total
+    assert outcome.stale == []
 
 
 # --- the keys

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, JourneymapError
-from journeymap.findings import NodePath
+from journeymap.findings import NodePath, stable_node
 from journeymap.io.sources import STDIN, InputError, Target, inside, is_map_name, read_target, repository_root
 from journeymap.load import load_bytes
 from journeymap.pipeline import Analysis, State, exit_code
@@ -39,7 +39,6 @@ from journeymap.pipeline import Analysis, State, exit_code
 VERSION = 1
 FORMAT_KEY = "journeymap_baseline"
 MAX_BYTES = 32 * 2**20  # some 300,000 entries; a real repository's baseline is far smaller
-_LONGEST_TEXT_KEY = 100  # a list item of text longer than this is named by its place instead
 
 
 class BaselineProblem(JourneymapError):
@@ -158,38 +157,6 @@ def _entry(entry: Any, where: str) -> tuple[Key, int, str]:
 # --- what each finding is about
 
 
-def node_key(data: Any, node: NodePath) -> str:
-    """`stages[checkout].touchpoints[pay].emotion`: the node's path with each list index replaced by
-    the item's `id` (a KPI's `name`, a reference's own text), so it does not change when items
-    move. An item with nothing to name it by keeps its place, as `[#2]`."""
-    parts: list[str] = []
-    current = data
-    for step in node:
-        if isinstance(step, int):
-            item = current[step] if isinstance(current, list) and 0 <= step < len(current) else None
-            parts.append(f"[{_item_name(item, step)}]")
-            current = item
-        else:
-            parts.append(("." if parts else "") + _escaped(step, ".[\\"))
-            current = current.get(step) if isinstance(current, dict) else None
-    return "".join(parts)
-
-
-def _item_name(item: Any, index: int) -> str:
-    if isinstance(item, dict):
-        for name in ("id", "name"):
-            value = item.get(name)
-            if isinstance(value, str) and value:
-                return _escaped(value, "]\\")
-    elif isinstance(item, str) and 0 < len(item) <= _LONGEST_TEXT_KEY:
-        return _escaped(item, "]\\")
-    return f"#{index}"
-
-
-def _escaped(text: str, special: str) -> str:
-    return "".join("\\" + c if c in special or (c == "#" and i == 0) else c for i, c in enumerate(text))
-
-
 @dataclass(frozen=True)
 class _Keyed:
     """One checked file's keys: the map's names (its id and its path) and a key per finding."""
@@ -199,24 +166,33 @@ class _Keyed:
 
 
 def _keyed(analysis: Analysis, folder: str, max_bytes: int) -> _Keyed | None:
-    """The keys of one file's findings. Workers send back findings without documents, so the file is
-    read again here (loaded, not checked); None for standard input, which cannot be read twice: its
-    findings are all reported, as there is nothing stable to match them by."""
+    """The keys of one file's findings, None for standard input: it has no name to find it by
+    again. The pipeline names each finding's node while it holds the document (`Analysis.slim`);
+    only a finding added after that (the cross-map rules') sends us to read the file again."""
     if analysis.path == STDIN or analysis.state is State.UNREADABLE:
         return None
     path = Path(os.path.relpath(os.path.abspath(analysis.path), folder)).as_posix()
-    data: Any = None
-    try:
-        raw = read_target(Target(analysis.path), max_bytes)
-    except InputError:
-        raw = b""  # gone since it was checked: keyed by its path, indexes as they are
-    if raw and len(raw) <= max_bytes:  # a file over the limit was not read as a map: neither is it here
-        doc, _ = load_bytes(raw, analysis.path)
-        data = doc.data if doc is not None else None
-    map_id = data.get("id") if isinstance(data, dict) else None
-    name = map_id if isinstance(map_id, str) and map_id else path
-    keys = tuple(Key(name, f.rule_id, node_key(data, f.node)) for f in analysis.findings)
+    map_id, stable = analysis.map_id, analysis.stable_nodes
+    if analysis.document is not None or map_id is None or any(f.node not in stable for f in analysis.findings):
+        map_id, stable = _named(analysis, max_bytes)
+    name = map_id or path
+    keys = tuple(Key(name, f.rule_id, stable[f.node]) for f in analysis.findings)
     return _Keyed(frozenset({name, path}), keys)
+
+
+def _named(analysis: Analysis, max_bytes: int) -> tuple[str, dict[NodePath, str]]:
+    """The map's id and its findings' stable nodes, from its document or, failing that, the file."""
+    doc = analysis.document
+    if doc is None:
+        try:
+            raw = read_target(Target(analysis.path), max_bytes)
+        except InputError:
+            raw = b""  # gone since it was checked: known by its path, indexes as they are
+        if raw and len(raw) <= max_bytes:  # a file over the limit was not read as a map: nor is it here
+            doc, _ = load_bytes(raw, analysis.path)
+    data = doc.data if doc is not None else None
+    own_id = data.get("id") if isinstance(data, dict) else None
+    return (own_id if isinstance(own_id, str) else ""), {f.node: stable_node(data, f.node) for f in analysis.findings}
 
 
 # --- writing
@@ -322,9 +298,13 @@ def compare(baseline: Baseline, analyses: Sequence[Analysis], ran: RuleRan, max_
 
 def _stale(baseline: Baseline, left: Mapping[Key, int], checked: Sequence[tuple[Analysis, _Keyed]],
            ran: RuleRan) -> list[Stale]:
+    by_name: dict[str, Analysis] = {}
+    for analysis, keyed in checked:
+        for name in keyed.names:
+            by_name.setdefault(name, analysis)
     stale = []
     for key in sorted(k for k, n in left.items() if n > 0):
-        judge = next((a for a, keyed in checked if key.map in keyed.names), None)
+        judge = by_name.get(key.map)
         if judge is not None and ran(judge, key.rule):
             stale.append(Stale(key, left[key], baseline.names.get(key, ""), judge.path))
     return stale

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 from journeymap import builtin_rules
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
-from journeymap.findings import Finding, Severity
+from journeymap.findings import Finding, NodePath, Severity, stable_node
 from journeymap.io.sources import InputError, Target, is_library_name, read_target
 from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
 from journeymap.load import Document, decode, load_bytes, reloaded
@@ -82,6 +82,10 @@ class Analysis:
     kind: str = "map"  # or "library"
     uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
     facts: MapFacts | None = None  # what the portfolio pass needs of it, kept when slimmed
+    # what a baseline matches findings by, kept when slimmed: the map's own id ("" without one; None
+    # until known) and each finding's node named by ids (findings.stable_node)
+    map_id: str | None = None
+    stable_nodes: dict[NodePath, str] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -95,13 +99,23 @@ class Analysis:
 
     def slim(self, keep_facts: bool = False) -> Analysis:
         """The same verdict without the document and the model; with `keep_facts`, with what the
-        portfolio pass needs of them."""
+        portfolio pass needs of them. The map's id and the stable nodes of its findings (and of the
+        nodes the cross-map rules may add findings to) are kept always: naming them costs little,
+        and a baseline would otherwise read every file again."""
         facts = self.facts
         if keep_facts and facts is None:
             from journeymap.portfolio import facts_of
 
             facts = facts_of(self)
-        return dataclasses.replace(self, document=None, journey=None, facts=facts)
+        map_id, stable = self.map_id, self.stable_nodes
+        if map_id is None:  # not slimmed before: name the findings while the data is here
+            data = self.document.data if self.document is not None else None
+            own_id = data.get("id") if isinstance(data, dict) else None
+            map_id = own_id if isinstance(own_id, str) else ""
+            nodes = {f.node for f in self.findings} | (facts.nodes() if facts is not None else set())
+            stable = {node: stable_node(data, node) for node in nodes}
+        return dataclasses.replace(self, document=None, journey=None, facts=facts, map_id=map_id,
+                                   stable_nodes=stable)
 
 
 def analyse(target: Target, project: Project, libraries: Libraries | None = None) -> Analysis:
