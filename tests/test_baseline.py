@@ -264,6 +264,20 @@ def test_standard_input_has_no_stable_name_so_all_its_findings_are_shown(repo: P
     assert run.exit_code == 1 and "[JM102]" in run.stdout
 
 
+def test_validate_fix_reports_what_is_left_against_the_baseline(repo: Path, cli):
+    written(cli)
+    onboarding = repo / "maps" / "onboarding.journey.yaml"
+    edit(onboarding, "      - id: tour\n", "      - id: tour  # journeymap: ignore[no-evidence]\n")
+    add_stage(repo)
+    run = cli("validate", "--fix", "maps", "--baseline", BASELINE)
+    assert "remove the unused suppression of 'no-evidence'" in run.stderr
+    assert "ignore[" not in onboarding.read_text(encoding="utf-8")
+    assert run.exit_code == 1
+    (line,) = finding_lines(run.stdout)
+    assert "stage 'retain'" in line and f"{OLD} older findings held back" in run.stdout
+    assert cli("validate", "--unsafe-fixes", "maps").exit_code == 2  # it goes with --fix
+
+
 def test_findings_are_matched_without_reading_any_file_again(tmp_path: Path):
     """The pipeline names each finding's node while it holds the document, the cross-map rules'
     findings too: with every map deleted after the check, the comparison still matches them all."""

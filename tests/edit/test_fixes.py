@@ -62,11 +62,17 @@ def test_fixing_twice_changes_nothing():
     assert once.changed and not twice.changed and twice.applied == []
 
 
+def with_second_channel(channel_id: str, reference: str) -> str:
+    """The fixture with its ids already slugs, a channel `channel_id` beside 'web', and the
+    touchpoint's `channel: wbe` written as `reference`."""
+    courier = "  - {id: courier, name: Courier, kind: human}"
+    return FIXABLE.read_text(encoding="utf-8").replace(
+        courier, f"  - {{id: {channel_id}, name: Other, kind: digital}}\n{courier}"
+    ).replace("channel: wbe", f"channel: {reference}").replace("Busy Parent", "busy-parent")
+
+
 def test_a_reference_with_two_close_ids_is_left_for_a_person():
-    text = FIXABLE.read_text(encoding="utf-8").replace(
-        "  - {id: courier, name: Courier, kind: human}", "  - {id: webs, name: Webs, kind: digital}\n"
-        "  - {id: courier, name: Courier, kind: human}"
-    ).replace("channel: wbe", "channel: weba").replace("Busy Parent", "busy-parent")
+    text = with_second_channel("webs", "weba")
     result = fixed(text)
     assert "channel: weba" in result.after
     assert result.analysis is not None and result.analysis.has("JM021")
@@ -221,10 +227,7 @@ def test_a_review_date_is_never_added_by_a_safe_fix():
 
 
 def test_a_reference_with_two_close_ids_goes_to_the_closer_only_as_an_unsafe_fix():
-    text = FIXABLE.read_text(encoding="utf-8").replace(
-        "  - {id: courier, name: Courier, kind: human}", "  - {id: webs, name: Webs, kind: digital}\n"
-        "  - {id: courier, name: Courier, kind: human}"
-    ).replace("channel: wbe", "channel: weba").replace("Busy Parent", "busy-parent")
+    text = with_second_channel("webs", "weba")
     safe = fixed(text)
     assert "channel: weba" in safe.after
     assert "change 'weba' to 'web' (not 'webs')" in safe.held_back
@@ -232,11 +235,7 @@ def test_a_reference_with_two_close_ids_goes_to_the_closer_only_as_an_unsafe_fix
 
 
 def test_two_ids_as_close_as_each_other_get_no_fix_at_all():
-    text = FIXABLE.read_text(encoding="utf-8").replace(
-        "  - {id: courier, name: Courier, kind: human}", "  - {id: wbb, name: Wbb, kind: digital}\n"
-        "  - {id: courier, name: Courier, kind: human}"
-    ).replace("channel: wbe", "channel: wb").replace("Busy Parent", "busy-parent")
-    result = fixed(text, unsafe=True)
+    result = fixed(with_second_channel("wbb", "wb"), unsafe=True)
     assert "channel: wb " in result.after  # 'web' and 'wbb' are equally close: no guess
     assert not any("'wb'" in title for title in result.held_back + result.applied)
 
