@@ -196,7 +196,7 @@ def test_sarif_marks_each_result_against_the_baseline_and_stays_valid(repo: Path
     assert all(rule["helpUri"].startswith("https://") for rule in rules)
 
 
-def test_github_annotates_new_findings_only_and_says_how_many_were_held_back(repo: Path, cli):
+def test_github_and_junit_show_new_findings_only_and_github_says_how_many_were_held_back(repo: Path, cli):
     written(cli)
     add_stage(repo)
     lines = cli("validate", "maps", "--baseline", BASELINE, "--format", "github").stdout.splitlines()
@@ -204,6 +204,8 @@ def test_github_annotates_new_findings_only_and_says_how_many_were_held_back(rep
     assert len(errors) == 1 and "stage 'retain'" in errors[0]
     held = f"{OLD} older findings held back by the baseline {BASELINE}."
     assert lines[-1] == f"::notice title=journeymap baseline::{held}"
+    junit = cli("validate", "maps", "--baseline", BASELINE, "--format", "junit").stdout
+    assert "stage 'retain'" in junit and "stage 'pay'" not in junit and 'failures="1"' in junit
 
 
 def test_findings_of_rules_that_did_not_run_are_not_called_fixed(repo: Path, cli):
