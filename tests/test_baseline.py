@@ -162,6 +162,13 @@ def test_the_configurations_baseline_is_used_from_any_folder_of_the_repository(r
     run = cli("validate", ".")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert f"{OLD} older findings held back by the baseline {BASELINE}" in run.stdout
+    # journeymap fix judges what is left the same way
+    fixed = cli("fix", ".")
+    assert fixed.exit_code == 0 and f"{OLD} older findings held back" in fixed.stdout
+    # --no-baseline: every finding, to work on the old ones
+    everything = cli("validate", ".", "--no-baseline")
+    assert everything.exit_code == 1
+    assert len([line for line in everything.stdout.splitlines() if line.startswith("./")]) == OLD
 
 
 def test_json_says_the_state_of_each_finding_and_sums_them_up(repo: Path, cli):
@@ -278,6 +285,20 @@ def test_validate_fix_reports_what_is_left_against_the_baseline(repo: Path, cli)
     (line,) = finding_lines(run.stdout)
     assert "stage 'retain'" in line and f"{OLD} older findings held back" in run.stdout
     assert cli("validate", "--unsafe-fixes", "maps").exit_code == 2  # it goes with --fix
+
+
+def test_fixing_a_folder_does_not_call_the_cross_map_findings_fixed(tmp_path: Path, cli,
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    shutil.copytree(FIXTURES / "portfolio" / "folder", tmp_path / "folder")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    written = cli("validate", "folder", "--write-baseline", BASELINE)
+    assert written.exit_code == 0, written.stderr
+    assert '"rule": "JM5' in (tmp_path / BASELINE).read_text(encoding="utf-8")
+    # fix checks each map on its own: the cross-map rules do not run, so their entries wait
+    run = cli("validate", "--fix", "folder", "--baseline", BASELINE)
+    assert "fixed since" not in run.stdout, run.stdout
+    assert "fixed since" not in cli("validate", "folder", "--baseline", BASELINE).stdout
 
 
 def test_findings_are_matched_without_reading_any_file_again(tmp_path: Path):

@@ -30,6 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, JourneymapError
 from journeymap.findings import NodePath, stable_node
 from journeymap.io.sources import STDIN, InputError, Target, inside, is_map_name, read_target, repository_root
@@ -294,6 +295,21 @@ def compare(baseline: Baseline, analyses: Sequence[Analysis], ran: RuleRan, max_
             marks.append(BaselineState.UNCHANGED if held else BaselineState.NEW)
         states[analysis.path] = marks
     return Outcome(baseline.path, states, _stale(baseline, left, checked, ran))
+
+
+def judged(analyses: Sequence[Analysis], project: Project, *, given: str | None, cwd: str,
+           portfolio: bool) -> Outcome | None:
+    """The run compared with the baseline named by `given` (--baseline, relative to `cwd`) or by the
+    project's `baseline:` (relative to the configuration's folder); None without one. `portfolio`:
+    whether the cross-map rules ran in this run."""
+    if given is not None:
+        loaded = read_baseline(given, cwd)
+    elif project.baseline is not None:
+        loaded = read_baseline(os.path.relpath(project.baseline, project.root), project.root)
+    else:
+        return None
+    ran = rule_ran(project.rules.enabled, portfolio=portfolio and project.lint, measured=bool(project.measures))
+    return compare(loaded, analyses, ran, project.max_bytes)
 
 
 def _stale(baseline: Baseline, left: Mapping[Key, int], checked: Sequence[tuple[Analysis, _Keyed]],

@@ -8,8 +8,8 @@ import typer
 from journeymap.commands import common
 
 if TYPE_CHECKING:
+    from journeymap.config import Project
     from journeymap.edit.fixes import FixRun
-    from journeymap.report import ReportContext
 
 
 def register(app: typer.Typer) -> None:
@@ -35,22 +35,24 @@ def fix(
 
     def run() -> int:
         from journeymap.edit.fixes import fix_paths
-        from journeymap.report import ReportContext
 
         project = common.project(config, max_bytes)
         fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
-        return report(fixed, diff, "text", ReportContext(project.docs_url))
+        return report(fixed, diff, "text", project)
 
     common.run(debug, run)
 
 
-def report(fixed: "FixRun", diff: bool, output_format: str, context: "ReportContext") -> int:
+def report(fixed: "FixRun", diff: bool, output_format: str, project: "Project", baseline: str | None = None) -> int:
     """Say what was fixed (stderr), print the diff or the findings left (stdout); the exit code.
-    With --diff: 1 when a file would change, so CI can ask that maps be fixed."""
+    With --diff: 1 when a file would change, so CI can ask that maps be fixed. What is left is
+    judged against the baseline (`baseline`, else the configuration's), as validate judges it."""
+    import os
     import sys
 
+    from journeymap.baseline import judged
     from journeymap.io.output import emit
-    from journeymap.report import reporter
+    from journeymap.report import ReportContext, reporter
 
     for problem in [*fixed.problems, *(f.problem for f in fixed.files if f.problem)]:
         common.error(problem)
@@ -75,6 +77,9 @@ def report(fixed: "FixRun", diff: bool, output_format: str, context: "ReportCont
                    f"{len(fixed.files)} maps")
         analyses = [f.analysis for f in fixed.files if f.analysis is not None]
         readable = [a for a in analyses if a.problem == ""]
+        # fixes check each map on its own: the cross-map rules did not run
+        outcome = judged(analyses, project, given=baseline, cwd=os.getcwd(), portfolio=False)
+        context = ReportContext(project.docs_url, outcome)
         write = reporter(output_format)
         shown = analyses if output_format == "text" else readable
         if readable:

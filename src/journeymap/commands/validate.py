@@ -8,9 +8,8 @@ import typer
 from journeymap.commands import common
 
 if TYPE_CHECKING:
-    from journeymap.baseline import Outcome
     from journeymap.config import Project
-    from journeymap.pipeline import Analysis, Checked
+    from journeymap.pipeline import Checked
 
 
 class OutputFormat(StrEnum):
@@ -54,6 +53,10 @@ def validate(
         typer.Option("--baseline", help="Report and fail on findings this baseline file does not hold (default: "
                      "`baseline:` in the configuration)."),
     ] = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Report every finding, whatever the configuration's `baseline:` holds "
+                           "back.")
+    ] = False,
     write_baseline: Annotated[
         str | None,
         typer.Option("--write-baseline", help="Write every current finding to this baseline file, and nothing else."),
@@ -65,8 +68,10 @@ def validate(
     """Check maps against the schema, their references and the lint rules."""
 
     def run() -> int:
+        import os
         import sys
 
+        from journeymap.baseline import judged
         from journeymap.io.output import emit
         from journeymap.pipeline import check_paths
         from journeymap.report import ReportContext, reporter
@@ -80,21 +85,21 @@ def validate(
             common.fail(f"{'--diff' if diff else '--unsafe-fixes'} goes with --fix; add --fix")
         if write_baseline and fix:
             common.fail("--write-baseline records the findings as they are; run `journeymap fix` first, then write it")
-        project = project.with_options(lint=not no_lint)
+        project = project.with_options(lint=not no_lint, baseline=None if no_baseline else project.baseline)
         if fix:
             from journeymap.commands.fix import report
             from journeymap.edit.fixes import fix_paths
 
             fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
-            analyses = [f.analysis for f in fixed.files if f.analysis is not None]
-            outcome = None if diff else _compared(baseline, project, paths, analyses)
-            return report(fixed, diff, output_format.value, ReportContext(project.docs_url, outcome))
+            return report(fixed, diff, output_format.value, project, baseline)
         checked = check_paths(paths, project, jobs)
         for problem in [*checked.problems, *(a.problem for a in checked.analyses if a.problem)]:
             common.error(problem)
         if write_baseline:
             return _write_baseline(write_baseline, checked, project)
-        outcome = _compared(baseline, project, paths, checked.analyses)
+        # the cross-map rules ran when a folder was named (and lint is on)
+        portfolio = project.lint and any(os.path.isdir(p) for p in paths)
+        outcome = judged(checked.analyses, project, given=baseline, cwd=os.getcwd(), portfolio=portfolio)
         write = reporter(output_format.value)
         readable = checked.readable
         context = ReportContext(project.docs_url, outcome)
@@ -108,24 +113,6 @@ def validate(
         return outcome.exit_code(checked.analyses, project.strict)
 
     common.run(debug, run)
-
-
-def _compared(given: str | None, project: "Project", paths: list[str], analyses: list["Analysis"]) -> "Outcome | None":
-    """The run compared with the baseline named by --baseline (relative to the current folder) or by
-    the configuration's `baseline:` (relative to the configuration's folder); None without one."""
-    import os
-
-    from journeymap.baseline import compare, read_baseline, rule_ran
-
-    if given is not None:
-        loaded = read_baseline(given, os.getcwd())
-    elif project.baseline is not None:
-        loaded = read_baseline(os.path.relpath(project.baseline, project.root), project.root)
-    else:
-        return None
-    folder_run = project.lint and any(os.path.isdir(p) for p in paths)  # the cross-map rules ran
-    ran = rule_ran(project.rules.enabled, portfolio=folder_run, measured=bool(project.measures))
-    return compare(loaded, analyses, ran, project.max_bytes)
 
 
 def _write_baseline(given: str, checked: "Checked", project: "Project") -> int:
