@@ -237,6 +237,8 @@ def test_findings_of_rules_that_did_not_run_are_not_called_fixed(repo: Path, cli
         ('{"journeymap_baseline": 1, "findings": [{"map": "m", "rule": "JM101", "node": "", "count": 0}]}',
          "entry 1 of 'findings': count must be a whole number of at least 1"),
         ('{"journeymap_baseline": 1, "findings": [["m"]]}', "entry 1 of 'findings': must be an object"),
+        ("[" * 100_000, "JSON beyond what a baseline holds"),
+        ('{"journeymap_baseline": ' + "9" * 5000 + "}", "JSON beyond what a baseline holds"),
     ],
 )
 def test_a_bad_baseline_file_is_one_line_and_exit_2(repo: Path, cli, content: str, message: str):

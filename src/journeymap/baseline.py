@@ -120,6 +120,9 @@ def read_baseline(given: str, base: str) -> Baseline:
     except json.JSONDecodeError as exc:
         raise BaselineProblem(f"{given}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
                               "write it again with --write-baseline") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits; arrays nested thousands deep
+        raise BaselineProblem(f"{given}: not a baseline file (JSON beyond what a baseline holds); "
+                              "write it again with --write-baseline") from None
     return _parsed(data, given, os.path.dirname(real))
 
 
