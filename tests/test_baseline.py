@@ -249,6 +249,26 @@ def test_a_bad_baseline_file_is_one_line_and_exit_2(repo: Path, cli, content: st
     assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
 
 
+def test_a_baseline_over_the_size_limit_is_refused(repo: Path, cli, monkeypatch: pytest.MonkeyPatch):
+    written(cli)
+    monkeypatch.setattr("journeymap.baseline.MAX_BYTES", 100)
+    run = cli("validate", "maps", "--baseline", BASELINE)
+    assert run.exit_code == 2 and "larger than 100 bytes" in run.stderr
+
+
+def test_hostile_text_in_a_stale_entry_cannot_start_a_line_or_a_workflow_command(repo: Path, cli):
+    hostile = "personas[x]\x1b[31m\n::error::injected"
+    entry = {"map": "checkout", "rule": "JM303", "node": hostile, "count": 1}
+    (repo / BASELINE).write_text(json.dumps({"journeymap_baseline": 1, "findings": [entry]}), encoding="utf-8")
+    text = cli("validate", "maps", "--baseline", BASELINE).stdout
+    (stale,) = [line for line in text.splitlines() if "fixed since the baseline" in line]
+    assert stale.startswith("maps/checkout.journey.yaml: ") and "\\x1b" in stale and "\x1b" not in text
+    github = cli("validate", "maps", "--baseline", BASELINE, "--format", "github").stdout
+    assert all(line.startswith("::") for line in github.splitlines())
+    (carrier,) = [line for line in github.splitlines() if "injected" in line]
+    assert carrier.startswith("::notice file=maps/checkout.journey.yaml,") and "%0A::error::injected" in carrier
+
+
 def test_a_missing_baseline_says_how_to_write_one(repo: Path, cli):
     run = cli("validate", "maps", "--baseline", "missing.json")
     assert run.exit_code == 2 and "--write-baseline missing.json" in run.stderr
