@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from journeymap.findings import Finding, Severity
+from journeymap.findings import Finding, NodePath, Severity, stable_node
 from journeymap.lint.facts import MapFacts
 from journeymap.load import Document
 from journeymap.model import Journey
@@ -35,6 +35,10 @@ class Analysis:
     kind: str = "map"  # or "library"
     uses: tuple[str, ...] = ()  # the resolved keys of the libraries it uses, directly or not
     facts: MapFacts | None = None  # what the portfolio pass needs of it, kept when slimmed
+    # what a baseline matches findings by, kept when slimmed: the map's own id ("" without one; None
+    # until known) and each finding's node named by ids (findings.stable_node)
+    map_id: str | None = None
+    stable_nodes: dict[NodePath, str] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -48,5 +52,16 @@ class Analysis:
 
     def slim(self, facts: MapFacts | None = None) -> Analysis:
         """The same verdict without the document and the model, keeping `facts` (what the
-        portfolio pass needs of them) when given."""
-        return dataclasses.replace(self, document=None, journey=None, facts=facts or self.facts)
+        portfolio pass needs of them) when given. The map's id and the stable nodes of its findings
+        (and of the nodes the cross-map rules may add findings to) are kept always: naming them
+        costs little, and a baseline would otherwise read every file again."""
+        facts = facts or self.facts
+        map_id, stable = self.map_id, self.stable_nodes
+        if map_id is None:  # not slimmed before: name the findings while the data is here
+            data = self.document.data if self.document is not None else None
+            own_id = data.get("id") if isinstance(data, dict) else None
+            map_id = own_id if isinstance(own_id, str) else ""
+            nodes = {f.node for f in self.findings} | (facts.nodes() if facts is not None else set())
+            stable = {node: stable_node(data, node) for node in nodes}
+        return dataclasses.replace(self, document=None, journey=None, facts=facts, map_id=map_id,
+                                   stable_nodes=stable)

@@ -20,6 +20,7 @@ import dataclasses
 import datetime
 import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from journeymap.model import Journey
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
-KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme")
+KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme", "baseline", "docs_url")
 # `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
 RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
 
@@ -104,6 +105,10 @@ class Project:
     measures: MeasuresByMap | None = None
     flags: Flags = Flags()
     lookup: Lookup | None = field(default=None, compare=False, repr=False)
+    # `baseline:` (the file of findings held back, resolved against `root`) and `docs_url:` (where
+    # each rule's documentation is, with {id}, {name} or {anchor}); see the block at the end
+    baseline: str | None = None
+    docs_url: str | None = None
 
     def for_file(self, path: str) -> Project:
         """The project that holds for this file: the configuration found from its own folder up,
@@ -339,6 +344,8 @@ def build_project(
         source=source,
         root=root,
         data=_mapping(raw.get("data"), "data", where),
+        baseline=_baseline(raw, where, root),
+        docs_url=_docs_url(raw, where),
     )
 
 
@@ -415,3 +422,35 @@ def _mapping(value: Any, name: str, where: str) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     raise ConfigProblem(f"{where}: '{name}' must be a mapping")
+
+
+# --- adopting journeymap in a repository with old findings: `baseline:` and `docs_url:`
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+DOCS_URL_PLACEHOLDERS = ("id", "name", "anchor")
+
+
+def _baseline(raw: Mapping[str, Any], where: str, root: str) -> str | None:
+    """`baseline: FILE`, relative to the configuration's folder (whether it may be read, inside the
+    repository, is checked when it is read)."""
+    baseline = raw.get("baseline")
+    if baseline is None:
+        return None
+    if not isinstance(baseline, str) or not baseline.strip():
+        raise ConfigProblem(f"{where}: baseline must be the path of a baseline file, not {baseline!r}")
+    return os.path.join(root, baseline)
+
+
+def _docs_url(raw: Mapping[str, Any], where: str) -> str | None:
+    """`docs_url: "https://example.org/rules/{id}"`: an http(s) address with no spaces or control
+    characters (it goes into SARIF's `helpUri`) and only the placeholders journeymap fills."""
+    value = raw.get("docs_url")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", value):
+        raise ConfigProblem(f"{where}: docs_url must be an http:// or https:// address without spaces, "
+                            f"such as \"https://example.org/rules/{{id}}\", not {value!r}")
+    for name in _PLACEHOLDER.findall(value):
+        if name not in DOCS_URL_PLACEHOLDERS:
+            raise ConfigProblem(f"{where}: docs_url has the placeholder {{{name}}}; use {{id}}, {{name}} or {{anchor}}")
+    return value

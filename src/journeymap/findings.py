@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from journeymap.strings import one_line
 
 NodePath = tuple[str | int, ...]  # keys and list indexes from the document's root to one node
+_LONGEST_TEXT_NAME = 100  # a list item of text longer than this is named by its place instead
 
 
 class Severity(StrEnum):
@@ -63,3 +65,36 @@ class RuleInfo:
     rationale: str
     fix: str
     options: dict[str, object] = field(default_factory=dict)
+
+
+def stable_node(data: Any, node: NodePath) -> str:
+    """`stages[checkout].touchpoints[pay].emotion`: the node's path with each list index replaced by
+    the item's `id` (a KPI's `name`, a reference's own text), so it does not change when items move
+    or lines are added above (a baseline matches findings by it). An item with nothing to name it
+    by keeps its place, as `[#2]`. `]`, `.`, `[`, `\\` and a leading `#` are escaped with `\\`."""
+    parts: list[str] = []
+    current = data
+    for step in node:
+        if isinstance(step, int):
+            item = current[step] if isinstance(current, list) and 0 <= step < len(current) else None
+            parts.append(f"[{_item_name(item, step)}]")
+            current = item
+        else:
+            parts.append(("." if parts else "") + _escaped(step, ".[\\"))
+            current = current.get(step) if isinstance(current, dict) else None
+    return "".join(parts)
+
+
+def _item_name(item: Any, index: int) -> str:
+    if isinstance(item, dict):
+        for name in ("id", "name"):
+            value = item.get(name)
+            if isinstance(value, str) and value:
+                return _escaped(value, "]\\")
+    elif isinstance(item, str) and 0 < len(item) <= _LONGEST_TEXT_NAME:
+        return _escaped(item, "]\\")
+    return f"#{index}"
+
+
+def _escaped(text: str, special: str) -> str:
+    return "".join("\\" + c if c in special or (c == "#" and i == 0) else c for i, c in enumerate(text))

@@ -264,6 +264,7 @@ def test_code_actions_offer_the_fix_and_a_suppression_comment(folder: Path, clie
     (fix,) = client.result("textDocument/codeAction",
                            {"textDocument": {"uri": uri}, "range": span, "context": {"diagnostics": diagnostics}})
     assert fix["title"] == "Fix: change 'couier' to 'courier'" and fix["kind"] == "quickfix"
+    assert fix["isPreferred"] is True  # safe: an editor's "fix all" may apply it
     assert applied(text, fix["edit"]["changes"][uri]) == text.replace("couier", "courier")
 
     fixed = text.replace("couier", "courier")
@@ -276,6 +277,22 @@ def test_code_actions_offer_the_fix_and_a_suppression_comment(folder: Path, clie
     assert "      - id: sees-ad  # journeymap: ignore[no-evidence]\n" in suppressed
     client.change(uri, suppressed, 3)
     assert "JM401" not in [d["code"] for d in client.diagnostics(uri, 3)]
+
+
+def test_an_unsafe_fix_is_offered_but_never_preferred(folder: Path, client: Client):
+    # 'webb' is close to both 'web' and 'webbsite': the closer one is a guess, offered as such
+    text = TEXT.replace("channel: courier", "channel: webb").replace(
+        "  - {id: web,", "  - {id: webbsite, name: Webbsite, kind: digital}\n  - {id: web,", 1)
+    uri = uri_of(folder)
+    diagnostics = client.open(uri, text)
+    line, character = position_of(text, "channel: webb", inside=len("channel: "))
+    span = {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}
+    actions = client.result("textDocument/codeAction",
+                            {"textDocument": {"uri": uri}, "range": span, "context": {"diagnostics": diagnostics}})
+    fixes = [a for a in actions if a["title"].startswith("Fix")]
+    assert len(fixes) == 1 and fixes[0]["isPreferred"] is False
+    assert fixes[0]["title"].startswith("Fix (unsafe, changes the meaning): change 'webb' to 'web'")
+    assert applied(text, fixes[0]["edit"]["changes"][uri]) == text.replace("channel: webb", "channel: web")
 
 
 def test_the_outline_lists_stages_with_their_touchpoints(folder: Path, client: Client):

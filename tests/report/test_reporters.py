@@ -47,6 +47,7 @@ def test_json_is_a_stable_list():
     assert items[0] == {
         "path": "maps/shop.journey.yaml", "line": 3, "column": 5, "severity": "error",
         "rule_id": "JM010", "rule_name": "schema", "message": "title: expected text",
+        "url": "https://github.com/journeymap/journeymap/blob/main/docs/rules.md#jm010-schema",
     }
     assert [i["severity"] for i in items] == ["error", "warning", "info"]
 

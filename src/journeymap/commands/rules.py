@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
 def rules(
     rule: Annotated[str | None, typer.Argument(help="A rule id or name to explain.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="text, json or markdown.")] = "text",
+    config: common.ConfigFile = None,
     debug: common.Debug = False,
 ) -> None:
     """List the rules, or explain one: why it matters, an example, how to fix."""
@@ -25,7 +26,12 @@ def rules(
 
         if output_format not in docs.FORMATS:
             raise UsageProblem(f"unknown format '{output_format}'; choose text, json or markdown")
-        emit(docs.listing(output_format) if rule is None else docs.explain_named(rule, output_format))
+        # the configuration's `docs_url`, so the address shown is the one findings link to
+        docs_url = common.project(config).docs_url
+        if rule is None:
+            emit(docs.listing(output_format, docs_url))
+        else:
+            emit(docs.explain_named(rule, output_format, docs_url))
         return common.EXIT_OK
 
     common.run(debug, run)

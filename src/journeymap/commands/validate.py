@@ -1,11 +1,15 @@
 """`journeymap validate`: schema, references and lint rules over maps; the one command CI runs."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from journeymap.commands import common
+
+if TYPE_CHECKING:
+    from journeymap.config import Project
+    from journeymap.pipeline import Checked
 
 
 class OutputFormat(StrEnum):
@@ -41,6 +45,22 @@ def validate(
         typer.Option("--measures", help="A `journeymap measure --format json` snapshot: turns on the rules that "
                      "judge a map against its data (emotion-contradicts-data, kpi-off-target, ...). Repeatable."),
     ] = None,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix: apply the fixes that may change what the map means too.")
+    ] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="Report and fail on findings this baseline file does not hold (default: "
+                     "`baseline:` in the configuration)."),
+    ] = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Report every finding, whatever the configuration's `baseline:` holds "
+                           "back.")
+    ] = False,
+    write_baseline: Annotated[
+        str | None,
+        typer.Option("--write-baseline", help="Write every current finding to this baseline file, and nothing else."),
+    ] = None,
     config: common.ConfigFile = None,
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
@@ -48,36 +68,63 @@ def validate(
     """Check maps against the schema, their references and the lint rules."""
 
     def run() -> int:
+        import os
         import sys
 
+        from journeymap.baseline import judged
         from journeymap.io.output import emit
         from journeymap.pipeline import check_paths
-        from journeymap.report import reporter
+        from journeymap.report import ReportContext, reporter
 
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
         if measures:
             from journeymap.measures import snapshots_by_map
 
             project = project.with_options(measures=snapshots_by_map(measures))
-        if diff and not fix:
-            common.fail("--diff shows what --fix would change; add --fix")
+        if (diff or unsafe_fixes) and not fix:
+            common.fail(f"{'--diff' if diff else '--unsafe-fixes'} goes with --fix; add --fix")
+        if write_baseline and fix:
+            common.fail("--write-baseline records the findings as they are; run `journeymap fix` first, then write it")
+        project = project.with_options(lint=not no_lint, baseline=None if no_baseline else project.baseline)
         if fix:
             from journeymap.commands.fix import report
             from journeymap.edit.fixes import fix_paths
 
-            fixed = fix_paths(paths, project.with_options(lint=not no_lint), write=not diff, jobs=jobs)
-            return report(fixed, diff, output_format.value)
-        checked = check_paths(paths, project.with_options(lint=not no_lint), jobs)
+            fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
+            return report(fixed, diff, output_format.value, project, baseline)
+        checked = check_paths(paths, project, jobs)
         for problem in [*checked.problems, *(a.problem for a in checked.analyses if a.problem)]:
             common.error(problem)
+        if write_baseline:
+            return _write_baseline(write_baseline, checked, project)
+        # the cross-map rules ran when a folder was named (and lint is on)
+        portfolio = project.lint and any(os.path.isdir(p) for p in paths)
+        outcome = judged(checked.analyses, project, given=baseline, cwd=os.getcwd(), portfolio=portfolio)
         write = reporter(output_format.value)
         readable = checked.readable
+        context = ReportContext(project.docs_url, outcome)
         if output_format is OutputFormat.text:
             if readable:  # the summary counts the unreadable files too
-                emit(write(checked.analyses, color=common.use_color(sys.stdout)))
+                emit(write(checked.analyses, color=common.use_color(sys.stdout), context=context))
         else:
-            emit(write(readable, color=common.use_color(sys.stdout)),
+            emit(write(readable, color=common.use_color(sys.stdout), context=context),
                  commands=output_format is OutputFormat.github)
-        return checked.exit_code
+        if outcome is None or checked.problems:
+            return checked.exit_code
+        return outcome.exit_code(checked.analyses, project.strict)
 
     common.run(debug, run)
+
+
+def _write_baseline(given: str, checked: "Checked", project: "Project") -> int:
+    import os
+
+    from journeymap.baseline import write_baseline
+
+    if checked.problems:
+        return common.EXIT_TOOL  # a path named no map: the baseline would be missing its findings
+    total = write_baseline(given, os.getcwd(), checked.analyses, project.max_bytes)
+    maps = sum(1 for a in checked.analyses if a.findings)
+    common.say(f"Wrote {total} findings (in {maps} of {len(checked.analyses)} files) to the baseline {given}; "
+               f"`journeymap validate --baseline {given}` now fails on new findings only")
+    return common.EXIT_OK

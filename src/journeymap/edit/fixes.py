@@ -1,12 +1,18 @@
-"""Safe automatic fixes: changes to a map's text that only do what its findings ask.
+"""Automatic fixes: changes to a map's text that only do what its findings ask.
 
-A fix is offered only where the right change is not in doubt:
+Each fix is safe or unsafe, as in ruff. A safe fix keeps what the map means: `journeymap fix`
+applies it. An unsafe one changes what the map says, a person should look at it first: it is
+applied only with `--unsafe-fixes`, and editors offer it without marking it preferred.
 
-- an unknown reference with exactly one close id of the right kind is changed to it;
-- `yes`, `no`, `on`, `off` or a number where the format wants text is put in quotes, as written;
-- an id that is not a slug becomes its slug, with every reference to it, unless that is taken;
-- a map without `last_reviewed` gets today's date after its `owner` (or `title`);
-- a suppression comment that silences nothing loses the unused rule (or goes, if it was the last).
+- an unknown reference with exactly one close id of the right kind is changed to it (safe); with
+  two close ids, to the closer one (unsafe: it is a guess between two meanings);
+- `yes`, `no`, `on`, `off` or a number where the format wants text is put in quotes, as written (safe);
+- an id that is not a slug becomes its slug, with every reference to it, unless that is taken
+  (unsafe: whatever else knows the item by its id, such as another map, a baseline or a
+  measures snapshot, no longer finds it);
+- a map without `last_reviewed` gets today's date after its `owner` (or `title`) (unsafe: it says
+  a person reviewed the map today);
+- a suppression comment that silences nothing loses the unused rule (or goes, if it was the last) (safe).
 
 Each fix is a set of edits by position on the file's text (see `spans`), so nothing else in the
 file moves. `fixed_text` applies the fixes, reads the map again, and repeats while fixes are
@@ -50,6 +56,7 @@ class Fix:
     finding: Finding
     title: str
     edits: tuple[Edit, ...]
+    safe: bool = True  # False: it changes what the map means; applied only when asked (--unsafe-fixes)
 
 
 @dataclass
@@ -63,7 +70,7 @@ class _Context:
 
 
 def fixes(analysis: Analysis, today: datetime.date | None = None) -> list[Fix]:
-    """A fix for each finding that has a safe one."""
+    """A fix for each finding that has one, safe or not."""
     doc = analysis.document
     if doc is None or not any(f.rule_id in _MAKERS for f in analysis.findings):
         return []
@@ -95,12 +102,18 @@ def _reference(finding: Finding, ctx: _Context) -> Fix | None:
         return None
     known = sorted({o.id for o in ctx.found if o.definition and o.kind == ref.kind} | ctx.shared.get(ref.kind, set()))
     close = difflib.get_close_matches(ref.id, known, n=2, cutoff=0.6)
-    if len(close) != 1:  # none, or two: not a clear candidate
-        return None
+    if not close or (len(close) == 2 and _likeness(ref.id, close[0]) == _likeness(ref.id, close[1])):
+        return None  # nothing close, or two as close: not even a guess
     span = scalar_span(ctx.doc, ctx.lines, ref.path)
     if span is None:
         return None
-    return Fix(finding, f"change '{ref.id}' to '{close[0]}'", (Edit(*span, plain_or_quoted(close[0])),))
+    title = f"change '{ref.id}' to '{close[0]}'" + (f" (not '{close[1]}')" if len(close) == 2 else "")
+    return Fix(finding, title, (Edit(*span, plain_or_quoted(close[0])),), safe=len(close) == 1)
+
+
+def _likeness(a: str, b: str) -> float:
+    """difflib's score, as get_close_matches ranks by."""
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _quote(finding: Finding, ctx: _Context) -> Fix | None:
@@ -124,7 +137,7 @@ def _slug_id(finding: Finding, ctx: _Context) -> Fix | None:
         return None
     if node == ("id",):  # the map's own id: nothing refers to it
         span = scalar_span(ctx.doc, ctx.lines, node)
-        return Fix(finding, f"change the id '{old}' to '{new}'", (Edit(*span, new),)) if span else None
+        return Fix(finding, f"change the id '{old}' to '{new}'", (Edit(*span, new),), safe=False) if span else None
     defined = next((o for o in ctx.found if o.path == node and o.definition), None)
     if defined is None:
         return None
@@ -138,7 +151,7 @@ def _slug_id(finding: Finding, ctx: _Context) -> Fix | None:
             if span is None:
                 return None  # a reference we cannot edit would be left broken
             edits.append(Edit(*span, new))
-    return Fix(finding, f"change the {defined.kind} id '{old}' to '{new}' and its references", tuple(edits))
+    return Fix(finding, f"change the {defined.kind} id '{old}' to '{new}' and its references", tuple(edits), safe=False)
 
 
 def _last_reviewed(finding: Finding, ctx: _Context) -> Fix | None:
@@ -158,7 +171,7 @@ def _last_reviewed(finding: Finding, ctx: _Context) -> Fix | None:
         edit = Edit(len(text), len(text), newline + line + newline)
     else:
         edit = Edit(line_end + 1, line_end + 1, line + newline)
-    return Fix(finding, f"add `{line}` (the date of this fix)", (edit,))
+    return Fix(finding, f"add `{line}` (the date of this fix)", (edit,), safe=False)
 
 
 def _unused_suppression(finding: Finding, ctx: _Context) -> Fix | None:
@@ -205,21 +218,23 @@ class Fixed:
     applied: list[str] = field(default_factory=list)
     analysis: Analysis | None = None
     problem: str = ""
+    held_back: list[str] = field(default_factory=list)  # the unsafe fixes left, when not asked for
 
     @property
     def changed(self) -> bool:
         return self.before != self.after
 
 
-def fixed_text(raw: bytes, path: str, project: Project) -> Fixed:
-    """The file's text with every safe fix applied, round after round until none is left."""
+def fixed_text(raw: bytes, path: str, project: Project, unsafe: bool = False) -> Fixed:
+    """The file's text with every safe fix applied (and the unsafe ones with `unsafe`), round after
+    round until none is left."""
     analysis = analyse_bytes(raw, path, project)
     if analysis.document is None:
         return Fixed(path, "", "", analysis=analysis)
     before = text = analysis.document.text
     applied: list[str] = []
     for _ in range(MAX_ROUNDS):
-        found = fixes(analysis, project.today)
+        found = [fix for fix in fixes(analysis, project.today) if fix.safe or unsafe]
         chosen = disjoint([fix.edits for fix in found])
         if not chosen:
             break
@@ -229,7 +244,8 @@ def fixed_text(raw: bytes, path: str, project: Project) -> Fixed:
         if analysis.document is None:  # never expected: a fix broke the YAML; keep the file as it was
             return Fixed(path, before, before, [], analyse_bytes(raw, path, project),
                          "a fix would have broken the file; nothing changed")
-    return Fixed(path, before, text, applied, analysis)
+    held_back = [fix.title for fix in fixes(analysis, project.today) if not fix.safe and not unsafe]
+    return Fixed(path, before, text, applied, analysis, held_back=held_back)
 
 
 def _encoded(text: str, raw: bytes) -> bytes:
@@ -248,6 +264,11 @@ class FixRun:
     strict: bool = False
 
     @property
+    def held_back(self) -> int:
+        """How many unsafe fixes were left (as many as the last round could see)."""
+        return sum(len(f.held_back) for f in self.files)
+
+    @property
     def exit_code(self) -> int:
         """As `validate` would exit on the fixed files."""
         from journeymap.errors import EXIT_TOOL
@@ -257,9 +278,11 @@ class FixRun:
         return exit_code([f.analysis for f in self.files if f.analysis is not None], self.strict)
 
 
-def fix_paths(paths: Sequence[str], project: Project, write: bool, jobs: int | None = None) -> FixRun:
+def fix_paths(
+    paths: Sequence[str], project: Project, write: bool, jobs: int | None = None, unsafe: bool = False
+) -> FixRun:
     """Fix every map the paths name (as `validate` finds them); write the changed ones atomically
-    when `write`."""
+    when `write`. Only safe fixes, unless `unsafe`."""
     import os
 
     from journeymap.io.sources import discover
@@ -268,7 +291,7 @@ def fix_paths(paths: Sequence[str], project: Project, write: bool, jobs: int | N
     for target in found.targets:
         project.for_file(target.path)  # a broken configuration stops the run here, not in a worker
     jobs = jobs or os.cpu_count() or 1
-    work = _FixOne(project, write)
+    work = _FixOne(project, write, unsafe)
     if jobs <= 1 or len(found.targets) < 16 or any(t.is_stdin for t in found.targets):
         files = [work(t) for t in found.targets]
     else:
@@ -287,6 +310,7 @@ class _FixOne:
 
     project: Project
     write: bool
+    unsafe: bool = False
 
     def __call__(self, target: Target) -> Fixed:
         try:
@@ -294,7 +318,7 @@ class _FixOne:
         except InputError as exc:
             unreadable = Analysis(target.path, State.UNREADABLE, problem=str(exc))
             return Fixed(target.path, "", "", analysis=unreadable, problem=str(exc))
-        result = fixed_text(raw, target.path, self.project.for_file(target.path))
+        result = fixed_text(raw, target.path, self.project.for_file(target.path), self.unsafe)
         if self.write and result.changed and not target.is_stdin:
             import os
             from pathlib import Path

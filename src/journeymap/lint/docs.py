@@ -4,6 +4,8 @@ example maps (lint/rules/examples/)."""
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import quote
 
 from journeymap.errors import UsageProblem
 from journeymap.findings import RuleInfo
@@ -11,20 +13,37 @@ from journeymap.lint.examples import examples_of
 from journeymap.lint.registry import all_rules, did_you_mean, find_rule
 
 FORMATS = ("text", "json", "markdown")
+# each rule's section in docs/rules.md as GitHub shows it; `docs_url:` in the configuration points
+# findings somewhere else (an intranet copy, a wiki)
+DOCS_URL = "https://github.com/journeymap/journeymap/blob/main/docs/rules.md#{anchor}"
+_PLACEHOLDER = re.compile(r"\{(id|name|anchor)\}")
 
 
-def explain_named(key: str, fmt: str = "text") -> str:
+def anchor(rule: RuleInfo) -> str:
+    """The anchor of the rule's section in docs/rules.md: GitHub's slug of `## JM101 empty-journey`."""
+    return f"{rule.id.lower()}-{rule.name}"
+
+
+def rule_url(rule: RuleInfo, template: str | None = None) -> str:
+    """Where the rule is documented: `template` (the configuration's `docs_url`) or DOCS_URL, with
+    {id}, {name} and {anchor} filled in. Plain replacement, never str.format: the template comes
+    from a repository's configuration, and format fields can reach into objects."""
+    values = {"id": rule.id, "name": rule.name, "anchor": anchor(rule)}
+    return _PLACEHOLDER.sub(lambda m: quote(values[m.group(1)], safe="-_"), template or DOCS_URL)
+
+
+def explain_named(key: str, fmt: str = "text", docs_url: str | None = None) -> str:
     """`explain` for the rule of that id or name; UsageProblem with the nearest rule otherwise."""
     found = find_rule(key)
     if found is None:
         raise UsageProblem(f"no rule '{key}'{did_you_mean(key, all_rules())}")
-    return explain(found, fmt)
+    return explain(found, fmt, docs_url)
 
 
-def listing(fmt: str = "text") -> str:
+def listing(fmt: str = "text", docs_url: str | None = None) -> str:
     rules = all_rules()
     if fmt == "json":
-        return json.dumps([_as_dict(r) for r in rules], indent=2) + "\n"
+        return json.dumps([_as_dict(r, docs_url) for r in rules], indent=2) + "\n"
     if fmt == "markdown":
         return markdown_document()
     width = max(len(r.name) for r in rules)
@@ -32,9 +51,9 @@ def listing(fmt: str = "text") -> str:
     return "\n".join(lines) + "\n"
 
 
-def explain(rule: RuleInfo, fmt: str = "text") -> str:
+def explain(rule: RuleInfo, fmt: str = "text", docs_url: str | None = None) -> str:
     if fmt == "json":
-        return json.dumps(_as_dict(rule), indent=2) + "\n"
+        return json.dumps(_as_dict(rule, docs_url), indent=2) + "\n"
     if fmt == "markdown":
         return _markdown_section(rule)
     parts = [
@@ -54,6 +73,7 @@ def explain(rule: RuleInfo, fmt: str = "text") -> str:
     if rule.options:
         parts += ["", "Options:"] + [f"  {k}: {v!r} (default)" for k, v in rule.options.items()]
     parts += ["", f"Silence it on one node with `# journeymap: ignore[{rule.name}]` on that line."]
+    parts += ["", f"Documentation: {rule_url(rule, docs_url)}"]
     return "\n".join(parts) + "\n"
 
 
@@ -75,7 +95,7 @@ def markdown_document() -> str:
         "| id | name | default severity | summary |",
         "| --- | --- | --- | --- |",
     ]
-    head += [f"| {r.id} | [{r.name}](#{r.id.lower()}-{r.name}) | {r.severity.value} | {r.summary} |" for r in rules]
+    head += [f"| {r.id} | [{r.name}](#{anchor(r)}) | {r.severity.value} | {r.summary} |" for r in rules]
     return "\n".join(head) + "\n\n" + "\n".join(_markdown_section(r) for r in rules)
 
 
@@ -100,7 +120,7 @@ def _markdown_section(rule: RuleInfo) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _as_dict(rule: RuleInfo) -> dict[str, object]:
+def _as_dict(rule: RuleInfo, docs_url: str | None) -> dict[str, object]:
     return {
         "id": rule.id,
         "name": rule.name,
@@ -112,6 +132,7 @@ def _as_dict(rule: RuleInfo) -> dict[str, object]:
         "bad": examples_of(rule.id).flagged,
         "good": examples_of(rule.id).clean,
         "options": rule.options,
+        "url": rule_url(rule, docs_url),
     }
 
 

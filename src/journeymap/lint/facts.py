@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from journeymap.lint.rule import Spot
+from journeymap.load import Path_
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,12 @@ class MapFacts:
     @property
     def spot(self) -> Spot:
         return self.id_spot or Spot(self.path, 1, 1)
+
+    def nodes(self) -> set[Path_]:
+        """The nodes the cross-map rules can put a finding on (a baseline names them beforehand)."""
+        spots = [self.spot, *(d.spot for d in (*self.personas, *self.opportunities)),
+                 *(p.spot for p in self.pain_points), *(link.spot for link in self.links)]
+        return {spot.node for spot in spots}
 
 
 @dataclass

@@ -395,7 +395,9 @@ def md(text: object) -> str:
 
 
 def code_actions(snap: MapVersion, start: int, end: int, today: datetime.date | None) -> list[dict[str, Any]]:
-    """The safe fixes of the findings in the range, and 'suppress this rule on this line' for lint findings."""
+    """The fixes of the findings in the range, and 'suppress this rule on this line' for lint findings.
+    A safe fix is the preferred action (an editor's "fix all" applies it); an unsafe one, which changes
+    what the map means, is offered too, marked as such in its title and never preferred."""
     actions = []
     wanted = [f for f in snap.analysis.findings if _overlaps(finding_span(snap.doc, snap.lines, f), start, end)]
     if not wanted:
@@ -404,7 +406,8 @@ def code_actions(snap: MapVersion, start: int, end: int, today: datetime.date | 
         if fix.finding in wanted:
             edits = [{"range": snap.convert.range(e.start, e.end), "newText": e.text} for e in fix.edits]
             actions.append({
-                "title": f"Fix: {fix.title}", "kind": "quickfix", "isPreferred": True,
+                "title": f"Fix: {fix.title}" if fix.safe else f"Fix (unsafe, changes the meaning): {fix.title}",
+                "kind": "quickfix", "isPreferred": fix.safe,
                 "diagnostics": [diagnostic(snap, fix.finding)], "edit": {"changes": {snap.uri: edits}},
             })
     for finding in wanted:

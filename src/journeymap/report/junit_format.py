@@ -1,4 +1,5 @@
-"""JUnit XML for GitLab and Jenkins: one test case a file, a failure per error finding."""
+"""JUnit XML for GitLab and Jenkins: one test case a file, a failure per error finding (new ones only,
+with a baseline)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from journeymap.findings import Finding, Severity
+from journeymap.report import NO_CONTEXT, ReportContext
 from journeymap.strings import C0, NON_XML, characters
 
 if TYPE_CHECKING:
@@ -20,7 +22,8 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def report(results: Sequence[Analysis], *, color: bool = False) -> str:
+def report(results: Sequence[Analysis], *, color: bool = False, context: ReportContext = NO_CONTEXT) -> str:
+    results = context.shown(results)  # with a baseline, what it holds back fails no test case
     failures = sum(1 for r in results if r.count(Severity.ERROR) or r.problem)
     suites = ET.Element("testsuites", name="journeymap", tests=str(len(results)), failures=str(failures))
     suite = ET.SubElement(

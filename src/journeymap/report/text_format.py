@@ -9,25 +9,59 @@ from rich.console import Console
 from rich.text import Text
 
 from journeymap.findings import Severity
+from journeymap.report import NO_CONTEXT, ReportContext
+from journeymap.strings import one_line
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
+    from journeymap.baseline import Outcome
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def report(results: Sequence[Analysis], *, color: bool = False) -> str:
+def report(results: Sequence[Analysis], *, color: bool = False, context: ReportContext = NO_CONTEXT) -> str:
     lines: list[str] = []
-    for result in results:
+    shown = context.shown(results)
+    for result in shown:
         lines += (f.as_line() for f in result.findings)
-    lines.append(summary(results))
+    outcome = context.baseline
+    if outcome is None:
+        lines.append(summary(shown))
+    else:
+        lines += stale_lines(outcome)
+        lines.append(summary(shown, new=True) + " " + held_back(outcome, results))
     text = "\n".join(lines) + "\n"
     return _colorize(text) if color else text
 
 
-def summary(results: Sequence[Analysis]) -> str:
+def stale_lines(outcome: Outcome) -> list[str]:
+    """One line for each entry of the baseline whose findings are gone."""
+    lines = []
+    for stale in outcome.stale:
+        times = f" ({stale.count} of them)" if stale.count > 1 else ""
+        what = f"[{stale.key.rule}] at {stale.key.node}" if stale.key.node else f"[{stale.key.rule}]"
+        lines.append(one_line(f"{stale.path}: fixed since the baseline: {what}{times}"))
+    return lines
+
+
+def held_back(outcome: Outcome, results: Sequence[Analysis]) -> str:
+    """How many findings the baseline held back and how many of its entries are fixed, in words."""
+    from journeymap.baseline import BaselineState
+
+    held = outcome.count(results, BaselineState.UNCHANGED)
+    fixed = outcome.count(results, BaselineState.ABSENT)
+    name = one_line(outcome.baseline)
+    text = f"{_plural(held, 'older finding')} held back by the baseline {name}."
+    if fixed:
+        text += (f" {_plural(fixed, 'finding')} of the baseline {'is' if fixed == 1 else 'are'} fixed: "
+                 f"`journeymap validate PATHS --write-baseline {name}` drops {'it' if fixed == 1 else 'them'}.")
+    return text
+
+
+def summary(results: Sequence[Analysis], *, new: bool = False) -> str:
     """One line over every map checked; files that could not be read at all (their errors are on
-    stderr) are counted apart, so a run that exits 2 never reads "All clean"."""
+    stderr) are counted apart, so a run that exits 2 never reads "All clean". `new`: the findings
+    are those a baseline did not hold back."""
     unread = sum(1 for r in results if r.problem)
     checked = [r for r in results if not r.problem]
     files = len(checked)
@@ -42,15 +76,15 @@ def summary(results: Sequence[Analysis]) -> str:
         noun = "map" if files == 1 else "maps"
     tail = f"; {unread} {'file' if unread == 1 else 'files'} could not be read (see above)" if unread else ""
     if not any(counts.values()):
-        verdict = "" if unread else "All clean: "
-        return f"{verdict}{files} {noun} checked, no findings{tail}."
-    parts = [_plural(counts[s], s.value) for s in Severity if counts[s]]
+        verdict = "" if unread or new else "All clean: "  # stale baseline entries fail --strict
+        return f"{verdict}{files} {noun} checked, no {'new ' if new else ''}findings{tail}."
+    parts = [_plural(counts[s], f"new {s.value}" if new else s.value) for s in Severity if counts[s]]
     return f"Found {', '.join(parts)} in {failing} of {files} {noun}{tail}."
 
 
 def _plural(n: int, word: str) -> str:
-    if word == "info":
-        return f"{n} info"
+    if word.endswith("info"):
+        return f"{n} {word}"
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
