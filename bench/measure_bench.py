@@ -84,7 +84,7 @@ def ours(path: Path) -> tuple[float, Snapshot]:
     j = journey()
     spec = spec_for(j, {}, str(ROOT), Options(events=str(path)))
     started = time.perf_counter()
-    engine = DuckDBEngine()
+    engine = DuckDBEngine(spec.files())
     try:
         snapshot = measure_journey(j, spec, engine)
     finally:

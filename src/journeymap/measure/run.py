@@ -10,7 +10,7 @@ from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.io.sources import discover
 from journeymap.measure.compute import measure_journey
-from journeymap.measure.engine import make_engine
+from journeymap.measure.engine import Limits, make_engine
 from journeymap.measure.snapshot import Snapshot
 from journeymap.measure.spec import Options, spec_for
 from journeymap.pipeline import Analysis, analyse
@@ -36,9 +36,12 @@ def measure_paths(
     options: Options,
     step: Callable[[str], None] | None = None,
     progress: Callable[[float], None] | None = None,
+    limits: Limits | None = None,
+    locked: Callable[[str, dict[str, str]], None] | None = None,
 ) -> Measured:
     """Every map the paths name, measured. A map that is not valid is skipped (its findings
-    say why); problems with the data raise JourneymapError (one line, exit 2)."""
+    say why); problems with the data raise JourneymapError (one line, exit 2). `locked` hears
+    each engine's settings, as the engine reports them, before it reads any data."""
     found = discover(paths, project.excludes)
     out = Measured(problems=list(found.problems))
     reading = project.with_options(lint=False)  # measure judges data, not the map's craft
@@ -52,15 +55,30 @@ def measure_paths(
             continue
         journey = analysis.journey
         spec = spec_for(journey, project.data, project.root, options)
-        engine = make_engine(spec.engine, progress)
+        engine = make_engine(spec.engine, spec.files(), limits, progress)
         try:
+            if locked is not None:
+                locked(journey.file, {"engine": spec.engine, **engine.settings()})
             snapshot = measure_journey(journey, spec, engine, step)
         finally:
             engine.close()
         out.snapshots.append(snapshot)
+        out.warnings.extend(f"{journey.file}: {note}" for note in _empty(snapshot))
         for u in snapshot.unmatched_signals:
             out.warnings.append(
                 f"{journey.file}: signal '{u['signal']}' of touchpoint '{u['touchpoint']}' matches no event in "
                 f"{spec.events.named}"
             )
     return out
+
+
+def _empty(snapshot: Snapshot) -> list[str]:
+    """Plain words for a report with nothing in it (it is still a valid report)."""
+    source = snapshot.events_source
+    if snapshot.rows_read == 0:
+        return [f"no events: {source} has no rows"]
+    if snapshot.events_in_range == 0:
+        return [f"no events in {source} fall between --since and --until"]
+    if snapshot.mapped_events == 0:
+        return [f"no event in {source} matches any signal of the map"]
+    return []
