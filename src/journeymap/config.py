@@ -280,7 +280,8 @@ def _limits(
             raise ConfigProblem(f"{where}: {key} has no setting '{name}'; its settings: {', '.join(allowed)}")
         least, most = allowed[name]
         whole = name == "threads"
-        if isinstance(value, bool) or not isinstance(value, int if whole else int | float) or not least <= value <= most:
+        number = isinstance(value, int if whole else int | float) and not isinstance(value, bool)
+        if not number or not least <= value <= most:
             unit = {"timeout": "seconds", "threads": "threads"}.get(name, "MB")
             kind = "a whole number" if whole else "a number"
             bound = f"at most {most}" if isinstance(value, int | float) and value > most else f"at least {least}"

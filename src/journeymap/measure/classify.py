@@ -94,7 +94,7 @@ def classification(journey: Journey, names: Sequence[str]) -> Classification:
         if fallback is not None or flags:
             claims.append((name, fallback, flags))
     order = sorted(filtered)
-    columns = ((NAME, TEXT_COLUMN), (FALLBACK, INT_COLUMN)) + tuple((filtered[p].column, BOOL_COLUMN) for p in order)
+    columns = ((NAME, TEXT_COLUMN), (FALLBACK, INT_COLUMN), *((filtered[p].column, BOOL_COLUMN) for p in order))
     rows = tuple((name, fallback, *(p in flags for p in order)) for name, fallback, flags in claims)
     return Classification(columns, rows, tuple(filtered[p] for p in order), unmatched)
 

@@ -64,7 +64,8 @@ def measure_paths(
             engine.close()
         out.snapshots.append(snapshot)
         out.warnings.extend(f"{journey.file}: {note}" for note in _empty(snapshot))
-        for u in snapshot.unmatched_signals:
+        # in a log with no rows every signal matches nothing: the line above says it all
+        for u in snapshot.unmatched_signals if snapshot.rows_read else []:
             out.warnings.append(
                 f"{journey.file}: signal '{u['signal']}' of touchpoint '{u['touchpoint']}' matches no event in "
                 f"{spec.events.named}"

@@ -11,6 +11,7 @@ Hadoop would expand as a pattern).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +36,10 @@ class SparkEngine:
             ) from None
         self._own = session is None
         chosen = limits or limits_of(None, None)
+        if self._own:
+            # read by the JVM as it starts, before any setting below: without it Spark looks up
+            # the machine's outside address first and says so
+            os.environ["SPARK_LOCAL_IP"] = LOOPBACK
         self.spark = session or (
             SparkSession.builder.master(f"local[{int(chosen.threads)}]").appName("journeymap measure")
             .config("spark.driver.bindAddress", LOOPBACK)

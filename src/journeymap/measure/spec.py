@@ -3,6 +3,7 @@ configuration) with the command-line flags on top, every path resolved and confi
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -190,7 +191,7 @@ def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, whe
     files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "survey file")
     scale = raw.get("scale", "csat")
     if isinstance(scale, Mapping):
-        low, high = float(scale["min"]), float(scale["max"])
+        low, high = _score(scale["min"], "min", where), _score(scale["max"], "max", where)
         if not low < high:
             raise UsageProblem(f"{where}: data.surveys.scale: min must be below max")
         bounds, name = (low, high), f"{low:g}-{high:g}"
@@ -206,6 +207,29 @@ def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, whe
         scale_name=name,
         named=named,
     )
+
+
+# a survey scale's ends stay where a double keeps whole scores exact
+MAX_SCORE = 1e15
+
+
+def _score(value: Any, end: str, where: str) -> float:
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        number = math.inf
+    if not -MAX_SCORE <= number <= MAX_SCORE:
+        raise UsageProblem(
+            f"{where}: data.surveys.scale.{end} must be a number between -{MAX_SCORE:g} and {MAX_SCORE:g}, "
+            f"not {_short(str(value))}"
+        )
+    return number
+
+
+def _short(text: str) -> str:
+    from journeymap.strings import short
+
+    return short(text, 40)
 
 
 def _duration(text: str, what: str) -> float:
