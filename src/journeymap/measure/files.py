@@ -101,6 +101,15 @@ class _Walk:
         self.deadline = time.monotonic() + max_seconds
         self.found: list[str] = []
 
+    def worth(self, folder: str) -> bool:
+        """Whether a file below `folder` could be inside the repository: a glob from a map never
+        walks the rest of the machine (`/**/x`) only to refuse what it finds there."""
+        repo = self.naming.repo
+        if repo is None:
+            return True
+        real = os.path.realpath(folder)
+        return inside(real, repo) or inside(repo, real)
+
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
             raise UsageProblem(
@@ -129,6 +138,8 @@ def _matches(full: str, naming: Naming, max_files: int, max_seconds: float) -> l
 
 
 def _match(folder: str, rest: list[str], walk: _Walk, top: bool = False) -> None:
+    if not walk.worth(folder):
+        return
     part, more = rest[0], rest[1:]
     if part == "**":
         # zero folders, then each real sub-folder (a link to a folder is not followed)
