@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -296,3 +300,30 @@ def test_a_survey_scale_too_large_names_the_field(repo: Path, value: str) -> Non
     run = run_cli("measure", str(target))
     assert run.exit_code == 2
     assert "data.surveys.scale.max must be a number between -1e+15 and 1e+15, not " in only_line(run.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to see every file the process opens")
+def test_a_real_run_opens_the_checked_files_and_nothing_outside_or_under_git(repo: Path, tmp_path: Path) -> None:
+    """Every open(2) of a real `journeymap measure` process and its threads (DuckDB's own
+    reads included), through a repository full of traps."""
+    (repo / "data" / "a").symlink_to(".")
+    (repo / "data" / "p").symlink_to(repo.parent / "outside" / "p")
+    (repo / "data" / "git").symlink_to(repo / ".git")
+    (repo / "l").symlink_to(repo.parent / "outside")
+    target = repo / "traps.journey.yaml"
+    target.write_text(journey_text("data/**/events.csv"))
+    trace = tmp_path / "opens.log"
+    run = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", str(trace),
+         sys.executable, "-m", "journeymap", "measure", str(target), "--format", "json"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["rows_read"] == 2 and SECRET not in run.stdout + run.stderr
+    opened = {os.path.realpath(m) for m in re.findall(r'open(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)"', trace.read_text())}
+    outside, git = str(repo.parent / "outside"), str(repo / ".git")
+    assert not [p for p in opened if p.startswith((outside, git))]
+    in_repo = {p for p in opened if p.startswith(str(repo) + os.sep)}
+    assert str(repo / "data" / "events.csv") in in_repo  # DuckDB read it
+    assert in_repo <= {str(target), str(repo / "data" / "events.csv"), str(repo / "data")}, in_repo
