@@ -31,7 +31,7 @@ from journeymap.io.sources import Target  # noqa: E402
 from journeymap.measure.compute import measure_journey  # noqa: E402
 from journeymap.measure.duckdb_engine import DuckDBEngine  # noqa: E402
 from journeymap.measure.spec import Options, spec_for  # noqa: E402
-from journeymap.measures import Snapshot  # noqa: E402
+from journeymap.measures import MeasuresSnapshot  # noqa: E402
 from journeymap.model import Journey  # noqa: E402
 from journeymap.pipeline import analyse  # noqa: E402
 
@@ -80,11 +80,11 @@ def generate(path: Path, events: int) -> int:
     return int(count)
 
 
-def ours(path: Path) -> tuple[float, Snapshot]:
+def ours(path: Path) -> tuple[float, MeasuresSnapshot]:
     j = journey()
     spec = spec_for(j, {}, str(ROOT), Options(events=str(path)))
     started = time.perf_counter()
-    engine = DuckDBEngine()
+    engine = DuckDBEngine(spec.files())
     try:
         snapshot = measure_journey(j, spec, engine)
     finally:

@@ -37,9 +37,12 @@ if TYPE_CHECKING:
     from journeymap.model import Journey
 
 CONFIG_NAMES = (".journeymap.yaml", ".journeymap.yml")
-KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme", "baseline", "docs_url")
-# `render:` limits for Graphviz and WeasyPrint, with the smallest value that makes sense
-RENDER_LIMITS = {"timeout": 1, "memory": 64}  # seconds for one picture; MB
+KEYS = ("select", "ignore", "severity", "rules", "exclude", "strict", "render", "data", "theme", "measure", "baseline",
+        "docs_url")
+# `render:` limits for Graphviz and WeasyPrint, with the smallest and largest values that make sense
+RENDER_LIMITS = {"timeout": (1, 10**9), "memory": (64, 2**30)}  # seconds for one picture; MB
+# `measure:` limits for the engine of `journeymap measure`: MB of memory, threads
+MEASURE_LIMITS = {"memory": (64, 2**30), "threads": (1, 1024)}
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,15 @@ class RenderLimits:
         seconds = timeout if timeout is not None else self.timeout if self.timeout is not None else DEFAULT_TIMEOUT
         megabytes = memory_mb if memory_mb is not None else self.memory_mb
         return seconds, int(megabytes * 2**20) if megabytes is not None else DEFAULT_MEMORY_BYTES
+
+
+@dataclass(frozen=True)
+class MeasureLimits:
+    """The engine's memory (MB) and threads for `journeymap measure`; None where the
+    configuration says nothing (the measure flags win over these)."""
+
+    memory_mb: int | None = None
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class Project:
     # `data:` as written: where `journeymap measure` finds events and surveys when a map has no
     # `data` section of its own (paths relative to `root`); the measure command checks it
     data: Mapping[str, Any] = field(default_factory=dict)
+    measure: MeasureLimits = MeasureLimits()
     # measures snapshots (`validate --measures`): the rules that judge a map against data read them
     measures: MeasuresByMap | None = None
     flags: Flags = Flags()
@@ -334,7 +347,8 @@ def build_project(
                 )
         options[rule_id] = dict(values)
 
-    limits = _render_limits(_mapping(raw.get("render"), "render", where), where)
+    limits = _limits("render", RENDER_LIMITS, _mapping(raw.get("render"), "render", where), where)
+    engine = _limits("measure", MEASURE_LIMITS, _mapping(raw.get("measure"), "measure", where), where)
     return Project(
         rules=RuleSettings(frozenset(enabled), severity, options),
         exclude=tuple(_strings(raw.get("exclude"), "exclude", where)),
@@ -346,6 +360,7 @@ def build_project(
         data=_mapping(raw.get("data"), "data", where),
         baseline=_baseline(raw, where, root),
         docs_url=_docs_url(raw, where),
+        measure=MeasureLimits(*(int(engine[k]) if k in engine else None for k in ("memory", "threads"))),
     )
 
 
@@ -364,15 +379,21 @@ def _theme(value: Any, where: str) -> ThemeChoice:
     return ThemeChoice(base=base, colours=tuple(sorted(settings.items())), font=font)
 
 
-def _render_limits(values: Mapping[str, Any], where: str) -> dict[str, float]:
+def _limits(
+    key: str, allowed: Mapping[str, tuple[int, int]], values: Mapping[str, Any], where: str
+) -> dict[str, float]:
     limits = {}
     for name, value in values.items():
-        if name not in RENDER_LIMITS:
-            raise ConfigProblem(f"{where}: render has no setting '{name}'; its settings: {', '.join(RENDER_LIMITS)}")
-        least = RENDER_LIMITS[name]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
-            unit = "seconds" if name == "timeout" else "MB"
-            raise ConfigProblem(f"{where}: render.{name} must be a number of {unit} of at least {least}, not {value!r}")
+        if name not in allowed:
+            raise ConfigProblem(f"{where}: {key} has no setting '{name}'; its settings: {', '.join(allowed)}")
+        least, most = allowed[name]
+        whole = name == "threads"
+        number = isinstance(value, int if whole else int | float) and not isinstance(value, bool)
+        if not number or not least <= value <= most:
+            unit = {"timeout": "seconds", "threads": "threads"}.get(name, "MB")
+            kind = "a whole number" if whole else "a number"
+            bound = f"at most {most}" if isinstance(value, int | float) and value > most else f"at least {least}"
+            raise ConfigProblem(f"{where}: {key}.{name} must be {kind} of {unit} of {bound}, not {value!r}")
         limits[name] = float(value)
     return limits
 

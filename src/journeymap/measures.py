@@ -169,10 +169,6 @@ class MeasuresSnapshot:
         return {f.stage: f.of_first for f in self.funnel if f.of_first is not None}
 
 
-# the name the measure engines still use; the same class
-Snapshot = MeasuresSnapshot
-
-
 @dataclass(frozen=True)
 class MeasuresByMap:
     """The snapshots a command was given, found by the map they measured: by the map's id, else (a map

@@ -13,7 +13,7 @@ from journeymap.measure import synthetic
 from journeymap.measure.compute import measure_journey
 from journeymap.measure.engine import Engine, make_engine
 from journeymap.measure.spec import Options, spec_for
-from journeymap.measures import Snapshot
+from journeymap.measures import MeasuresSnapshot
 from journeymap.model import Journey
 from journeymap.pipeline import analyse
 from tests.conftest import FIXTURES
@@ -33,9 +33,9 @@ class Shop:
         with (self.folder / "events.csv").open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
 
-    def measured(self, engine: Engine | None = None, **options: str) -> Snapshot:
+    def measured(self, engine: Engine | None = None, **options: str) -> MeasuresSnapshot:
         spec = spec_for(self.journey, {}, str(self.folder), Options(**options))
-        made = engine or make_engine(spec.engine)
+        made = engine or make_engine(spec.engine, spec.files())
         try:
             return measure_journey(self.journey, spec, made)
         finally:

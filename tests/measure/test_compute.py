@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from journeymap.measure import synthetic
 from journeymap.measure.compute import flagged_periods
-from journeymap.measures import Snapshot
+from journeymap.measures import MeasuresSnapshot
 from tests.measure.helpers import Shop, shop
 from tests.measure.reference import WEEK_OFFSET, Reference, events_of
 
@@ -21,7 +21,7 @@ def reference_of(s: Shop, window: float | None = None) -> Reference:
     return Reference(s.journey, events_of(s.journey, s.rows(), "user_id", "event_name", "occurred_at"), window)
 
 
-def assert_matches_reference(snap: Snapshot, ref: Reference) -> None:
+def assert_matches_reference(snap: MeasuresSnapshot, ref: Reference) -> None:
     assert snap.entrants == ref.entrants
     assert snap.mapped_events == len(ref.mapped)
     for index, t in enumerate(snap.touchpoints):
@@ -44,17 +44,19 @@ def assert_matches_reference(snap: Snapshot, ref: Reference) -> None:
 
 
 @pytest.fixture(scope="module")
-def measured_shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Shop, Snapshot]:
+def measured_shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Shop, MeasuresSnapshot]:
     s = shop(tmp_path_factory.mktemp("shop"))
     return s, s.measured(every="week")
 
 
-def test_numbers_equal_the_reference_computation(measured_shop: tuple[Shop, Snapshot]) -> None:
+def test_numbers_equal_the_reference_computation(measured_shop: tuple[Shop, MeasuresSnapshot]) -> None:
     s, snap = measured_shop
     assert_matches_reference(snap, reference_of(s))
 
 
-def test_kpis_equal_the_reference_and_are_judged_against_their_targets(measured_shop: tuple[Shop, Snapshot]) -> None:
+def test_kpis_equal_the_reference_and_are_judged_against_their_targets(
+    measured_shop: tuple[Shop, MeasuresSnapshot],
+) -> None:
     s, snap = measured_shop
     ref = reference_of(s)
     kpis = {k.name: k for k in snap.kpis}
@@ -70,7 +72,7 @@ def test_kpis_equal_the_reference_and_are_judged_against_their_targets(measured_
     assert kpis["Satisfaction with tracking"].unit == "score"
 
 
-def test_the_planted_truth_is_found(measured_shop: tuple[Shop, Snapshot]) -> None:
+def test_the_planted_truth_is_found(measured_shop: tuple[Shop, MeasuresSnapshot]) -> None:
     s, snap = measured_shop
     truth = s.truth
     moved_share = {m.id: m.moved_on / m.entered for m in snap.stages if m.moved_on is not None}
@@ -87,7 +89,7 @@ def test_the_planted_truth_is_found(measured_shop: tuple[Shop, Snapshot]) -> Non
     assert snap.surveys.mapping == "CSAT 1-5: emotion = score - 3"
 
 
-def test_periods_equal_the_reference(measured_shop: tuple[Shop, Snapshot]) -> None:
+def test_periods_equal_the_reference(measured_shop: tuple[Shop, MeasuresSnapshot]) -> None:
     s, snap = measured_shop
     ref = reference_of(s)
     for index, stage_periods in enumerate(snap.periods):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -20,16 +21,43 @@ if shutil.which("java") is None:
 
 @pytest.fixture(scope="module")
 def engine():
-    from pyspark.sql import SparkSession
-
+    """The session measure itself starts (one for the module: each takes seconds to start)."""
+    from journeymap.measure.engine import Limits
     from journeymap.measure.spark_engine import SparkEngine
 
-    session = (
-        SparkSession.builder.master("local[2]").appName("journeymap tests")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()
-    )
-    yield SparkEngine(session)
-    session.stop()
+    made = SparkEngine(limits=Limits(memory_mb=1024, threads=2))
+    yield made
+    made.close()
+
+
+def listening(pid: int) -> list[str]:
+    """The local addresses process `pid` listens on (TCP, IPv4 and IPv6), in /proc's hex."""
+    sockets = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            sockets.add(target[8:-1])
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in sockets:  # 0A: LISTEN
+                found.append(fields[1].split(":")[0])
+    return found
+
+
+def test_the_driver_listens_on_loopback_only(engine) -> None:
+    settings = engine.settings()
+    assert settings["spark.driver.bindAddress"] == settings["spark.driver.host"] == "127.0.0.1"
+    assert settings["spark.master"] == "local[2]" and settings["spark.driver.memory"] == "1024m"
+    # the JVM pyspark started: the only handle on its process id
+    addresses = listening(engine.spark.sparkContext._gateway.proc.pid)  # noqa: SLF001
+    assert addresses, "the driver listens on nothing?"
+    loopback = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
+    assert set(addresses) <= loopback, addresses
 
 
 def test_spark_and_duckdb_give_identical_numbers(tmp_path: Path, engine) -> None:
@@ -54,3 +82,46 @@ def test_spark_reads_parquet_and_ndjson_as_duckdb_does(tmp_path: Path, engine) -
         spark = dataclasses.asdict(s.measured(engine=engine, events=str(s.folder / name)))
         duck.pop("engine"), spark.pop("engine")
         assert spark == duck, name
+
+
+def test_odd_column_names_and_a_header_only_log_give_duckdb_s_numbers(tmp_path: Path, engine) -> None:
+    """A dot or a backtick in a column name is a name, not a path into a struct."""
+    from tests.measure.helpers import journey_at
+
+    (tmp_path / ".git").mkdir()
+    target = tmp_path / "odd.journey.yaml"
+    target.write_text(
+        "journeymap: 1\ntitle: Odd columns\ndata:\n  events:\n    path: events.csv\n"
+        "    columns: {user: 'user.id', event: 'ev`name', time: at, attributes: {plat: 'p.l`t'}}\n"
+        "stages:\n  - id: a\n    name: A\n    touchpoints:\n      - id: one\n        name: One\n"
+        "        signals: [{event: 'x*', where: {plat: [web]}}, x1]\n"
+        "  - id: b\n    name: B\n    touchpoints:\n      - id: two\n        name: Two\n        signals: [y]\n"
+    )
+    header = "user.id,ev`name,at,p.l`t\n"
+    (tmp_path / "events.csv").write_text(
+        header + "u1,x1,2026-01-01T00:00:00Z,web\nu1,y,2026-01-02T00:00:00Z,web\n"
+        "u2,x2,2026-01-01T00:00:00Z,app\nu2,x1,2026-01-01T00:00:00Z,app\n"
+    )
+    (tmp_path / "empty.csv").write_text(header)
+    journey = journey_at(target)
+    for events, touchpoint_events in ((None, [2, 1]), (str(tmp_path / "empty.csv"), [0, 0])):
+        options = {"events": events} if events else {}
+        duck = dataclasses.asdict(_measured(journey, tmp_path, None, **options))
+        spark = dataclasses.asdict(_measured(journey, tmp_path, engine, **options))
+        duck.pop("engine"), spark.pop("engine")
+        assert spark == duck, events
+        assert [t["events"] for t in duck["touchpoints"]] == touchpoint_events
+
+
+def _measured(journey, folder: Path, engine, **options: str):
+    from journeymap.measure.compute import measure_journey
+    from journeymap.measure.engine import make_engine
+    from journeymap.measure.spec import Options, spec_for
+
+    spec = spec_for(journey, {}, str(folder), Options(**options))
+    made = engine or make_engine(spec.engine, spec.files())
+    try:
+        return measure_journey(journey, spec, made)
+    finally:
+        if engine is None:
+            made.close()

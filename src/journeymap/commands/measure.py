@@ -47,6 +47,17 @@ def measure(
     ] = None,
     every: Annotated[Every | None, typer.Option("--every", help="Each stage's conversion per day or week.")] = None,
     engine: Annotated[EngineName | None, typer.Option("--engine", help="duckdb (default) or spark.")] = None,
+    memory: Annotated[
+        int | None,
+        typer.Option("--memory", min=64, max=2**30, metavar="MB", show_default=False,
+                     help="Memory the engine may use, in MB; it spills to disk beyond (default: measure.memory in "
+                     "the configuration, else a quarter of the machine's memory, at most 4096)."),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option("--threads", min=1, max=1024, show_default=False,
+                     help="Threads the engine may use (default: measure.threads in the configuration, else 2)."),
+    ] = None,
     output_format: Annotated[
         MeasureFormat, typer.Option("--format", "-f", help="text, markdown, html, or json (the versioned snapshot).")
     ] = MeasureFormat.text,
@@ -62,14 +73,17 @@ def measure(
 
         from journeymap.io.atomic import write_atomic
         from journeymap.io.output import emit
+        from journeymap.measure.engine import limits_of
         from journeymap.measure.run import measure_paths
         from journeymap.measure.spec import Options
 
         options = Options(events=events, surveys=surveys, since=since, until=until, by=by, window=window,
                           every=every.value if every else None, engine=engine.value if engine else None)
         project = common.project(config, max_bytes)
+        limits = limits_of(memory if memory is not None else project.measure.memory_mb,
+                           threads if threads is not None else project.measure.threads)
         with _progress(sys.stderr) as (step, share):
-            measured = measure_paths(paths, project, options, step, share)
+            measured = measure_paths(paths, project, options, step, share, limits, _show_settings if debug else None)
         for problem in measured.problems:
             common.error(problem)
         for analysis in measured.skipped:
@@ -90,6 +104,13 @@ def measure(
         return measured.exit_code
 
     common.run(debug, run)
+
+
+def _show_settings(map_file: str, settings: dict[str, str]) -> None:
+    """--debug: the engine's settings for this map, as the engine reports them back."""
+    common.say(f"journeymap: debug: {map_file}: the engine's settings for this run:")
+    for name, value in settings.items():
+        common.say(f"  {name} = {value}")
 
 
 class _progress:

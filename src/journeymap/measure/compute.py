@@ -1,4 +1,4 @@
-"""The measures of one journey over one event log (and surveys): the numbers in a Snapshot.
+"""The measures of one journey over one event log (and surveys): the numbers in a MeasuresSnapshot.
 
 Definitions (docs/measure.md says them for users; tests/measure/reference.py computes them
 again in plain Python):
@@ -30,9 +30,9 @@ from journeymap.measures import (
     BackStep,
     FunnelStep,
     KpiValue,
+    MeasuresSnapshot,
     PeriodConversion,
     Segment,
-    Snapshot,
     StageMeasure,
     StagePeriods,
     Surveys,
@@ -60,9 +60,10 @@ class Warning_:
     message: str
 
 
-def measure_journey(journey: Journey, spec: Spec, engine: Engine, step: Progress | None = None) -> Snapshot:
+def measure_journey(journey: Journey, spec: Spec, engine: Engine, step: Progress | None = None) -> MeasuresSnapshot:
     """Load, classify and compute everything; JourneymapError for data journeymap cannot use."""
     say = step or (lambda _: None)
+    classify.check_signals(journey)
     run = _Run(journey, spec, engine)
     say("reading the event log")
     run.load_events()
@@ -97,14 +98,17 @@ class _Run:
 
                 hint = did_you_mean(column, list(kinds)) or f"; its columns: {', '.join(list(kinds)[:12])}"
                 raise JourneymapError(f"{src.named}: no column '{column}' (the {role} column){hint}")
-        q = e.ident
+        # every column of the log is read through the alias r: the signals' table (alias c) is
+        # joined beside it, and a log may have columns of any name
+        def q(name: str) -> str:
+            return f"r.{e.ident(name)}"
+
         user, event, time = q(src.user), q(src.event), q(src.time)
-        distinct = f"SELECT DISTINCT CAST({event} AS STRING) FROM raw WHERE {event} IS NOT NULL"
-        names = [str(r[0]) for r in e.rows(distinct)]
-        found = classify.classification(self.journey, sorted(names))
+        found = classify.classification(self.journey, self._event_names(event))
         self.unmatched = list(found.unmatched)
+        e.register("claims", found.columns, found.rows)
         column_of = {name: q(src.column(name)) for name in attributes}
-        tp = classify.case_sql(found.rules, f"CAST({event} AS STRING)", column_of, e)
+        tp = classify.touchpoint_sql(found, "c", column_of, e)
         st = self._stage_case("tp")
         seg = f"CAST({q(src.column(self.spec.by))} AS STRING)" if self.spec.by else "CAST(NULL AS STRING)"
         ses = f"CAST({q(src.session)} AS STRING)" if src.session else "CAST(NULL AS STRING)"
@@ -121,7 +125,7 @@ class _Run:
                 SELECT {e.user_key(f"CAST({user} AS STRING)")} AS u, CAST({event} AS STRING) AS name,
                        {e.seconds(time, kinds[src.time])} AS t, CAST({time} AS STRING) AS rawt,
                        {tp} AS tp, {seg} AS seg, {ses} AS ses
-                FROM raw
+                FROM raw r LEFT JOIN claims c ON c.{classify.NAME} = CAST({event} AS STRING)
                 WHERE {user} IS NOT NULL AND {event} IS NOT NULL AND {time} IS NOT NULL
             ) x
             WHERE t IS NULL OR ({in_range})
@@ -139,6 +143,18 @@ class _Run:
         (self.rows_read,) = e.rows("SELECT count(*) FROM raw")[0]
         e.table("ev", "SELECT u, t, tp, st, seg, ses FROM ev0 WHERE tp IS NOT NULL")
 
+    def _event_names(self, event: str) -> list[str]:
+        """The distinct event names of the log, sorted; refused beyond classify.MAX_NAMES."""
+        src, most = self.spec.events, classify.MAX_NAMES
+        names = sorted(str(r[0]) for r in self.e.rows(
+            f"SELECT DISTINCT CAST({event} AS STRING) FROM raw r WHERE {event} IS NOT NULL LIMIT {most + 1}"))
+        if len(names) > most:
+            raise JourneymapError(
+                f"{src.named}: column '{src.event}' holds more than {most:,} distinct event names (the limit is "
+                f"{most:,}); check that it holds event names, not ids or free text"
+            )
+        return names
+
     def _stage_case(self, column: str) -> str:
         if not self.touchpoints:
             return "CAST(NULL AS INTEGER)"
@@ -149,14 +165,14 @@ class _Run:
         return f"CASE WHEN {column} IS NULL THEN NULL {branches} END"
 
     # --- computing -----------------------------------------------------------------------
-    def snapshot(self, say: Progress) -> Snapshot:
+    def snapshot(self, say: Progress) -> MeasuresSnapshot:
         e = self.e
         (in_range,) = e.rows("SELECT count(*) FROM ev0")[0]
         self.rows_skipped = int(self.rows_read) - int(in_range)
         # one row a user and touchpoint, then one a user and stage: every later count reads these
         e.table("ut", "SELECT u, tp, min(st) AS st, count(*) AS n, min(t) AS f FROM ev GROUP BY u, tp")
         e.table("fs", "SELECT u, st, min(f) AS f FROM ut GROUP BY u, st")
-        (mapped,) = e.rows("SELECT sum(n) FROM ut")[0]
+        (mapped,) = e.rows("SELECT coalesce(sum(n), 0) FROM ut")[0]
         (entrants,) = e.rows("SELECT count(DISTINCT u) FROM fs")[0]
         touchpoints = self.touchpoint_measures(int(entrants))
         unmapped, unmapped_total = self.unmapped()
@@ -179,7 +195,7 @@ class _Run:
         surveys = self.surveys()
         periods = self.periods() if self.spec.every else []
         segments = self.segments(funnel_tables) if self.spec.by else []
-        return Snapshot(
+        return MeasuresSnapshot(
             map_path=self.journey.file,
             map_id=self.journey.id,
             map_title=self.journey.title,

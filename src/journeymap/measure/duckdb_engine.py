@@ -1,24 +1,61 @@
 """The default engine: DuckDB, embedded, reading CSV (gzipped too), Parquet and NDJSON of any
-size; it spills to disk beyond its memory limit."""
+size; it spills to disk beyond its memory limit.
+
+Each run's connection is locked before any data is read: it may open the checked files and
+its own spill folder and nothing else (no other file, no URL, no extension to install or
+load), within a memory limit and a number of threads, and no statement can undo that.
+"""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from journeymap.errors import JourneymapError
-from journeymap.measure.engine import DATE, NUMBER, OTHER, TEXT, TIME
+from journeymap.measure.engine import (
+    BOOL_COLUMN,
+    DATE,
+    INT_COLUMN,
+    NUMBER,
+    OTHER,
+    TEXT,
+    TIME,
+    Limits,
+    limits_of,
+)
+
+# the settings --debug reports, in the order they are set
+LOCKED = (
+    "allowed_paths", "allowed_directories", "enable_external_access", "autoinstall_known_extensions",
+    "autoload_known_extensions", "memory_limit", "threads", "temp_directory", "lock_configuration",
+)
+_SQL_TYPES = {BOOL_COLUMN: "BOOLEAN", INT_COLUMN: "INTEGER"}
 
 
 class DuckDBEngine:
     name = "duckdb"
 
-    def __init__(self, progress: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self,
+        files: Sequence[str] = (),
+        limits: Limits | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
         import duckdb
 
         self._duckdb = duckdb
         self.con = duckdb.connect(":memory:")
+        self._spill = tempfile.mkdtemp(prefix="journeymap-measure-")
+        try:
+            self._configure(files, limits or limits_of(None, None), progress)
+        except BaseException:
+            self.close()
+            raise
+
+    def _configure(self, files: Sequence[str], limits: Limits, progress: Callable[[float], None] | None) -> None:
         # times without an offset are UTC, whatever the machine's zone
         self.con.execute("SET TimeZone = 'UTC'")
         # no query depends on the order rows were stored in: every window and list says its own
@@ -29,6 +66,32 @@ class DuckDBEngine:
             # DuckDB measures its progress only with its own bar on; ours draws it instead
             self.con.execute("SET enable_progress_bar = true")
             self.con.execute("SET enable_progress_bar_print = false")
+        # the lock, last: once it is on, no query of the run can change a setting back
+        self.con.execute("SET allowed_paths = ?", [list(files)])
+        self.con.execute("SET temp_directory = ?", [self._spill])
+        self.con.execute(f"SET memory_limit = '{int(limits.memory_mb)}MB'")
+        self.con.execute(f"SET threads = {int(limits.threads)}")
+        self.con.execute("SET autoinstall_known_extensions = false")
+        self.con.execute("SET autoload_known_extensions = false")
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+
+    def settings(self) -> dict[str, str]:
+        return {
+            name: str(self.con.execute("SELECT current_setting(?)", [name]).fetchone()[0])  # type: ignore[index]
+            for name in LOCKED
+        }
+
+    def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
+        # one list parameter a column, unnested side by side: the values never become SQL text
+        selects = ", ".join(
+            f"unnest(?::{_SQL_TYPES.get(kind, 'VARCHAR')}[]) AS {self.ident(column)}" for column, kind in columns
+        )
+        values = [[row[i] for row in rows] for i in range(len(columns))]
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {selects}", values)
+        except self._duckdb.Error as exc:
+            raise JourneymapError(f"DuckDB could not hold the signals' table: {_first_line(exc)}") from None
 
     def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
         listing = "[" + ", ".join(self.literal(f) for f in files) + "]"
@@ -119,6 +182,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self._spill, ignore_errors=True)
 
 
 def _kind(type_name: str) -> str:

@@ -7,11 +7,43 @@ each engine say how it spells the few things they disagree on (quantiles, quotin
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 # what kind of values a column holds, as far as time parsing cares
 TEXT, NUMBER, TIME, DATE, OTHER = "text", "number", "time", "date", "other"
+# column types of a table registered from Python rows (Engine.register)
+TEXT_COLUMN, INT_COLUMN, BOOL_COLUMN = "text", "int", "bool"
+
+# the engine's share of the machine unless the configuration or a flag says otherwise: CI
+# runners are shared, and an engine's own default (DuckDB: 80% of memory, every core) lets
+# one hostile log starve everything else on the machine
+DEFAULT_THREADS = 2
+MEMORY_SHARE, MEMORY_CAP_MB, MEMORY_FLOOR_MB = 0.25, 4096, 256
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run's engine may use: memory in MB (it spills to disk beyond) and threads."""
+
+    memory_mb: int
+    threads: int = DEFAULT_THREADS
+
+
+def default_memory_mb() -> int:
+    """A quarter of the machine's memory, at most 4 GB (and at least 256 MB)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        return MEMORY_CAP_MB // 4
+    return max(MEMORY_FLOOR_MB, min(MEMORY_CAP_MB, int(total * MEMORY_SHARE)))
+
+
+def limits_of(memory_mb: int | None, threads: int | None) -> Limits:
+    return Limits(memory_mb if memory_mb is not None else default_memory_mb(),
+                  threads if threads is not None else DEFAULT_THREADS)
 
 
 class Engine(Protocol):
@@ -24,6 +56,11 @@ class Engine(Protocol):
 
     def table(self, name: str, sql: str) -> None:
         """Materialise the result of `sql` as table `name`."""
+        ...
+
+    def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Make table `name` of rows from Python, passed as values (never written into SQL);
+        `columns` are (name, TEXT_COLUMN | INT_COLUMN | BOOL_COLUMN)."""
         ...
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]: ...
@@ -43,17 +80,22 @@ class Engine(Protocol):
         """Seconds since 1970 (UTC) as a double, NULL where the value is no time."""
         ...
 
+    def settings(self) -> dict[str, str]:
+        """The settings that confine the run, as the engine reports them back (for --debug)."""
+        ...
+
     def close(self) -> None: ...
 
 
-def make_engine(name: str, progress: Any = None) -> Engine:
-    """The engine by name; its library is imported only now (measure is the only command
-    that needs one)."""
+def make_engine(name: str, files: Sequence[str], limits: Limits | None = None, progress: Any = None) -> Engine:
+    """The engine by name, allowed to read `files` (resolved real paths) and nothing else; its
+    library is imported only now (measure is the only command that needs one)."""
+    chosen = limits or limits_of(None, None)
     if name == "spark":
         from journeymap.measure.spark_engine import SparkEngine
 
-        spark: Engine = SparkEngine()
+        spark: Engine = SparkEngine(limits=chosen)
         return spark
     from journeymap.measure.duckdb_engine import DuckDBEngine
 
-    return DuckDBEngine(progress)
+    return DuckDBEngine(files, chosen, progress)

@@ -11,9 +11,9 @@ from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.io.sources import discover
 from journeymap.measure.compute import measure_journey
-from journeymap.measure.engine import make_engine
+from journeymap.measure.engine import Limits, make_engine
 from journeymap.measure.spec import Options, spec_for
-from journeymap.measures import Snapshot
+from journeymap.measures import MeasuresSnapshot
 from journeymap.pipeline import analyse
 
 
@@ -21,7 +21,7 @@ from journeymap.pipeline import analyse
 class Measured:
     problems: list[str] = field(default_factory=list)
     skipped: list[Analysis] = field(default_factory=list)
-    snapshots: list[Snapshot] = field(default_factory=list)
+    snapshots: list[MeasuresSnapshot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -37,9 +37,12 @@ def measure_paths(
     options: Options,
     step: Callable[[str], None] | None = None,
     progress: Callable[[float], None] | None = None,
+    limits: Limits | None = None,
+    locked: Callable[[str, dict[str, str]], None] | None = None,
 ) -> Measured:
     """Every map the paths name, measured. A map that is not valid is skipped (its findings
-    say why); problems with the data raise JourneymapError (one line, exit 2)."""
+    say why); problems with the data raise JourneymapError (one line, exit 2). `locked` hears
+    each engine's settings, as the engine reports them, before it reads any data."""
     found = discover(paths, project.excludes)
     out = Measured(problems=list(found.problems))
     reading = project.with_options(lint=False)  # measure judges data, not the map's craft
@@ -54,15 +57,31 @@ def measure_paths(
         journey = analysis.journey
         own = project.for_file(target.path)  # `data:` of the map's own configuration, relative to its folder
         spec = spec_for(journey, own.data, own.root, options)
-        engine = make_engine(spec.engine, progress)
+        engine = make_engine(spec.engine, spec.files(), limits, progress)
         try:
+            if locked is not None:
+                locked(journey.file, {"engine": spec.engine, **engine.settings()})
             snapshot = measure_journey(journey, spec, engine, step)
         finally:
             engine.close()
         out.snapshots.append(snapshot)
-        for u in snapshot.unmatched_signals:
+        out.warnings.extend(f"{journey.file}: {note}" for note in _empty(snapshot))
+        # in a log with no rows every signal matches nothing: the line above says it all
+        for u in snapshot.unmatched_signals if snapshot.rows_read else []:
             out.warnings.append(
                 f"{journey.file}: signal '{u['signal']}' of touchpoint '{u['touchpoint']}' matches no event in "
                 f"{spec.events.named}"
             )
     return out
+
+
+def _empty(snapshot: MeasuresSnapshot) -> list[str]:
+    """Plain words for a report with nothing in it (it is still a valid report)."""
+    source = snapshot.events_source
+    if snapshot.rows_read == 0:
+        return [f"no events: {source} has no rows"]
+    if snapshot.events_in_range == 0:
+        return [f"no events in {source} fall between --since and --until"]
+    if snapshot.mapped_events == 0:
+        return [f"no event in {source} matches any signal of the map"]
+    return []

@@ -2,21 +2,32 @@
 
 The SQL is the one DuckDB runs (see engine.py); only quoting, quantiles and time parsing are
 spelled the Spark way. Times are read in UTC whatever the cluster's zone.
+
+A session journeymap starts itself listens on 127.0.0.1 only (Spark's driver otherwise binds
+the machine's outside interface for the run) and gets the run's threads and memory. The
+files it reads are literal paths already checked (measure.files refuses any with a character
+Hadoop would expand as a pattern).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
 from journeymap.errors import JourneymapError
-from journeymap.measure.engine import DATE, NUMBER, OTHER, TEXT, TIME
+from journeymap.measure.engine import BOOL_COLUMN, DATE, INT_COLUMN, NUMBER, OTHER, TEXT, TIME, Limits, limits_of
+
+LOOPBACK = "127.0.0.1"
+# the settings --debug reports
+REPORTED = ("spark.master", "spark.driver.bindAddress", "spark.driver.host", "spark.driver.memory", "spark.ui.enabled")
+_SPARK_TYPES = {BOOL_COLUMN: "boolean", INT_COLUMN: "int"}
 
 
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, session: Any = None) -> None:
+    def __init__(self, session: Any = None, limits: Limits | None = None) -> None:
         try:
             from pyspark.sql import SparkSession
         except ImportError:
@@ -24,8 +35,16 @@ class SparkEngine:
                 "the spark engine needs PySpark (and Java 17): pip install pyspark, or use --engine duckdb"
             ) from None
         self._own = session is None
+        chosen = limits or limits_of(None, None)
+        if self._own:
+            # read by the JVM as it starts, before any setting below: without it Spark looks up
+            # the machine's outside address first and says so
+            os.environ["SPARK_LOCAL_IP"] = LOOPBACK
         self.spark = session or (
-            SparkSession.builder.master("local[2]").appName("journeymap measure")
+            SparkSession.builder.master(f"local[{int(chosen.threads)}]").appName("journeymap measure")
+            .config("spark.driver.bindAddress", LOOPBACK)
+            .config("spark.driver.host", LOOPBACK)
+            .config("spark.driver.memory", f"{int(chosen.memory_mb)}m")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "4")
@@ -50,23 +69,44 @@ class SparkEngine:
             else:
                 frame = reader.json(list(files))
         except PySparkException as exc:
-            raise JourneymapError(f"cannot read {files[0]}: {str(exc).splitlines()[0][:300]}") from None
+            raise JourneymapError(f"cannot read {files[0]}: {_first_line(exc)}") from None
         kinds = {f.name: _kind(f.dataType.typeName()) for f in frame.schema.fields}
         if fmt != "parquet":
             wanted = [c for c in (keep or kinds) if c in kinds]
-            frame = frame.select(*wanted).cache()
+            # quoted: a bare name with a dot or backtick would be read as a path into a struct
+            frame = frame.select(*(self.ident(c) for c in wanted)).cache()
             self._cached.append(frame)
         frame.createOrReplaceTempView(name)
         return kinds
 
     def table(self, name: str, sql: str) -> None:
-        frame = self.spark.sql(sql).cache()
-        frame.count()  # computed once, here, not again in every query that reads it
+        from pyspark.errors import PySparkException
+
+        try:
+            frame = self.spark.sql(sql).cache()
+            frame.count()  # computed once, here, not again in every query that reads it
+        except PySparkException as exc:
+            raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
         self._cached.append(frame)
         frame.createOrReplaceTempView(name)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in self.spark.sql(sql).collect()]
+        from pyspark.errors import PySparkException
+
+        try:
+            return [tuple(r) for r in self.spark.sql(sql).collect()]
+        except PySparkException as exc:
+            raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
+
+    def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
+        schema = ", ".join(f"{self.ident(column)} {_SPARK_TYPES.get(kind, 'string')}" for column, kind in columns)
+        frame = self.spark.createDataFrame(list(rows), schema=schema).cache()
+        self._cached.append(frame)
+        frame.createOrReplaceTempView(name)
+
+    def settings(self) -> dict[str, str]:
+        conf = self.spark.sparkContext.getConf()
+        return {key: str(conf.get(key, "(not set)")) for key in REPORTED}
 
     def ident(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
@@ -106,3 +146,10 @@ def _kind(type_name: str) -> str:
     if type_name in ("byte", "short", "integer", "long", "float", "double") or type_name.startswith("decimal"):
         return NUMBER
     return OTHER
+
+
+def _first_line(exc: BaseException) -> str:
+    from journeymap.strings import short
+
+    text = str(exc).strip()
+    return short(text.splitlines()[0] if text else type(exc).__name__, 300)

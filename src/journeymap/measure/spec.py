@@ -3,14 +3,14 @@ configuration) with the command-line flags on top, every path resolved and confi
 
 from __future__ import annotations
 
-import glob
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.errors import ConfigProblem, UsageProblem
-from journeymap.io.sources import inside, repository_root
+from journeymap.io.sources import repository_root
 from journeymap.model import DURATION_UNITS, Journey, duration_seconds
 
 FORMATS = ("csv", "parquet", "ndjson")
@@ -73,6 +73,10 @@ class Spec:
     since: float | None = None  # seconds since 1970, UTC
     until: float | None = None
 
+    def files(self) -> tuple[str, ...]:
+        """Every file the run may open (the engine is allowed these and no other)."""
+        return self.events.files + (self.surveys.files if self.surveys else ())
+
 
 def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: str, options: Options) -> Spec:
     """The run's spec: the map's `data` wins over the project's, the flags over both."""
@@ -131,30 +135,12 @@ def _check_config_data(data: Mapping[str, Any], root: str) -> None:
 
 
 def _files(pattern: str, base: str, repo: str | None, what: str) -> tuple[str, ...]:
-    """The files a path or glob names. Paths from a map or configuration (`repo` given) are
-    relative to `base` and must stay inside `repo`; a path given on the command line is the
-    user's own choice."""
-    # a flag's path stays as the user wrote it (relative to the current folder), for messages
-    full = pattern if os.path.isabs(pattern) or repo is None else os.path.join(base, pattern)
-    if any(ch in pattern for ch in "*?["):
-        found = sorted(p for p in glob.glob(full, recursive=True) if os.path.isfile(p))
-        if not found:
-            raise UsageProblem(f"{what} '{pattern}' matches no file")
-    else:
-        if not os.path.exists(full):
-            raise UsageProblem(f"{what} '{pattern}': no such file")
-        if not os.path.isfile(full):
-            raise UsageProblem(f"{what} '{pattern}' is not a regular file")
-        found = [full]
-    if repo is not None:
-        for path in found:
-            real = os.path.realpath(path)
-            if not inside(real, repo):
-                raise UsageProblem(
-                    f"{what} '{pattern}' lies outside the repository ({repo}); name it with a flag "
-                    "(--events/--surveys) to read it anyway"
-                )
-    return tuple(found)
+    """The files a path or glob names (measure.files). Paths from a map or configuration (`repo`
+    given) are relative to `base` and must stay inside `repo`; a path given on the command
+    line is the user's own choice."""
+    from journeymap.measure.files import Naming, data_files
+
+    return data_files(Naming(pattern, base, repo, what))
 
 
 def format_of(path: str, declared: str | None) -> str:
@@ -205,7 +191,7 @@ def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, whe
     files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "survey file")
     scale = raw.get("scale", "csat")
     if isinstance(scale, Mapping):
-        low, high = float(scale["min"]), float(scale["max"])
+        low, high = _score(scale["min"], "min", where), _score(scale["max"], "max", where)
         if not low < high:
             raise UsageProblem(f"{where}: data.surveys.scale: min must be below max")
         bounds, name = (low, high), f"{low:g}-{high:g}"
@@ -221,6 +207,29 @@ def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, whe
         scale_name=name,
         named=named,
     )
+
+
+# a survey scale's ends stay where a double keeps whole scores exact
+MAX_SCORE = 1e15
+
+
+def _score(value: Any, end: str, where: str) -> float:
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        number = math.inf
+    if not -MAX_SCORE <= number <= MAX_SCORE:
+        raise UsageProblem(
+            f"{where}: data.surveys.scale.{end} must be a number between -{MAX_SCORE:g} and {MAX_SCORE:g}, "
+            f"not {_short(str(value))}"
+        )
+    return number
+
+
+def _short(text: str) -> str:
+    from journeymap.strings import short
+
+    return short(text, 40)
 
 
 def _duration(text: str, what: str) -> float:
