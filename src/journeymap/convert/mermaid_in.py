@@ -146,7 +146,7 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
                 text = _decode(rest[1:] if rest.startswith(":") else rest)
                 description = _checked(text, "description", where, None)
         elif lower.startswith("section ") or lower == "section":
-            section = _unnumbered(_checked(_decode(line[7:]), "section name", where))
+            section = unnumbered(_checked(_decode(line[7:]), "section name", where))
             sections.append(_Section(number, section))
         else:
             if not sections:
@@ -162,7 +162,7 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
 _NUMBERED = re.compile(r"^(?:(?:step|stage|phase|section)\s*)?\d{1,3}\s*(?:[.):·\-–—]\s*|\s+(?=\D))", re.IGNORECASE)
 
 
-def _unnumbered(section: str) -> str:
+def unnumbered(section: str) -> str:
     """The section name without a leading number: the stage gets its number from its place, and
     "1. Arrive" would show as "1 · 1. Arrive"."""
     rest = _NUMBERED.sub("", section, count=1).strip()

@@ -41,6 +41,7 @@ from journeymap.convert.lanes import (
     read_feeling,
     scale_of,
 )
+from journeymap.convert.mermaid_in import unnumbered
 from journeymap.convert.sheet_read import NotAGrid, Table, cell_name, column_letter, read_csv, read_xlsx
 from journeymap.strings import CONTROL, one_line, short, slug
 
@@ -309,7 +310,7 @@ def _set_feeling_scale(builder: Builder) -> None:
                     "scale journeymap knows (-2..+2, 1..5, 1..7, 1..10); they are kept as notes")
     elif (builder.scale.low, builder.scale.high) != (builder.bottom, builder.top):
         s = builder.scale
-        each = ", ".join(f"{v} → {s.emotion(v, builder.bottom, builder.top):+d}" for v in range(s.low, s.high + 1))
+        each = ", ".join(f"{v} → {signed(s.emotion(v, builder.bottom, builder.top))}" for v in range(s.low, s.high + 1))
         builder.say("", f"feelings in row {rows[0]} read on a {s.name} scale: {each}")
 
 
@@ -320,11 +321,11 @@ def _feelings(builder: Builder, cell: Cell, notes: list[str]) -> list[int]:
         if feeling.raw is not None and builder.scale is not None:
             value = builder.scale.emotion(feeling.raw, builder.bottom, builder.top)
             if feeling.raw != int(feeling.raw):
-                builder.say(cell.ref, f"feeling '{short(item, 20)}' read as {value:+d}")
+                builder.say(cell.ref, f"feeling '{short(item, 20)}' read as {signed(value)}")
             values.append(value)
         elif feeling.emotion is not None:
             if feeling.how:
-                key = f"feeling '{short(item, 30)}' read as {feeling.emotion:+d} ({feeling.how})"
+                key = f"feeling '{short(item, 30)}' read as {signed(feeling.emotion)} ({feeling.how})"
                 builder.feeling_words.setdefault(key, []).append(cell.ref)
             values.append(feeling.emotion)
         else:
@@ -351,7 +352,7 @@ def _spread(
         value = values[0] if len(values) == 1 else round(sum(values) / len(values))
         if len(values) > 1:
             builder.say(cell.ref, f"{len(values)} feelings for {len(touchpoints)} touchpoints; each touchpoint got "
-                        f"their average, {value:+d}")
+                        f"their average, {signed(value)}")
         for tp in touchpoints:
             tp["emotion"] = value
         return
@@ -373,12 +374,22 @@ def _spread(
         values_for = [[v] for v in made]
     else:
         if len(touchpoints) > 1:
-            builder.say(cell.ref, f"{len(made)} {lane.value} for {len(touchpoints)} touchpoints do not line up; all "
-                        f"go to the first, '{short(touchpoints[0]['name'], 30)}'")
+            builder.say(cell.ref, f"{lane.value}: {_count(len(made), 'item')} for "
+                        f"{_count(len(touchpoints), 'touchpoint')}; {'it goes' if len(made) == 1 else 'all go'} "
+                        "to the first, "
+                        f"'{short(touchpoints[0]['name'], 30)}'")
         values_for = [list(made)] + [[] for _ in touchpoints[1:]]
     for tp, values in zip(touchpoints, values_for, strict=True):
         if values:
             tp.setdefault(field_name, []).extend(values)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def signed(value: int) -> str:
+    return f"{value:+d}" if value else "0"
 
 
 _SEVERITY = re.compile(r"^(?P<text>.*?)\s*[(\[](?P<severity>[A-Za-z]+)[)\]]$")
@@ -431,7 +442,11 @@ class Unit:
 
 def _stage(builder: Builder, span: Span) -> dict[str, Any]:
     grid, say = builder.grid, builder.say
-    name, full = _name(span.name, "stage name", cell_name(span.row, span.columns[0]), say)
+    ref = cell_name(span.row, span.columns[0])
+    plain = unnumbered(span.name)
+    if plain != span.name:
+        say(ref, f"stage '{short(span.name, 30)}' read as '{short(plain, 30)}': journeymap numbers stages itself")
+    name, full = _name(plain, "stage name", ref, say)
     stage: dict[str, Any] = {"id": builder.stage_ids.make(name), "name": name}
     notes: list[str] = [full] if full else []
     units: list[Unit] = []
