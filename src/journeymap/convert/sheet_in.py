@@ -155,11 +155,13 @@ def _label_column(cells: list[list[str]], name: str) -> int:
     return best
 
 
-def _header_row(cells: list[list[str]], label_column: int, first_lane: int, name: str) -> int:
-    for r in range(first_lane - 1, -1, -1):
-        row = cells[r]
-        if label_column < len(row) and is_stage_label(row[label_column]):
+def _header_row(cells: list[list[str]], label_column: int, name: str) -> int:
+    """The row of stage names: the first labelled "Stage" (or "Phase") with names right of the label,
+    else the nearest row with text above the first lane."""
+    for r, row in enumerate(cells):
+        if label_column < len(row) and is_stage_label(row[label_column]) and any(row[label_column + 1:]):
             return r
+    first_lane = min(r for r, row in enumerate(cells) if label_column < len(row) and _is_lane(row[label_column]))
     for r in range(first_lane - 1, -1, -1):
         if any(text for text in cells[r][label_column + 1:]):
             return r
@@ -173,8 +175,7 @@ def find_grid(table: Table, say: Say) -> Grid:
     if not any(text for row in cells for text in row):
         raise NotAGrid(f"{say.source}: the sheet is empty")
     lc = _label_column(cells, say.source)
-    first_lane = min(r for r, row in enumerate(cells) if lc < len(row) and _is_lane(row[lc]))
-    header = _header_row(cells, lc, first_lane, say.source)
+    header = _header_row(cells, lc, say.source)
     above = [text for row in cells[:header] for text in row if text]
     corner = cells[header][lc] if lc < len(cells[header]) else ""
     if corner and not is_stage_label(corner):
@@ -461,7 +462,7 @@ def _stage(builder: Builder, span: Span) -> dict[str, Any]:
         units.append(unit)
     touchpoints = [tp for unit in units for tp in unit.touchpoints]
     if leftover.cells:
-        if not touchpoints:
+        if not touchpoints and any(lane is not Lane.opportunities for lane, _ in leftover.cells):
             say(leftover.cells[0][1].ref, f"stage '{short(name, 30)}' has no touchpoints; its lanes go to one "
                 "touchpoint named after the stage")
             touchpoints = [{"id": builder.touchpoint_ids.make(name), "name": name}]
