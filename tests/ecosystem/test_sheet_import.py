@@ -230,3 +230,28 @@ def test_the_team_template_cells_make_the_fixture(tmp_path):
     committed = read_xlsx((FIXTURES / "sheets" / "team-journey.xlsx").read_bytes(), "t")
     assert [t.rows for t in made] == [t.rows for t in committed]
     assert TEAM_SHEET["C4"] == "1. Discover" and "C4:D4" in TEAM_MERGES
+
+
+def test_the_sample_grid_in_the_docs_imports_as_it_says(tmp_path):
+    import csv
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    section = text.split("## The grid it reads")[1].split("\n\n")[1]  # the first table under the heading
+    table = [line for line in section.splitlines() if line.startswith("| ")][2:]
+    path = tmp_path / "sample.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        for line in table:
+            cells = [c.strip().replace("<br>", "\n").replace("**", "") for c in line.strip("|").split("|")][1:]
+            writer.writerow(cells)
+    data, said = imported(path)
+    assert data["title"] == "Online grocery, first order"
+    tps = touchpoints(data)
+    assert {n: tp.get("emotion") for n, tp in tps.items()} == {
+        "Sees an ad": 1, "Asks a friend": 1, "Builds a basket": 1, "Pays": -2, "Waits at home": 0}
+    assert tps["Builds a basket"]["pain_points"][0] == {"id": "fee-shown-late", "description": "Fee shown late",
+                                                        "severity": "high"}
+    assert data["opportunities"][0]["addresses"] == ["fee-shown-late", "card-declined"]
+    assert data["stages"][0]["kpis"] == [{"name": "Ad CTR", "target": "2%", "current": "1.4%"}]
+    assert any("row 5 'Emotions' read as feelings" in line for line in said)
+    assert any("1..5 scale" in line for line in said)
