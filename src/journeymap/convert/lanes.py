@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 
 class Lane(StrEnum):
@@ -81,6 +81,7 @@ _SYNONYMS: dict[Lane, tuple[str, ...]] = {
     Lane.goal: ("goal", "customer goal", "need", "expectation", "objective"),
     Lane.notes: ("note", "description", "comment"),
 }
+MISSPELT = 30  # labels longer than this are not compared for misspellings
 _STAGE_WORDS = ("stage", "phase", "journey stage", "journey phase", "stages")
 
 
@@ -100,6 +101,14 @@ def _table() -> dict[str, Lane]:
     return table
 
 
+@cache
+def _any_word() -> re.Pattern[str]:
+    """Every lane word in one pattern, longest first, so a search finds the first word a label
+    holds in one pass over it."""
+    words = sorted(_table(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a row label was read as; `guess` is True unless it is the lane's own name."""
@@ -108,6 +117,7 @@ class Reading:
     guess: bool
 
 
+@lru_cache(maxsize=4096)
 def lane_of(label: str) -> Reading | None:
     """The lane a row label names, or None. Case and plural never make a guess; synonyms,
     labels that contain a lane's word ("Customer actions") and misspellings do."""
@@ -119,12 +129,18 @@ def lane_of(label: str) -> Reading | None:
         lane = table[key]
         return Reading(lane, key != _words(LABELS[lane]))
     # the first lane word the label contains ("Pain points & frustrations", "Thoughts & feelings")
-    found = sorted((m.start(), len(word), lane) for word, lane in table.items()
-                   for m in [re.search(rf"\b{re.escape(word)}\b", key)] if m)
+    found = _any_word().search(key)
     if found:
-        return Reading(found[0][2], True)
+        return Reading(table[found.group(1)], True)
+    if len(key) > MISSPELT:  # a long text is content, not a misspelt label
+        return None
     close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.85)
     return Reading(table[close[0]], True) if close else None
+
+
+def names_a_lane(label: str) -> bool:
+    """Whether a label is a lane's name or synonym as it stands (no containment, no misspelling)."""
+    return _words(label) in _table()
 
 
 def is_stage_label(label: str) -> bool:

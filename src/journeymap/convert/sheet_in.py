@@ -38,6 +38,7 @@ from journeymap.convert.lanes import (
     is_stage_label,
     items,
     lane_of,
+    names_a_lane,
     read_feeling,
     scale_of,
 )
@@ -134,16 +135,21 @@ def _is_lane(text: str) -> bool:
     return _is_label(text) and lane_of(text) is not None
 
 
+LABEL_COLUMNS = 10  # the label column is among the first this many columns that hold anything
+
+
 def _lane_counts(cells: list[list[str]]) -> list[int]:
-    """How many lane names each column holds."""
+    """How many lane names each column holds (0 for columns right of where a label column can be)."""
     width = max((len(r) for r in cells), default=0)
-    return [sum(1 for row in cells if c < len(row) and _is_lane(row[c])) for c in range(width)]
+    used = [c for c in range(width) if any(c < len(row) and row[c] for row in cells)][:LABEL_COLUMNS]
+    return [sum(1 for row in cells if c < len(row) and _is_lane(row[c])) if c in used else 0 for c in range(width)]
 
 
 def _label_column(cells: list[list[str]], name: str) -> int:
     by_column = _lane_counts(cells)
     width = len(by_column)
-    by_row = [sum(1 for text in row if _is_lane(text)) for row in cells]
+    # lanes across a row: counted by their plain names only, which is fast on a wide sheet
+    by_row = [sum(1 for text in row if _is_label(text) and names_a_lane(text)) for row in cells]
     best = max(range(width), key=lambda c: (by_column[c], -c), default=0)
     if not width or by_column[best] == 0:
         raise NotAGrid(f"{name}: no lanes found: expected stage names across a row and, down a column, lanes such "
