@@ -171,3 +171,11 @@ def test_in_memory_bytes_are_all_that_is_read(tmp_path):
     run = run_cli("import", "xlsx", str(path), "--out", str(out))
     assert "Traceback" not in run.stderr and "TOPSECRET" not in run.stdout + run.stderr
     assert not out.exists() or "TOPSECRET" not in out.read_text(encoding="utf-8")
+
+
+def test_the_import_never_writes_over_its_input(tmp_path):
+    path = tmp_path / "j.csv"
+    path.write_text("Stage,Pay\nTouchpoints,Pays\n", encoding="utf-8")
+    run = run_cli("import", "csv", str(path), "--out", str(path), "--force")
+    assert run.exit_code == 2 and "is the file being imported" in run.stderr
+    assert path.read_text(encoding="utf-8") == "Stage,Pay\nTouchpoints,Pays\n"

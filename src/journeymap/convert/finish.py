@@ -40,9 +40,13 @@ class Conversion:
         return EXIT_FINDINGS if self.refused else EXIT_OK
 
 
-def finish(data: dict[str, Any], warnings: list[str], out: Path | None, force: bool) -> Conversion:
+def finish(
+    data: dict[str, Any], warnings: list[str], out: Path | None, force: bool, source: str = "-"
+) -> Conversion:
     """The map's text, checked valid, and written to `out` when given (atomically; an existing
-    file only with `force`)."""
+    file only with `force`, and never the `source` it was imported from)."""
+    if out is not None and source != "-" and _same_file(out, Path(source)):
+        raise UsageProblem(f"{out} is the file being imported; name another --out")
     from journeymap.config import default_project
     from journeymap.io.atomic import write_atomic
     from journeymap.pipeline import analyse_bytes
@@ -61,3 +65,10 @@ def finish(data: dict[str, Any], warnings: list[str], out: Path | None, force: b
         except FileExistsError:
             raise UsageProblem(f"{out} already exists; pass --force to overwrite it") from None
     return done
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False

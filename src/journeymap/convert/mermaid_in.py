@@ -412,4 +412,4 @@ def convert_file(
         imported = import_mermaid(source, name, rescale=rescale or midpoint is not None, midpoint=midpoint)
     except (BadScores, BadText) as exc:
         return Conversion(refused=str(exc))
-    return finish(imported.data, imported.warnings, out, force)
+    return finish(imported.data, imported.warnings, out, force, file)

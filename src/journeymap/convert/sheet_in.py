@@ -640,4 +640,4 @@ def convert_sheet(
     else:
         table, notes, source, fallback = read_csv(raw, name), [], name, _title_from(name)
     data, warnings = import_grid(table, source, fallback)
-    return finish(data, notes + warnings, out, force)
+    return finish(data, notes + warnings, out, force, file)

@@ -26,7 +26,7 @@ from journeymap.strings import short
 
 MAX_ROWS = 1000  # a journey grid has a header and a few dozen rows at most
 MAX_COLUMNS = 1000  # 200 stages, five columns each
-MAX_UNPACKED = 200 * 1024 * 1024  # what a workbook's zip may unpack to
+MAX_UNPACKED = 50 * 1024 * 1024  # what a workbook's zip may unpack to; a journey grid's is under 1 MiB
 MAX_RATIO = 200  # unpacked / packed: real workbooks stay under about 20
 MAX_MEMBERS = 10_000
 
