@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import run_cli
 from tests.ecosystem.sheets import workbook
 
@@ -179,3 +181,30 @@ def test_the_import_never_writes_over_its_input(tmp_path):
     run = run_cli("import", "csv", str(path), "--out", str(path), "--force")
     assert run.exit_code == 2 and "is the file being imported" in run.stderr
     assert path.read_text(encoding="utf-8") == "Stage,Pay\nTouchpoints,Pays\n"
+
+
+# any table of cells: the import finds a grid and writes a valid map, or says there is none
+_CELL = st.one_of(
+    st.sampled_from(["", "", "", "Stage", "Touchpoints", "Doing", "Emotions", "Feelings", "Pain points", "Ideas",
+                     "KPIs", "Channels", "Goal", "Notes", "Backstage", "Support", "Thinking", "Budget", "😀", "😡",
+                     "meh", "3", "-2", "7", "12", "1.5", "- a\n- b", "• x • y", "(high)", "x (critical)",
+                     "NPS (target: 40)", "=1+1", "'=2", "1. Discover", "\x1b[0m", "_x000D_", "a" * 250]),
+    st.text(max_size=12),
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=7), max_size=9))
+def test_any_table_gives_a_valid_map_or_one_clear_refusal(rows):
+    from journeymap.convert.finish import finish
+    from journeymap.convert.sheet_in import import_grid
+    from journeymap.convert.sheet_read import NotAGrid, Table
+
+    try:
+        data, warnings = import_grid(Table("t", rows), "t.csv", "Fallback")
+    except NotAGrid as exc:
+        assert str(exc).startswith("t.csv") and "\n" not in str(exc)
+        return
+    finish(data, warnings, None, False)  # raises if the map is not valid
+    assert all("\n" not in w for w in warnings)

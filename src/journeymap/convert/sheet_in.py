@@ -450,7 +450,7 @@ class Unit:
 def _stage(builder: Builder, span: Span) -> dict[str, Any]:
     grid, say = builder.grid, builder.say
     ref = cell_name(span.row, span.columns[0])
-    plain = unnumbered(span.name)
+    plain = unnumbered(" ".join(span.name.split()))  # a header on two lines is one name
     if plain != span.name:
         say(ref, f"stage '{short(span.name, 30)}' read as '{short(plain, 30)}': journeymap numbers stages itself")
     name, full = _name(plain, "stage name", ref, say)
@@ -571,7 +571,7 @@ def import_grid(table: Table, source: str, fallback_title: str) -> tuple[dict[st
     if builder.addressing:
         say(_refs(builder.addressing), "opportunities read as addressing the pain points in their column (one each, "
             "in order, when the counts match; else all of them)")
-    title, full_title = _name(grid.title or fallback_title, "title", "", say)
+    title, full_title = _name(" ".join((grid.title or fallback_title).split()), "title", "", say)
     description = [full_title] if full_title else []
     description += grid.description
     data: dict[str, Any] = {"journeymap": 1, "id": slug(title) or "imported-journey", "title": title}
