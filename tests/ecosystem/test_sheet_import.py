@@ -255,3 +255,17 @@ def test_the_sample_grid_in_the_docs_imports_as_it_says(tmp_path):
     assert data["stages"][0]["kpis"] == [{"name": "Ad CTR", "target": "2%", "current": "1.4%"}]
     assert any("row 5 'Emotions' read as feelings" in line for line in said)
     assert any("1..5 scale" in line for line in said)
+
+
+def test_a_cell_merged_across_a_stage_belongs_to_every_touchpoint_under_it(tmp_path):
+    path = workbook(tmp_path / "j.xlsx", {"S": {
+        "A1": "Stage", "B1": "Order", "D1": "Leave",
+        "A2": "Touchpoints", "B2": "Builds a basket", "C2": "Pays", "D2": "Leaves",
+        "A3": "Feelings", "B3": "😡", "D3": "🙂",
+        "A4": "Thoughts", "B4": "Too slow\nToo dear",
+    }}, {"S": ["B1:C1", "B3:C3", "B4:C4"]})
+    data, said = imported(path)
+    tps = touchpoints(data)
+    assert {n: tp.get("emotion") for n, tp in tps.items()} == {"Builds a basket": -2, "Pays": -2, "Leaves": 1}
+    assert (tps["Builds a basket"]["thoughts"], tps["Pays"]["thoughts"]) == (["Too slow"], ["Too dear"])
+    assert not [line for line in said if "line up" in line or "first" in line]

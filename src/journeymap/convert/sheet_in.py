@@ -11,7 +11,7 @@ How lanes become the map (docs/import.md has a worked example):
   Touchpoints row, each item of the Actions row is);
 - the other per-touchpoint lanes (actions, thoughts, feelings, channels, pain
   points, opportunities, backstage, support) go to the touchpoints of their
-  column: one item each when the counts match, all of them when the column has
+  column (of every column a merged cell spans): one item each when the counts match, all of them when the column has
   one touchpoint, a single feeling or channel to every touchpoint of it;
   otherwise (a warning says so) to the first touchpoint, or for feelings their
   average to each;
@@ -43,7 +43,7 @@ from journeymap.convert.lanes import (
     scale_of,
 )
 from journeymap.convert.mermaid_in import unnumbered
-from journeymap.convert.sheet_read import NotAGrid, Table, cell_name, column_letter, read_csv, read_xlsx
+from journeymap.convert.sheet_read import Merge, NotAGrid, Table, cell_name, column_letter, read_csv, read_xlsx
 from journeymap.strings import CONTROL, one_line, short, slug
 
 MAX_NAME = 200  # the format's maxLength for the title and for stage, touchpoint, channel and KPI names
@@ -106,9 +106,19 @@ class Grid:
     lanes: list[LaneRow]
     cells: list[list[str]]
 
+    merges: list[Merge] = field(default_factory=list)
+
     def cell(self, row: int, column: int) -> str:
         line = self.cells[row] if row < len(self.cells) else []
         return line[column] if column < len(line) else ""
+
+    def spanned(self, rows: list[int], column: int, columns: list[int]) -> list[int]:
+        """The columns a cell covers: more than its own when it is merged across them (a feeling or
+        a pain point spanning a stage's touchpoints), within the given ones."""
+        for first_row, first, last_row, last in self.merges:
+            if first == column and any(first_row <= r <= last_row for r in rows):
+                return [c for c in columns if first <= c <= last]
+        return [column]
 
 
 def _clean(table: Table, say: Say) -> list[list[str]]:
@@ -192,7 +202,7 @@ def find_grid(table: Table, say: Say) -> Grid:
         raise NotAGrid(f"{say.source}: row {header + 1} has no stage names right of column "
                        f"{column_letter(lc)}; put the stages across it")
     lanes = _lanes(cells, header, lc, stages, say)
-    return Grid(above[0] if above else "", above[1:], stages, lanes, cells)
+    return Grid(above[0] if above else "", above[1:], stages, lanes, cells, table.merges)
 
 
 def _stages(cells: list[list[str]], header: int, lc: int, say: Say) -> list[Span]:
@@ -440,11 +450,12 @@ def kpi_of(item: str) -> dict[str, str]:
 
 
 @dataclass
-class Unit:
-    """Touchpoints and the cells that attach to them: one column, or a stage's leftovers."""
+class Placed:
+    """A cell of a per-touchpoint lane and the touchpoints under it (none: the stage's)."""
 
-    touchpoints: list[dict[str, Any]]
-    cells: list[tuple[Lane, Cell]] = field(default_factory=list)
+    lane: Lane
+    cell: Cell
+    targets: list[dict[str, Any]]
 
 
 def _stage(builder: Builder, span: Span) -> dict[str, Any]:
@@ -456,33 +467,37 @@ def _stage(builder: Builder, span: Span) -> dict[str, Any]:
     name, full = _name(plain, "stage name", ref, say)
     stage: dict[str, Any] = {"id": builder.stage_ids.make(name), "name": name}
     notes: list[str] = [full] if full else []
-    units: list[Unit] = []
-    leftover = Unit([])
-    for column in span.columns:
-        unit = Unit(_touchpoints(builder, span, column))
-        for lane in grid.lanes:
-            if lane.lane in PER_TOUCHPOINT and lane.lane is not builder.touchpoint_lane and lane.known:
+    by_column = {column: _touchpoints(builder, column) for column in span.columns}
+    touchpoints = [tp for column in span.columns for tp in by_column[column]]
+    placed = []
+    for lane in grid.lanes:
+        if lane.lane in PER_TOUCHPOINT and lane.lane is not builder.touchpoint_lane and lane.known:
+            for column in span.columns:
                 cell = builder.cells_of(lane, column)
                 if cell.items:
-                    (unit if unit.touchpoints else leftover).cells.append((lane.lane, cell))
-        units.append(unit)
-    touchpoints = [tp for unit in units for tp in unit.touchpoints]
-    if leftover.cells:
-        if not touchpoints and any(lane is not Lane.opportunities for lane, _ in leftover.cells):
-            say(leftover.cells[0][1].ref, f"stage '{short(name, 30)}' has no touchpoints; its lanes go to one "
-                "touchpoint named after the stage")
-            touchpoints = [{"id": builder.touchpoint_ids.make(name), "name": name}]
-        leftover.touchpoints = touchpoints
-        units.append(leftover)
-    for unit in units:
-        _attach(builder, unit, notes)
+                    under = grid.spanned(lane.rows, column, span.columns)
+                    placed.append(Placed(lane.lane, cell, [tp for c in under for tp in by_column[c]]))
+    orphans = [p for p in placed if not p.targets]
+    if orphans and not touchpoints and any(p.lane is not Lane.opportunities for p in orphans):
+        say(orphans[0].cell.ref, f"stage '{short(name, 30)}' has no touchpoints; its lanes go to one touchpoint "
+            "named after the stage")
+        touchpoints = [{"id": builder.touchpoint_ids.make(name), "name": name}]
+    for p in orphans:  # a column with no touchpoints: its items go to the stage's
+        p.targets = touchpoints
+    ordered = [p for p in placed if p not in orphans] + orphans
+    for p in ordered:
+        if p.lane is not Lane.opportunities:
+            _spread(builder, p.lane, p.cell, p.targets, notes)
+    for p in ordered:
+        if p.lane is Lane.opportunities:
+            _address(builder, p)
     stage_level(builder, span, stage, notes)
     if touchpoints:
         stage["touchpoints"] = touchpoints
     return stage
 
 
-def _touchpoints(builder: Builder, span: Span, column: int) -> list[dict[str, Any]]:
+def _touchpoints(builder: Builder, column: int) -> list[dict[str, Any]]:
     lanes = [lane for lane in builder.grid.lanes if lane.lane is builder.touchpoint_lane]
     out = []
     for lane in lanes:
@@ -496,24 +511,20 @@ def _touchpoints(builder: Builder, span: Span, column: int) -> list[dict[str, An
     return out
 
 
-def _attach(builder: Builder, unit: Unit, notes: list[str]) -> None:
-    opportunities = []
-    for lane, cell in unit.cells:
-        if lane is Lane.opportunities:
-            opportunities.append(cell)
-        else:
-            _spread(builder, lane, cell, unit.touchpoints, notes)
-    pains = [p["id"] for tp in unit.touchpoints for p in tp.get("pain_points", [])]
-    for cell in opportunities:
-        paired = len(cell.items) == len(pains)
-        for i, item in enumerate(cell.items):
-            opportunity: dict[str, Any] = {"id": builder.opportunity_ids.make(item), "description": item}
-            addresses = [pains[i]] if paired else pains
-            if addresses:
-                opportunity["addresses"] = addresses
-            builder.opportunities.append(opportunity)
-        if pains:
-            builder.addressing.append(cell.ref)
+def _address(builder: Builder, placed: Placed) -> None:
+    """Opportunities of one cell, addressing the pain points of the touchpoints under it: one each,
+    in order, when the counts match, else all of them."""
+    cell = placed.cell
+    pains = [p["id"] for tp in placed.targets for p in tp.get("pain_points", [])]
+    paired = len(cell.items) == len(pains)
+    for i, item in enumerate(cell.items):
+        opportunity: dict[str, Any] = {"id": builder.opportunity_ids.make(item), "description": item}
+        addresses = [pains[i]] if paired else pains
+        if addresses:
+            opportunity["addresses"] = addresses
+        builder.opportunities.append(opportunity)
+    if pains:
+        builder.addressing.append(cell.ref)
 
 
 def stage_level(builder: Builder, span: Span, stage: dict[str, Any], notes: list[str]) -> None:

@@ -35,13 +35,17 @@ class NotAGrid(JourneymapError):
     """The file cannot be read as a spreadsheet grid (exit 2): not a spreadsheet, empty, too big."""
 
 
+Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
+
+
 @dataclass
 class Table:
-    """One sheet: rows of cell text ("" for empty), and notes about how it was read."""
+    """One sheet: rows of cell text ("" for empty), its merged cells, notes about how it was read."""
 
     name: str
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
 
 
 def column_letter(index: int) -> str:
@@ -212,9 +216,12 @@ def read_xlsx(raw: bytes, name: str) -> list[Table]:
         raise NotAGrid(f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {short(exc, 80)}); save "
                        "it again from your spreadsheet program") from None
     tables = []
+    merged = _merged_cells(raw)
     try:
         for sheet_name in values.sheetnames:
-            tables.append(_sheet(values[sheet_name], formulas[sheet_name], f"{name} [{sheet_name}]", sheet_name))
+            table = _sheet(values[sheet_name], formulas[sheet_name], f"{name} [{sheet_name}]", sheet_name)
+            table.merges = merged.get(sheet_name, [])
+            tables.append(table)
     except NotAGrid:
         raise
     except Exception as exc:
@@ -223,6 +230,44 @@ def read_xlsx(raw: bytes, name: str) -> list[Table]:
         values.close()
         formulas.close()
     return tables
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _merged_cells(raw: bytes) -> dict[str, list[Merge]]:
+    """The merged ranges of each sheet, by sheet name. openpyxl's streaming reader, which keeps a
+    large sheet from filling memory, does not report them, so they are read from the sheet's XML
+    (a linear scan); a workbook laid out otherwise simply has none."""
+    from xml.etree import ElementTree
+
+    out: dict[str, list[Merge]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_RELS}Relationship")}
+            for sheet in book.iter(f"{_MAIN}sheet"):
+                target = targets.get(sheet.get(_REL_ID), "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if part not in archive.namelist():
+                    continue
+                out[sheet.get("name", "")] = [
+                    (int(r1) - 1, _column_index(c1), int(r2) - 1, _column_index(c2))
+                    for c1, r1, c2, r2 in _MERGE.findall(archive.read(part))]
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return {}
+    return out
 
 
 def _sheet(values: object, formulas: object, where: str, sheet_name: str) -> Table:
