@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write the map here (default: stdout).")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")]
+SheetBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse spreadsheet files larger than this.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +52,7 @@ def csv(
     file: Annotated[str, typer.Argument(help="A journey grid saved as CSV (or - for stdin).")],
     out: Out = None,
     force: Force = False,
-    max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
+    max_bytes: SheetBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
 ) -> None:
     """Convert a spreadsheet grid saved as CSV (stages across, lanes down) into a valid map."""
@@ -71,7 +72,7 @@ def xlsx(
         str | None, typer.Option("--sheet", help="The sheet to read (default: the one that looks like a grid).")
     ] = None,
     force: Force = False,
-    max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
+    max_bytes: SheetBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
 ) -> None:
     """Convert a journey grid in an Excel workbook (stages across, lanes down) into a valid map."""
