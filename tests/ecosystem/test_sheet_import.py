@@ -269,3 +269,19 @@ def test_a_cell_merged_across_a_stage_belongs_to_every_touchpoint_under_it(tmp_p
     assert {n: tp.get("emotion") for n, tp in tps.items()} == {"Builds a basket": -2, "Pays": -2, "Leaves": 1}
     assert (tps["Builds a basket"]["thoughts"], tps["Pays"]["thoughts"]) == (["Too slow"], ["Too dear"])
     assert not [line for line in said if "line up" in line or "first" in line]
+
+
+def test_openpyxl_is_loaded_only_for_workbooks(tmp_path):
+    import subprocess
+    import sys
+
+    grid = tmp_path / "j.csv"
+    grid.write_text("Stage,Pay\nTouchpoints,Pays\n", encoding="utf-8")
+    probe = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom journeymap.cli import app\n"
+        f"CliRunner().invoke(app, ['import', 'csv', {str(grid)!r}])\n"
+        "CliRunner().invoke(app, ['validate', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'weasyprint', 'duckdb')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
