@@ -285,3 +285,24 @@ def test_openpyxl_is_loaded_only_for_workbooks(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == "[]"
+
+
+def test_feelings_on_no_known_scale_are_kept_as_notes(tmp_path):
+    path = tmp_path / "j.csv"
+    path.write_text("Stage,Pay,Leave\nTouchpoints,Pays,Leaves\nFeelings,40,95\n", encoding="utf-8")
+    data, said = imported(path)
+    assert all("emotion" not in tp for tp in touchpoints(data).values())
+    assert [s["description"] for s in data["stages"]] == ["Feeling: 40", "Feeling: 95"]
+    assert sum("no scale journeymap knows" in line for line in said) == 1
+
+
+def test_one_channel_for_a_column_and_channels_that_do_not_line_up(tmp_path):
+    path = tmp_path / "j.csv"
+    path.write_text("Stage,Order,Visit\nTouchpoints,\"Builds basket\nPays\",\"Walks in\nAsks\nLeaves\"\n"
+                    "Channels,App,\"Shop\nPhone\"\n", encoding="utf-8")
+    data, said = imported(path)
+    tps = touchpoints(data)
+    assert tps["Builds basket"]["channel"] == tps["Pays"]["channel"] == "app"
+    assert "channel" not in tps["Walks in"] and data["stages"][1]["description"] == "Channels: Shop, Phone"
+    assert any("C3" in line and "2 channels for 3 touchpoints" in line for line in said)
+    assert [c["name"] for c in data["channels"]] == ["App"]

@@ -340,6 +340,8 @@ def _feelings(builder: Builder, cell: Cell, notes: list[str]) -> list[int]:
             if feeling.raw != int(feeling.raw):
                 builder.say(cell.ref, f"feeling '{short(item, 20)}' read as {signed(value)}")
             values.append(value)
+        elif feeling.raw is not None:  # on no scale journeymap knows, which was said once for the row
+            notes.append(f"Feeling: {item}")
         elif feeling.emotion is not None:
             if feeling.how:
                 key = f"feeling '{short(item, 30)}' read as {signed(feeling.emotion)} ({feeling.how})"
@@ -356,49 +358,64 @@ def _spread(
     builder: Builder, lane: Lane, cell: Cell, touchpoints: list[dict[str, Any]], notes: list[str]
 ) -> None:
     """Attach one cell's items of a per-touchpoint lane to the touchpoints they belong to."""
-    if not cell.items:
+    if not cell.items or not touchpoints:
         return
     if lane is Lane.feelings:
-        values = _feelings(builder, cell, notes)
-        if not values:
-            return
-        if len(values) == len(touchpoints):
-            for tp, value in zip(touchpoints, values, strict=True):
-                tp["emotion"] = value
-            return
-        value = values[0] if len(values) == 1 else round(sum(values) / len(values))
-        if len(values) > 1:
-            builder.say(cell.ref, f"{len(values)} feelings for {len(touchpoints)} touchpoints; each touchpoint got "
-                        f"their average, {signed(value)}")
-        for tp in touchpoints:
+        _spread_feelings(builder, cell, touchpoints, notes)
+    elif lane is Lane.channels:
+        _spread_channels(builder, cell, touchpoints, notes)
+    else:
+        _spread_items(builder, lane, cell, touchpoints)
+
+
+def _spread_feelings(builder: Builder, cell: Cell, touchpoints: list[dict[str, Any]], notes: list[str]) -> None:
+    values = _feelings(builder, cell, notes)
+    if not values:
+        return
+    if len(values) == len(touchpoints):
+        for tp, value in zip(touchpoints, values, strict=True):
             tp["emotion"] = value
         return
-    if lane is Lane.channels:
-        names = [_name(n, "channel name", cell.ref, builder.say)[0] for n in cell.items]
-        if len(names) == len(touchpoints) or len(names) == 1:
-            for i, tp in enumerate(touchpoints):
-                tp["channel"] = _channel(builder, names[i if len(names) > 1 else 0])
-        else:
-            builder.say(cell.ref, f"{len(names)} channels for {len(touchpoints)} touchpoints do not line up; kept "
-                        "in the stage's description: put one channel a touchpoint")
-            notes.append("Channels: " + ", ".join(names))
+    value = values[0] if len(values) == 1 else round(sum(values) / len(values))
+    if len(values) > 1:
+        builder.say(cell.ref, f"{len(values)} feelings for {_count(len(touchpoints), 'touchpoint')}; each "
+                    f"touchpoint got their average, {signed(value)}")
+    for tp in touchpoints:
+        tp["emotion"] = value
+
+
+def _spread_channels(builder: Builder, cell: Cell, touchpoints: list[dict[str, Any]], notes: list[str]) -> None:
+    names = [_name(n, "channel name", cell.ref, builder.say)[0] for n in cell.items]
+    if len(names) == 1:
+        names = names * len(touchpoints)  # one channel for the whole column
+    if len(names) != len(touchpoints):
+        builder.say(cell.ref, f"{len(names)} channels for {_count(len(touchpoints), 'touchpoint')} do not line up; "
+                    "kept in the stage's description: put one channel a touchpoint")
+        notes.append("Channels: " + ", ".join(names))
         return
-    field_name = {Lane.actions: "actions", Lane.thoughts: "thoughts", Lane.backstage: "backstage",
-                  Lane.support: "support", Lane.pain_points: "pain_points"}[lane]
+    for tp, name in zip(touchpoints, names, strict=True):
+        tp["channel"] = _channel(builder, name)
+
+
+_FIELDS = {Lane.actions: "actions", Lane.thoughts: "thoughts", Lane.backstage: "backstage", Lane.support: "support",
+           Lane.pain_points: "pain_points"}
+
+
+def _spread_items(builder: Builder, lane: Lane, cell: Cell, touchpoints: list[dict[str, Any]]) -> None:
+    made: list[Any] = [_pain_point(builder, item) for item in cell.items] if lane is Lane.pain_points else cell.items
     values_for: list[list[Any]]
-    made = [_pain_point(builder, item) for item in cell.items] if lane is Lane.pain_points else cell.items
     if len(made) == len(touchpoints):
         values_for = [[v] for v in made]
     else:
         if len(touchpoints) > 1:
+            first = short(touchpoints[0]["name"], 30)
             builder.say(cell.ref, f"{lane.value}: {_count(len(made), 'item')} for "
                         f"{_count(len(touchpoints), 'touchpoint')}; {'it goes' if len(made) == 1 else 'all go'} "
-                        "to the first, "
-                        f"'{short(touchpoints[0]['name'], 30)}'")
-        values_for = [list(made)] + [[] for _ in touchpoints[1:]]
+                        f"to the first, '{first}'")
+        values_for = [made] + [[] for _ in touchpoints[1:]]
     for tp, values in zip(touchpoints, values_for, strict=True):
         if values:
-            tp.setdefault(field_name, []).extend(values)
+            tp.setdefault(_FIELDS[lane], []).extend(values)
 
 
 def _count(n: int, noun: str) -> str:
