@@ -89,6 +89,13 @@ class Export:
 def export_csv(paths: Sequence[str], project: Project) -> Export:
     """Every valid map the paths name as CSV; a file that cannot be read or a broken map is
     reported and left out, and the rest is still exported."""
+    journeys, problems, skipped = valid_journeys(paths, project)
+    return Export(csv_text(journeys), problems, skipped)
+
+
+def valid_journeys(paths: Sequence[str], project: Project) -> tuple[list[Journey], list[str], list[Analysis]]:
+    """The journeys of the valid maps the paths name, the files that could not be read (exit 2),
+    and the maps that are not valid (exit 1): every export reads its maps this way."""
     found = discover(paths, project.excludes)
     problems = list(found.problems)
     journeys, skipped = [], []
@@ -101,4 +108,4 @@ def export_csv(paths: Sequence[str], project: Project) -> Export:
             journeys.append(analysis.journey)
         else:
             skipped.append(analysis)
-    return Export(csv_text(journeys), problems, skipped)
+    return journeys, problems, skipped

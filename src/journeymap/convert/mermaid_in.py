@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeymap.errors import EXIT_FINDINGS, EXIT_OK, JourneymapError, UsageProblem
+from journeymap.convert.finish import Conversion, finish
+from journeymap.errors import JourneymapError, UsageProblem
 from journeymap.schema_values import EMOTION_MAX, EMOTION_MIN, NAME_MAX, TITLE_MAX
 from journeymap.strings import CONTROL, one_line, short
 from journeymap.strings import slug as slugify
@@ -145,7 +146,7 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
                 text = _decode(rest[1:] if rest.startswith(":") else rest)
                 description = _checked(text, "description", where, None)
         elif lower.startswith("section ") or lower == "section":
-            section = _unnumbered(_checked(_decode(line[7:]), "section name", where))
+            section = unnumbered(_checked(_decode(line[7:]), "section name", where))
             sections.append(_Section(number, section))
         else:
             if not sections:
@@ -161,7 +162,7 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
 _NUMBERED = re.compile(r"^(?:(?:step|stage|phase|section)\s*)?\d{1,3}\s*(?:[.):·\-–—]\s*|\s+(?=\D))", re.IGNORECASE)
 
 
-def _unnumbered(section: str) -> str:
+def unnumbered(section: str) -> str:
     """The section name without a leading number: the stage gets its number from its place, and
     "1. Arrive" would show as "1 · 1. Arrive"."""
     rest = _NUMBERED.sub("", section, count=1).strip()
@@ -389,42 +390,14 @@ def opposites(a: str, b: str) -> bool:
     return any(long_word == prefix + short_word for prefix in _NEGATING)
 
 
-def map_yaml(data: dict[str, Any], schema_ref: str) -> str:
-    import yaml
-
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return f"# yaml-language-server: $schema={schema_ref}\n{body}"
-
-
-@dataclass
-class Conversion:
-    """`convert_file`'s result: the map's text (written to `out` when one was given) and what was
-    said about the diagram; `refused` when the diagram itself is at fault (exit 1)."""
-
-    text: str = ""
-    warnings: list[str] = field(default_factory=list)
-    stages: int = 0
-    touchpoints: int = 0
-    refused: str = ""
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.refused else EXIT_OK
-
-
 def convert_file(
     file: str, out: Path | None = None, *, rescale: bool = False, midpoint: float | None = None, force: bool = False
 ) -> Conversion:
     """Read a Mermaid diagram (a file, or `-` for standard input) and convert it into a map, written
     atomically to `out` (never over a file unless `force`). A diagram the format cannot hold is
     `refused`; a file that cannot be read, is not text or not a journey raises (exit 2)."""
-    from journeymap.config import default_project
     from journeymap.defaults import DEFAULT_MAX_BYTES
-    from journeymap.io.atomic import write_atomic
     from journeymap.io.sources import Target, read_target
-    from journeymap.pipeline import analyse_bytes
-    from journeymap.schema import SCHEMA_ID
-    from journeymap.starters import schema_reference
 
     name = "<stdin>" if file == "-" else one_line(file)
     raw = read_target(Target(file), DEFAULT_MAX_BYTES)
@@ -440,15 +413,4 @@ def convert_file(
         imported = import_mermaid(source, name, rescale=rescale or midpoint is not None, midpoint=midpoint)
     except (BadScores, BadText) as exc:
         return Conversion(refused=str(exc))
-    text = map_yaml(imported.data, schema_reference(out) if out else SCHEMA_ID)
-    check = analyse_bytes(text.encode(), str(out or "<import>"), default_project().with_options(lint=False))
-    if not check.valid:  # our own output must always be a valid map
-        raise RuntimeError(f"imported map is invalid: {check.findings[0].message}")
-    stages = imported.data["stages"]
-    done = Conversion(text, imported.warnings, len(stages), sum(len(s["touchpoints"]) for s in stages))
-    if out is not None:
-        try:
-            write_atomic(out, text, overwrite=force)
-        except FileExistsError:
-            raise UsageProblem(f"{out} already exists; pass --force to overwrite it") from None
-    return done
+    return finish(imported.data, imported.warnings, out, force, file)
