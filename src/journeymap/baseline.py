@@ -31,10 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.analysis import Analysis, State
+from journeymap.builtin_rules import CORE_RULES
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, JourneymapError
 from journeymap.findings import NodePath, stable_node
+from journeymap.io.atomic import write_atomic
 from journeymap.io.sources import STDIN, InputError, Target, inside, is_map_name, read_target, repository_root
+from journeymap.lint.rules import PORTFOLIO_RULES
+from journeymap.lint.rules.measured import RULES as MEASURED_RULES
 from journeymap.load import load_bytes
 from journeymap.pipeline import exit_code
 
@@ -229,7 +233,6 @@ def write_baseline(given: str, base: str, analyses: Sequence[Analysis], max_byte
     """Write the baseline of these analyses to `given` (relative to `base`) atomically; the number
     of findings it holds. Refused when a file could not be read: the baseline would miss its
     findings, and they would all fail the next run."""
-    from journeymap.io.atomic import write_atomic
 
     real = locate(given, base)
     unread = [a.path for a in analyses if a.state is State.UNREADABLE]
@@ -334,9 +337,6 @@ def rule_ran(enabled: frozenset[str], *, portfolio: bool, measured: bool) -> Rul
     """Whether a rule ran on a file in this run, so that the absence of its findings means they were
     fixed: the checks before lint on every map that loaded; lint rules only on a valid map, when
     selected (cross-map rules only in a folder run; rules on measured data only with --measures)."""
-    from journeymap.builtin_rules import CORE_RULES
-    from journeymap.lint.rules import PORTFOLIO_RULES
-    from journeymap.lint.rules.measured import RULES as MEASURED_RULES
 
     core = {rule.id for rule in CORE_RULES}
     cross_map = {rule.info.id for rule in PORTFOLIO_RULES}

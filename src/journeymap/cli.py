@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from journeymap import __version__
 from journeymap.commands import COMMANDS, common
+from journeymap.io.output import drop_pending_output, emit
 
 # what every command's help and errors look like, whether it is built with the app or on its own
 SETTINGS: dict[str, Any] = {
@@ -54,7 +55,6 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from journeymap.io.output import emit
 
         common.guard(False, lambda: emit(f"journeymap {__version__}\n"))
         raise typer.Exit()
@@ -79,7 +79,6 @@ def main() -> None:
         # a closed pipe
         if "--debug" in sys.argv:
             raise
-        from journeymap.io.output import drop_pending_output
 
         drop_pending_output()
         if not isinstance(exc, BrokenPipeError):

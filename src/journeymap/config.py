@@ -21,15 +21,20 @@ import datetime
 import fnmatch
 import os
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from journeymap.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT
 from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, repository_root
+from journeymap.lint import registry
+from journeymap.lint.registry import lint_rules
 from journeymap.lint.settings import RuleSettings
 
 if TYPE_CHECKING:
@@ -277,7 +282,6 @@ def _read(path: Path, text: str | None = None) -> dict[str, Any]:
             raise ConfigProblem(f"{path}: no such configuration file")
         text = _text(path)
     if path.name == "pyproject.toml":
-        import tomllib
 
         try:
             data = tomllib.loads(text)
@@ -285,7 +289,6 @@ def _read(path: Path, text: str | None = None) -> dict[str, Any]:
             raise ConfigProblem(f"{path}: invalid TOML: {exc}") from None
         section = data.get("tool", {}).get("journeymap", {})
     else:
-        import yaml
 
         try:
             section = yaml.safe_load(text) or {}
@@ -307,7 +310,6 @@ def build_project(
     strict: bool = False,
     root: str = ".",
 ) -> Project:
-    from journeymap.lint.registry import lint_rules
 
     where = source or "the command line"
     unknown = sorted(set(raw) - set(KEYS))
@@ -400,7 +402,6 @@ def _limits(
 
 def _one(key: str, where: str) -> str:
     """The id of the one lint rule `key` names (an id or a name, as in `severity` and `rules`)."""
-    from journeymap.lint import registry
 
     rule = registry.find_rule(str(key))
     if rule is None or registry.is_builtin(rule.id):
@@ -412,7 +413,6 @@ def _one(key: str, where: str) -> str:
 
 def _resolve(keys: Iterable[str], where: str) -> set[str]:
     """The lint rules the selectors name (`all`, ids, names, id prefixes such as `JM1`)."""
-    from journeymap.lint import registry
 
     out: set[str] = set()
     for key in keys:

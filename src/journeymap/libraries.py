@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,7 +328,6 @@ class GitLibraries(Libraries):
         return Located(shown, self.key_of(shown))
 
     def read(self, located: Located, max_bytes: int) -> bytes:
-        import subprocess
 
         try:
             result = subprocess.run(

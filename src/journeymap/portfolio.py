@@ -19,6 +19,7 @@ from journeymap.findings import Finding
 from journeymap.lint.engine import silenced
 from journeymap.lint.facts import Defined, Link, MapFacts, Pain, Portfolio
 from journeymap.lint.rule import Spot
+from journeymap.lint.rules import PORTFOLIO_RULES
 from journeymap.lint.settings import RuleSettings
 from journeymap.load import Document, Path_
 from journeymap.model import Journey, own
@@ -83,7 +84,6 @@ def _fingerprint(doc: Document, node: Path_) -> str:
 
 def portfolio_findings(files: Sequence[MapFacts], config: RuleSettings) -> dict[str, list[Finding]]:
     """The cross-map rules' findings, by the path of the file each is in."""
-    from journeymap.lint.rules import PORTFOLIO_RULES
 
     portfolio = Portfolio(list(files))
     holders = {f.path: f for f in files}

@@ -38,7 +38,10 @@ from journeymap.analysis import State
 from journeymap.config import Project
 from journeymap.io.sources import discover
 from journeymap.pipeline import analyse
+from journeymap.render import RenderError
 from journeymap.render.csp import policy
+from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
+from journeymap.render.html import PageExtras, html_page
 from journeymap.render.text import html_text
 from journeymap.strings import map_stem, one_line
 
@@ -75,9 +78,6 @@ class Drawing:
 def draw_pages(paths: Sequence[str], project: Project, version: int) -> Drawing:
     """Read every map the paths name through the pipeline and draw its page; broken maps are listed on
     the index with their first finding."""
-    from journeymap.render import RenderError
-    from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
-    from journeymap.render.html import PageExtras, html_page
 
     found = discover(paths, project.excludes)
     drawing = Drawing(version, problems=list(found.problems))

@@ -9,7 +9,7 @@ from pathlib import Path
 from journeymap.errors import JourneymapError, OutputError
 from journeymap.io.atomic import write_atomic
 from journeymap.io.sources import repository_root
-from journeymap.schema import SCHEMA_ID
+from journeymap.schema import SCHEMA_ID, schema_text
 
 _SUFFIX = ".journey.yaml"
 _SCHEMA_LINE = "# yaml-language-server: $schema="
@@ -70,7 +70,6 @@ def offline_schema(target: Path) -> Path | None:
     `$schema` line can be a relative path that editors read offline: write it when missing, at the
     repository's root (or beside the map outside a repository). Returns the file written, if any.
     The published id is a name, not a place editors can fetch the schema from."""
-    from journeymap.schema import schema_text
 
     if _repository_schema(target) is not None:
         return None

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
+from journeymap.config import load_project
 from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL, JourneymapError
+from journeymap.strings import inert, short
 
 if TYPE_CHECKING:
     from journeymap.config import Project
@@ -54,7 +56,6 @@ def project(
 ) -> Project:
     """The project this command runs in: the file named with --config, else the current folder's
     configuration, which finds each map's own (`Project.for_file`); the flags go on top."""
-    from journeymap.config import load_project
 
     loaded = load_project(config, Path.cwd(), select=select, ignore=ignore, strict=strict)
     return loaded.with_options(max_bytes=max_bytes)
@@ -63,7 +64,6 @@ def project(
 def say(line: str) -> None:
     """One line for the user on standard error (progress, warnings, what was written), inert for CI
     runners: it may quote a map, a file name or a log."""
-    from journeymap.strings import inert
 
     sys.stderr.write(inert(line) + "\n")
 
@@ -102,7 +102,6 @@ def guard(debug: bool, action: Callable[[], T]) -> T:
     except Exception as exc:
         if debug:
             raise
-        from journeymap.strings import short
 
         fail(
             f"internal error: {type(exc).__name__}: {short(exc, 200)} "

@@ -10,12 +10,19 @@ when the command is built, and `Debug` is imported inside `register` (from
 journeymap.cli, which imports this module).
 """
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from journeymap.commands import common
+from journeymap.diff.present import presenter
+from journeymap.diff.run import DiffRequest, exit_status, run_diff, write_pictures
+from journeymap.errors import UsageProblem
+from journeymap.io.output import emit
+from journeymap.measure.compare import moved_markdown, moved_text
+from journeymap.measures import read_snapshot
 
 _EXTERNAL_HELP = (
     "Act as git's external diff driver: take git's arguments (path old-file old-hex old-mode new-file "
@@ -84,12 +91,7 @@ def diff(
     """Show what changed in journey maps, by id: stages, touchpoints, emotions, pain points, lint findings."""
 
     def run() -> int:
-        import sys
 
-        from journeymap.diff.present import presenter
-        from journeymap.diff.run import DiffRequest, exit_status, run_diff
-        from journeymap.errors import UsageProblem
-        from journeymap.io.output import emit
 
         if paths and len(paths) == 2 and all(p.endswith(".json") for p in paths) and not git:
             return _snapshots(paths, output_format, exit_code)
@@ -100,7 +102,6 @@ def diff(
             raise UsageProblem("the git diff driver prints text, markdown or json, not pictures")
         report = run_diff(request, common.project(config, max_bytes))
         if output_format in _PICTURES:
-            from journeymap.diff.run import write_pictures
 
             write_pictures(report, output_format.value, out, [*(paths or [])])
         else:
@@ -115,10 +116,6 @@ def diff(
 
 def _snapshots(paths: list[str], output_format: DiffFormat, exit_code: bool) -> int:
     """Two measures snapshots (`journeymap measure --format json`): what moved in the data."""
-    from journeymap.errors import UsageProblem
-    from journeymap.io.output import emit
-    from journeymap.measure.compare import moved_markdown, moved_text
-    from journeymap.measures import read_snapshot
 
     old, new = (read_snapshot(p) for p in paths)
     if output_format not in (DiffFormat.text, DiffFormat.markdown):

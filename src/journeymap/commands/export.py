@@ -7,6 +7,10 @@ from typing import Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.convert.csv_out import Export, csv_text, valid_journeys
+from journeymap.convert.sheet_out import csv_grid, xlsx_bytes
+from journeymap.io.atomic import write_atomic
+from journeymap.io.output import emit
 
 
 class ExportFormat(StrEnum):
@@ -35,9 +39,6 @@ def export(
     """Export maps for spreadsheets and backlog tools."""
 
     def run() -> int:
-        from journeymap.convert.csv_out import Export, csv_text, valid_journeys
-        from journeymap.io.atomic import write_atomic
-        from journeymap.io.output import emit
 
         if output_format is ExportFormat.xlsx and out is None:
             common.fail("an .xlsx workbook is a binary file: name it with --out FILE.xlsx")
@@ -53,7 +54,6 @@ def export(
         if output_format is ExportFormat.csv:
             data = csv_text(journeys)
         else:
-            from journeymap.convert.sheet_out import csv_grid, xlsx_bytes
 
             if not journeys:
                 return exported.exit_code or common.EXIT_TOOL

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.convert.mermaid_in import convert_file
+from journeymap.convert.sheet_in import convert_sheet
+from journeymap.io.output import emit
 
 if TYPE_CHECKING:
     from journeymap.convert.finish import Conversion
@@ -41,7 +44,6 @@ def mermaid(
     """Convert a Mermaid journey diagram into a valid map (section -> stage, task -> touchpoint)."""
 
     def run() -> int:
-        from journeymap.convert.mermaid_in import convert_file
 
         return _report(convert_file(file, out, rescale=rescale, midpoint=midpoint, force=force), out)
 
@@ -58,7 +60,6 @@ def csv(
     """Convert a spreadsheet grid saved as CSV (stages across, lanes down) into a valid map."""
 
     def run() -> int:
-        from journeymap.convert.sheet_in import convert_sheet
 
         return _report(convert_sheet(file, "csv", out, force=force, max_bytes=max_bytes), out)
 
@@ -78,7 +79,6 @@ def xlsx(
     """Convert a journey grid in an Excel workbook (stages across, lanes down) into a valid map."""
 
     def run() -> int:
-        from journeymap.convert.sheet_in import convert_sheet
 
         return _report(convert_sheet(file, "xlsx", out, sheet=sheet, force=force, max_bytes=max_bytes), out)
 
@@ -86,7 +86,6 @@ def xlsx(
 
 
 def _report(converted: "Conversion", out: Path | None) -> int:
-    from journeymap.io.output import emit
 
     if converted.refused:
         common.error(converted.refused)

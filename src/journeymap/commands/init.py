@@ -5,7 +5,10 @@ from typing import Annotated
 
 import typer
 
+from journeymap import starters
 from journeymap.commands import common
+from journeymap.errors import UsageProblem
+from journeymap.io.output import emit
 
 
 def register(app: typer.Typer) -> None:
@@ -21,9 +24,6 @@ def init(
     """Write a new, valid, commented map to start from. Never overwrites a file."""
 
     def run() -> int:
-        from journeymap import starters
-        from journeymap.errors import UsageProblem
-        from journeymap.io.output import emit
 
         if list_templates:
             emit("".join(f"{name:22} {summary}\n" for name, summary in starters.available().items()))

@@ -1,10 +1,13 @@
 """`journeymap lsp`: the language server editors start (VS Code, Neovim, Helix; see docs/editors.md)."""
 
+import os
+import sys
 from typing import Annotated
 
 import typer
 
 from journeymap.commands import common
+from journeymap.lsp.server import serve
 
 
 def register(app: typer.Typer) -> None:
@@ -24,10 +27,7 @@ def lsp(
     """Run the journey-map language server over standard input and output."""
 
     def run() -> int:
-        import os
-        import sys
 
-        from journeymap.lsp.server import serve
 
         stdin = sys.stdin.fileno()
         return serve(lambda size: os.read(stdin, size), sys.stdout.buffer, debounce / 1000, max_bytes)

@@ -1,13 +1,22 @@
 """`journeymap render`: diagrams, posters, web pages and Mermaid from maps (see journeymap.render
 for the pictures and journeymap.batch for where they go)."""
 
+import os
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from journeymap import batch
 from journeymap.commands import common
+from journeymap.errors import UsageProblem
+from journeymap.io.sources import discover
+from journeymap.measures import snapshots_by_map
+from journeymap.render import RenderOptions
+from journeymap.render.dot import find_dot
 
 if TYPE_CHECKING:
     from journeymap.batch import Job, Outcome
@@ -103,21 +112,15 @@ def render(
         if not watch:
             return render_once()
         if out is None or out == "-":
-            from journeymap.errors import UsageProblem
 
             raise UsageProblem("--watch draws into files: name them with --out")
         return watched(paths, render_once)
 
     def render_once() -> int:
-        import os
 
-        from journeymap import batch
-        from journeymap.io.sources import discover
-        from journeymap.render import RenderOptions
 
         fmt = output_format.value
         if fmt in ("svg", "png", "pdf"):
-            from journeymap.render.dot import find_dot
 
             find_dot()  # missing Graphviz stops everything up front, with the install command
         project = common.project(config, max_bytes)
@@ -126,7 +129,6 @@ def render(
             common.error(problem)
         snapshots = None
         if measures:
-            from journeymap.measures import snapshots_by_map
 
             snapshots = snapshots_by_map(measures)
         options = RenderOptions(page=page.value, landscape=not portrait, measures=snapshots)
@@ -145,7 +147,6 @@ def render(
 
 def watched(paths: list[str], render_once: Callable[[], int]) -> int:
     """Render, then again after every save of a map or library below the paths, until Ctrl-C."""
-    import os
 
     from watchfiles import watch
 
@@ -161,17 +162,14 @@ def watched(paths: list[str], render_once: Callable[[], int]) -> int:
 
 def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
     """Run the jobs; with more than one map, a progress bar on stderr that messages print above."""
-    from journeymap import batch
 
     if len(planned) <= 1:  # one map: no bar, and no need to load rich at all
         return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, common.say))
-    from rich.console import Console
 
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
         # no bar in CI logs and pipes: it would only add noise there
         return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, common.say))
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("Rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     # no refresh thread: worker processes are forked while the bar is shown, and a thread holding
@@ -191,7 +189,6 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
 
 
 def _report(outcome: "Outcome", say: Callable[[str], None]) -> None:
-    from journeymap import batch
 
     for line in outcome.messages:
         say(line)

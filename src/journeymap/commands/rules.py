@@ -5,6 +5,9 @@ from typing import Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.errors import UsageProblem
+from journeymap.io.output import emit
+from journeymap.lint import docs
 
 
 def register(app: typer.Typer) -> None:
@@ -20,9 +23,6 @@ def rules(
     """List the rules, or explain one: why it matters, an example, how to fix."""
 
     def run() -> int:
-        from journeymap.errors import UsageProblem
-        from journeymap.io.output import emit
-        from journeymap.lint import docs
 
         if output_format not in docs.FORMATS:
             raise UsageProblem(f"unknown format '{output_format}'; choose text, json or markdown")

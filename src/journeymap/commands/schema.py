@@ -6,6 +6,9 @@ from typing import Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.io.atomic import write_atomic
+from journeymap.io.output import emit
+from journeymap.schema import library_schema_text, schema_text
 
 
 def register(app: typer.Typer) -> None:
@@ -24,9 +27,6 @@ def schema(
     """Print the JSON schema of the map format (for editors and other tools), or write it with --out."""
 
     def run() -> int:
-        from journeymap.io.atomic import write_atomic
-        from journeymap.io.output import emit
-        from journeymap.schema import library_schema_text, schema_text
 
         text = library_schema_text() if library else schema_text()
         if out is None:

@@ -1,10 +1,13 @@
 """`journeymap serve`: a live preview of maps in the browser, drawn again on every save."""
 
+import threading
 from typing import Annotated
 
 import typer
 
 from journeymap.commands import common
+from journeymap.errors import UsageProblem
+from journeymap.serve import Preview
 
 
 def register(app: typer.Typer) -> None:
@@ -21,10 +24,7 @@ def serve(
     """Preview maps in the browser on 127.0.0.1; pages are drawn again and reload when a map is saved."""
 
     def run() -> int:
-        import threading
 
-        from journeymap.errors import UsageProblem
-        from journeymap.serve import Preview
 
         project = common.project(config, max_bytes)
         try:

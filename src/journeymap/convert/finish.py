@@ -12,11 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from journeymap.config import default_project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
+from journeymap.io.atomic import write_atomic
+from journeymap.pipeline import analyse_bytes
+from journeymap.schema import SCHEMA_ID
+from journeymap.starters import schema_reference
 
 
 def map_yaml(data: dict[str, Any], schema_ref: str) -> str:
-    import yaml
 
     # the C dumper where libyaml is there: the pure-Python one takes seconds for a map of 500 touchpoints
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -47,11 +53,6 @@ def finish(
     file only with `force`, and never the `source` it was imported from)."""
     if out is not None and source != "-" and _same_file(out, Path(source)):
         raise UsageProblem(f"{out} is the file being imported; name another --out")
-    from journeymap.config import default_project
-    from journeymap.io.atomic import write_atomic
-    from journeymap.pipeline import analyse_bytes
-    from journeymap.schema import SCHEMA_ID
-    from journeymap.starters import schema_reference
 
     text = map_yaml(data, schema_reference(out) if out else SCHEMA_ID)
     check = analyse_bytes(text.encode(), str(out or "<import>"), default_project().with_options(lint=False))

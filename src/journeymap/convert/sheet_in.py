@@ -44,6 +44,9 @@ from journeymap.convert.lanes import (
 )
 from journeymap.convert.mermaid_in import unnumbered
 from journeymap.convert.sheet_read import Merge, NotAGrid, Table, cell_name, column_letter, read_csv, read_xlsx
+from journeymap.defaults import DEFAULT_MAX_BYTES
+from journeymap.io.sources import Target, read_target
+from journeymap.schema import schema
 from journeymap.strings import CONTROL, one_line, short, slug
 
 MAX_NAME = 200  # the format's maxLength for the title and for stage, touchpoint, channel and KPI names
@@ -53,7 +56,6 @@ LABEL_LENGTH = 80  # longer text in the label column is content, not a lane's na
 
 def _schema_values() -> tuple[int, int, tuple[str, ...]]:
     """The feelings range and the pain point severities, as the schema states them."""
-    from journeymap.schema import schema
 
     defs = schema()["$defs"]
     emotion = defs["touchpoint"]["properties"]["emotion"]
@@ -650,8 +652,6 @@ def convert_sheet(
 ) -> Conversion:
     """Read a CSV file or an .xlsx workbook (`kind`), or `-` for standard input, and convert its grid
     into a map, written atomically to `out`. Anything that is no grid raises NotAGrid (exit 2)."""
-    from journeymap.defaults import DEFAULT_MAX_BYTES
-    from journeymap.io.sources import Target, read_target
 
     limit = max_bytes or DEFAULT_MAX_BYTES
     name = "<stdin>" if file == "-" else one_line(file)

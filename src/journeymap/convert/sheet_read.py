@@ -20,6 +20,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 from journeymap.errors import JourneymapError
 from journeymap.strings import short
@@ -249,7 +250,6 @@ def _merged_cells(raw: bytes) -> dict[str, list[Merge]]:
     """The merged ranges of each sheet, by sheet name. openpyxl's streaming reader, which keeps a
     large sheet from filling memory, does not report them, so they are read from the sheet's XML
     (a linear scan); a workbook laid out otherwise simply has none."""
-    from xml.etree import ElementTree
 
     out: dict[str, list[Merge]] = {}
     try:

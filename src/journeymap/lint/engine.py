@@ -18,6 +18,7 @@ from journeymap.findings import Finding
 from journeymap.lint.facts import Silenced
 from journeymap.lint.registry import find_rule, is_builtin
 from journeymap.lint.rule import Context, JourneyRule
+from journeymap.lint.rules import LINT_RULES, PORTFOLIO_RULES
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.lint.settings import RuleSettings
 from journeymap.load import Document
@@ -87,7 +88,6 @@ def lint_findings(
     doc: Document, journey: Journey, config: RuleSettings, today: datetime.date | None = None,
     measures: MeasuresSnapshot | None = None,
 ) -> list[Finding]:
-    from journeymap.lint.rules import LINT_RULES
 
     context = Context(doc, journey, today or datetime.date.today(), measures)
     comments = suppressions(doc.text)
@@ -126,7 +126,6 @@ def _suppressed(rule_id: str, line: int, comments: list[_Suppression]) -> bool:
 def _unused(doc: Document, comments: list[_Suppression], config: RuleSettings) -> list[Finding]:
     if UNUSED_SUPPRESSION.id not in config.enabled:
         return []
-    from journeymap.lint.rules import PORTFOLIO_RULES
 
     # one file cannot tell whether a cross-map rule would have found something: never "unused"
     cross_map = {rule.info.id for rule in PORTFOLIO_RULES}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from journeymap.builtin_rules import CORE_RULES
 from journeymap.findings import RuleInfo
+from journeymap.lint.rules import RULE_INFOS
 
 # the start of a rule id, `JM` then up to three digits: what a prefix selector looks like
 _PREFIX = re.compile(r"JM\d{0,3}", re.IGNORECASE)
@@ -27,7 +28,6 @@ _PREFIX = re.compile(r"JM\d{0,3}", re.IGNORECASE)
 @functools.cache
 def all_rules() -> tuple[RuleInfo, ...]:
     """Every rule, built-in checks first, then the lint rules by id."""
-    from journeymap.lint.rules import RULE_INFOS
 
     return CORE_RULES + RULE_INFOS
 
