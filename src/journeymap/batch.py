@@ -252,5 +252,4 @@ def summary(outcomes: Sequence[Outcome], fmt: str, out: str | None) -> str:
 
 
 def write_stdout(data: bytes) -> None:
-
     emit(data)

@@ -55,7 +55,6 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-
         common.guard(False, lambda: emit(f"journeymap {__version__}\n"))
         raise typer.Exit()
 

@@ -282,14 +282,12 @@ def _read(path: Path, text: str | None = None) -> dict[str, Any]:
             raise ConfigProblem(f"{path}: no such configuration file")
         text = _text(path)
     if path.name == "pyproject.toml":
-
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigProblem(f"{path}: invalid TOML: {exc}") from None
         section = data.get("tool", {}).get("journeymap", {})
     else:
-
         try:
             section = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:

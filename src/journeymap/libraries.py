@@ -328,7 +328,6 @@ class GitLibraries(Libraries):
         return Located(shown, self.key_of(shown))
 
     def read(self, located: Located, max_bytes: int) -> bytes:
-
         try:
             result = subprocess.run(
                 ["git", "cat-file", "blob", located.key], cwd=self.cwd, capture_output=True, check=False,

@@ -91,8 +91,6 @@ def diff(
     """Show what changed in journey maps, by id: stages, touchpoints, emotions, pain points, lint findings."""
 
     def run() -> int:
-
-
         if paths and len(paths) == 2 and all(p.endswith(".json") for p in paths) and not git:
             return _snapshots(paths, output_format, exit_code)
         request = DiffRequest(paths=list(paths or []), git=git, to=to, git_external=git_external)
@@ -102,7 +100,6 @@ def diff(
             raise UsageProblem("the git diff driver prints text, markdown or json, not pictures")
         report = run_diff(request, common.project(config, max_bytes))
         if output_format in _PICTURES:
-
             write_pictures(report, output_format.value, out, [*(paths or [])])
         else:
             color = output_format is DiffFormat.text and common.use_color(sys.stdout)

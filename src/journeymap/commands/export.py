@@ -39,7 +39,6 @@ def export(
     """Export maps for spreadsheets and backlog tools."""
 
     def run() -> int:
-
         if output_format is ExportFormat.xlsx and out is None:
             common.fail("an .xlsx workbook is a binary file: name it with --out FILE.xlsx")
         journeys, problems, skipped = valid_journeys(paths, common.project(config, max_bytes))
@@ -54,7 +53,6 @@ def export(
         if output_format is ExportFormat.csv:
             data = csv_text(journeys)
         else:
-
             if not journeys:
                 return exported.exit_code or common.EXIT_TOOL
             if output_format is ExportFormat.xlsx:

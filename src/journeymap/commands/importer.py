@@ -44,7 +44,6 @@ def mermaid(
     """Convert a Mermaid journey diagram into a valid map (section -> stage, task -> touchpoint)."""
 
     def run() -> int:
-
         return _report(convert_file(file, out, rescale=rescale, midpoint=midpoint, force=force), out)
 
     common.run(debug, run)
@@ -60,7 +59,6 @@ def csv(
     """Convert a spreadsheet grid saved as CSV (stages across, lanes down) into a valid map."""
 
     def run() -> int:
-
         return _report(convert_sheet(file, "csv", out, force=force, max_bytes=max_bytes), out)
 
     common.run(debug, run)
@@ -79,14 +77,12 @@ def xlsx(
     """Convert a journey grid in an Excel workbook (stages across, lanes down) into a valid map."""
 
     def run() -> int:
-
         return _report(convert_sheet(file, "xlsx", out, sheet=sheet, force=force, max_bytes=max_bytes), out)
 
     common.run(debug, run)
 
 
 def _report(converted: "Conversion", out: Path | None) -> int:
-
     if converted.refused:
         common.error(converted.refused)
         return converted.exit_code

@@ -24,7 +24,6 @@ def init(
     """Write a new, valid, commented map to start from. Never overwrites a file."""
 
     def run() -> int:
-
         if list_templates:
             emit("".join(f"{name:22} {summary}\n" for name, summary in starters.available().items()))
             return common.EXIT_OK

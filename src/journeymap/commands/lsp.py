@@ -27,8 +27,6 @@ def lsp(
     """Run the journey-map language server over standard input and output."""
 
     def run() -> int:
-
-
         stdin = sys.stdin.fileno()
         return serve(lambda size: os.read(stdin, size), sys.stdout.buffer, debounce / 1000, max_bytes)
 

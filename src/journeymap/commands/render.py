@@ -112,16 +112,12 @@ def render(
         if not watch:
             return render_once()
         if out is None or out == "-":
-
             raise UsageProblem("--watch draws into files: name them with --out")
         return watched(paths, render_once)
 
     def render_once() -> int:
-
-
         fmt = output_format.value
         if fmt in ("svg", "png", "pdf"):
-
             find_dot()  # missing Graphviz stops everything up front, with the install command
         project = common.project(config, max_bytes)
         found = discover(paths, project.excludes)
@@ -129,7 +125,6 @@ def render(
             common.error(problem)
         snapshots = None
         if measures:
-
             snapshots = snapshots_by_map(measures)
         options = RenderOptions(page=page.value, landscape=not portrait, measures=snapshots)
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
@@ -189,7 +184,6 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
 
 
 def _report(outcome: "Outcome", say: Callable[[str], None]) -> None:
-
     for line in outcome.messages:
         say(line)
     if outcome.data is not None:

@@ -23,7 +23,6 @@ def rules(
     """List the rules, or explain one: why it matters, an example, how to fix."""
 
     def run() -> int:
-
         if output_format not in docs.FORMATS:
             raise UsageProblem(f"unknown format '{output_format}'; choose text, json or markdown")
         # the configuration's `docs_url`, so the address shown is the one findings link to

@@ -27,7 +27,6 @@ def schema(
     """Print the JSON schema of the map format (for editors and other tools), or write it with --out."""
 
     def run() -> int:
-
         text = library_schema_text() if library else schema_text()
         if out is None:
             emit(text)

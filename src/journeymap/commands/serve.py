@@ -24,8 +24,6 @@ def serve(
     """Preview maps in the browser on 127.0.0.1; pages are drawn again and reload when a map is saved."""
 
     def run() -> int:
-
-
         project = common.project(config, max_bytes)
         try:
             preview = Preview(paths, project, port)

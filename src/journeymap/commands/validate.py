@@ -9,10 +9,7 @@ import typer
 
 from journeymap.baseline import judged, write_baseline
 from journeymap.commands import common
-from journeymap.commands.fix import report
-from journeymap.edit.fixes import fix_paths
 from journeymap.io.output import emit
-from journeymap.measures import snapshots_by_map
 from journeymap.pipeline import check_paths
 from journeymap.report import ReportContext, reporter
 
@@ -77,10 +74,10 @@ def validate(
     """Check maps against the schema, their references and the lint rules."""
 
     def run() -> int:
-
-
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
         if measures:
+            # an option's own modules, loaded when it is used: every start would pay for them otherwise
+            from journeymap.measures import snapshots_by_map
 
             project = project.with_options(measures=snapshots_by_map(measures))
         if (diff or unsafe_fixes) and not fix:
@@ -89,6 +86,8 @@ def validate(
             common.fail("--write-baseline records the findings as they are; run `journeymap fix` first, then write it")
         project = project.with_options(lint=not no_lint, baseline=None if no_baseline else project.baseline)
         if fix:
+            from journeymap.commands.fix import report
+            from journeymap.edit.fixes import fix_paths
 
             fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
             return report(fixed, diff, output_format.value, project, baseline)
@@ -117,8 +116,6 @@ def validate(
 
 
 def _write_baseline(given: str, checked: "Checked", project: "Project") -> int:
-
-
     if checked.problems:
         return common.EXIT_TOOL  # a path named no map: the baseline would be missing its findings
     total = write_baseline(given, os.getcwd(), checked.analyses, project.max_bytes)

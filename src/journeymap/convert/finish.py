@@ -23,7 +23,6 @@ from journeymap.starters import schema_reference
 
 
 def map_yaml(data: dict[str, Any], schema_ref: str) -> str:
-
     # the C dumper where libyaml is there: the pure-Python one takes seconds for a map of 500 touchpoints
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     body = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)

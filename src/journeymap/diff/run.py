@@ -112,7 +112,6 @@ def _folder(folder: str, project: Project) -> dict[str, bytes]:
 
 
 def git_diff(rev: str, to: str | None, paths: Sequence[str], cwd: str, project: Project) -> DiffReport:
-
     root = git.repository_root(cwd)
     wanted = list(paths) or ["."]
     old_commit = git.resolve_commit(rev, cwd)

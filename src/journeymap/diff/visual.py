@@ -226,7 +226,6 @@ def _node_style(entity: Entity, mark: str) -> str:
 
 
 def _legend_row(diff: MapDiff, old_label: str, new_label: str) -> str:
-
     sides = f"Changes from {dot_html(old_label)} to {dot_html(new_label)}:"
     cells = [f'<TD><FONT POINT-SIZE="10"><B>{sides}</B> </FONT></TD>']
     for mark, word in ((ADDED, "added"), (CHANGED, "changed"), (REMOVED, "removed (ghosted)")):
@@ -254,7 +253,6 @@ td:has(.jm-mark.jm-removed) h3,article:has(.jm-mark.jm-removed) h3{text-decorati
 
 
 def diff_html(diff: MapDiff, old_label: str, new_label: str, summary_line: str) -> str:
-
     marked = overlay(*diff.journeys, prefixed=True)
     notes = {
         entity_id: f'<p class="jm-mark jm-{mark}">{html_text(marked.label(entity, entity_id))}</p>'

@@ -648,7 +648,6 @@ def run_dot(
 
 
 def _dot_failure(code: int, stderr: bytes, memory: int) -> str:
-
     said = short(stderr.decode("utf-8", "replace"), 160) if stderr.strip() else ""
     if code < 0:
         return stopped_by_signal("Graphviz", -code, memory) + (f" ({said})" if said else "")

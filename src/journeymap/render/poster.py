@@ -398,7 +398,6 @@ def _header_em(grid: Grid, plan: Plan, root: float) -> float:
 
 
 def _lines_of(text: str, width_em: float) -> list[str]:
-
     return wrapped(text, max(4, int(width_em / 0.56)))
 
 

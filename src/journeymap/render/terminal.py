@@ -43,7 +43,6 @@ def sparkline(journey: Journey) -> str:
 
 
 def terminal_preview(journey: Journey, width: int = 80, color: bool = False) -> str:
-
     out = io.StringIO()
     console = Console(
         file=out, width=width, force_terminal=color, no_color=not color, color_system="standard" if color else None,

@@ -191,7 +191,6 @@ def map_page(
 
 
 def site_hierarchy(entries: list[Entry]) -> Hierarchy:
-
     return hierarchy_of((e.journey, e.page) for e in entries if e.journey is not None)
 
 

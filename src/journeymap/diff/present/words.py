@@ -258,7 +258,6 @@ def quoted(value: Value) -> str:
 
 
 def shortened(value: object) -> str:
-
     return short(value, _TEXT_LIMIT)
 
 
