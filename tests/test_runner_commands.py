@@ -121,3 +121,31 @@ def test_mermaid_import_prints_no_command(cli, tmp_path):
     assert run.exit_code == 0, run.stderr
     assert "add-mask" in run.stdout
     assert commands_in(run.stdout + run.stderr) == []
+
+
+def test_measure_prints_no_command_of_the_event_log(cli, tmp_path, monkeypatch):
+    """Event names reach measure's list of unmapped events: a log from a pull request must not
+    be able to mask a word in the CI log or forge an annotation."""
+    (tmp_path / ".git").mkdir()  # the repository measure reads inside
+    (tmp_path / "events.csv").write_text(
+        "user_id,event,time\n"
+        "u1,view,2026-01-01T10:00:00\n"
+        "u1,::add-mask::2026,2026-01-01T10:01:00\n"
+        "u2,x ##[error]forged,2026-01-01T10:02:00\n"
+        "u2,view,2026-01-01T10:03:00\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "m.journey.yaml").write_text(
+        "journeymap: 1\nid: m\ntitle: Shop\n"
+        "data:\n  events:\n    path: events.csv\n    columns: {user: user_id, event: event, time: time}\n"
+        "stages:\n  - id: s\n    name: S\n    touchpoints:\n      - {id: t, name: T, signals: [view]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("text", "markdown", "json", "html"):
+        run = cli("measure", "m.journey.yaml", "--format", fmt)
+        assert run.exit_code == 0, run.stderr
+        assert "mask" in run.stdout and "forged" in run.stdout  # still shown, as text (Markdown escapes the -)
+        assert commands_in(run.stdout + run.stderr) == [], fmt
+        if fmt == "json":
+            assert "x ##[error]forged" in json.dumps(json.loads(run.stdout), ensure_ascii=False)
