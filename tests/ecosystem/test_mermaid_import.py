@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import EXAMPLES, FIXTURES, journey_from_text, run_cli
 
-from journeymap.convert.mermaid_in import import_mermaid, is_system, opposites
+from journeymap.convert.actors import is_system, opposites
+from journeymap.convert.mermaid_in import import_mermaid
 from journeymap.render.mermaid import mermaid_source
 
 MERMAID = FIXTURES / "mermaid"
