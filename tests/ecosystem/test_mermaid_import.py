@@ -232,6 +232,8 @@ def test_a_front_matter_title_is_the_map_title_and_an_unclosed_one_is_refused():
     run = run_cli("import", "mermaid", "-", input="---\ntitle: x\njourney\nsection A\n  Signs: 3: Me\n")
     assert run.exit_code == 2
     assert "<stdin>:1: the front matter that starts with `---` is never closed with `---`" in run.stderr
+    run = run_cli("import", "mermaid", "-", input="---\ntitle: x\n---\n")
+    assert run.exit_code == 2 and "nothing follows the front matter" in run.stderr
 
 
 # names as people type them, without what a Mermaid task line cannot hold as written (`:`, and `,`

@@ -113,6 +113,9 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
     front_title = ""
     if lines and lines[0][1] == "---":
         front_title, lines = _front_matter(source, lines, name)
+        if not lines:
+            raise NotAJourney(f"{name}: nothing follows the front matter; expected a Mermaid diagram starting "
+                              "with `journey` after it")
     if not lines:
         raise NotAJourney(f"{name}: the file is empty; expected a Mermaid diagram starting with `journey`")
     first_line, first = lines[0]
