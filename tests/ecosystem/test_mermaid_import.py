@@ -190,6 +190,23 @@ def test_people_are_not_systems_even_beside_a_system_word(actor):
     assert not is_system(actor)
 
 
+_WORD = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=3))
+def test_a_name_and_its_negation_are_opposites_but_never_a_name_and_its_plural(words):
+    name = " ".join(words)
+    negated = " ".join([f"Non-{words[0].lower()}", *words[1:]])
+    assert opposites(name, negated) and opposites(negated, name)
+    assert not opposites(name, name) and not opposites(name, f"{name}s")
+
+
+@given(st.sampled_from(["App", "Website", "Booking system", "Chatbot", "CRM", "Portal"]), _WORD)
+def test_a_system_word_makes_a_system_unless_a_word_for_people_ends_the_name(system, word):
+    assert is_system(f"{word} {system}")  # "Banking app": the head word is last
+    assert not is_system(f"{system} users") and not is_system(f"{system} manager")
+
+
 # the import of each journey, as its team would check it: who the personas are, what goes to support
 JOURNEYS = {
     "desk-booking.en.mmd": (["Unauthenticated Users", "Authenticated User", "Facilities manager"],

@@ -18,7 +18,7 @@ _SYSTEM_WORDS = frozenset({
     # English
     "app", "application", "website", "site", "web", "webapp", "webshop", "system", "server", "backend",
     "frontend", "api", "database", "db", "platform", "portal", "bot", "chatbot", "crm", "erp", "cms", "sms",
-    "email", "e-mail", "mail", "newsletter", "kiosk", "atm", "terminal", "device", "phone", "smartphone",
+    "email", "mail", "newsletter", "kiosk", "atm", "terminal", "device", "phone", "smartphone",
     "software", "service", "saas", "tool", "ivr", "widget", "dashboard", "helpdesk",
     # French
     "appli", "logiciel", "système", "systeme", "plateforme", "serveur", "borne", "messagerie",
@@ -45,7 +45,8 @@ _CJK_PERSON = ("ユーザー", "利用者", "顧客", "お客", "会員", "担�
 
 
 def _words(name: str) -> list[str]:
-    """The name's words, lower case, singular ("Systems" -> "system"); a hyphen separates words."""
+    """The name's words, lower case, singular ("Systems" -> "system"); a hyphen separates words
+    ("e-mail" is "e" and "mail")."""
     return [_singular(w) for w in re.findall(r"\w+", name.lower())]
 
 
@@ -81,11 +82,11 @@ _NEGATING_PREFIXES = ("non", "un", "in", "im", "il", "ir", "dis", "anti", "nicht
 # words that negate the word after them ("Not signed in", "No account", "Usuario no registrado")
 _NEGATING_WORDS = frozenset({"not", "no", "non", "nicht", "kein", "keine", "ohne", "sans", "sin", "without", "pas"})
 # words and phrases that are each other's opposite without a negation: "Anonymous" and "Signed-in"
-_KNOWN = ("signed-in", "logged-in", "authenticated", "registered", "identified", "known", "member",
-          "connecté", "angemeldet", "registrado")
 _OPPOSITES = [
     ({"anonymous", "guest", "logged-out", "signed-out", "visitor", "anonyme", "invité", "gast", "anónimo",
-      "anonimo", "invitado"}, set(_KNOWN)),
+      "anonimo", "invitado"},
+     {"signed-in", "logged-in", "authenticated", "registered", "identified", "known", "member", "connecté",
+      "angemeldet", "registrado"}),
     ({"new", "first-time", "prospective", "nouveau", "neu", "nuevo"},
      {"returning", "existing", "repeat", "regular", "loyal", "habitué", "bestandskunde", "habitual"}),
     ({"free", "trial", "gratuit", "kostenlos", "gratis"}, {"paid", "premium", "paying", "payant", "pro"}),
