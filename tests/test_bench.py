@@ -32,7 +32,7 @@ def test_the_render_bench_draws_an_example_and_builds_its_poster_page():
     render_bench = bench_module("render_bench")
     example = EXAMPLES / "online-shop.journey.yaml"
     ours, peer = render_bench.in_process_svg(example, 1)
-    assert ours > 0 and peer > 0
+    assert ours.cpu > 0 and ours.wall > 0 and peer.cpu > 0 and peer.wall > 0
     assert "<html" in render_bench.poster_html(example)
 
 

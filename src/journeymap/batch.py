@@ -30,7 +30,6 @@ from journeymap.io.sources import Target
 from journeymap.io.workers import in_workers
 from journeymap.pipeline import analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions
-from journeymap.render.hierarchy import hierarchy_of
 from journeymap.render.pictures import draw
 from journeymap.strings import map_stem, one_line
 
@@ -130,6 +129,8 @@ def _linked_jobs(
     """HTML pages of a batch link to each other's sub-journeys and parents: the maps are read once
     first to learn their ids and titles (pages are written side by side in one folder)."""
 
+    from journeymap.render.hierarchy import hierarchy_of
+
     known = []
     for target, output in zip(targets, outputs, strict=True):
         journey = analyse(target, reading).journey
@@ -228,6 +229,8 @@ def _outcomes(jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:
         for job in jobs:
             yield render_job(job)
         return
+
+    # imported only for a batch of maps: one map needs no worker processes (nor multiprocessing)
 
     yield from in_workers(render_job, jobs, min(workers, len(jobs)))
 

@@ -1,7 +1,8 @@
 """Mermaid `journey` diagrams -> journey maps.
 
 Section -> stage, task -> touchpoint, score s (1..5) -> emotion s - 3, actors ->
-personas. Diagrams written by hand are messy, so this accepts what Mermaid
+personas, or the touchpoint's support when they name a system ("App Banque": see
+convert.actors). Diagrams written by hand are messy, so this accepts what Mermaid
 accepts (any indentation, no space after `:`, keywords in any case, `%%`
 comments, `accTitle`/`accDescr`, entity codes such as `#59;`, a Markdown code
 fence around it) and, wherever Mermaid itself would quietly lose or bend
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from journeymap.convert.actors import is_system, opposites
 from journeymap.convert.finish import Conversion, finish
 from journeymap.errors import JourneymapError, UsageProblem
 from journeymap.schema_values import EMOTION_MAX, EMOTION_MIN, NAME_MAX, TITLE_MAX
@@ -109,6 +111,12 @@ def _lines(source: str) -> list[tuple[int, str]]:
 def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section], list[str]]:
     """Title, description, sections and warnings; raises NotAJourney for anything else."""
     lines = _lines(source)
+    front_title = ""
+    if lines and lines[0][1] == "---":
+        front_title, lines = _front_matter(source, lines, name)
+        if not lines:
+            raise NotAJourney(f"{name}: nothing follows the front matter; expected a Mermaid diagram starting "
+                              "with `journey` after it")
     if not lines:
         raise NotAJourney(f"{name}: the file is empty; expected a Mermaid diagram starting with `journey`")
     first_line, first = lines[0]
@@ -155,7 +163,30 @@ def parse(source: str, name: str = "diagram") -> tuple[str, str, list[_Section],
     if in_descr:
         warnings.append(f"{name}: `accDescr {{` is never closed with `}}`; the description runs to the end")
         description = " ".join(descr_lines)
-    return title, description, sections, warnings
+    return title or front_title, description, sections, warnings
+
+
+_FRONT_TITLE = re.compile(r"title:\s*(.*)$")
+
+
+def _front_matter(source: str, lines: list[tuple[int, str]], name: str) -> tuple[str, list[tuple[int, str]]]:
+    """The `title:` of a front matter block (`---` ... `---` before `journey`, where Mermaid 10
+    takes a diagram's title and configuration), and the lines after it. Only a key at the
+    block's top level is the title: one indented under `config:` is not."""
+    end = next((i for i, (_, line) in enumerate(lines[1:], start=1) if line == "---"), None)
+    if end is None:
+        raise NotAJourney(f"{name}:{lines[0][0]}: the front matter that starts with `---` is never closed "
+                          "with `---`; close it before `journey`")
+    raw = source.splitlines()
+    title = ""
+    for number, _ in lines[1:end]:
+        found = _FRONT_TITLE.match(raw[number - 1])
+        if found:
+            text = found.group(1).strip()
+            if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                text = text[1:-1]
+            title = _checked(_decode(text), "title", f"{name}:{number}", TITLE_MAX)
+    return title, lines[end + 1:]
 
 
 # "1. La galère", "2) Pay", "Step 3 - Leave", "04 · Return": journeymap numbers stages itself
@@ -338,7 +369,7 @@ def _near_duplicates(names: list[str], source: str) -> list[str]:
             for b in names[i + 1:]:
                 x, y = a.lower().rstrip("s"), b.lower().rstrip("s")
                 if x == y or (
-                    not opposites(a, b) and difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
+                    difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85 and not opposites(a, b)
                 ):
                     pairs.append((a, b))
     else:
@@ -358,36 +389,6 @@ def _near_duplicates(names: list[str], source: str) -> list[str]:
     return out
 
 
-# words for software and channels that Mermaid journeys list among their actors ("Me, App")
-_SYSTEM_WORDS = {
-    "app", "apps", "application", "website", "site", "web", "webapp", "system", "systems", "server", "backend",
-    "frontend", "api", "database", "db", "platform", "portal", "bot", "chatbot", "crm", "erp", "cms", "sms",
-    "email", "e-mail", "kiosk", "atm", "terminal", "device", "phone", "software", "service", "saas", "tool",
-}
-
-
-def is_system(actor: str) -> bool:
-    """Whether an actor names software or a device rather than a person: its last word is one of
-    the words for them ("App", "Booking system", "Payment API")."""
-    words = re.findall(r"[\w-]+", actor.lower())
-    return bool(words) and words[-1] in _SYSTEM_WORDS
-
-
-_NEGATING = ("un", "non-", "non", "in", "im", "dis", "not ", "not-", "anti-", "anti")
-
-
-def opposites(a: str, b: str) -> bool:
-    """Whether two names differ only by a negating prefix on one word ("Unauthenticated users" and
-    "Authenticated users", "Members" and "Non-members"): alike in spelling, opposite in meaning."""
-    x, y = a.lower().split(), b.lower().split()
-    if len(x) != len(y):
-        return False
-    differ = [(p, q) for p, q in zip(x, y, strict=True) if p != q]
-    if len(differ) != 1:
-        return False
-    p, q = differ[0]
-    short_word, long_word = sorted((p, q), key=len)
-    return any(long_word == prefix + short_word for prefix in _NEGATING)
 
 
 def convert_file(

@@ -15,10 +15,8 @@ waits for the workers and lets the interrupt go on to the command, which says
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
@@ -30,6 +28,10 @@ _interrupted = False
 
 def in_workers(work: Callable[[T], R], items: Iterable[T], workers: int, chunksize: int = 1) -> Iterator[R]:
     """`work(item)` for every item in forked worker processes, the results in input order."""
+
+    # imported here: a run of one map starts no process, and these cost about 20 ms to import
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # fork shares the imported modules (and the compiled schema) with the workers
     context = multiprocessing.get_context("fork")

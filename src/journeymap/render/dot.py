@@ -119,6 +119,21 @@ def dot_source(
     return _Builder(journey, simple, marks or {}, header_rows, theme).build()
 
 
+@dataclass(frozen=True)
+class Source:
+    """DOT text and the ids it gave the map's entities, which `accessible_svg` needs to name the
+    drawn nodes: kept together so that drawing a diagram builds its text once."""
+
+    text: str
+    ids: Mapping[tuple[str, str], str]
+
+
+def diagram_source(journey: Journey, *, simple: bool = False, theme: Theme | None = None) -> Source:
+    """`dot_source(journey, simple=simple, theme=theme)` with the ids it generated."""
+    builder = _Builder(journey, simple, {}, (), theme)
+    return Source(builder.build(), builder.ids)
+
+
 class _Builder:
     def __init__(
         self,
@@ -151,6 +166,8 @@ class _Builder:
         self.across = len(journey.stages) == 1  # one stage: touchpoints left to right, notes below
         self.links, self.not_drawn, self.elsewhere = self.other_links()
         self.group = ""  # the stage being written: its touchpoints' group
+        self.details_rows: dict[tuple[str | None, int | None], str] = {}
+        self.personas_rows: dict[tuple[str, ...], str] = {}
 
     def other_links(self) -> tuple[list[tuple[str, str]], dict[str, int], dict[str, list[Opportunity]]]:
         """Links from opportunities to the pain points they address beyond the first (which places
@@ -315,15 +332,13 @@ class _Builder:
         so the stage's touchpoints stay one column whatever hangs beside them."""
         tid = self.node_id("t", touchpoint.id)
         swatch = emotion_swatch(touchpoint.emotion)
-        personas = persona_names(self.journey, touchpoint.personas)
-        details = "<BR/>".join(dot_html(line) for line in _details(
-            self.channel_name(touchpoint.channel), f"feeling {emotion_score(touchpoint.emotion)}", 34))
         rows = [
             f'<TR><TD BALIGN="CENTER"><B>{_lines(touchpoint.name, 24)}</B></TD></TR>',
-            f'<TR><TD><FONT POINT-SIZE="8">{details}</FONT></TD></TR>',
+            self.details_row(touchpoint.channel, touchpoint.emotion),
         ]
+        personas = self.personas_row(touchpoint.personas)
         if personas:
-            rows.append(f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>')
+            rows.append(personas)
         style = '"rounded,filled,dashed"' if touchpoint.emotion is None else '"rounded,filled"'
         mark = self.marks.get((TOUCHPOINT, touchpoint.id))
         self.out.append(
@@ -331,6 +346,26 @@ class _Builder:
             f'fontcolor="{swatch.ink}", style={style}, group={self.group}{_extra(mark)}];'
         )
         return tid
+
+    # A map has a few channels, six feelings and a few persona groups, so most touchpoints repeat
+    # the rows of another: each is wrapped and escaped once (it is most of the time spent on a node)
+
+    def details_row(self, channel: str | None, emotion: int | None) -> str:
+        key = (channel, emotion)
+        if key not in self.details_rows:
+            details = "<BR/>".join(dot_html(line) for line in _details(
+                self.channel_name(channel), f"feeling {emotion_score(emotion)}", 34))
+            self.details_rows[key] = f'<TR><TD><FONT POINT-SIZE="8">{details}</FONT></TD></TR>'
+        return self.details_rows[key]
+
+    def personas_row(self, persona_ids: Sequence[str]) -> str:
+        key = tuple(persona_ids)
+        if key not in self.personas_rows:
+            personas = persona_names(self.journey, persona_ids)
+            self.personas_rows[key] = (
+                f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>' if personas else ""
+            )
+        return self.personas_rows[key]
 
     def pain_point(self, tid: str, pain: PainPoint) -> str:
         """Write a pain point and the opportunities it places; return the pain point's node id."""
@@ -538,52 +573,61 @@ def _legend(muted: str = MUTED) -> str:
 # -- accessible SVG -----------------------------------------------------------------------------
 
 
-def accessible_svg(svg: bytes, journey: Journey) -> bytes:
+_TITLE = re.compile(rb"<title>([^<]*)</title>")
+_ROOT = re.compile(rb"<svg\b([^>]*)>")
+
+
+def accessible_svg(svg: bytes, journey: Journey, ids: Mapping[tuple[str, str], str] | None = None) -> bytes:
     """The SVG Graphviz drew, made readable by assistive technology: the root is an image
     (`role="img"`) named by a `<title>` (the map's title) and described by a `<desc>` (what it
     holds); every node's and stage's `<title>`, which Graphviz fills with our generated ids
-    ("t3"), names what it shows instead, and an edge's names its two ends."""
+    ("t3"), names what it shows instead, and an edge's names its two ends. `ids` are those of
+    the drawn source (`diagram_source`); without them the source is built again to learn them."""
 
-    builder = _Builder(journey)
-    builder.build()  # assigns the generated ids, in the same order as the drawn source
+    if ids is None:
+        builder = _Builder(journey)
+        builder.build()  # assigns the generated ids, in the same order as the drawn source
+        ids = builder.ids
     names: dict[str, str] = {"journey": clean(journey.title)}
     for stage in journey.stages:
-        names[f"cluster_{builder.ids[('s', stage.id)]}"] = f"Stage: {clean(stage.name)}"
+        names[f"cluster_{ids[('s', stage.id)]}"] = f"Stage: {clean(stage.name)}"
         for touchpoint in stage.touchpoints:
             feeling = emotion_swatch(touchpoint.emotion).word
-            names[builder.ids[("t", touchpoint.id)]] = f"Touchpoint: {clean(touchpoint.name)} (feeling {feeling})"
+            names[ids[("t", touchpoint.id)]] = f"Touchpoint: {clean(touchpoint.name)} (feeling {feeling})"
             for pain in touchpoint.pain_points:
-                names[builder.ids[("p", pain.id)]] = f"Pain point, {pain.severity}: {clean(pain.description)}"
+                names[ids[("p", pain.id)]] = f"Pain point, {pain.severity}: {clean(pain.description)}"
     for opportunity in journey.opportunities:
-        if ("o", opportunity.id) in builder.ids:
+        if ("o", opportunity.id) in ids:
             described = f"Opportunity, {opportunity.status}: {clean(opportunity.description)}"
-            names[builder.ids[("o", opportunity.id)]] = described
-    text = svg.decode("utf-8")
+            names[ids[("o", opportunity.id)]] = described
+    # escaped once each, as UTF-8: a node's name is written into its own title and those of its
+    # edges, and the SVG is rewritten as bytes (decoding and encoding it again took longer)
+    shown = {key.encode(): html_text(name).encode() for key, name in names.items()}
 
-    def titled(match: re.Match[str]) -> str:
+    def titled(match: re.Match[bytes]) -> bytes:
         inner = match.group(1)
-        ends = inner.split("&#45;&gt;")
-        if len(ends) == 2 and all(end in names for end in ends):
-            return f"<title>{html_text(names[ends[0]])} → {html_text(names[ends[1]])}</title>"
-        return f"<title>{html_text(names[inner])}</title>" if inner in names else match.group(0)
+        if inner in shown:
+            return b"<title>" + shown[inner] + b"</title>"
+        ends = inner.split(b"&#45;&gt;")
+        if len(ends) == 2 and ends[0] in shown and ends[1] in shown:
+            return b"<title>" + shown[ends[0]] + " → ".encode() + shown[ends[1]] + b"</title>"
+        return match.group(0)
 
-    text = re.sub(r"<title>([^<]*)</title>", titled, text)
     touchpoints = sum(len(s.touchpoints) for s in journey.stages)
     summary = (
         f"Customer journey map in {len(journey.stages)} stages, left to right, with {touchpoints} touchpoints, "
         f"{sum(1 for _ in journey.pain_points())} pain points and {len(journey.opportunities)} opportunities."
     )
     head = (
+        f' role="img" aria-labelledby="journeymap-title journeymap-desc">'
         f'<title id="journeymap-title">{html_text(journey.title)}</title>'
         f'<desc id="journeymap-desc">{html_text(summary)}</desc>'
-    )
-    text = re.sub(
-        r"<svg\b([^>]*)>",
-        lambda m: f'<svg{m.group(1)} role="img" aria-labelledby="journeymap-title journeymap-desc">{head}',
-        text,
-        count=1,
-    )
-    return text.encode("utf-8")
+    ).encode()
+    root = _ROOT.search(svg)
+    if root is None:
+        return _TITLE.sub(titled, svg)
+    # the root's attributes, then the name and description, then the drawing with its titles named
+    return b"".join((_TITLE.sub(titled, svg[:root.end(1)]), head, _TITLE.sub(titled, svg[root.end():])))
 
 
 # -- running dot --------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""`draw`: the picture of one valid map in a format, from the module that makes that format."""
+"""`draw`: the picture of one valid map in a format, from the module that makes that format.
+
+Each format's module is imported when that format is drawn: a diagram is the common case in
+CI and from the command line, and it needs neither the page nor the poster code (whose
+imports cost more start-up time than laying out a small map takes `dot`)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,6 @@ from pathlib import Path
 from journeymap.errors import JourneymapError
 from journeymap.model import Journey
 from journeymap.render import FORMATS, Picture, RenderOptions, dot
-from journeymap.render.confine import run_confined
-from journeymap.render.hierarchy import CSS, hierarchy_html
-from journeymap.render.html import PageExtras, html_page
-from journeymap.render.mermaid import mermaid_source
-from journeymap.render.poster import poster_pdf
 
 
 def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None) -> Picture:
@@ -20,20 +19,15 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
     within `options.timeout` and `options.memory`; a diagram Graphviz cannot lay out within them
     is drawn again with the simpler layout, and a note says so."""
     if fmt in ("svg", "png", "pdf", "dot"):
-        if fmt == "dot":
-            return Picture(dot.dot_source(journey, theme=options.theme).encode("utf-8"))
-        data, note = dot.laid_out(
-            lambda simple: dot.dot_source(journey, simple=simple, theme=options.theme),
-            fmt,
-            timeout=options.timeout,
-            memory=options.memory,
-        )
-        if fmt == "svg":
-            data = dot.accessible_svg(data, journey)
-        return Picture(data, (note,) if note else ())
+        return _diagram(journey, fmt, options)
     if fmt == "mermaid":
+        from journeymap.render.mermaid import mermaid_source
+
         return Picture(mermaid_source(journey).encode("utf-8"))
     if fmt == "html":
+        from journeymap.render.hierarchy import CSS, hierarchy_html
+        from journeymap.render.html import PageExtras, html_page
+
         nav = hierarchy_html(journey, options.hierarchy, options.page_name)
         extras = PageExtras(
             css=CSS if nav.top or nav.touchpoint_notes else "", top=nav.top, touchpoint_notes=nav.touchpoint_notes,
@@ -43,6 +37,8 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
     if fmt == "poster":
         # WeasyPrint is imported once here, before the fork, not in every confined child
         from journeymap.render import fetch  # noqa: F401
+        from journeymap.render.confine import run_confined
+        from journeymap.render.poster import poster_pdf
 
         def poster() -> bytes:
             return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme,
@@ -50,3 +46,20 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+
+
+def _diagram(journey: Journey, fmt: str, options: RenderOptions) -> Picture:
+    if fmt == "dot":
+        return Picture(dot.dot_source(journey, theme=options.theme).encode("utf-8"))
+    drawn: list[dot.Source] = []  # the source dot drew last: the full layout's, or the simpler one's
+
+    def source_of(simple: bool) -> str:
+        drawn.append(dot.diagram_source(journey, simple=simple, theme=options.theme))
+        return drawn[-1].text
+
+    data, note = dot.laid_out(source_of, fmt, timeout=options.timeout, memory=options.memory)
+    if fmt == "svg":
+        # the ids of the source just drawn: building the DOT text a second time to learn them
+        # cost a fifth of what journeymap adds to dot's own time on a large map
+        data = dot.accessible_svg(data, journey, drawn[-1].ids)
+    return Picture(data, (note,) if note else ())
