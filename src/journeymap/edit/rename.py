@@ -76,19 +76,35 @@ def rename_edits(
 
 
 def _refuse_taken(doc: Document, found: list[Occurrence], target: Occurrence, new: str) -> None:
-    """The new id must be free in the target's kind, and in every kind a reference to it could
-    resolve to instead (a KPI measure's step is a touchpoint before it is a stage)."""
-    sharing = {k for o in found if o.field is not None and target.kind in o.field.kinds for k in o.field.kinds}
+    """The new id must be free in the target's kind, and must not change what any reference names:
+    a field that may name several kinds (a KPI measure's step) looks an id up in order, the
+    touchpoint before the stage."""
+    defined_new: dict[Kind, Occurrence] = {}
     for o in found:
-        if o.definition and o.id == new and (o.kind is target.kind or o.kind in sharing):
-            line = doc.position(o.path)[0]
+        if o.definition and o.id == new:
             if o.kind is target.kind:
+                line = doc.position(o.path)[0]
                 raise RenameProblem(
                     f"{doc.path}: the {o.kind.name} id '{new}' is already taken (line {line}); choose another"
                 )
+            defined_new[o.kind] = o
+    for o in found:
+        field = o.field
+        if field is None or target.kind not in field.kinds:
+            continue
+        rank = field.kinds.index
+        if o.kind is target.kind and o.id == target.id:
+            before = next((k for k in field.kinds if k in defined_new and rank(k) < rank(target.kind)), None)
+            if before is not None:
+                line = doc.position(defined_new[before].path)[0]
+                raise RenameProblem(
+                    f"{doc.path}: '{new}' is the id of a {before.name} (line {line}), and `{field.name}` at line "
+                    f"{doc.position(o.path)[0]} would then name it instead of the {target.kind.name}; choose another"
+                )
+        elif o.id == new and o.kind in defined_new and rank(target.kind) < rank(o.kind):
             raise RenameProblem(
-                f"{doc.path}: '{new}' is the id of a {o.kind.name} (line {line}), and a reference to "
-                f"'{new}' would then name it instead of the {target.kind.name}; choose another"
+                f"{doc.path}: `{field.name}` at line {doc.position(o.path)[0]} names the {o.kind.name} '{new}', and "
+                f"would then name the {target.kind.name} instead; choose another"
             )
 
 
