@@ -1,5 +1,8 @@
 """Ids are unique within their kind, and every reference names an existing id.
 
+Which fields define and name which kind of id is the vocabulary's (`journeymap.vocabulary`);
+links to other maps (`related`, `journey`) are checked across a folder (`portfolio`), not here.
+
 Items taken from a library (`origin` set) are known ids like the map's own,
 but their uniqueness is the library's business (and conflicts with the map
 are `libraries.merge`'s); a library's opportunities may address pain points

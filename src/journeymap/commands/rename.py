@@ -28,8 +28,9 @@ def rename(
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
 ) -> None:
-    """Rename an id (a persona, channel, source, stage, touchpoint, pain point or opportunity)
-    and every reference to it; comments and formatting stay as they are."""
+    """Rename an id (a persona, channel, source, stage, touchpoint, pain point, opportunity or the
+    map's own) and every reference to it, KPI measures included; comments and formatting stay as
+    they are."""
 
     def run() -> int:
         from journeymap.commands.fix import unified
