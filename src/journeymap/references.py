@@ -68,9 +68,11 @@ def _unknown_references(doc: Document, found: list[Occurrence], shared: dict[Kin
         field = o.field
         if field is None or any(kind.across_maps for kind in field.kinds):
             continue  # links to other maps are checked across a folder (portfolio)
-        if field not in lookups:
-            lookups[field] = _Known(dict.fromkeys(i for kind in field.kinds for i in known[kind]))
-        yield from _check(doc, o, lookups[field])
+        lookup = lookups.get(field)
+        if lookup is None:
+            lookup = lookups[field] = _Known(dict.fromkeys(i for kind in field.kinds for i in known[kind]))
+        if o.id not in lookup.lookup:
+            yield _unknown(doc, o, lookup)
 
 
 class _Known(list[str]):
@@ -82,16 +84,15 @@ class _Known(list[str]):
         self.lookup = frozenset(self)
 
 
-def _check(doc: Document, ref: Occurrence, known: _Known) -> Iterator[Finding]:
-    if ref.id in known.lookup or ref.field is None:
-        return
+def _unknown(doc: Document, ref: Occurrence, known: _Known) -> Finding:
+    assert ref.field is not None
     hint = did_you_mean(ref.id, known)
     if not hint:
         sections = " or ".join(kind.section for kind in ref.field.kinds)
         hint = f"; define it under {sections}" if not known else f"; known: {_listing(known)}"
     owner = _owner_label(doc, ref)
     message = f"'{owner}' names unknown {ref.field.kind_words} '{ref.id}'{hint}"
-    yield _finding(doc, ref.path, builtin_rules.UNKNOWN_REFERENCE, message)
+    return _finding(doc, ref.path, builtin_rules.UNKNOWN_REFERENCE, message)
 
 
 def _owner_label(doc: Document, ref: Occurrence) -> str:

@@ -14,9 +14,8 @@ half-typed and breaks the schema; whatever does not have the expected shape is p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
 ANY = "*"
@@ -27,7 +26,9 @@ _PAIN_POINT = (*_TOUCHPOINT, "pain_points", ANY)
 _MEASURE = (*_STAGE, "kpis", ANY, "measure")
 
 
-@dataclass(frozen=True)
+# the kinds and fields are the table's own singletons: compared and hashed by identity, which a
+# 1,000-touchpoint map asks for thousands of times
+@dataclass(frozen=True, eq=False)
 class Kind:
     """One kind of id. `name` is how messages, `--kind` and the editor say it; `key` how the schema
     and the diff's JSON spell it; `section` where a user defines one, in words."""
@@ -67,7 +68,7 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 BY_KEY = {kind.key: kind for kind in KINDS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Field:
     """A field that names ids. `kinds` are the kinds it may name, in the order an id is looked up
     (a KPI measure's step is a touchpoint when one has the id, else a stage); `owner` is the path of
@@ -115,11 +116,10 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """An id written at `path`: where it is defined (`field` None) or a reference to it. A reference
     that may name several kinds has the kind its id resolves to in the map, or the field's first
-    kind when it names nothing."""
+    kind when it names nothing. (A named tuple: a large map has thousands, made on every check.)"""
 
     kind: Kind
     id: str
@@ -138,29 +138,25 @@ class Occurrence:
         return self.path[:len(self.field.owner)]
 
 
-def definitions(data: Any, kinds: tuple[Kind, ...] = KINDS) -> list[Occurrence]:
-    """Where the map defines ids of these kinds, in the order written."""
-    return [o for o in _walk(data) if o.definition and o.kind in kinds]
-
-
 def occurrences(data: Any, known: dict[Kind, set[str]] | None = None) -> list[Occurrence]:
     """Definitions and references, in the order written. `known`: ids defined elsewhere that count
     as the map's own (a library's), used to resolve references that may name several kinds."""
     if not isinstance(data, dict):
         return []
-    ids: dict[Kind, set[str]] = {kind: set((known or {}).get(kind, ())) for kind in KINDS}
-    found = list(_walk(data))
-    for o in found:
-        if o.definition:
-            ids[o.kind].add(o.id)
-    return [_resolved(o, ids) for o in found]
-
-
-def _resolved(o: Occurrence, ids: dict[Kind, set[str]]) -> Occurrence:
-    if o.field is None or len(o.field.kinds) == 1:
-        return o
-    kind = next((k for k in o.field.kinds if o.id in ids[k]), o.field.kinds[0])
-    return o if kind is o.kind else Occurrence(kind, o.id, o.path, o.field)
+    found = _walk(data)
+    several = [i for i, o in enumerate(found) if o.field is not None and len(o.field.kinds) > 1]
+    if several:  # resolve the references that may name more than one kind
+        ids: dict[Kind, set[str]] = {kind: set((known or {}).get(kind, ())) for kind in KINDS}
+        for o in found:
+            if o.field is None:
+                ids[o.kind].add(o.id)
+        for i in several:
+            o = found[i]
+            kinds = o.field.kinds  # type: ignore[union-attr]
+            kind = next((k for k in kinds if o.id in ids[k]), kinds[0])
+            if kind is not o.kind:
+                found[i] = o._replace(kind=kind)
+    return found
 
 
 @dataclass
@@ -187,30 +183,42 @@ def _tree() -> _Node:
 _TREE = _tree()
 
 
-def _walk(data: Any, node: _Node = _TREE, path: Path_ = ()) -> Iterator[Occurrence]:
-    if isinstance(data, str):
-        for end in node.ends:
-            if isinstance(end, Kind):
-                yield Occurrence(end, data, path)
-            else:
-                yield Occurrence(end.kinds[0], data, path, end)
-    elif isinstance(data, dict):
+def _walk(data: Any) -> list[Occurrence]:
+    out: list[Occurrence] = []
+    _collect(data, _TREE, (), out)
+    return out
+
+
+def _collect(data: Any, node: _Node, path: Path_, out: list[Occurrence]) -> None:
+    # appends rather than yields, and ends at a string without another call: a 1,000-touchpoint
+    # map has thousands of ids, and this walk runs on every check and every editor request
+    if isinstance(data, dict):
+        children = node.children
         for key, value in data.items():
-            child = node.children.get(key)
-            if child is not None:
-                yield from _walk(value, child, (*path, key))
-    elif isinstance(data, list) and ANY in node.children:
-        child = node.children[ANY]
+            child = children.get(key)
+            if child is None:
+                continue
+            if isinstance(value, str):
+                _ends(child, value, (*path, key), out)
+            else:
+                _collect(value, child, (*path, key), out)
+    elif isinstance(data, list):
+        child = node.children.get(ANY)
+        if child is None:
+            return
         for index, item in enumerate(data):
-            yield from _walk(item, child, (*path, index))
+            if isinstance(item, str):
+                _ends(child, item, (*path, index), out)
+            else:
+                _collect(item, child, (*path, index), out)
 
 
-def field_at(path: Path_) -> Field | None:
-    """The reference field written at `path` (a list field's item or the list), or None."""
-    for field in FIELDS:
-        if _fits(path, field.at) or (field.many and _fits(path, field.at[:-1])):
-            return field
-    return None
+def _ends(node: _Node, value: str, path: Path_, out: list[Occurrence]) -> None:
+    for end in node.ends:
+        if isinstance(end, Kind):
+            out.append(Occurrence(end, value, path))
+        else:
+            out.append(Occurrence(end.kinds[0], value, path, end))
 
 
 def field_by_keys(keys: tuple[str, ...]) -> Field | None:
@@ -228,9 +236,3 @@ def id_fields() -> frozenset[str]:
 
 def library_kinds() -> tuple[Kind, ...]:
     return tuple(kind for kind in KINDS if kind.in_libraries)
-
-
-def _fits(path: Path_, pattern: tuple[str | int, ...]) -> bool:
-    return len(path) == len(pattern) and all(
-        (p == ANY and isinstance(part, int)) or p == part for part, p in zip(path, pattern, strict=True)
-    )
