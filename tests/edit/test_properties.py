@@ -12,6 +12,7 @@ and CRLF line ends, with emoji in their text.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from pathlib import Path
@@ -103,7 +104,8 @@ def generated_maps(draw: st.DrawFn) -> bytes:
             {"survey_score": draw(st.sampled_from(touchpoint_ids))},
         ]
         chosen = draw(st.lists(st.sampled_from(measures), max_size=2))
-        stage["kpis"] = [{"name": f"KPI {n} {draw(words)}", "measure": m} for n, m in enumerate(chosen)]
+        # copies: one dict written twice would be dumped as a YAML alias, which no rename edits by position
+        stage["kpis"] = [{"name": f"KPI {n} {draw(words)}", "measure": copy.deepcopy(m)} for n, m in enumerate(chosen)]
     data["stages"] = stages
     live = [p for s in stages for t in s["touchpoints"] for p in t.get("pain_points", [])]
     data["opportunities"] = [
