@@ -24,13 +24,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from journeymap import convert, report, schema_values
+from journeymap import convert, report, schema_values, vocabulary
 from journeymap.cli import app
 from journeymap.convert.mermaid_in import BadText, import_mermaid
 from journeymap.diff import present as diff_present
 from journeymap.diff import run as diff_run
 from journeymap.diff import visual
-from journeymap.edit import ids
 from journeymap.measure import present as measure_present
 from journeymap.measure import spec
 from journeymap.render import FORMATS, PAGE_SIZES_MM, palette, terminal
@@ -53,7 +52,7 @@ OWNERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("measure", "engine"): schema_values.ENGINES,
     ("export", "output_format"): convert.EXPORT_FORMATS,
     # the command line writes the kinds of ids as one word each
-    ("rename", "kind"): tuple(kind.replace(" ", "-") for kind in ids.KINDS),
+    ("rename", "kind"): tuple(kind.option for kind in vocabulary.KINDS),
 }
 # lists that still keep a copy of their own, each held equal to its schema list here
 # (measure's own modules: `spec.FORMATS` is the event and survey formats)

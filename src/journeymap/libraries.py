@@ -39,9 +39,10 @@ from journeymap.load import Document, Path_, load_bytes
 from journeymap.model import Journey, SharedItems, shared_items
 from journeymap.schema import library_schema_findings
 from journeymap.strings import one_line, short
+from journeymap.vocabulary import library_kinds
 
-# (kind as said in messages, the section of the file) for everything a library may hold
-SECTIONS = (("persona", "personas"), ("channel", "channels"), ("source", "sources"), ("opportunity", "opportunities"))
+# (kind as said in messages, the section of the file) for everything a library may hold: the vocabulary's
+SECTIONS = tuple((kind.name, str(kind.top_list)) for kind in library_kinds())
 
 
 class Unusable(Exception):

@@ -1,5 +1,8 @@
 """Ids are unique within their kind, and every reference names an existing id.
 
+Which fields define and name which kind of id is the vocabulary's (`journeymap.vocabulary`);
+links to other maps (`related`, `journey`) are checked across a folder (`portfolio`), not here.
+
 Items taken from a library (`origin` set) are known ids like the map's own,
 but their uniqueness is the library's business (and conflicts with the map
 are `libraries.merge`'s); a library's opportunities may address pain points
@@ -9,99 +12,67 @@ of other maps that use it, so their `addresses` are not checked here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import Any
 
-from journeymap import builtin_rules
+from journeymap import builtin_rules, vocabulary
 from journeymap.findings import Finding, RuleInfo
 from journeymap.load import Document, Path_
-from journeymap.model import Journey, own
+from journeymap.model import Journey
 from journeymap.schema import did_you_mean
-
-
-@dataclass(frozen=True)
-class _Item:
-    kind: str
-    id: str
-    path: Path_
-
-
-def _items(journey: Journey) -> Iterator[_Item]:
-    for p in own(journey.personas):
-        yield _Item("persona", p.id, p.path)
-    for c in own(journey.channels):
-        yield _Item("channel", c.id, c.path)
-    for s in own(journey.sources):
-        yield _Item("source", s.id, s.path)
-    for stage in journey.stages:
-        yield _Item("stage", stage.id, stage.path)
-    for t in journey.touchpoints():
-        yield _Item("touchpoint", t.id, t.path)
-    for pp in journey.pain_points():
-        yield _Item("pain point", pp.id, pp.path)
-    for o in own(journey.opportunities):
-        yield _Item("opportunity", o.id, o.path)
+from journeymap.vocabulary import Kind, Occurrence
 
 
 def reference_findings(doc: Document, journey: Journey) -> list[Finding]:
-    findings = list(_duplicate_ids(doc, journey))
-    findings += _unknown_references(doc, journey)
+    shared = library_ids(journey)
+    found = vocabulary.occurrences(doc.data, shared)
+    findings = list(_duplicate_ids(doc, found))
+    findings += _unknown_references(doc, found, shared)
     return findings
 
 
-def _duplicate_ids(doc: Document, journey: Journey) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], Path_] = {}
-    for item in _items(journey):
+def library_ids(journey: Journey) -> dict[Kind, set[str]]:
+    """The ids the map's libraries define, by kind: they resolve as if the map defined them."""
+    out: dict[Kind, set[str]] = {}
+    for kind in vocabulary.library_kinds():
+        items: list[Any] = getattr(journey, str(kind.defined_at[0]))
+        out[kind] = {item.id for item in items if item.origin}
+    return out
+
+
+def _duplicate_ids(doc: Document, found: list[Occurrence]) -> Iterator[Finding]:
+    seen: dict[tuple[Kind, str], Path_] = {}
+    for item in found:
+        if not item.definition:
+            continue
         key = (item.kind, item.id)
         if key in seen:
-            first_line = doc.position((*seen[key], "id"))[0]
+            first_line = doc.position(seen[key])[0]
             yield _finding(
-                doc, (*item.path, "id"), builtin_rules.DUPLICATE_ID,
-                f"{item.kind} id '{item.id}' is already used at line {first_line}; ids must be unique: rename one",
+                doc, item.path, builtin_rules.DUPLICATE_ID,
+                f"{item.kind.name} id '{item.id}' is already used at line {first_line}; ids must be unique: rename one",
             )
         else:
             seen[key] = item.path
 
 
-def _unknown_references(doc: Document, journey: Journey) -> Iterator[Finding]:
-    channels = _Known(c.id for c in journey.channels)
-    personas = _Known(p.id for p in journey.personas)
-    sources = _Known(s.id for s in journey.sources)
-    pain_points = _Known(pp.id for pp in journey.pain_points())
-    for t in journey.touchpoints():
-        if t.channel is not None:
-            yield from _check(doc, [(t.channel, (*t.path, "channel"))], channels, "channel", t.id)
-        yield from _check(doc, _indexed(t.personas, (*t.path, "personas")), personas, "persona", t.id)
-        yield from _check(doc, _indexed(t.evidence, (*t.path, "evidence")), sources, "source", t.id)
-        for pp in t.pain_points:
-            yield from _check(doc, _indexed(pp.evidence, (*pp.path, "evidence")), sources, "source", pp.id)
-    for o in own(journey.opportunities):
-        yield from _check(doc, _indexed(o.addresses, (*o.path, "addresses")), pain_points, "pain point", o.id)
-    yield from _measure_references(doc, journey)
-
-
-def _measure_references(doc: Document, journey: Journey) -> Iterator[Finding]:
-    """A KPI's `measure` names touchpoints (or stages, where it may) that exist."""
-    touchpoints = _Known(t.id for t in journey.touchpoints())
-    steps = _Known([*touchpoints, *(s.id for s in journey.stages)])
-    for stage in journey.stages:
-        for kpi in stage.kpis:
-            m = kpi.measure
-            if m is None:
-                continue
-            at: Path_ = (*kpi.path, "measure", m.kind)
-            if m.kind in ("conversion", "median_time"):
-                refs = [(m.source, (*at, "from")), (m.target, (*at, "to"))]
-                yield from _check(doc, refs, steps, "touchpoint or stage", kpi.name)
-            elif m.kind == "return_share":
-                yield from _check(doc, [(m.source, (*at, "touchpoint"))], touchpoints, "touchpoint", kpi.name)
-            elif m.kind == "survey_score":
-                yield from _check(doc, [(m.source, at)], touchpoints, "touchpoint", kpi.name)
-            else:
-                yield from _check(doc, [(m.source, at)], steps, "touchpoint or stage", kpi.name)
-
-
-def _indexed(ids: list[str], path: Path_) -> list[tuple[str, Path_]]:
-    return [(ref, (*path, i)) for i, ref in enumerate(ids)]
+def _unknown_references(doc: Document, found: list[Occurrence], shared: dict[Kind, set[str]]) -> Iterator[Finding]:
+    known: dict[Kind, list[str]] = {kind: [] for kind in vocabulary.KINDS}
+    for o in found:
+        if o.definition:
+            known[o.kind].append(o.id)
+    for kind, ids in shared.items():
+        known[kind] += sorted(ids)
+    # one lookup a field, built once a map: a 1,000-touchpoint map has as many references to look up
+    lookups: dict[vocabulary.Field, _Known] = {}
+    for o in found:
+        field = o.field
+        if field is None or any(kind.across_maps for kind in field.kinds):
+            continue  # links to other maps are checked across a folder (portfolio)
+        lookup = lookups.get(field)
+        if lookup is None:
+            lookup = lookups[field] = _Known(dict.fromkeys(i for kind in field.kinds for i in known[kind]))
+        if o.id not in lookup.lookup:
+            yield _unknown(doc, o, lookup)
 
 
 class _Known(list[str]):
@@ -113,20 +84,27 @@ class _Known(list[str]):
         self.lookup = frozenset(self)
 
 
-def _check(
-    doc: Document, refs: Iterable[tuple[str, Path_]], known: _Known, kind: str, owner: str
-) -> Iterator[Finding]:
-    for ref, path in refs:
-        if ref in known.lookup:
-            continue
-        hint = did_you_mean(ref, known)
-        if not hint:
-            hint = f"; define it under {_section(kind)}" if not known else f"; known: {_listing(known)}"
-        yield _finding(doc, path, builtin_rules.UNKNOWN_REFERENCE, f"'{owner}' names unknown {kind} '{ref}'{hint}")
+def _unknown(doc: Document, ref: Occurrence, known: _Known) -> Finding:
+    assert ref.field is not None
+    hint = did_you_mean(ref.id, known)
+    if not hint:
+        sections = " or ".join(kind.section for kind in ref.field.kinds)
+        hint = f"; define it under {sections}" if not known else f"; known: {_listing(known)}"
+    owner = _owner_label(doc, ref)
+    message = f"'{owner}' names unknown {ref.field.kind_words} '{ref.id}'{hint}"
+    return _finding(doc, ref.path, builtin_rules.UNKNOWN_REFERENCE, message)
 
 
-def _section(kind: str) -> str:
-    return {"persona": "personas", "channel": "channels", "source": "sources"}.get(kind, "a touchpoint's pain_points")
+def _owner_label(doc: Document, ref: Occurrence) -> str:
+    """What messages call the entity holding a reference: its id, or a KPI's name."""
+    entity: Any = doc.data
+    for part in ref.owner:
+        entity = entity[part]
+    if isinstance(entity, dict):
+        for key in ("id", "name"):
+            if isinstance(entity.get(key), str | int | float):
+                return str(entity[key])
+    return ""
 
 
 def _listing(ids: list[str], limit: int = 8) -> str:

@@ -87,4 +87,5 @@ def test_diff_reports_a_changed_sub_journey_link(tmp_path: Path):
     old.write_text(order)
     new.write_text(order.replace("    journey: delivery", "    journey: delivery-day"))
     run = run_cli("diff", str(old), str(new))
-    assert "~ stage Delivery (delivery) — journey: “delivery” → “delivery-day”" in run.stdout
+    # a sub-journey link names a map's id, so it is shown as an id (like `related`), not quoted as text
+    assert "~ stage Delivery (delivery) — journey: delivery → delivery-day" in run.stdout

@@ -7,16 +7,10 @@ from typing import Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.vocabulary import BY_NAME, KINDS
 
-
-class Kind(StrEnum):
-    persona = "persona"
-    channel = "channel"
-    source = "source"
-    stage = "stage"
-    touchpoint = "touchpoint"
-    pain_point = "pain-point"
-    opportunity = "opportunity"
+# the kinds of id, as the vocabulary names them (`pain point` is written `pain-point` here)
+Kind = StrEnum("Kind", {kind.option: kind.option for kind in KINDS})  # type: ignore[misc]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +28,9 @@ def rename(
     max_bytes: common.MaxBytes = common.DEFAULT_MAX_BYTES,
     debug: common.Debug = False,
 ) -> None:
-    """Rename an id (a persona, channel, source, stage, touchpoint, pain point or opportunity)
-    and every reference to it; comments and formatting stay as they are."""
+    """Rename an id (a persona, channel, source, stage, touchpoint, pain point, opportunity or the
+    map's own) and every reference to it, KPI measures included; comments and formatting stay as
+    they are."""
 
     def run() -> int:
         from journeymap.commands.fix import unified
@@ -54,23 +49,26 @@ def rename(
                 common.say(finding.as_line())
             common.fail(f"{path} cannot be read as a map; fix the finding above first", common.EXIT_FINDINGS)
         try:
-            renaming = rename_edits(analysis.document, old, new, kind.value.replace("-", " ") if kind else None,
-                                    analysis.journey.shared_ids() if analysis.journey else None)
+            text = raw.decode("utf-8")  # the file's own text, a byte-order mark included
+            chosen = BY_NAME[kind.value.replace("-", " ")] if kind else None
+            shared = analysis.journey.shared_ids() if analysis.journey else None
+            renaming = rename_edits(analysis.document, old, new, chosen, shared, text)
         except RenameProblem as exc:
             common.fail(str(exc), common.EXIT_FINDINGS)
-        text = analysis.document.text
+        text = renaming.text
         after = apply(text, list(renaming.edits))
         if diff:
             emit(unified(str(path), text, after))
             return common.EXIT_OK
         if path.is_symlink():
             common.fail(f"{path} is a symbolic link; rename in the file it points to")
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        write_atomic(path, bom + after.encode("utf-8"))
+        write_atomic(path, after.encode("utf-8"))
         common.say(
-            f"Renamed {renaming.kind} '{old}' to '{new}' in {path}: the id and "
+            f"Renamed {renaming.kind.name} '{old}' to '{new}' in {path}: the id and "
             f"{renaming.references} reference{'s' if renaming.references != 1 else ''}"
         )
+        if renaming.kind.across_maps:
+            common.say("Other maps that name it (`related:`, `journey:`) are not changed; rename it there too")
         return common.EXIT_OK
 
     common.run(debug, run)

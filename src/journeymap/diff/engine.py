@@ -19,6 +19,7 @@ from typing import Any
 
 from journeymap.diff.records import Change, Entity, Kind, MapDiff, Status, Value
 from journeymap.model import Journey, is_resolved
+from journeymap.vocabulary import KINDS
 
 # fields compared as they are; the name field (below) gives RENAMED instead
 FIELDS: dict[Entity, tuple[str, ...]] = {
@@ -47,6 +48,8 @@ NAME_FIELD: dict[Entity, str] = {
 FACET: dict[Entity, str] = {Entity.TOUCHPOINT: "emotion", Entity.PAIN_POINT: "severity", Entity.OPPORTUNITY: "status"}
 # what a touchpoint or pain point is inside of, and so can move between
 CONTAINER_FIELD: dict[Entity, str] = {Entity.TOUCHPOINT: "stage", Entity.PAIN_POINT: "touchpoint"}
+# the map's top-level lists of entities, in the vocabulary's order (personas, ..., opportunities)
+_TOP_LISTS = tuple((Entity(kind.key), kind.top_list) for kind in KINDS if kind.top_list)
 _ORDER = (
     Entity.PERSONA, Entity.CHANNEL, Entity.SOURCE, Entity.STAGE, Entity.KPI,
     Entity.TOUCHPOINT, Entity.PAIN_POINT, Entity.OPPORTUNITY,
@@ -70,13 +73,9 @@ Index = dict[Entity, dict[str, _Placed]]
 def index(journey: Journey) -> Index:
     """Every entity of the journey by kind and id. KPIs have no id: their name within the stage is one."""
     out: Index = {entity: {} for entity in _ORDER}
-    for entity, items in (
-        (Entity.PERSONA, journey.personas),
-        (Entity.CHANNEL, journey.channels),
-        (Entity.SOURCE, journey.sources),
-        (Entity.OPPORTUNITY, journey.opportunities),
-    ):
-        out[entity] = {item.id: _Placed(item, None, None) for item in items}
+    for entity, section in _TOP_LISTS:
+        if entity is not Entity.STAGE:
+            out[entity] = {item.id: _Placed(item, None, None) for item in getattr(journey, section)}
     for stage in journey.stages:
         out[Entity.STAGE][stage.id] = _Placed(stage, None, stage.id)
         for kpi in stage.kpis:
@@ -240,13 +239,9 @@ def _reorderings(
     old: Journey, new: Journey, old_index: Index, new_index: Index, kpis_by_name: bool
 ) -> Iterator[Change]:
     map_id, title = new.id or old.id, new.title
-    for entity, field, old_ids, new_ids in (
-        (Entity.PERSONA, "personas", [p.id for p in old.personas], [p.id for p in new.personas]),
-        (Entity.CHANNEL, "channels", [c.id for c in old.channels], [c.id for c in new.channels]),
-        (Entity.SOURCE, "sources", [s.id for s in old.sources], [s.id for s in new.sources]),
-        (Entity.STAGE, "stages", [s.id for s in old.stages], [s.id for s in new.stages]),
-        (Entity.OPPORTUNITY, "opportunities", [o.id for o in old.opportunities], [o.id for o in new.opportunities]),
-    ):
+    for entity, field in _TOP_LISTS:
+        old_ids = [item.id for item in getattr(old, field)]
+        new_ids = [item.id for item in getattr(new, field)]
         kept_old, kept_new = _kept(old_ids, new_ids, old_index[entity], new_index[entity], None)
         if kept_old != kept_new:
             yield Change(Kind.REORDERED, Entity.MAP, map_id, title, field=field, old=kept_old, new=kept_new)

@@ -18,13 +18,10 @@ from journeymap.diff.engine import kpi_key
 from journeymap.diff.records import Entity, LintChange, LintKind
 from journeymap.findings import Finding
 from journeymap.load import Document, Path_
+from journeymap.vocabulary import KINDS, STAGE
 
-_TOP_LISTS = {
-    "personas": Entity.PERSONA,
-    "channels": Entity.CHANNEL,
-    "sources": Entity.SOURCE,
-    "opportunities": Entity.OPPORTUNITY,
-}
+# the map's top-level lists of entities other than stages (which hold more), from the vocabulary
+_TOP_LISTS = {kind.top_list: Entity(kind.key) for kind in KINDS if kind.top_list and kind is not STAGE}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from journeymap.findings import Severity
+from journeymap.vocabulary import BY_KEY
 
 if TYPE_CHECKING:
     from journeymap.model import Journey
@@ -50,17 +51,8 @@ class Entity(StrEnum):
         return _NOUNS[self]
 
 
-_NOUNS = {
-    Entity.MAP: "map",
-    Entity.STAGE: "stage",
-    Entity.TOUCHPOINT: "touchpoint",
-    Entity.PAIN_POINT: "pain point",
-    Entity.OPPORTUNITY: "opportunity",
-    Entity.PERSONA: "persona",
-    Entity.CHANNEL: "channel",
-    Entity.SOURCE: "source",
-    Entity.KPI: "KPI",
-}
+# the vocabulary's name for each kind of id (a KPI has none: its name is its id)
+_NOUNS = {entity: BY_KEY[entity.value].name if entity.value in BY_KEY else "KPI" for entity in Entity}
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,9 +42,6 @@ from journeymap.strings import map_stem
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 FORMATS = ("svg", "html")
 _MARKED = (Entity.STAGE, Entity.TOUCHPOINT, Entity.PAIN_POINT, Entity.OPPORTUNITY)
-# the renderer's names for the entities it can mark
-_KIND = {Entity.STAGE: "stage", Entity.TOUCHPOINT: "touchpoint", Entity.PAIN_POINT: "pain point",
-         Entity.OPPORTUNITY: "opportunity"}
 _PREFIX = {ADDED: "NEW · ", REMOVED: "REMOVED · ", CHANGED: "CHANGED · "}
 _LINE = {ADDED: "#1a7f37", CHANGED: "#8250df", REMOVED: "#9aa5b1"}
 _GHOST_FILL, _GHOST_INK = "#f5f7fa", "#9aa5b1"
@@ -208,7 +205,7 @@ def diff_dot(diff: MapDiff, old_label: str, new_label: str, *, simple: bool = Fa
     marked = overlay(*diff.journeys)
     marks = {}
     for (entity, entity_id), mark in marked.marks.items():
-        key = (_KIND[entity], entity_id)
+        key = (entity.noun, entity_id)  # the renderer names what it marks as the vocabulary does
         if entity is Entity.STAGE:  # a cluster: restyled, its label as it was
             ghosted = f'style="rounded,filled,dashed", {_GHOST}'
             marks[key] = Mark(ghosted if mark == REMOVED else f'color="{_LINE[mark]}", penwidth=3')

@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from journeymap import builtin_rules
 from journeymap.analysis import Analysis, State
 from journeymap.config import Project
-from journeymap.edit.ids import Occurrence, occurrences
-from journeymap.edit.spans import Edit, Lines, apply, disjoint, plain_or_quoted, scalar_span, value_at
+from journeymap.edit.spans import Edit, Lines, apply, disjoint, own_lines, plain_or_quoted, scalar_span, value_at
 from journeymap.findings import Finding
 from journeymap.io.sources import InputError, Target, read_target
 from journeymap.lint.engine import SUPPRESSION
@@ -40,13 +39,14 @@ from journeymap.lint.rules.evidence import STALE_MAP
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
 from journeymap.pipeline import analyse_bytes, exit_code
+from journeymap.references import library_ids
 from journeymap.schema import expects_text
 from journeymap.schema_values import ID_PATTERN
 from journeymap.strings import slug
+from journeymap.vocabulary import Kind, Occurrence, occurrences
 
 MAX_ROUNDS = 10
 _ID = re.compile(ID_PATTERN)
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,18 @@ class _Context:
     found: list[Occurrence]
     today: datetime.date
     # ids the map's libraries define, by kind: a reference may be corrected to one of them too
-    shared: dict[str, set[str]]
+    shared: dict[Kind, set[str]]
 
 
-def fixes(analysis: Analysis, today: datetime.date | None = None) -> list[Fix]:
-    """A fix for each finding that has one, safe or not."""
+def fixes(analysis: Analysis, today: datetime.date | None = None, text: str | None = None) -> list[Fix]:
+    """A fix for each finding that has one, safe or not. `text`: the document's own text (a
+    byte-order mark included), which the edits' offsets count on; by default the loaded text."""
     doc = analysis.document
     if doc is None or not any(f.rule_id in _MAKERS for f in analysis.findings):
         return []
-    context = _Context(doc, Lines(doc.text), occurrences(doc.data), today or datetime.date.today(),
-                       _library_ids(analysis))
+    shared = library_ids(analysis.journey) if analysis.journey is not None else {}
+    context = _Context(doc, own_lines(doc, text), occurrences(doc.data, shared), today or datetime.date.today(),
+                       shared)
     out = []
     for finding in analysis.findings:
         for make in _MAKERS.get(finding.rule_id, ()):
@@ -86,21 +88,13 @@ def fixes(analysis: Analysis, today: datetime.date | None = None) -> list[Fix]:
     return out
 
 
-def _library_ids(analysis: Analysis) -> dict[str, set[str]]:
-    journey = analysis.journey
-    if journey is None:
-        return {}
-    shared: dict[str, set[str]] = {}
-    for kind, items in (("persona", journey.personas), ("channel", journey.channels), ("source", journey.sources)):
-        shared[kind] = {item.id for item in items if item.origin}
-    return shared
-
-
 def _reference(finding: Finding, ctx: _Context) -> Fix | None:
     ref = next((o for o in ctx.found if o.path == finding.node and not o.definition), None)
     if ref is None:
         return None
-    known = sorted({o.id for o in ctx.found if o.definition and o.kind == ref.kind} | ctx.shared.get(ref.kind, set()))
+    kinds = ref.field.kinds if ref.field is not None else (ref.kind,)
+    known = sorted({o.id for o in ctx.found if o.definition and o.kind in kinds}.union(
+        *(ctx.shared.get(kind, set()) for kind in kinds)))
     close = difflib.get_close_matches(ref.id, known, n=2, cutoff=0.6)
     if not close or (len(close) == 2 and _likeness(ref.id, close[0]) == _likeness(ref.id, close[1])):
         return None  # nothing close, or two as close: not even a guess
@@ -151,7 +145,8 @@ def _slug_id(finding: Finding, ctx: _Context) -> Fix | None:
             if span is None:
                 return None  # a reference we cannot edit would be left broken
             edits.append(Edit(*span, new))
-    return Fix(finding, f"change the {defined.kind} id '{old}' to '{new}' and its references", tuple(edits), safe=False)
+    return Fix(finding, f"change the {defined.kind.name} id '{old}' to '{new}' and its references", tuple(edits),
+               safe=False)
 
 
 def _last_reviewed(finding: Finding, ctx: _Context) -> Fix | None:
@@ -231,16 +226,16 @@ def fixed_text(raw: bytes, path: str, project: Project, unsafe: bool = False) ->
     analysis = analyse_bytes(raw, path, project)
     if analysis.document is None:
         return Fixed(path, "", "", analysis=analysis)
-    before = text = analysis.document.text
+    before = text = own_lines(analysis.document, raw.decode("utf-8")).text
     applied: list[str] = []
     for _ in range(MAX_ROUNDS):
-        found = [fix for fix in fixes(analysis, project.today) if fix.safe or unsafe]
+        found = [fix for fix in fixes(analysis, project.today, text) if fix.safe or unsafe]
         chosen = disjoint([fix.edits for fix in found])
         if not chosen:
             break
         applied += [fix.title for fix in found if fix.edits in chosen]
         text = apply(text, [edit for group in chosen for edit in group])
-        analysis = analyse_bytes(_encoded(text, raw), path, project)
+        analysis = analyse_bytes(text.encode("utf-8"), path, project)
         if analysis.document is None:  # never expected: a fix broke the YAML; keep the file as it was
             return Fixed(path, before, before, [], analyse_bytes(raw, path, project),
                          "a fix would have broken the file; nothing changed")
@@ -248,13 +243,9 @@ def fixed_text(raw: bytes, path: str, project: Project, unsafe: bool = False) ->
     return Fixed(path, before, text, applied, analysis, held_back=held_back)
 
 
-def _encoded(text: str, raw: bytes) -> bytes:
-    """The text as the file's bytes: UTF-8, with the byte-order mark it had."""
-    return (_BOM if raw.startswith(_BOM) else b"") + text.encode("utf-8")
-
-
 def encoded(fixed: Fixed, raw: bytes) -> bytes:
-    return _encoded(fixed.after, raw)
+    """The fixed text as the file's bytes: UTF-8, with the byte-order mark it had (part of the text)."""
+    return fixed.after.encode("utf-8")
 
 
 @dataclass

@@ -28,12 +28,20 @@ class Edit:
     text: str
 
 
+BOM = "\ufeff"
+
+
 class Lines:
-    """Character offsets of a text's lines, to turn 1-based (line, column) into offsets and back."""
+    """Character offsets of a text's lines, to turn 1-based (line, column) into offsets and back.
+
+    `text` is the document's own text, as the file or the editor holds it: a byte-order mark and
+    CRLF line ends included, so offsets (and so edits) count every character the editor counts.
+    The loader reads past a byte-order mark, so its first line starts after it (`starts[0]` is 1).
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
+        self.starts = [1 if text.startswith(BOM) else 0]
         at = text.find("\n")
         while at >= 0:
             self.starts.append(at + 1)
@@ -44,8 +52,13 @@ class Lines:
         return min(self.starts[line - 1] + column - 1, len(self.text))
 
     def position(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        return index + 1, max(offset - self.starts[index], 0) + 1
+
+    def begin(self, line: int) -> int:
+        """Where the line begins in the text, a byte-order mark before the first line included
+        (what an editor counts its columns from)."""
+        return 0 if line <= 1 else self.starts[min(line, len(self.starts)) - 1]
 
     def line_text(self, line: int) -> str:
         """The line without its line break ('' past the end)."""
@@ -58,6 +71,14 @@ class Lines:
     @property
     def count(self) -> int:
         return len(self.starts)
+
+
+def own_lines(doc: Document, text: str | None = None) -> Lines:
+    """Lines of the document's own text: `text` as the file or the editor holds it (the loaded
+    text with a byte-order mark before it), else the loaded text itself."""
+    if text is not None and text.startswith(BOM) and text[1:] == doc.text:
+        return Lines(text)
+    return Lines(doc.text)
 
 
 def value_at(data: Any, path: Path_) -> Any:

@@ -18,7 +18,6 @@ from typing import Any
 from journeymap.analysis import Analysis
 from journeymap.builtin_rules import CORE_RULES
 from journeymap.edit.fixes import fixes
-from journeymap.edit.ids import REFERENCE_FIELDS, Occurrence, occurrences
 from journeymap.edit.rename import RenameProblem, rename_edits
 from journeymap.edit.spans import Lines, key_span, scalar_span, token_span, value_at
 from journeymap.findings import Finding, Severity
@@ -29,6 +28,7 @@ from journeymap.lsp.positions import Converter
 from journeymap.lsp.rpc import REQUEST_FAILED, RpcError
 from journeymap.schema import node_at
 from journeymap.strings import one_line
+from journeymap.vocabulary import FIELDS, Kind, Occurrence, field_by_keys, occurrences
 
 _SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 _CORE_IDS = {rule.id for rule in CORE_RULES}
@@ -60,13 +60,13 @@ class MapVersion:
         """A library's path as the map's `use:` would write it: relative to the map's folder."""
         return one_line(os.path.relpath(library.path, os.path.dirname(self.analysis.path) or "."))
 
-    def library_definition(self, kind: str, id_: str) -> tuple[Library, Occurrence] | None:
+    def library_definition(self, kind: Kind, id_: str) -> tuple[Library, Occurrence] | None:
         """Where a library the map uses defines this id, when the map does not define it itself."""
         for library in self.libraries:
             if library.document is None:
                 continue
             for o in occurrences(library.document.data):
-                if o.definition and o.kind == kind and o.id == id_:
+                if o.definition and o.kind is kind and o.id == id_:
                     return library, o
         return None
 
@@ -106,10 +106,12 @@ def finding_span(doc: Document | None, lines: Lines, finding: Finding) -> tuple[
 
 # --- completion
 
-_SCALAR_FIELD = re.compile(r"(?:^|[\s{,])(channel|phase|severity|status|kind):\s*(?P<word>[^\s,\[\]{}]*)$")
-_FLOW_LIST = re.compile(r"(?:^|[\s{,])(personas|evidence|addresses):\s*\[(?:[^\]]*,)?\s*(?P<word>[^\s,\[\]]*)$")
+# what an editor is typing: `key: word`, `key: [a, word`, or `- word` in a block list
+_SCALAR_FIELD = re.compile(r"(?:^|[\s{,])(?P<key>[A-Za-z_]+):\s*(?P<word>[^\s,\[\]{}]*)$")
+_FLOW_LIST = re.compile(r"(?:^|[\s{,])(?P<key>[A-Za-z_]+):\s*\[(?:[^\]]*,)?\s*(?P<word>[^\s,\[\]]*)$")
 _BLOCK_ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<word>[^\s,\[\]{}:#]*)$")
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_]+):\s*(?:#.*)?$")
+_KEY_BEFORE = re.compile(r"(?P<key>[A-Za-z_]+):\s*$")
 _TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_]+):")
 _ENUM_PATHS: dict[str, Path_] = {
     "phase": ("stages", 0, "phase"),
@@ -122,64 +124,92 @@ def completion(snap: MapVersion, offset: int) -> list[dict[str, Any]]:
     """Ids where a reference is expected, allowed values where the format has a list of them."""
     line = snap.lines.position(offset)[0]
     prefix = snap.lines.text[snap.lines.starts[line - 1]:offset]
-    field, word = _field_at(snap.lines, line, prefix)
-    if field is None:
+    keys, word = _keys_at(snap.lines, line, prefix)
+    if not keys:
         return []
     replace = snap.convert.range(offset - len(word), offset)
-    if field in REFERENCE_FIELDS:
-        kind = REFERENCE_FIELDS[field]
-        doc = snap.good
-        seen: set[str] = set()
-        items = []
+    field = field_by_keys(keys)
+    if field is not None:
+        return _id_items(snap, field.kinds, replace)
+    if keys[-1] not in (*_ENUM_PATHS, "kind"):
+        return []
+    path = _ENUM_PATHS.get(keys[-1]) or (_section_above(snap.lines, line), 0, "kind")
+    return [_item(str(v), _ENUM_ITEM, keys[-1], replace) for v in node_at(path).get("enum", [])]
+
+
+def _id_items(snap: MapVersion, kinds: tuple[Kind, ...], replace: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ids of these kinds the map and its libraries define (ids of other maps are not known here)."""
+    doc = snap.good
+    seen: set[str] = set()
+    items = []
+    for kind in kinds:
         for o in occurrences(doc.data if doc else None):
-            if o.definition and o.kind == kind and o.id not in seen:
+            if o.definition and o.kind is kind and not kind.across_maps and o.id not in seen:
                 seen.add(o.id)
                 entity = value_at(doc.data, o.owner) if doc else None
-                items.append(_item(o.id, _REFERENCE_ITEM, f"{kind}: {_name_of(entity)}", replace))
+                items.append(_item(o.id, _REFERENCE_ITEM, f"{kind.name}: {_name_of(entity)}", replace))
         for library in snap.libraries:
             data = library.document.data if library.document is not None else None
             for o in occurrences(data):
-                if o.definition and o.kind == kind and o.id not in seen:
+                if o.definition and o.kind is kind and kind.in_libraries and o.id not in seen:
                     seen.add(o.id)
-                    detail = f"{kind}: {_name_of(value_at(data, o.owner))} (from {snap.shown(library)})"
+                    detail = f"{kind.name}: {_name_of(value_at(data, o.owner))} (from {snap.shown(library)})"
                     items.append(_item(o.id, _REFERENCE_ITEM, detail, replace))
-        return items
-    path = _ENUM_PATHS.get(field) or (_section_above(snap.lines, line), 0, "kind")
-    return [_item(str(v), _ENUM_ITEM, field, replace) for v in node_at(path).get("enum", [])]
+    return items
 
 
 def _item(label: str, kind: int, detail: str, replace: dict[str, Any]) -> dict[str, Any]:
     return {"label": label, "kind": kind, "detail": detail, "textEdit": {"range": replace, "newText": label}}
 
 
-def _field_at(lines: Lines, line: int, prefix: str) -> tuple[str | None, str]:
+def _keys_at(lines: Lines, line: int, prefix: str) -> tuple[tuple[str, ...], str]:
+    """The keys leading to the value being typed (outermost first, as far as the text shows them),
+    and the word typed so far; no keys when the cursor is not at a value."""
+    indent = len(prefix) - len(prefix.lstrip())
     for pattern in (_SCALAR_FIELD, _FLOW_LIST):
         match = pattern.search(prefix)
         if match:
-            return match.group(1), match.group("word")
+            inner = (*_flow_keys(prefix[:match.start("key")]), match.group("key"))
+            above = indent + 1 if prefix.lstrip().startswith("- ") else indent
+            return (*_keys_above(lines, line, above), *inner), match.group("word")
     item = _BLOCK_ITEM.match(prefix)
     if item:
-        key = _list_key_above(lines, line, len(item.group("indent")))
-        if key in ("personas", "evidence", "addresses"):
-            return key, item.group("word")
-    return None, ""
+        return _keys_above(lines, line, len(item.group("indent")) + 1), item.group("word")
+    return (), ""
 
 
-def _list_key_above(lines: Lines, line: int, indent: int) -> str | None:
-    """The key of the block list an item on `line` belongs to (references are never top-level keys)."""
-    for number in range(line - 1, max(0, line - 200), -1):
+def _flow_keys(text: str) -> list[str]:
+    """The keys of the flow collections still open in `text` (`measure: {conversion: {from: `)."""
+    stack: list[str | None] = []
+    for at, char in enumerate(text):
+        if char in "{[":
+            match = _KEY_BEFORE.search(text, 0, at)
+            stack.append(match.group("key") if match else None)
+        elif char in "}]" and stack:
+            stack.pop()
+    return [key for key in stack if key]
+
+
+def _keys_above(lines: Lines, line: int, indent: int) -> tuple[str, ...]:
+    """The block keys a line at this indent is nested in, read upwards by indentation."""
+    keys: list[str] = []
+    for number in range(line - 1, max(0, line - 2000), -1):
         text = lines.line_text(number)
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             continue
         own = len(text) - len(text.lstrip())
-        if stripped.startswith("- ") and own == indent:
-            continue  # an earlier item of the same list
+        if own >= indent:
+            continue  # a sibling, or inside one
         match = _KEY_LINE.match(text)
-        if match and 0 < len(match.group("indent")) <= indent:
-            return match.group("key")
-        return None
-    return None
+        if match:
+            keys.append(match.group("key"))
+        elif not stripped.startswith("- "):
+            break  # not a block key nor a list item: the text is not what we can read
+        indent = own
+        if own == 0:
+            break
+    return tuple(reversed(keys))
 
 
 def _section_above(lines: Lines, line: int) -> str:
@@ -208,7 +238,7 @@ def _spans_of(
     doc: Document, lines: Lines, target: Occurrence, definitions: bool, uses: bool
 ) -> Iterator[tuple[int, int]]:
     for o in occurrences(doc.data):
-        if o.kind == target.kind and o.id == target.id and (definitions if o.definition else uses):
+        if o.kind is target.kind and o.id == target.id and (definitions if o.definition else uses):
             span = scalar_span(doc, lines, o.path)
             if span is not None:
                 yield span
@@ -255,7 +285,7 @@ def rename(snap: MapVersion, offset: int, new: str) -> dict[str, Any]:
         raise RpcError(REQUEST_FAILED, "put the cursor on an id (or a reference to one) to rename it")
     _refuse_library_id(snap, doc, found[0])
     try:
-        renaming = rename_edits(doc, found[0].id, new, found[0].kind)
+        renaming = rename_edits(doc, found[0].id, new, found[0].kind, text=snap.text)
     except RenameProblem as exc:
         raise RpcError(REQUEST_FAILED, str(exc)) from None
     edits = [{"range": snap.convert.range(e.start, e.end), "newText": e.text} for e in renaming.edits]
@@ -264,12 +294,13 @@ def rename(snap: MapVersion, offset: int, new: str) -> dict[str, Any]:
 
 def _refuse_library_id(snap: MapVersion, doc: Document, o: Occurrence) -> None:
     """An id a library defines is shared by other maps: renaming it in one map would break it."""
-    if any(d.definition and d.kind == o.kind and d.id == o.id for d in occurrences(doc.data)):
+    if any(d.definition and d.kind is o.kind and d.id == o.id for d in occurrences(doc.data)):
         return
     shared = snap.library_definition(o.kind, o.id)
     if shared is not None:
-        raise RpcError(REQUEST_FAILED, f"{o.kind} '{one_line(o.id)}' is defined in library {snap.shown(shared[0])}, "
-                                       "which other maps may use; rename it there and in every map that uses it")
+        raise RpcError(REQUEST_FAILED, f"{o.kind.name} '{one_line(o.id)}' is defined in library "
+                                       f"{snap.shown(shared[0])}, which other maps may use; rename it there and in "
+                                       "every map that uses it")
 
 
 def _at(snap: MapVersion, offset: int) -> Occurrence | None:
@@ -324,7 +355,7 @@ def hover(snap: MapVersion, offset: int) -> dict[str, Any] | None:
 
 
 def _entity_text(doc: Document, o: Occurrence, snap: MapVersion) -> str:
-    defined = next((d for d in occurrences(doc.data) if d.definition and d.kind == o.kind and d.id == o.id), None)
+    defined = next((d for d in occurrences(doc.data) if d.definition and d.kind is o.kind and d.id == o.id), None)
     shared = snap.library_definition(o.kind, o.id) if defined is None else None
     if defined is not None:
         entity = value_at(doc.data, defined.owner)
@@ -335,14 +366,14 @@ def _entity_text(doc: Document, o: Occurrence, snap: MapVersion) -> str:
         entity = value_at(library_doc.data, defined.owner)
         where = f"{code(snap.shown(library))}, line {library_doc.position(defined.path)[0]}"
     else:
-        return f"**{o.kind}** {code(o.id)}: not defined in this map or the libraries it uses"
-    lines = [f"**{o.kind}** {code(o.id)}: {md(_name_of(entity))} ({where})"]
+        return f"**{o.kind.name}** {code(o.id)}: not defined in this map or the libraries it uses"
+    lines = [f"**{o.kind.name}** {code(o.id)}: {md(_name_of(entity))} ({where})"]
     if isinstance(entity, dict):
         for key in ("kind", "phase", "severity", "status", "goal", "description"):
             if isinstance(entity.get(key), str | int | float) and not isinstance(entity.get(key), bool):
                 lines.append(f"{key}: {md(entity[key])}")
-    uses = sum(1 for r in occurrences(doc.data) if not r.definition and r.kind == o.kind and r.id == o.id)
-    if o.kind in REFERENCE_FIELDS.values():
+    uses = sum(1 for r in occurrences(doc.data) if not r.definition and r.kind is o.kind and r.id == o.id)
+    if any(o.kind in field.kinds for field in FIELDS):
         lines.append(f"named by {uses} reference{'s' if uses != 1 else ''}")
     return "\n\n".join(lines)
 
@@ -402,7 +433,7 @@ def code_actions(snap: MapVersion, start: int, end: int, today: datetime.date | 
     wanted = [f for f in snap.analysis.findings if _overlaps(finding_span(snap.doc, snap.lines, f), start, end)]
     if not wanted:
         return []
-    for fix in fixes(snap.analysis, today):
+    for fix in fixes(snap.analysis, today, snap.text):
         if fix.finding in wanted:
             edits = [{"range": snap.convert.range(e.start, e.end), "newText": e.text} for e in fix.edits]
             actions.append({

@@ -25,7 +25,7 @@ class Converter:
 
     def position(self, offset: int) -> dict[str, int]:
         line = self.lines.position(offset)[0]
-        prefix = self.lines.text[self.lines.starts[line - 1]:offset]
+        prefix = self.lines.text[self.lines.begin(line):offset]
         return {"line": line - 1, "character": _units(prefix, self.encoding)}
 
     def range(self, start: int, end: int) -> dict[str, dict[str, int]]:
@@ -39,8 +39,8 @@ class Converter:
             return 0
         if line >= self.lines.count:
             return len(self.lines.text)
-        text = self.lines.line_text(line + 1)
-        start = self.lines.starts[line]
+        start = self.lines.begin(line + 1)
+        text = self.lines.text[start:self.lines.starts[line] + len(self.lines.line_text(line + 1))]
         if self.encoding == UTF32:
             return start + min(max(wanted, 0), len(text))
         units = 0

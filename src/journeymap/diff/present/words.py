@@ -26,6 +26,7 @@ from journeymap.diff.records import (
 )
 from journeymap.findings import Severity
 from journeymap.strings import short
+from journeymap.vocabulary import id_fields
 
 # styles: "plain" is our own words; every other style may hold map text, which presenters escape:
 # text (map text shown as it is), name, id, old, new, added, removed, changed, good, bad
@@ -183,8 +184,8 @@ def _id_list(value: Value, style: str = "id") -> Line:
     return line
 
 
-# fields that hold ids (shown as ids) and fields that hold one of a few words (shown bare)
-_ID_FIELDS = {"id", "channel", "personas", "evidence", "addresses", "related"}
+# fields that hold ids (shown as ids: the vocabulary's), and fields that hold one of a few words (shown bare)
+_ID_FIELDS = id_fields()
 _WORD_FIELDS = {"severity", "status", "phase", "kind", "last_reviewed", "owner", "target", "current"}
 
 
