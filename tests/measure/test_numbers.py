@@ -338,3 +338,10 @@ def test_the_curve_draws_the_measured_emotion_as_a_band_over_its_interval(
     # a snapshot without intervals keeps the dashed line, and says so
     plain = emotion_curve_svg([1, 1], 50.0, height, measured=[0.5, -0.5])
     assert 'class="band"' not in plain and "- - measured (surveys)" in plain
+
+
+def test_a_segment_value_from_the_data_cannot_act_on_the_terminal(tmp_path: Path) -> None:
+    s = shop(tmp_path, synthetic.Plan(users=30, platforms=("web\x1b[2J", "ios")))
+    text = present.as_text(s.measured(by="platform", every="week"))
+    assert "\x1b" not in text and "Segment platform = web\\x1b[2J" in text
+    assert "[platform = web\\x1b[2J] Funnel" in text

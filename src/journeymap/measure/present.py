@@ -121,7 +121,7 @@ def sections(s: MeasuresSnapshot) -> list[Section]:
     if s.every:
         out += _periods("", s.every, s.periods, defs)
     for seg in s.segments:
-        out += _segment(s, seg, surveyed, defs)
+        out += _segment(s, seg, defs)
     return out
 
 
@@ -174,14 +174,16 @@ def _measured(score: SurveyScore | None) -> str:
     return f"{emotion(score.measured_emotion)} ({within}{score.responses:,} answers)"
 
 
-def _touchpoints(title: str, touchpoints: list[TouchpointMeasure], surveyed: dict[str, SurveyScore],
+def _touchpoints(title: str, touchpoints: list[TouchpointMeasure], surveyed: dict[str, SurveyScore] | None,
                  defs: dict[str, str]) -> Section:
+    """`surveyed` None: no measured emotion column (survey answers are not split by segment)."""
     rows = [[Cell(t.id), Cell(t.stage), Cell(count(t.users), True), Cell(count(t.events), True),
-             Cell(percent(t.share), True), Cell(emotion(t.assumed_emotion), True),
-             Cell(_measured(surveyed.get(t.id)), True)] for t in touchpoints]
+             Cell(percent(t.share), True), Cell(emotion(t.assumed_emotion), True)]
+            + ([] if surveyed is None else [Cell(_measured(surveyed.get(t.id)), True)]) for t in touchpoints]
+    header = ["touchpoint", "stage", "users", "events", "of entrants", "assumed emotion"]
     return Section(
         title,
-        ["touchpoint", "stage", "users", "events", "of entrants", "assumed emotion", "measured emotion (95%)"],
+        header + ([] if surveyed is None else ["measured emotion (95%)"]),
         rows,
         footnotes=_foot(defs, "touchpoint", *(["measured_emotion"] if surveyed else [])),
     )
@@ -280,8 +282,7 @@ def _periods(prefix: str, every: str, periods: list[StagePeriods], defs: dict[st
     return out
 
 
-def _segment(s: MeasuresSnapshot, seg: Segment, surveyed: dict[str, SurveyScore],
-             defs: dict[str, str]) -> list[Section]:
+def _segment(s: MeasuresSnapshot, seg: Segment, defs: dict[str, str]) -> list[Section]:
     """Every section again for one segment, its stages first with their test against the rest."""
     label = "(no value)" if seg.value is None else seg.value
     prefix = f"[{s.by} = {label}] "
@@ -308,7 +309,7 @@ def _segment(s: MeasuresSnapshot, seg: Segment, surveyed: dict[str, SurveyScore]
         if seg.unmapped_total else "0.0%"
     out += [
         _funnel(f"{prefix}Funnel", seg.funnel, {}),
-        _touchpoints(f"{prefix}Touchpoints", seg.touchpoints, {}, {}),
+        _touchpoints(f"{prefix}Touchpoints", seg.touchpoints, None, {}),
         _unmapped(f"{prefix}Events no touchpoint claims: {seg.unmapped_total:,} ({share} of its entrants' events)",
                   seg.unmapped_events, {}),
         _back_steps(f"{prefix}Back-steps against the map's order", seg.back_steps,
@@ -332,7 +333,8 @@ def as_text(s: MeasuresSnapshot) -> str:
 def as_sections_text(all_sections: list[Section]) -> str:
     lines: list[str] = []
     for section in all_sections:
-        lines.append(_plain(Cell(section.title, True)) if section.title.startswith("journeymap") else section.title)
+        # a segment's title holds a value from the data: nothing in it may act on the terminal
+        lines.append(safe(section.title))
         for note in section.notes:
             lines.append("  " + "".join(_plain(c) for c in note))
         if section.header:
