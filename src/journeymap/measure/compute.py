@@ -19,7 +19,7 @@ again in plain Python):
 - Segments: a user's segment is the --by value on their first mapped event; every section is
   computed again over each segment's users.
 
-Users are the user column's text itself: counts of distinct users are exact.
+Users are told apart by their id's text (numbered once, never hashed): distinct counts are exact.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ class _Run:
                 SELECT u, tp, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p FROM ev
             ) x WHERE p IS NOT NULL AND p <> tp
         """)
-        back = self.back_steps().get(None, _NO_BACK_STEPS)
+        back = self.back_steps().get(None) or _no_back_steps()
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]
         surveys = self.surveys()
@@ -531,7 +531,7 @@ class _Run:
         out = []
         for value in sorted(entrants, key=lambda v: (-entrants[v], v is None, str(v))):
             stages = self._stage_rows([r[1:] for r in stage_rows if r[0] == value])
-            steps = back.get(value, _NO_BACK_STEPS)
+            steps = back.get(value) or _no_back_steps()
             listed, unmapped_total = unmapped.get(value, ([], 0))
             out.append(Segment(
                 None if value is None else str(value),
@@ -559,7 +559,8 @@ class _BackSteps:
     transitions: int
 
 
-_NO_BACK_STEPS = _BackSteps([], 0, 0, 0)
+def _no_back_steps() -> _BackSteps:
+    return _BackSteps([], 0, 0, 0)
 
 
 def flagged_periods(
