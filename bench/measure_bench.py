@@ -1,7 +1,11 @@
 """`journeymap measure` against the same SQL typed by hand in DuckDB, and against pm4py's
 directly-follows discovery, on one generated event log (10 million events by default).
 
-    python bench/measure_bench.py [--events 10000000] [--skip-peer]
+    python bench/measure_bench.py [--events 10000000] [--skip-peer] [--skip-flags]
+
+First, the period flags on whole generated logs (journeymap.measure.synthetic): the share of
+periods flagged in logs with no incident (target: 5% or fewer at the default level), and the
+share of incident weeks flagged for planted incidents of several sizes and lengths.
 
 Targets: the whole map measured within 1.5x of the hand-typed SQL (the engine's overhead:
 classification, generated SQL, the snapshot), and at least 5x faster than pm4py discovering
@@ -12,6 +16,7 @@ journeymap; this script installs it into a throwaway folder for the run (or says
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import resource
 import subprocess
@@ -28,6 +33,7 @@ DATA = HERE / "data"
 sys.path.insert(0, str(ROOT / "src"))
 from journeymap.config import default_project  # noqa: E402
 from journeymap.io.sources import Target  # noqa: E402
+from journeymap.measure import synthetic  # noqa: E402
 from journeymap.measure.compute import measure_journey  # noqa: E402
 from journeymap.measure.duckdb_engine import DuckDBEngine  # noqa: E402
 from journeymap.measure.spec import Options, spec_for  # noqa: E402
@@ -150,6 +156,47 @@ def by_hand(path: Path) -> tuple[float, dict[str, object]]:
     return time.perf_counter() - started, out
 
 
+def measured_week(j: Journey, folder: Path, plan: synthetic.Plan) -> MeasuresSnapshot:
+    log = folder / f"events-{plan.seed}-{plan.incident_weeks}-{plan.incident_go_on}.csv"
+    synthetic.write_csv(log, synthetic.EVENT_COLUMNS, synthetic.events(j, plan))
+    spec = spec_for(j, {}, str(folder), Options(events=str(log), every="week"))
+    engine = DuckDBEngine(spec.files())
+    try:
+        return measure_journey(j, spec, engine)
+    finally:
+        engine.close()
+
+
+def flag_rates(quiet_logs: int = 8, users: int = 3000) -> bool:
+    """False flags on logs without an incident, and incident weeks found on logs with one."""
+    j = journey()
+    with tempfile.TemporaryDirectory(prefix="journeymap-bench-flags-") as name:
+        folder = Path(name)
+        judged = flagged = 0
+        for seed in range(quiet_logs):
+            snap = measured_week(j, folder, synthetic.Plan(users=users, seed=seed, incident_weeks=0))
+            periods = [p for sp in snap.periods for p in sp.periods]
+            judged += sum(p.p_value is not None for p in periods)
+            flagged += sum(p.sharp_drop for p in periods)
+        rate = flagged / judged if judged else 0.0
+        met = rate <= 0.05
+        print(f"{'false flags, generated logs, no incident':<44} {flagged:4d} of {judged:4d} periods judged "
+              f"{rate:6.1%}  target <=5%     {'met' if met else 'MISSED'}")
+        stage = j.stages[0].id
+        for go_on in (0.75, 0.7, 0.6, 0.4):
+            found = []
+            for weeks in (1, 2, 3):
+                plan = synthetic.Plan(users=users, seed=100 + weeks, incident_week=3, incident_weeks=weeks,
+                                      incident_go_on=go_on)
+                snap = measured_week(j, folder, plan)
+                starts = [(synthetic.START + datetime.timedelta(weeks=3 + w)).date().isoformat() for w in range(weeks)]
+                drops = {c.start for sp in snap.periods if sp.stage == stage for c in sp.periods if c.sharp_drop}
+                found.append(f"{sum(s in drops for s in starts)}/{weeks}")
+            print(f"{f'incident at {stage}: 80% going on falls to {go_on:.0%}':<44} weeks flagged, incidents of "
+                  f"1, 2, 3 weeks: {', '.join(found)}")
+    return met
+
+
 PM4PY = """
 import sys, time, duckdb, pm4py
 frame = duckdb.sql("SELECT user_id, event_name, occurred_at FROM read_parquet('" + sys.argv[1] + "')").df()
@@ -184,7 +231,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--skip-peer", action="store_true", help="skip pm4py (installs it into a temporary folder)")
+    parser.add_argument("--skip-flags", action="store_true", help="skip the false-flag and detection rates")
     args = parser.parse_args()
+    ok = True
+    if not args.skip_flags:
+        ok &= flag_rates()
     DATA.mkdir(exist_ok=True)
     log = DATA / f"events-{args.events}.parquet"
     if not log.exists():
@@ -197,7 +248,6 @@ def main() -> int:
     assert [f.users for f in snapshot.funnel] == hand["funnel"], (snapshot.funnel, hand["funnel"])
     print(f"measure of {snapshot.events_in_range:,} events, {snapshot.entrants:,} users; peak memory "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    ok = True
     ratio = our_time / hand_time
     met = ratio <= 1.5
     ok &= met

@@ -67,6 +67,10 @@ class SurveyScore:
     measured_emotion: float
     assumed_emotion: int | None
     contradicts: bool
+    # the 95% interval of measured_emotion (a t interval of the mean answer, on -2..+2); None
+    # below two answers or in a snapshot written before intervals were measured
+    emotion_low: float | None = None
+    emotion_high: float | None = None
 
 
 @dataclass
@@ -96,10 +100,17 @@ class BackStep:
 @dataclass
 class PeriodConversion:
     start: str  # ISO date the period begins (UTC)
-    entered: int
+    entered: int  # users who entered the stage for the first time in this period
     moved_on: int
     conversion: float | None
-    sharp_drop: bool
+    sharp_drop: bool  # conversion significantly below the baseline (see compute.flagged_periods)
+    low: float | None = None  # the 95% Wilson interval of conversion
+    high: float | None = None
+    baseline: float | None = None  # pooled conversion of the earlier, unflagged periods it is tested against
+    baseline_entered: int = 0
+    baseline_periods: int = 0
+    p_value: float | None = None  # one-sided: conversion below the baseline by chance alone
+    open: bool = False  # its users have not all had the time to move on before the log ends: not judged
 
 
 @dataclass
@@ -109,11 +120,34 @@ class StagePeriods:
 
 
 @dataclass
+class SegmentDifference:
+    """A stage's conversion in one segment against the users of every other segment."""
+
+    stage: str
+    conversion: float | None
+    low: float | None  # the 95% Wilson interval of conversion
+    high: float | None
+    rest_conversion: float | None
+    p_value: float | None  # two-sided two-proportion test
+    differs: str  # "lower", "higher", or "" (not significant, or too few users to judge)
+
+
+@dataclass
 class Segment:
     value: str | None
     entrants: int
     funnel: list[FunnelStep]
     stages: list[StageMeasure]
+    # every other section, split the same way (absent from snapshots written before they were)
+    touchpoints: list[TouchpointMeasure] = field(default_factory=list)
+    differences: list[SegmentDifference] = field(default_factory=list)
+    back_steps: list[BackStep] = field(default_factory=list)
+    back_step_total: int | None = None
+    back_step_kinds: int | None = None
+    transitions: int = 0
+    unmapped_events: list[UnmappedEvent] = field(default_factory=list)
+    unmapped_total: int = 0
+    periods: list[StagePeriods] = field(default_factory=list)
 
 
 @dataclass
@@ -149,15 +183,27 @@ class MeasuresSnapshot:
     by: str | None = None
     segments: list[Segment] = field(default_factory=list)
     without_signals: list[str] = field(default_factory=list)  # touchpoints no event can show
+    # every back-step (back_steps lists the LIST_LIMIT largest kinds of back_step_kinds); None in
+    # snapshots written before the total was kept
+    back_step_total: int | None = None
+    back_step_kinds: int | None = None
+    # what each number means in this run (name -> a sentence), stated beside it in every output
+    definitions: dict[str, str] = field(default_factory=dict)
+
+    def back_steps_counted(self) -> int:
+        """Every back-step; an older snapshot without the total gives the sum of its listed kinds."""
+        return self.back_step_total if self.back_step_total is not None else sum(b.transitions
+                                                                                  for b in self.back_steps)
 
     def touchpoint(self, touchpoint_id: str) -> TouchpointMeasure | None:
         return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
 
     def measured_emotions(self) -> dict[str, float]:
-        """Touchpoint id -> the emotion customers report (from the surveys), on -2..+2."""
+        """Touchpoint id -> the emotion customers report (from the surveys), on -2..+2, each a
+        MeasuredEmotion that also carries its interval and number of answers."""
         if self.surveys is None:
             return {}
-        return {s.touchpoint: s.measured_emotion for s in self.surveys.touchpoints}
+        return {s.touchpoint: MeasuredEmotion.of(s) for s in self.surveys.touchpoints}
 
     def survey(self, touchpoint_id: str) -> SurveyScore | None:
         if self.surveys is None:
@@ -167,6 +213,21 @@ class MeasuresSnapshot:
     def funnel_shares(self) -> dict[str, float]:
         """Stage id -> the share of the funnel's first stage that reached it (stages nobody entered left out)."""
         return {f.stage: f.of_first for f in self.funnel if f.of_first is not None}
+
+
+class MeasuredEmotion(float):
+    """A measured emotion that is still a float (every reader of measured_emotions keeps working)
+    and carries its 95% interval and number of answers, for the curve to draw as a band."""
+
+    low: float | None
+    high: float | None
+    answers: int
+
+    @classmethod
+    def of(cls, score: SurveyScore) -> MeasuredEmotion:
+        made = cls(score.measured_emotion)
+        made.low, made.high, made.answers = score.emotion_low, score.emotion_high, score.responses
+        return made
 
 
 @dataclass(frozen=True)
@@ -189,7 +250,9 @@ class MeasuresByMap:
 
 
 def snapshot_json(snapshot: MeasuresSnapshot) -> str:
-    body = {"journeymap_measures": VERSION, **dataclasses.asdict(snapshot)}
+    fields = dataclasses.asdict(snapshot)
+    # the definitions come first: a reader of the file meets what the numbers mean before them
+    body = {"journeymap_measures": VERSION, "definitions": fields.pop("definitions"), **fields}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -235,6 +298,9 @@ def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:
             "unmapped_total", "never_seen", "unmatched_signals", "transitions", "every", "by",
         )},
         without_signals=list(raw.get("without_signals", [])),
+        back_step_total=raw.get("back_step_total"),
+        back_step_kinds=raw.get("back_step_kinds"),
+        definitions=dict(raw.get("definitions", {})),
         touchpoints=[TouchpointMeasure(**t) for t in raw["touchpoints"]],
         stages=[StageMeasure(**s) for s in raw["stages"]],
         funnel=[FunnelStep(**f) for f in raw["funnel"]],
@@ -246,12 +312,26 @@ def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:
         ),
         unmapped_events=[UnmappedEvent(**u) for u in raw["unmapped_events"]],
         back_steps=[BackStep(**b) for b in raw["back_steps"]],
-        periods=[
-            StagePeriods(p["stage"], [PeriodConversion(**c) for c in p["periods"]]) for p in raw.get("periods", [])
-        ],
-        segments=[
-            Segment(s["value"], s["entrants"], [FunnelStep(**f) for f in s["funnel"]],
-                    [StageMeasure(**m) for m in s["stages"]])
-            for s in raw.get("segments", [])
-        ],
+        periods=_periods(raw.get("periods", [])),
+        segments=[_segment(s) for s in raw.get("segments", [])],
+    )
+
+
+def _periods(raw: list[dict[str, Any]]) -> list[StagePeriods]:
+    return [StagePeriods(p["stage"], [PeriodConversion(**c) for c in p["periods"]]) for p in raw]
+
+
+def _segment(raw: dict[str, Any]) -> Segment:
+    return Segment(
+        raw["value"], raw["entrants"], [FunnelStep(**f) for f in raw["funnel"]],
+        [StageMeasure(**m) for m in raw["stages"]],
+        touchpoints=[TouchpointMeasure(**t) for t in raw.get("touchpoints", [])],
+        differences=[SegmentDifference(**d) for d in raw.get("differences", [])],
+        back_steps=[BackStep(**b) for b in raw.get("back_steps", [])],
+        back_step_total=raw.get("back_step_total"),
+        back_step_kinds=raw.get("back_step_kinds"),
+        transitions=raw.get("transitions", 0),
+        unmapped_events=[UnmappedEvent(**u) for u in raw.get("unmapped_events", [])],
+        unmapped_total=raw.get("unmapped_total", 0),
+        periods=_periods(raw.get("periods", [])),
     )

@@ -192,6 +192,10 @@ class Reference:
             per[p][1] += nx is not None
         return [(p, v[0], v[1]) for p, v in sorted(per.items())]
 
+    def log_end(self) -> float:
+        """The last event's time (mapped or not): the end of what the log can show."""
+        return max(e.t for e in self.all)
+
     def segments(self, attribute: str) -> dict[str, set[str]]:
         out: dict[str, set[str]] = defaultdict(set)
         for user, evs in self.by_user.items():

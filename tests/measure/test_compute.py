@@ -93,7 +93,8 @@ def test_periods_equal_the_reference(measured_shop: tuple[Shop, MeasuresSnapshot
     s, snap = measured_shop
     ref = reference_of(s)
     for index, stage_periods in enumerate(snap.periods):
-        expected = flagged_periods(ref.periods(index, 604800.0, WEEK_OFFSET), 604800.0, WEEK_OFFSET)
+        expected = flagged_periods(ref.periods(index, 604800.0, WEEK_OFFSET), 604800.0, WEEK_OFFSET,
+                                   ref.log_end() - (snap.stages[index].p90_seconds_to_next or 0.0))
         assert stage_periods.periods == expected
 
 

@@ -41,7 +41,7 @@ def measure(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only events at or after this date (UTC).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Only events before this date (UTC).")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Split the funnel by this attribute or column.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Split every section by this attribute or column.")] = None,
     window: Annotated[
         str | None, typer.Option("--window", help="Funnel window from entering the first stage, e.g. 7d.")
     ] = None,

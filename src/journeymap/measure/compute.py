@@ -13,17 +13,23 @@ again in plain Python):
   window, within it of their first step). It never increases.
 - Back-steps: consecutive mapped events of a user (by time, ties by map order) whose
   touchpoint comes earlier in the map than the one before.
+- Periods: a stage's entrants by the period of their first event in it, and the share of them
+  who moved on (eventually). A period is flagged when a one-sided two-proportion test puts its
+  conversion below the baseline (the pooled earlier periods, flagged ones left out) at FLAG_LEVEL.
+- Segments: a user's segment is the --by value on their first mapped event; every section is
+  computed again over each segment's users.
+
+Users are told apart by their id's text (numbered once, never hashed): distinct counts are exact.
 """
 
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
-from journeymap.measure import classify
+from journeymap.measure import classify, stats
 from journeymap.measure.engine import Engine
 from journeymap.measure.spec import EVERY, Spec
 from journeymap.measures import (
@@ -33,6 +39,7 @@ from journeymap.measures import (
     MeasuresSnapshot,
     PeriodConversion,
     Segment,
+    SegmentDifference,
     StageMeasure,
     StagePeriods,
     Surveys,
@@ -48,10 +55,17 @@ _WEEK_OFFSET = 4 * 86400.0
 MIN_RESPONSES = 5
 # how far (on -2..+2) the measured emotion may be from the assumed one before they contradict
 CONTRADICTION = 1.0
-# a period falls sharply when its conversion is this far below the median of the (up to 4,
-# at least 2) periods before it, with at least this many entrants
-SHARP_DROP, DROP_HISTORY, DROP_MIN_ENTRANTS = 0.25, 4, 20
+# a period is flagged when a one-sided two-proportion test puts its conversion below its
+# baseline at this level: the pooled conversion of the (up to 8, at least 2) periods before it
+# that were not flagged themselves (so a long incident does not hide in its own baseline); a
+# period, and each period of the baseline, needs this many entrants to be judged or to count.
+# The same level and minimum judge a segment against the users of every other segment. A report
+# tests every stage in every period (often 50 or more): at 0.01 one in two reports would show a
+# drop that is chance alone; at 0.001 about one in twenty.
+FLAG_LEVEL, BASELINE_PERIODS, BASELINE_MIN_PERIODS, MIN_ENTRANTS = 0.001, 8, 2, 20
 LIST_LIMIT = 50
+# the group column of the ungrouped queries (every section is computed whole, then by segment)
+_WHOLE = "CAST(NULL AS STRING)"
 Progress = Callable[[str], None]
 
 
@@ -122,7 +136,7 @@ class _Run:
             SELECT u, t, tp, {st} AS st, CASE WHEN tp IS NULL THEN name END AS un, seg, ses,
                    CASE WHEN t IS NULL THEN rawt END AS badt
             FROM (
-                SELECT {e.user_key(f"CAST({user} AS STRING)")} AS u, CAST({event} AS STRING) AS name,
+                SELECT CAST({user} AS STRING) AS u, CAST({event} AS STRING) AS name,
                        {e.seconds(time, kinds[src.time])} AS t, CAST({time} AS STRING) AS rawt,
                        {tp} AS tp, {seg} AS seg, {ses} AS ses
                 FROM raw r LEFT JOIN claims c ON c.{classify.NAME} = CAST({event} AS STRING)
@@ -141,7 +155,12 @@ class _Run:
                 "(2026-01-31T08:00:00Z) or seconds since 1970"
             )
         (self.rows_read,) = e.rows("SELECT count(*) FROM raw")[0]
-        e.table("ev", "SELECT u, t, tp, st, seg, ses FROM ev0 WHERE tp IS NOT NULL")
+        # each entrant numbered 1, 2, ... by their id's text: the later joins, windows and distinct
+        # counts run on a small integer, as fast as on a hash, and exact (a hash may collide)
+        e.table("ids", "SELECT name, dense_rank() OVER (ORDER BY name) AS id FROM "
+                       "(SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL) x")
+        e.table("ev", "SELECT i.id AS u, t, tp, st, seg, ses FROM ev0 x JOIN ids i ON i.name = x.u "
+                      "WHERE x.tp IS NOT NULL")
 
     def _event_names(self, event: str) -> list[str]:
         """The distinct event names of the log, sorted; refused beyond classify.MAX_NAMES."""
@@ -174,8 +193,8 @@ class _Run:
         e.table("fs", "SELECT u, st, min(f) AS f FROM ut GROUP BY u, st")
         (mapped,) = e.rows("SELECT coalesce(sum(n), 0) FROM ut")[0]
         (entrants,) = e.rows("SELECT count(DISTINCT u) FROM fs")[0]
-        touchpoints = self.touchpoint_measures(int(entrants))
-        unmapped, unmapped_total = self.unmapped()
+        touchpoints = self.touchpoint_measures({None: int(entrants)})[None]
+        unmapped, unmapped_total = self.unmapped().get(None, ([], 0))
         say("following users from stage to stage")
         e.table("moves", """
             SELECT f.u, f.st, f.f, min(e.t) AS nx
@@ -189,12 +208,19 @@ class _Run:
             [s.id for s in self.journey.stages], [int(e.rows(f"SELECT count(*) FROM {t}")[0][0]) for t in funnel_tables]
         )
         say("finding back-steps")
-        back, transitions = self.back_steps()
+        e.table("steps", """
+            SELECT u, p, tp FROM (
+                SELECT u, tp, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p FROM ev
+            ) x WHERE p IS NOT NULL AND p <> tp
+        """)
+        back = self.back_steps().get(None) or _no_back_steps()
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]
         surveys = self.surveys()
-        periods = self.periods() if self.spec.every else []
-        segments = self.segments(funnel_tables) if self.spec.by else []
+        (log_end,) = e.rows("SELECT max(t) FROM ev0")[0]
+        self.log_end = None if log_end is None else float(log_end)
+        periods = self.periods(stages).get(None, []) if self.spec.every else []
+        segments = self.segments(funnel_tables, stages) if self.spec.by else []
         return MeasuresSnapshot(
             map_path=self.journey.file,
             map_id=self.journey.id,
@@ -219,30 +245,59 @@ class _Run:
             never_seen=[t.id for t, m in zip(self.touchpoints, touchpoints, strict=True) if t.signals and not m.events],
             without_signals=[t.id for t in self.touchpoints if not t.signals],
             unmatched_signals=[{"touchpoint": u.touchpoint, "signal": u.pattern} for u in self.unmatched],
-            back_steps=back,
-            transitions=transitions,
+            back_steps=back.kinds,
+            transitions=back.transitions,
+            back_step_total=back.total,
+            back_step_kinds=back.count_kinds,
             every=self.spec.every,
             periods=periods,
             by=self.spec.by,
             segments=segments,
+            definitions=definitions(self.spec),
         )
 
-    def touchpoint_measures(self, entrants: int) -> list[TouchpointMeasure]:
-        counts = {int(r[0]): (int(r[1]), int(r[2])) for r in self.e.rows(
-            "SELECT tp, sum(n), count(*) FROM ut GROUP BY tp")}
-        out = []
-        for index, t in enumerate(self.touchpoints):
-            events, users = counts.get(index, (0, 0))
-            out.append(TouchpointMeasure(t.id, t.stage_id, users, events, _share(users, entrants), t.emotion))
+    def _grouped(self, table: str, grouped: bool) -> str:
+        """`table` with a column g: the user's segment when grouped, else one NULL group for all."""
+        if not grouped:
+            return f"(SELECT {_WHOLE} AS g, x.* FROM {table} x)"
+        if table == "ev0":  # all events, keyed by the user's text: through the entrants' numbers
+            return "(SELECT s.seg AS g, x.* FROM ev0 x JOIN ids i ON i.name = x.u JOIN users s ON s.u = i.id)"
+        return f"(SELECT s.seg AS g, x.* FROM {table} x JOIN users s ON s.u = x.u)"
+
+    def touchpoint_measures(self, entrants: dict[object, int], grouped: bool = False,
+                            ) -> dict[object, list[TouchpointMeasure]]:
+        """Per group: each touchpoint's users, events and share of the group's entrants."""
+        counts: dict[object, dict[int, tuple[int, int]]] = {g: {} for g in entrants}
+        for g, tp, n, users in self.e.rows(
+                f"SELECT g, tp, sum(n), count(*) FROM {self._grouped('ut', grouped)} y GROUP BY g, tp"):
+            counts.setdefault(g, {})[int(tp)] = (int(n), int(users))
+        out: dict[object, list[TouchpointMeasure]] = {}
+        for g, mine in counts.items():
+            out[g] = []
+            for index, t in enumerate(self.touchpoints):
+                events, users = mine.get(index, (0, 0))
+                out[g].append(TouchpointMeasure(t.id, t.stage_id, users, events, _share(users, entrants.get(g)),
+                                                t.emotion))
         return out
 
-    def unmapped(self) -> tuple[list[UnmappedEvent], int]:
-        rows = self.e.rows(f"""
-            SELECT un, count(*) AS n, count(DISTINCT u) FROM ev0 WHERE un IS NOT NULL
-            GROUP BY un ORDER BY n DESC, un LIMIT {LIST_LIMIT}
+    def unmapped(self, grouped: bool = False) -> dict[object, tuple[list[UnmappedEvent], int]]:
+        """Per group: the LIST_LIMIT largest unmapped event names and the total of unmapped events
+        (grouped, only the events of users who entered the journey have a segment)."""
+        e = self.e
+        e.table("unmapped_by", f"""
+            SELECT g, un, count(*) AS n, count(DISTINCT u) AS users
+            FROM {self._grouped('ev0', grouped)} y WHERE un IS NOT NULL GROUP BY g, un
         """)
-        (total,) = self.e.rows("SELECT count(*) FROM ev0 WHERE un IS NOT NULL")[0]
-        return [UnmappedEvent(str(r[0]), int(r[1]), int(r[2])) for r in rows], int(total)
+        out: dict[object, tuple[list[UnmappedEvent], int]] = {}
+        for g, total in e.rows("SELECT g, sum(n) FROM unmapped_by GROUP BY g"):
+            out[g] = ([], int(total))
+        for g, un, n, users in e.rows(f"""
+            SELECT g, un, n, users FROM (
+                SELECT g, un, n, users, row_number() OVER (PARTITION BY g ORDER BY n DESC, un) AS r FROM unmapped_by
+            ) x WHERE r <= {LIST_LIMIT} ORDER BY n DESC, un
+        """):
+            out[g][0].append(UnmappedEvent(str(un), int(n), int(users)))
+        return out
 
     def stage_measures(self, moves: str, where: str = "", group: str = "") -> list[StageMeasure]:
         e = self.e
@@ -289,20 +344,28 @@ class _Run:
             names.append(name)
         return names
 
-    def back_steps(self) -> tuple[list[BackStep], int]:
+    def back_steps(self, grouped: bool = False) -> dict[object, _BackSteps]:
+        """Per group: the LIST_LIMIT largest kinds of back-step (from, back to), every back-step
+        counted, how many kinds there are, and all transitions between different touchpoints."""
         e = self.e
-        e.table("steps", """
-            SELECT u, p, tp FROM (
-                SELECT u, tp, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p FROM ev
-            ) x WHERE p IS NOT NULL AND p <> tp
+        source = self._grouped("steps", grouped)
+        e.table("back_kinds", f"""
+            SELECT g, p, tp, count(*) AS n, count(DISTINCT u) AS users FROM {source} y WHERE p > tp GROUP BY g, p, tp
         """)
-        rows = e.rows(f"""
-            SELECT p, tp, count(*) AS n, count(DISTINCT u) FROM steps WHERE p > tp
-            GROUP BY p, tp ORDER BY n DESC, p, tp LIMIT {LIST_LIMIT}
-        """)
-        (transitions,) = e.rows("SELECT count(*) FROM steps")[0]
+        out: dict[object, _BackSteps] = {}
+        for g, transitions in e.rows(f"SELECT g, count(*) FROM {source} y GROUP BY g"):
+            out[g] = _BackSteps([], 0, 0, int(transitions))
+        for g, total, kinds in e.rows("SELECT g, sum(n), count(*) FROM back_kinds GROUP BY g"):
+            out[g].total, out[g].count_kinds = int(total), int(kinds)
         ids = [t.id for t in self.touchpoints]
-        return [BackStep(ids[int(r[0])], ids[int(r[1])], int(r[2]), int(r[3])) for r in rows], int(transitions)
+        for g, a, b, n, users in e.rows(f"""
+            SELECT g, p, tp, n, users FROM (
+                SELECT g, p, tp, n, users, row_number() OVER (PARTITION BY g ORDER BY n DESC, p, tp) AS r
+                FROM back_kinds
+            ) x WHERE r <= {LIST_LIMIT} ORDER BY n DESC, p, tp
+        """):
+            out[g].kinds.append(BackStep(ids[int(a)], ids[int(b)], int(n), int(users)))
+        return out
 
     # --- KPIs ----------------------------------------------------------------------------
     def _where(self, step_id: str, alias: str = "") -> str:
@@ -388,47 +451,69 @@ class _Run:
         src = self.spec.surveys
         assert src is not None
         low, high = src.scale
-        rows = self.e.rows("SELECT tid, count(*), avg(s) FROM sv WHERE ok = 1 GROUP BY tid ORDER BY tid")
+        rows = self.e.rows(
+            "SELECT tid, count(*), avg(s), stddev_samp(s) FROM sv WHERE ok = 1 GROUP BY tid ORDER BY tid")
         (skipped,) = self.e.rows("SELECT count(*) FROM sv WHERE ok = 0")[0]
         assumed = {t.id: t.emotion for t in self.touchpoints}
         scores, unknown = [], []
         order = {t.id: i for i, t in enumerate(self.touchpoints)}
-        for tid, responses, mean in rows:
+        def on_map(score: float) -> float:
+            return max(-2.0, min(2.0, -2 + 4 * (score - low) / (high - low)))
+
+        for tid, responses, mean, sd in rows:
             if tid not in assumed:
                 unknown.append(str(tid))
                 continue
-            emotion = -2 + 4 * (float(mean) - low) / (high - low)
+            emotion = on_map(float(mean))
             guess = assumed[tid]
             judged = guess is not None and int(responses) >= MIN_RESPONSES
             contradicts = judged and abs(emotion - (guess or 0)) >= CONTRADICTION
+            # the interval of the mean answer, put on the map's scale the same way as the mean
+            interval = stats.mean_interval(float(mean), None if sd is None else float(sd), int(responses))
             scores.append(SurveyScore(str(tid), int(responses), _round(mean) or 0.0, _round(emotion) or 0.0,
-                                      guess, contradicts))
+                                      guess, contradicts,
+                                      _round(on_map(interval[0])) if interval else None,
+                                      _round(on_map(interval[1])) if interval else None))
         scores.sort(key=lambda s: order[s.touchpoint])
         return Surveys(src.scale_name, scale_mapping(low, high, src.scale_name), int(skipped), scores, unknown)
 
     # --- over time and by segment ---------------------------------------------------------
-    def periods(self) -> list[StagePeriods]:
+    def periods(self, stages: list[StageMeasure], grouped: bool = False) -> dict[object, list[StagePeriods]]:
+        """Per group: each stage's entrants by the period they first entered it, each period
+        judged against its baseline (flagged_periods)."""
         assert self.spec.every is not None
         size = EVERY[self.spec.every]
         offset = _WEEK_OFFSET if self.spec.every == "week" else 0.0
         rows = self.e.rows(f"""
-            SELECT st, CAST(floor((f - {offset!r}) / {size!r}) AS BIGINT) AS p, count(*), count(nx)
-            FROM moves GROUP BY st, p ORDER BY st, p
+            SELECT g, st, p, count(*), count(nx) FROM (
+                SELECT g, st, nx, CAST(floor((f - {offset!r}) / {size!r}) AS BIGINT) AS p
+                FROM {self._grouped('moves', grouped)} y
+            ) z GROUP BY g, st, p ORDER BY g, st, p
         """)
-        out = []
-        for index, stage in enumerate(self.journey.stages[:-1]):
-            mine = [(int(r[1]), int(r[2]), int(r[3])) for r in rows if int(r[0]) == index]
-            out.append(StagePeriods(stage.id, flagged_periods(mine, size, offset)))
+        found: dict[object, dict[int, list[tuple[int, int, int]]]] = {}
+        for g, st, period, entered, moved in rows:
+            found.setdefault(g, {}).setdefault(int(st), []).append((int(period), int(entered), int(moved)))
+        out: dict[object, list[StagePeriods]] = {}
+        for g, by_stage in found.items():
+            out[g] = []
+            for index, stage in enumerate(self.journey.stages[:-1]):
+                # a period's users may take up to the stage's p90 time to move on: a period that
+                # ends closer to the end of the log than that is open, not judged
+                wait = stages[index].p90_seconds_to_next or 0.0
+                open_after = None if self.log_end is None else self.log_end - wait
+                out[g].append(StagePeriods(stage.id, flagged_periods(by_stage.get(index, []), size, offset,
+                                                                     open_after)))
         return out
 
-    def segments(self, funnel_tables: list[str]) -> list[Segment]:
+    def segments(self, funnel_tables: list[str], whole: list[StageMeasure]) -> list[Segment]:
+        """Every section again, for each segment's users (largest segment first)."""
         e = self.e
         e.table("users", """
             SELECT u, seg FROM (
                 SELECT u, seg, row_number() OVER (PARTITION BY u ORDER BY t, seg NULLS LAST) AS r FROM ev
             ) x WHERE r = 1
         """)
-        entrants = {r[0]: int(r[1]) for r in e.rows("SELECT seg, count(*) FROM users GROUP BY seg")}
+        entrants: dict[object, int] = {r[0]: int(r[1]) for r in e.rows("SELECT seg, count(*) FROM users GROUP BY seg")}
         e.table("moves_by", "SELECT m.*, s.seg FROM moves m JOIN users s ON s.u = m.u")
         stage_rows = e.rows(f"""
             SELECT seg, st, count(*), count(nx), {e.quantile('nx - f', 0.5)}, {e.quantile('nx - f', 0.9)}
@@ -438,34 +523,143 @@ class _Run:
         for index, table in enumerate(funnel_tables):
             for value, n in e.rows(f"SELECT s.seg, count(*) FROM {table} c JOIN users s ON s.u = c.u GROUP BY s.seg"):
                 counts[value][index] = int(n)
+        touchpoints = self.touchpoint_measures(entrants, grouped=True)
+        unmapped = self.unmapped(grouped=True)
+        back = self.back_steps(grouped=True)
+        periods = self.periods(whole, grouped=True) if self.spec.every else {}
         ids = [s.id for s in self.journey.stages]
-        values = sorted(entrants, key=lambda v: (-entrants[v], v is None, str(v)))
-        return [
-            Segment(
+        out = []
+        for value in sorted(entrants, key=lambda v: (-entrants[v], v is None, str(v))):
+            stages = self._stage_rows([r[1:] for r in stage_rows if r[0] == value])
+            steps = back.get(value) or _no_back_steps()
+            listed, unmapped_total = unmapped.get(value, ([], 0))
+            out.append(Segment(
                 None if value is None else str(value),
                 entrants[value],
                 _steps(ids, counts[value]),
-                self._stage_rows([r[1:] for r in stage_rows if r[0] == value]),
-            )
-            for value in values
-        ]
+                stages,
+                touchpoints=touchpoints[value],
+                differences=differences(stages, whole),
+                back_steps=steps.kinds,
+                back_step_total=steps.total,
+                back_step_kinds=steps.count_kinds,
+                transitions=steps.transitions,
+                unmapped_events=listed,
+                unmapped_total=unmapped_total,
+                periods=periods.get(value, []),
+            ))
+        return out
 
 
-def flagged_periods(rows: list[tuple[int, int, int]], size: float, offset: float) -> list[PeriodConversion]:
-    """(period index, entered, moved on) in order -> periods, each flagged when it falls sharply
-    below the median conversion of the periods before it."""
+@dataclass
+class _BackSteps:
+    kinds: list[BackStep]
+    total: int
+    count_kinds: int
+    transitions: int
+
+
+def _no_back_steps() -> _BackSteps:
+    return _BackSteps([], 0, 0, 0)
+
+
+def flagged_periods(
+    rows: list[tuple[int, int, int]], size: float, offset: float, open_after: float | None = None,
+) -> list[PeriodConversion]:
+    """(period index, entered, moved on) in order -> periods, each with the Wilson interval of its
+    conversion and, when it has MIN_ENTRANTS and a baseline, a one-sided two-proportion test
+    against that baseline: the pooled conversion of the (up to BASELINE_PERIODS, at least
+    BASELINE_MIN_PERIODS) periods before it with MIN_ENTRANTS each that were not flagged.
+    Periods ending after `open_after` (seconds) are open: shown, never judged nor in a baseline."""
     out: list[PeriodConversion] = []
-    history: list[float] = []
+    history: list[tuple[int, int]] = []  # (entered, moved on) of the periods a baseline may use
     for period, entered, moved in rows:
         conversion = _share(moved, entered)
-        sharp = False
-        if conversion is not None and len(history) >= 2 and entered >= DROP_MIN_ENTRANTS:
-            typical = statistics.median(history[-DROP_HISTORY:])
-            sharp = conversion < typical * (1 - SHARP_DROP)
+        interval = stats.wilson(moved, entered)
+        is_open = open_after is not None and (period + 1) * size + offset > open_after
+        base = history[-BASELINE_PERIODS:]
+        base_entered, base_moved = sum(n for n, _ in base), sum(m for _, m in base)
+        judged = not is_open and entered >= MIN_ENTRANTS and len(base) >= BASELINE_MIN_PERIODS
+        p_value = stats.p_lower(moved, entered, base_moved, base_entered) if judged else None
+        flagged = p_value is not None and p_value < FLAG_LEVEL
         start = datetime.datetime.fromtimestamp(period * size + offset, datetime.UTC).date().isoformat()
-        out.append(PeriodConversion(start, entered, moved, conversion, sharp))
-        if conversion is not None and entered >= DROP_MIN_ENTRANTS:
-            history.append(conversion)
+        out.append(PeriodConversion(
+            start, entered, moved, conversion, flagged,
+            low=_round(interval[0]) if interval else None, high=_round(interval[1]) if interval else None,
+            baseline=_share(base_moved, base_entered) if judged else None,
+            baseline_entered=base_entered if judged else 0, baseline_periods=len(base) if judged else 0,
+            p_value=_round(p_value), open=is_open,
+        ))
+        if not flagged and not is_open and entered >= MIN_ENTRANTS:
+            history.append((entered, moved))
+    return out
+
+
+def differences(segment: list[StageMeasure], whole: list[StageMeasure]) -> list[SegmentDifference]:
+    """Each stage's conversion in a segment against the users of every other segment (the whole
+    less the segment): Wilson interval, two-sided two-proportion test, judged at FLAG_LEVEL when
+    both sides have MIN_ENTRANTS."""
+    out = []
+    for mine, every in zip(segment, whole, strict=True):
+        if mine.moved_on is None or every.moved_on is None:
+            continue  # the last stage has no conversion
+        rest_entered, rest_moved = every.entered - mine.entered, every.moved_on - mine.moved_on
+        interval = stats.wilson(mine.moved_on, mine.entered)
+        judged = mine.entered >= MIN_ENTRANTS and rest_entered >= MIN_ENTRANTS
+        p_value = stats.p_either(mine.moved_on, mine.entered, rest_moved, rest_entered) if judged else None
+        conversion, rest = _share(mine.moved_on, mine.entered), _share(rest_moved, rest_entered)
+        differs = ""
+        if p_value is not None and p_value < FLAG_LEVEL and conversion is not None and rest is not None:
+            differs = "lower" if conversion < rest else "higher"
+        out.append(SegmentDifference(
+            mine.id, conversion, _round(interval[0]) if interval else None, _round(interval[1]) if interval else None,
+            rest, _round(p_value), differs,
+        ))
+    return out
+
+
+def definitions(spec: Spec) -> dict[str, str]:
+    """What each number of this run means, in words: printed beside the numbers in every output
+    and the first entry of the JSON snapshot."""
+    window = (f"a user's funnel must be walked within {spec.window_seconds:g} seconds of entering the first stage"
+              if spec.window_seconds is not None else "none: the funnel has no time limit")
+    out = {
+        "entrants": "users with at least one event a touchpoint's signal claims (a mapped event)",
+        "touchpoint": "users: distinct users with at least one of its events; share: of entrants",
+        "entered": "users whose first event in the stage falls in the data; each user enters a stage once, "
+                   "at their first event in it",
+        "moved_on": "entered users with an event in any later stage at or after entering (the eventual next "
+                    "stage: stages may be skipped, and there is no time limit, so a user who moves on weeks "
+                    "later counts); dropped = entered - moved on",
+        "time_to_next": "from entering the stage to the first event in a later stage (median and 90th "
+                        "percentile, interpolated)",
+        "funnel": "ordered: step 1 is the users who entered the first stage; step k those of step k-1 with an "
+                  "event in stage k at or after they reached step k-1; of previous = step conversion, of first "
+                  "= conversion over the whole path",
+        "window": window,
+        "back_steps": "consecutive mapped events of a user (by time, ties in map order), repeats of one "
+                      "touchpoint left out, going to a touchpoint earlier in the map; the total counts every "
+                      f"back-step, the table lists the {LIST_LIMIT} largest kinds",
+        "unmapped": f"events no touchpoint's signal claims; the {LIST_LIMIT} largest names are listed",
+        "measured_emotion": "the mean survey score put on the map's -2..+2, with its 95% t interval and its "
+                            "number of answers",
+    }
+    if spec.every:
+        out["periods"] = (f"users by the {spec.every} (UTC) they first entered the stage, and the share of them who "
+                          "moved on, eventually (later, even in another period), with its 95% Wilson interval")
+        out["baseline"] = (f"the pooled conversion of the up to {BASELINE_PERIODS} earlier {spec.every}s with "
+                           f"{MIN_ENTRANTS} or more entrants that were not flagged themselves (at least "
+                           f"{BASELINE_MIN_PERIODS} needed)")
+        out["drop"] = (f"a {spec.every} with {MIN_ENTRANTS} or more entrants whose conversion is below its baseline "
+                       f"by a one-sided two-proportion z-test at p < {FLAG_LEVEL:g}; a {spec.every} ending less "
+                       "than the stage's p90 time to next before the last event is open: shown, not judged")
+    if spec.by:
+        out["segments"] = (f"a user's segment is the value of '{spec.by}' on their first mapped event; every "
+                           "section is computed again over the segment's users (unmapped events: only those of "
+                           "its entrants); entered = moved on + dropped")
+        out["segment_difference"] = (f"a stage's conversion in the segment against all other users, by a two-sided "
+                                     f"two-proportion z-test at p < {FLAG_LEVEL:g}, when both have {MIN_ENTRANTS} or "
+                                     "more entrants")
     return out
 
 

@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 
 from journeymap.diff.present.markdown import md_text, md_words
 from journeymap.diff.present.text import safe
-from journeymap.measures import KpiValue, MeasuresSnapshot, StageMeasure, snapshot_json
+from journeymap.measures import (
+    BackStep,
+    FunnelStep,
+    KpiValue,
+    MeasuresSnapshot,
+    PeriodConversion,
+    Segment,
+    StageMeasure,
+    StagePeriods,
+    SurveyScore,
+    TouchpointMeasure,
+    UnmappedEvent,
+    snapshot_json,
+)
 
 SURVIVOR_NOTE = (
     "Survey answers come mostly from customers who got this far and chose to answer, so scores "
@@ -35,6 +48,7 @@ class Section:
     header: list[str] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)
     notes: list[list[Cell]] = field(default_factory=list)  # lines of mixed data and our words
+    footnotes: list[str] = field(default_factory=list)  # what the section's numbers mean, after its table
 
 
 def count(n: int | None) -> str:
@@ -52,6 +66,20 @@ def duration(seconds: float | None) -> str:
         if seconds >= size:
             return f"{seconds / size:.1f}{unit}"
     return f"{seconds:.0f}s"
+
+
+def interval(low: float | None, high: float | None, as_percent: bool = True) -> str:
+    if low is None or high is None:
+        return "—"
+    if as_percent:
+        return f"{low * 100:.1f}–{high * 100:.1f}%"
+    return f"{emotion(low)} to {emotion(high)}"
+
+
+def p_value(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def emotion(value: float | None) -> str:
@@ -77,24 +105,29 @@ _STATUS = {"met": "met", "off-target": "OFF TARGET", "no-target": "no numeric ta
 
 
 def sections(s: MeasuresSnapshot) -> list[Section]:
-    out = [_overview(s), _funnel(s), _stages("Stages", s.stages), _touchpoints(s)]
+    defs = s.definitions
+    surveyed = {x.touchpoint: x for x in s.surveys.touchpoints} if s.surveys else {}
+    out = [_overview(s), _funnel("Funnel, in the map's order", s.funnel, defs),
+           _stages("Stages", s.stages, defs), _touchpoints("Touchpoints", s.touchpoints, surveyed, defs)]
     if s.kpis:
         out.append(_kpis(s))
     if s.surveys is not None:
         out.append(_surveys(s))
-    out += _misses(s)
+    share = f"{s.unmapped_total / s.events_in_range * 100:.1f}%" if s.events_in_range else "—"
+    out.append(_unmapped(f"Events no touchpoint claims: {s.unmapped_total:,} ({share} of events)",
+                         s.unmapped_events, defs))
+    out.append(_back_steps("Back-steps against the map's order", s.back_steps, s.back_steps_counted(),
+                           s.back_step_kinds, s.transitions, _missing(s), defs))
     if s.every:
-        out += _periods(s)
+        out += _periods("", s.every, s.periods, defs)
     for seg in s.segments:
-        label = "(no value)" if seg.value is None else seg.value
-        out.append(Section(
-            f"Segment {s.by} = {label}: {seg.entrants:,} entrants",
-            ["stage", "users", "of previous", "of first", "moved on", "dropped"],
-            [[Cell(f.stage), Cell(count(f.users), True), Cell(percent(f.of_previous), True),
-              Cell(percent(f.of_first), True), Cell(count(m.moved_on), True), Cell(count(m.dropped), True)]
-             for f, m in zip(seg.funnel, seg.stages, strict=True)],
-        ))
+        out += _segment(s, seg, defs)
     return out
+
+
+def _foot(defs: dict[str, str], *keys: str) -> list[str]:
+    """The definitions of these numbers, as footnotes (a snapshot from before them has none)."""
+    return [f"{key.replace('_', ' ')}: {defs[key]}" for key in keys if key in defs]
 
 
 def _overview(s: MeasuresSnapshot) -> Section:
@@ -108,42 +141,52 @@ def _overview(s: MeasuresSnapshot) -> Section:
         notes.append([Cell(f"Period: {s.since or 'start'} to {s.until or 'end'}", True)])
     if s.window_seconds:
         notes.append([Cell(f"Funnel window: {duration(s.window_seconds)} from entering the first stage", True)])
-    return Section("journeymap measure", notes=notes)
+    return Section("journeymap measure", notes=notes, footnotes=_foot(s.definitions, "entrants"))
 
 
-def _funnel(s: MeasuresSnapshot) -> Section:
+def _funnel(title: str, funnel: list[FunnelStep], defs: dict[str, str]) -> Section:
     return Section(
-        "Funnel, in the map's order",
+        title,
         ["stage", "users", "of previous", "of first"],
         [[Cell(f.stage), Cell(count(f.users), True), Cell(percent(f.of_previous), True),
-          Cell(percent(f.of_first), True)] for f in s.funnel],
+          Cell(percent(f.of_first), True)] for f in funnel],
+        footnotes=_foot(defs, "funnel", "window"),
     )
 
 
-def _stages(title: str, stages: list[StageMeasure]) -> Section:
+def _stages(title: str, stages: list[StageMeasure], defs: dict[str, str]) -> Section:
     return Section(
         title,
         ["stage", "entered", "moved on", "dropped", "median to next", "p90 to next"],
         [[Cell(m.id), Cell(count(m.entered), True), Cell(count(m.moved_on), True), Cell(count(m.dropped), True),
           Cell(duration(m.median_seconds_to_next), True), Cell(duration(m.p90_seconds_to_next), True)]
          for m in stages],
+        footnotes=_foot(defs, "entered", "moved_on", "time_to_next"),
     )
 
 
-def _touchpoints(s: MeasuresSnapshot) -> Section:
-    rows = []
-    for t in s.touchpoints:
-        survey = s.survey(t.id)
-        rows.append([Cell(t.id), Cell(t.stage), Cell(count(t.users), True), Cell(count(t.events), True),
-                     Cell(percent(t.share), True), Cell(emotion(t.assumed_emotion), True),
-                     Cell(emotion(survey.measured_emotion) if survey else "—", True)])
+def _measured(score: SurveyScore | None) -> str:
+    """A measured emotion with its interval and number of answers: +0.4 (-0.1 to +0.9, 12 answers)."""
+    if score is None:
+        return "—"
+    spread = interval(score.emotion_low, score.emotion_high, as_percent=False)
+    within = f"{spread}, " if spread != "—" else ""
+    return f"{emotion(score.measured_emotion)} ({within}{score.responses:,} answers)"
+
+
+def _touchpoints(title: str, touchpoints: list[TouchpointMeasure], surveyed: dict[str, SurveyScore] | None,
+                 defs: dict[str, str]) -> Section:
+    """`surveyed` None: no measured emotion column (survey answers are not split by segment)."""
+    rows = [[Cell(t.id), Cell(t.stage), Cell(count(t.users), True), Cell(count(t.events), True),
+             Cell(percent(t.share), True), Cell(emotion(t.assumed_emotion), True)]
+            + ([] if surveyed is None else [Cell(_measured(surveyed.get(t.id)), True)]) for t in touchpoints]
+    header = ["touchpoint", "stage", "users", "events", "of entrants", "assumed emotion"]
     return Section(
-        "Touchpoints",
-        ["touchpoint", "stage", "users", "events", "of entrants", "assumed emotion", "measured emotion"],
+        title,
+        header + ([] if surveyed is None else ["measured emotion (95%)"]),
         rows,
+        footnotes=_foot(defs, "touchpoint", *(["measured_emotion"] if surveyed else [])),
     )
-
-
 def _kpis(s: MeasuresSnapshot) -> Section:
     return Section(
         "KPIs",
@@ -169,22 +212,17 @@ def _surveys(s: MeasuresSnapshot) -> Section:
                       Cell(", ".join(sv.unknown_touchpoints[:10]))])
     return Section(
         f"Surveys ({sv.scale})",
-        ["touchpoint", "answers", "mean score", "measured emotion", "assumed emotion", "contradicts"],
+        ["touchpoint", "answers", "mean score", "measured emotion", "95% interval", "assumed emotion", "contradicts"],
         [[Cell(x.touchpoint), Cell(count(x.responses), True), Cell(f"{x.mean_score:.2f}", True),
-          Cell(emotion(x.measured_emotion), True), Cell(emotion(x.assumed_emotion), True),
-          Cell("yes" if x.contradicts else "no", True)] for x in sv.touchpoints],
+          Cell(emotion(x.measured_emotion), True), Cell(interval(x.emotion_low, x.emotion_high, False), True),
+          Cell(emotion(x.assumed_emotion), True), Cell("yes" if x.contradicts else "no", True)]
+         for x in sv.touchpoints],
         notes,
+        footnotes=_foot(s.definitions, "measured_emotion"),
     )
 
 
-def _misses(s: MeasuresSnapshot) -> list[Section]:
-    out = []
-    share = f"{s.unmapped_total / s.events_in_range * 100:.1f}%" if s.events_in_range else "—"
-    out.append(Section(
-        f"Events no touchpoint claims: {s.unmapped_total:,} ({share} of events)",
-        ["event", "events", "users"],
-        [[Cell(u.event), Cell(count(u.events), True), Cell(count(u.users), True)] for u in s.unmapped_events],
-    ))
+def _missing(s: MeasuresSnapshot) -> list[list[Cell]]:
     notes = []
     if s.never_seen:
         notes.append([Cell("Touchpoints never seen in the data: ", True), Cell(", ".join(s.never_seen))])
@@ -193,26 +231,93 @@ def _misses(s: MeasuresSnapshot) -> list[Section]:
     for u in s.unmatched_signals:
         notes.append([Cell("Signal matches no event: ", True), Cell(u["signal"]), Cell(" (touchpoint ", True),
                       Cell(u["touchpoint"]), Cell(")", True)])
-    out.append(Section(
-        f"Back-steps against the map's order: {sum(b.transitions for b in s.back_steps):,} of "
-        f"{s.transitions:,} transitions",
+    return notes
+
+
+def _unmapped(title: str, listed: list[UnmappedEvent], defs: dict[str, str]) -> Section:
+    return Section(
+        title, ["event", "events", "users"],
+        [[Cell(u.event), Cell(count(u.events), True), Cell(count(u.users), True)] for u in listed],
+        footnotes=_foot(defs, "unmapped"),
+    )
+
+
+def _back_steps(title: str, kinds: list[BackStep], total: int, count_kinds: int | None, transitions: int,
+                notes: list[list[Cell]], defs: dict[str, str]) -> Section:
+    if count_kinds is not None and count_kinds > len(kinds):
+        # the headline counts every back-step; say so when the table does not list them all
+        notes = [[Cell(f"Listed: the {len(kinds):,} largest of {count_kinds:,} kinds of back-step "
+                       f"({count_kinds - len(kinds):,} left out, with "
+                       f"{total - sum(b.transitions for b in kinds):,} back-steps)", True)], *notes]
+    return Section(
+        f"{title}: {total:,} of {transitions:,} transitions",
         ["from", "back to", "transitions", "users"],
         [[Cell(b.source), Cell(b.target), Cell(count(b.transitions), True), Cell(count(b.users), True)]
-         for b in s.back_steps],
+         for b in kinds],
         notes,
-    ))
+        footnotes=_foot(defs, "back_steps"),
+    )
+
+
+def _flag(p: PeriodConversion) -> str:
+    if p.open:
+        return "open"
+    return "DROP" if p.sharp_drop else ""
+
+
+def _periods(prefix: str, every: str, periods: list[StagePeriods], defs: dict[str, str]) -> list[Section]:
+    out = []
+    for sp in periods:
+        out.append(Section(
+            f"{prefix}Moved on from {sp.stage}, by {every}",
+            [f"{every} from", "entered", "moved on", "conversion", "95% interval", "baseline", "baseline users",
+             "p", "flag"],
+            [[Cell(p.start, True), Cell(count(p.entered), True), Cell(count(p.moved_on), True),
+              Cell(percent(p.conversion), True), Cell(interval(p.low, p.high), True), Cell(percent(p.baseline), True),
+              Cell(count(p.baseline_entered) if p.baseline is not None else "—", True), Cell(p_value(p.p_value), True),
+              Cell(_flag(p), True)] for p in sp.periods],
+        ))
+    if out:
+        out[-1].footnotes = _foot(defs, "periods", "baseline", "drop")  # once, under the last stage's table
     return out
 
 
-def _periods(s: MeasuresSnapshot) -> list[Section]:
-    out = []
-    for sp in s.periods:
-        out.append(Section(
-            f"Moved on from {sp.stage}, by {s.every}",
-            [f"{s.every} from", "entered", "moved on", "conversion", "sharp drop"],
-            [[Cell(p.start, True), Cell(count(p.entered), True), Cell(count(p.moved_on), True),
-              Cell(percent(p.conversion), True), Cell("DROP" if p.sharp_drop else "", True)] for p in sp.periods],
-        ))
+def _segment(s: MeasuresSnapshot, seg: Segment, defs: dict[str, str]) -> list[Section]:
+    """Every section again for one segment, its stages first with their test against the rest."""
+    label = "(no value)" if seg.value is None else seg.value
+    prefix = f"[{s.by} = {label}] "
+    tested = {d.stage: d for d in seg.differences}
+    rows = []
+    for m in seg.stages:
+        d = tested.get(m.id)
+        rows.append([
+            Cell(m.id), Cell(count(m.entered), True), Cell(count(m.moved_on), True), Cell(count(m.dropped), True),
+            Cell(percent(d.conversion) if d else "—", True), Cell(interval(d.low, d.high) if d else "—", True),
+            Cell(percent(d.rest_conversion) if d else "—", True), Cell(p_value(d.p_value) if d else "—", True),
+            Cell(d.differs.upper() if d and d.differs else "", True),
+        ])
+    out = [Section(
+        f"Segment {s.by} = {label}: {seg.entrants:,} entrants",
+        ["stage", "entered", "moved on", "dropped", "conversion", "95% interval", "other users", "p", "differs"],
+        rows,
+        footnotes=_foot(defs, "segments", "segment_difference"),
+    )]
+    if not seg.touchpoints:
+        # a snapshot from before every section was split has the funnel alone
+        return [*out, _funnel(f"{prefix}Funnel", seg.funnel, {})]
+    share = f"{seg.unmapped_total / (seg.unmapped_total + sum(t.events for t in seg.touchpoints)) * 100:.1f}%" \
+        if seg.unmapped_total else "0.0%"
+    out += [
+        _funnel(f"{prefix}Funnel", seg.funnel, {}),
+        _touchpoints(f"{prefix}Touchpoints", seg.touchpoints, None, {}),
+        _unmapped(f"{prefix}Events no touchpoint claims: {seg.unmapped_total:,} ({share} of its entrants' events)",
+                  seg.unmapped_events, {}),
+        _back_steps(f"{prefix}Back-steps against the map's order", seg.back_steps,
+                    seg.back_step_total if seg.back_step_total is not None else 0, seg.back_step_kinds,
+                    seg.transitions, [], {}),
+    ]
+    if s.every:
+        out += _periods(prefix, s.every, seg.periods, {})
     return out
 
 
@@ -228,7 +333,8 @@ def as_text(s: MeasuresSnapshot) -> str:
 def as_sections_text(all_sections: list[Section]) -> str:
     lines: list[str] = []
     for section in all_sections:
-        lines.append(_plain(Cell(section.title, True)) if section.title.startswith("journeymap") else section.title)
+        # a segment's title holds a value from the data: nothing in it may act on the terminal
+        lines.append(safe(section.title))
         for note in section.notes:
             lines.append("  " + "".join(_plain(c) for c in note))
         if section.header:
@@ -242,6 +348,7 @@ def as_sections_text(all_sections: list[Section]) -> str:
                 lines.append("  " + "  ".join(cells).rstrip())
             if not section.rows:
                 lines.append("  (none)")
+        lines += [f"  * {note}" for note in section.footnotes]
         lines.append("")
     return "\n".join(lines)
 
@@ -273,13 +380,15 @@ def as_sections_markdown(all_sections: list[Section], map_title: str) -> str:
             if not section.rows:
                 lines.append("| " + " | ".join(["none"] + [""] * (len(section.header) - 1)) + " |")
             lines.append("")
+        if section.footnotes:
+            lines += [f"- {md_words(note)}" for note in section.footnotes] + [""]
     return "\n".join(lines)
 
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
     "th,td{border:1px solid #ccc;padding:.25rem .6rem}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-    "th{background:#f3f3f3}.drop{color:#b00020;font-weight:bold}"
+    "th{background:#f3f3f3}.drop{color:#b00020;font-weight:bold}.defs{color:#555;font-size:.85rem;margin-top:-1rem}"
 )
 
 
@@ -288,7 +397,7 @@ def as_html(s: MeasuresSnapshot) -> str:
 
     def cell(c: Cell, first: bool) -> str:
         text = html.escape(" ".join(c.text.split()), quote=True)
-        cls = ' class="drop"' if c.text in ("DROP", "OFF TARGET", "yes") and c.ours else ""
+        cls = ' class="drop"' if c.text in ("DROP", "OFF TARGET", "yes", "LOWER", "HIGHER") and c.ours else ""
         cls = cls or ("" if first or not c.ours else ' class="n"')
         return f"<td{cls}>{text}</td>"
 
@@ -305,6 +414,9 @@ def as_html(s: MeasuresSnapshot) -> str:
             for row in section.rows:
                 body.append("<tr>" + "".join(cell(c, i == 0) for i, c in enumerate(row)) + "</tr>")
             body.append("</table>")
+        if section.footnotes:
+            body.append('<ul class="defs">' + "".join(f"<li>{html.escape(n)}</li>" for n in section.footnotes)
+                        + "</ul>")
     csp = policy(styles=[_STYLE], images=False)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -40,6 +40,7 @@ class Plan:
     incident_week: int = 5  # planted: users entering `incident_stage` this week go on at `incident_go_on`
     incident_stage: int = 0
     incident_go_on: float = 0.2
+    incident_weeks: int = 1  # how many weeks the incident lasts, from `incident_week` (0: no incident)
     unmapped_event: str = "push_opt_in_shown"
     unmapped_share: float = 0.5  # users who also see the unmapped event
     never_seen: int = -1  # planted: this touchpoint index never happens (-1: the last one)
@@ -113,13 +114,18 @@ def events(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, str, str]]:
                     t += 60 + rng.random() * 600
                     out.append((t, truth.event_names[touchpoint.id]))
             go_on = plan.drop_go_on if k == plan.drop_stage else plan.go_on
-            if k == plan.incident_stage and int((entered_at - START.timestamp()) // week) == plan.incident_week:
+            if k == plan.incident_stage and in_incident(plan, int((entered_at - START.timestamp()) // week)):
                 go_on = plan.incident_go_on
             if rng.random() >= go_on:
                 break
             t += 3600 + rng.random() * 86400 * 2
         for moment, name in out:
             yield user, name, _iso(moment), platform
+
+
+def in_incident(plan: Plan, week_number: int) -> bool:
+    """Whether users entering the incident stage in this week (counted from START) meet the incident."""
+    return plan.incident_week <= week_number < plan.incident_week + plan.incident_weeks
 
 
 def surveys(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, int]]:

@@ -39,7 +39,8 @@ def emotion_curve_svg(
     the column indexes where a new stage begins (drawn as thin separators),
     `empty` the columns of stages without touchpoints (no marker at all). `measured`, when
     given, is the emotion customers report (from a measures snapshot) for each column: drawn
-    beside the assumed curve as a dashed line of square markers, with a legend.
+    beside the assumed curve as a band over its 95% interval (a value with `low` and `high`, as
+    measures.MeasuredEmotion has) through square markers, with a legend.
     """
     width = max(1, len(emotions)) * column_width
     pad = curve_padding(scale)
@@ -148,11 +149,13 @@ def _measured(
     values: Sequence[float | None], x_of: Callable[[int], float], y_of: Callable[[float], float],
     radius: float, font: float, scale: float, names: Sequence[str],
 ) -> list[str]:
-    """The measured emotion: a dashed line through square markers, each with its score, and a
-    legend that says which line is which."""
+    """The measured emotion: a band over each value's 95% interval, joining neighbours, through
+    square markers, each with its score, and a legend. Values without an interval (a snapshot
+    written before intervals) are joined by a dashed line instead."""
     known = [(i, max(-2.0, min(2.0, v))) for i, v in enumerate(values) if v is not None]
-    out = []
-    if len(known) > 1:
+    spans = {i: _span(values[i]) for i, _ in known}
+    out = _band(spans, x_of, y_of, radius * 0.8)
+    if len(known) > 1 and not out:
         path = " ".join(f"{'M' if n == 0 else 'L'}{x_of(i):.1f},{y_of(v):.1f}" for n, (i, v) in enumerate(known))
         out.append(
             f'<path d="{path}" fill="none" stroke="{_MEASURED}" stroke-width="{1.8 * scale:.2f}" '
@@ -171,9 +174,41 @@ def _measured(
             f'fill="{_MEASURED}">{v:+.1f}</text></g>'
         )
     legend = font * 0.95
+    measured = "■ measured (surveys), band: 95% interval" if out and out[0].startswith("<path class=\"band\"") \
+        else "- - measured (surveys)"
     out.append(
         f'<g class="legend" font-size="{legend:.1f}"><text x="{4 * scale:.1f}" y="{legend + 2 * scale:.1f}" '
         f'fill="{_LINE}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
-        f'fill="{_MEASURED}">- - measured (surveys)</text></g>'
+        f'fill="{_MEASURED}">{measured}</text></g>'
     )
     return out
+
+
+def _span(value: float | None) -> tuple[float, float] | None:
+    low, high = getattr(value, "low", None), getattr(value, "high", None)
+    if low is None or high is None:
+        return None
+    return max(-2.0, min(2.0, low)), max(-2.0, min(2.0, high))
+
+
+def _band(
+    spans: dict[int, tuple[float, float] | None], x_of: Callable[[int], float], y_of: Callable[[float], float],
+    half: float,
+) -> list[str]:
+    """One translucent shape over the intervals: each value's interval as a bar as wide as its
+    marker, neighbouring columns' bars joined, so the uncertainty reads as a band."""
+    shapes = []
+    for i, span in spans.items():
+        if span is None:
+            continue
+        low, high = span
+        joined = spans.get(i + 1)
+        if joined is not None:  # to the next column: the band narrows or widens between them
+            x0, x1 = x_of(i), x_of(i + 1)
+            shapes.append(f"M{x0:.1f},{y_of(high):.1f} L{x1:.1f},{y_of(joined[1]):.1f} "
+                          f"L{x1:.1f},{y_of(joined[0]):.1f} L{x0:.1f},{y_of(low):.1f} Z")
+        x = x_of(i)
+        shapes.append(f"M{x - half:.1f},{y_of(high):.1f} H{x + half:.1f} V{y_of(low):.1f} H{x - half:.1f} Z")
+    if not shapes:
+        return []
+    return [f'<path class="band" d="{" ".join(shapes)}" fill="{_MEASURED}" fill-opacity="0.22" stroke="none"/>']
