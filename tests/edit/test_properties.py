@@ -210,7 +210,7 @@ def test_the_language_servers_rename_from_any_occurrence_is_the_commands(raw: by
     new = fresh_id(raw, draw)
     text = own_text(raw)
     lines = Lines(text)
-    snap = features.Snapshot("file:///gen.journey.yaml", text, 1, analysis, analysis.document, lines,
+    snap = features.MapVersion("file:///gen.journey.yaml", text, 1, analysis, analysis.document, lines,
                              Converter(lines, UTF16))
     assert analysis.document is not None
     spots = [o for o in occurrences(analysis.document.data) if o.kind is kind and o.id == old]
