@@ -130,21 +130,23 @@ def analyse_bytes(raw: bytes, path: str, project: Project, libraries: Libraries 
 
 def analyse_edit(previous: Analysis, raw: bytes, project: Project, libraries: Libraries | None = None) -> Analysis:
     """`analyse_bytes(raw, previous.path, project)` for an edited version of the file `previous`
-    analysed: when the edit stays inside one stage, only that stage is read again (`load.reloaded`);
-    the checks run on the whole map as always. For editors, which analyse a map at every pause in
-    typing. The result is the same as analyse_bytes' (the tests compare them)."""
+    analysed: only the part of the map the edit touches is read again (`load.reloaded`: the list
+    items or the top-level entries it falls in); the checks run on the whole map as always. For
+    editors, which analyse a map at every pause in typing. The result is the same as
+    analyse_bytes' (the tests compare them)."""
     path = previous.path
     libraries = libraries or _DISK_LIBRARIES
     if is_library_name(path):
         return analyse_bytes(raw, path, project, libraries)
     if len(raw) > project.max_bytes:
         return _too_large(path, project)
-    if previous.document is not None and not raw.startswith(b"\xef\xbb\xbf"):
+    if previous.document is not None:
         text = decode(raw, path)
         if isinstance(text, str):
             doc = reloaded(previous.document, text)
             if doc is not None:
-                return _checked(doc, [], path, project, libraries)
+                earlier = (previous.document, previous.journey) if previous.journey is not None else None
+                return _checked(doc, [], path, project, libraries, earlier)
     return analyse_bytes(raw, path, project, libraries)
 
 
@@ -158,13 +160,17 @@ def _too_large(path: str, project: Project, kind: str = "map") -> Analysis:
     return Analysis(path, State.NOT_A_MAP, [too_large], kind=kind)
 
 
-def _checked(doc: Document, findings: list[Finding], path: str, project: Project, libraries: Libraries) -> Analysis:
-    """Schema, model, references and lint on a loaded document; `findings` are the loader's."""
+def _checked(
+    doc: Document, findings: list[Finding], path: str, project: Project, libraries: Libraries,
+    earlier: tuple[Document, Journey] | None = None,
+) -> Analysis:
+    """Schema, model, references and lint on a loaded document; `findings` are the loader's. With
+    `earlier` (an edit's previous version), the model takes over what the edit left alone."""
     schema_problems = schema_findings(doc)
     if schema_problems:
         state = State.INVALID if "journeymap" in doc.data else State.NOT_A_MAP
         return Analysis(path, state, _sorted(findings, schema_problems), doc)
-    journey = journey_from_document(doc)
+    journey = journey_from_document(doc, earlier)
     uses: tuple[str, ...] = ()
     if journey.uses:
         resolution = libraries.resolve(doc, project.max_bytes)
