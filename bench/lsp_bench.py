@@ -28,10 +28,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -111,8 +110,7 @@ PARTS = (
 )
 
 
-@dataclass
-class Latency:
+class Latency(NamedTuple):
     part: str
     times: list[float]  # didChange to publishDiagnostics, seconds, one an edit
     edit_alone: float  # the pipeline's analyse_edit of one such edit in this process, best of a few
