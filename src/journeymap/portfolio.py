@@ -138,9 +138,14 @@ def _journey_facts(facts: MapFacts, doc: Document, journey: Journey) -> None:
                 facts.links.append(Link(t.journey, _spot(doc, (*t.path, "journey")), f"touchpoint '{t.id}'"))
 
 
+_NOT_WORDS = re.compile(r"[^\w]+")
+# one encoder for every fingerprint: `json.dumps` with options builds a new one at each call
+_ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 def normalised(text: str) -> str:
     """Case, punctuation and spacing folded away: 'Fee shown late!' and 'fee  shown late' match."""
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(_NOT_WORDS.sub(" ", text.casefold()).split())
 
 
 def _spot(doc: Document, node: Path_) -> Spot:
@@ -152,7 +157,7 @@ def _fingerprint(doc: Document, node: Path_) -> str:
     value: Any = doc.data
     for part in node:
         value = value[part]
-    return json.dumps(value, sort_keys=True, default=str)
+    return _ENCODE(value)
 
 
 def portfolio_findings(files: Sequence[MapFacts], config: RuleSettings) -> dict[str, list[Finding]]:

@@ -37,7 +37,9 @@ class _Suppression:
 
 def suppressions(text: str, keys: dict[str, str]) -> list[_Suppression]:
     """Parse suppression comments; `keys` maps lower-case ids and names to rule ids."""
-    if "journeymap:" not in text:
+    # every map holds "journeymap:" (its first key): one search of the whole text, in C, rules out
+    # most files before the loop over lines (a comment found in a line is found in the whole too)
+    if "journeymap:" not in text or not _COMMENT.search(text):
         return []
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -108,6 +110,20 @@ def lint_findings(
 
 
 def _keys(rules: tuple[Rule, ...]) -> dict[str, str]:
+    """Lower-case ids and names of `rules` (and of the cross-map rules) -> rule ids; built once a
+    set of rules, as every file linted asks for it."""
+    known = _KEYS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    keys = _build_keys(rules)
+    _KEYS[id(rules)] = (rules, keys)
+    return keys
+
+
+_KEYS: dict[int, tuple[tuple[Rule, ...], dict[str, str]]] = {}
+
+
+def _build_keys(rules: tuple[Rule, ...]) -> dict[str, str]:
     from journeymap.lint.rules import PORTFOLIO_RULES
 
     keys = {UNUSED_SUPPRESSION.id.lower(): UNUSED_SUPPRESSION.id, UNUSED_SUPPRESSION.name: UNUSED_SUPPRESSION.id}
