@@ -35,7 +35,6 @@ than the check.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -276,6 +275,8 @@ def _collecting_seldom() -> Iterator[None]:
     part of what lint added to a folder run (`make bench`). Raised, as type checkers do for the
     same reason, and put back afterwards.
     """
+    import gc  # here, not at start-up: `journeymap --version` and one-map runs never need it
+
     before = gc.get_threshold()
     gc.set_threshold(_COLLECT_AFTER, *before[1:])
     try:
