@@ -49,8 +49,10 @@ def test_the_editing_bench_times_the_server_and_fixes_the_typos_it_plants(tmp_pa
     generate = bench_module("generate")
     start, version = lsp_bench.start_time(1)
     assert start > 0 and version > 0
-    latency, alone, edit_alone, count = lsp_bench.edit_latency(generate.generate_map(0, 2, 3), 1)
-    assert latency > 0 and alone > 0 and edit_alone > 0 and count > 0
+    latencies, alone, count = lsp_bench.edit_latency(generate.generate_map(0, 2, 3), 2)
+    assert [latency.part for latency in latencies] == ["header", "personas", "a stage", "opportunities"]
+    assert all(len(latency.times) == 2 and latency.median > 0 and latency.edit_alone > 0 for latency in latencies)
+    assert alone > 0 and count > 0
     fix, validate = lsp_bench.fix_against_validate(tmp_path, 3)
     assert fix > 0 and validate > 0
     fixed = (tmp_path / "fix" / "map-0000.journey.yaml").read_text(encoding="utf-8")

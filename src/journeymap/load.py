@@ -21,6 +21,7 @@ import datetime
 import itertools
 import operator
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +65,15 @@ if None in _resolver.yaml_implicit_resolvers:  # pragma: no cover - PyYAML has n
     _RESOLVED_FIRST = frozenset(map(chr, range(0x110000)))
 _TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; a journey map needs fewer than ten"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+# what a part of a map read alone could read otherwise than in its place: anchors and aliases
+# (which reach across parts; `&` or `*` starting a word, so "R & D" is plain text), merges,
+# document markers, directives, a byte order mark
+_ANCHOR = r"(?:^|(?<=[\s\[\]{},:?-]))&\S"
+_UNSAFE_CHUNK = re.compile(_ANCHOR + r"|(?:^|(?<=[\s\[\]{},:?-]))\*\S|\ufeff|<<|^(?:---|\.\.\.|%)", re.MULTILINE)
+_ANCHOR_IN = re.compile(_ANCHOR, re.MULTILINE)
+# the start of a list item's line, up to its value: indentation, the dash, spaces
+_ITEM_LEAD = re.compile(r"([ ]*)-[ ]+")
 
 
 @dataclass
@@ -177,69 +186,265 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
 
 
 def reloaded(doc: Document, text: str) -> Document | None:
-    """The document of `text`, an edit of `doc.text`, when the edit stays inside one stage of a
-    block `stages:` list: only that stage is read again, the rest is taken from `doc` (positions
-    after it moved by the lines the edit added or removed). None when the edit is of another kind,
-    or anything makes the shortcut less than certain (anchors, aliases, merges, what the loader
-    found); then the whole text must be read. An editor re-reads a 1,000-touchpoint map on every
-    pause in typing, and reading it whole takes about 100 ms; one stage of fifty is a fraction of
-    that. Gives what `load_text(text)` would (the tests compare them)."""
-    stages = doc.data.get("stages")
-    if doc.load_findings or not isinstance(stages, list) or not stages or not all(isinstance(s, dict) for s in stages):
+    """The document of `text`, an edit of `doc.text`, reading again only the part the edit touches:
+    the items of a top-level block list it falls in (a stage, a persona, an opportunity, ...), or
+    else the top-level entries (`title: ...`, a whole section). The rest is taken from `doc`, its
+    positions moved by the lines the edit added or removed. None when anything makes the shortcut
+    less than certain (anchors, aliases, merges, directives, a top level that is not a block
+    mapping, an edit across entries, what the loader found); then the whole text must be read.
+
+    An editor re-reads a 1,000-touchpoint map at every pause in typing; reading it whole takes
+    about 70 ms, one stage or the header a millisecond or two. Gives what `load_text(text)` would
+    (the tests compare them on random edits everywhere in a map)."""
+    if doc.load_findings or ("<<",) in doc.positions or not doc.data:
         return None
     old = doc.text
     if text == old:
         return doc
-    if any(brk in text for brk in _OTHER_BREAKS):
-        return None  # lines are counted by "\n" below; libyaml counts these as line breaks too
+    if _odd_breaks(old) or old.startswith("%"):
+        return None  # lines are counted by "\n" below; a directive changes how tags read
     start, old_end, new_end = _changed(old, text)
-    found = _stage_chunk(doc, len(stages), start, old_end)
-    if found is None:
+    starts = _line_starts(old)
+    entries = _top_entries(doc, starts)
+    if entries is None:
         return None
-    index, chunk_start, chunk_end = found
-    new_chunk = text[chunk_start:chunk_end + new_end - old_end]
-    if "&" in new_chunk or "*" in new_chunk or "<<" in new_chunk or "\n---" in new_chunk or "\n..." in new_chunk:
-        return None
-    if chunk_end < len(old) and not new_chunk.endswith("\n"):
-        return None  # the edit runs into the next stage's line
-    builder = _Builder(new_chunk, doc.path)
-    try:
-        item = builder.run_item()
-    except (_Problem, yaml.YAMLError, ValueError, UnicodeError):
-        return None
-    if item is None or builder.findings:
-        return None
-    before = old.count("\n", 0, chunk_start)  # lines above the stage
-    moved = new_chunk.count("\n") - old.count("\n", chunk_start, chunk_end)
-    after_line = before + old.count("\n", chunk_start, chunk_end) + 1  # first line below the stage, before the edit
-    prefix: Path_ = ("stages", index)
+    index = bisect.bisect_right(entries, start, key=operator.itemgetter(1)) - 1
+    if index < 0:
+        return None  # above the first key: comments, `---`
+    key, entry_start = entries[index]
+    entry_end = entries[index + 1][1] if index + 1 < len(entries) else len(old)
+    if old_end > entry_end:
+        return None  # the edit spans several entries
+    edit = _Edit(doc, text, start, old_end, new_end - old_end)
+    items = _item_starts(doc, key, starts, entry_start)
+    if items:
+        found = _reread_items(edit, key, items, entry_end)
+        if found is not None:
+            return found
+    return _reread_entries(edit, entries, index, entry_end)
 
-    def merged(old_table: dict[Path_, Pos], new_table: dict[Path_, Pos]) -> dict[Path_, Pos]:
-        # the loader fills its tables in the order nodes are written (duplicate keys, the one
-        # exception, stop the shortcut), so the stage's entries lie between two cuts found by halving
-        items = list(old_table.items())
-        first = bisect.bisect_left(items, before + 1, key=_line_of)
-        last = bisect.bisect_left(items, after_line, key=_line_of)
-        table = dict(items[:first])
-        # on the stage's lines: its own nodes, and for the first stage the `stages` list itself
-        table.update((path, pos) for path, pos in items[first:last] if path[:2] != prefix)
-        for path, (line, column) in new_table.items():
-            if path:
-                table[(*prefix, *path[1:])] = (line + before, column)
-        if moved:
-            table.update({path: (line + moved, column) for path, (line, column) in items[last:]})
-        else:
-            table.update(items[last:])
-        return table
+
+@dataclass
+class _Edit:
+    """An edit of `doc.text` into `text`: [start, old_end) of the old text became `grown` characters
+    more (or fewer) of the new."""
+
+    doc: Document
+    text: str
+    start: int
+    old_end: int
+    grown: int
+
+    def chunk(self, chunk_start: int, chunk_end: int) -> str | None:
+        """The new text of the old text's lines [chunk_start, chunk_end), when it can be read alone:
+        no anchor, alias, merge, document marker or directive in it, and whole lines."""
+        old = self.doc.text
+        new_chunk = self.text[chunk_start:chunk_end + self.grown]
+        if (_UNSAFE_CHUNK.search(new_chunk) or _ANCHOR_IN.search(old, chunk_start, chunk_end)
+                or "<<" in old[chunk_start:chunk_end] or _odd_breaks(new_chunk)):
+            return None
+        if chunk_end < len(old) and not new_chunk.endswith("\n"):
+            return None  # the edit runs into the next line kept
+        return new_chunk
+
+    def document(self, part: _Part, data: dict[str, Any]) -> Document:
+        """The new document, of `data`: `doc`'s tables without the nodes of the part's old lines
+        and with what was read of its new text, the lines below moved and the list items below
+        renumbered. Costs the part's size, and one pass over the positions when the number of
+        lines changed; never a rebuild of the whole tables."""
+        old = self.doc.text
+        before = old.count("\n", 0, part.start)  # lines above the part
+        old_lines = old.count("\n", part.start, part.end)
+        moved = part.text.count("\n") - old_lines
+        below = before + old_lines + 1  # the first line under the part, before the edit
+        gone, shift, place = part.gone, part.shift, part.place
+
+        def spliced(old_table: dict[Path_, Pos], new_table: dict[Path_, Pos]) -> dict[Path_, Pos]:
+            table = old_table.copy()
+            for root, value in gone:
+                for path in _subtree(root, value):
+                    table.pop(path, None)
+            renumbered = []
+            if shift is not None:
+                for root, value in shift.items:
+                    for path in _subtree(root, value):
+                        pos = table.pop(path, None)
+                        if pos is not None:
+                            renumbered.append((shift.renumbered(path), (pos[0] + moved, pos[1])))
+            if moved:
+                table.update({path: (line + moved, column) for path, (line, column) in table.items() if line >= below})
+            table.update(renumbered)
+            for path, (line, column) in new_table.items():
+                placed = place(path)
+                if placed is not None:
+                    table[placed] = (line + before, column)
+            return table
+
+        builder = part.builder
+        return Document(self.doc.path, self.text, data, spliced(self.doc.positions, builder.positions),
+                        spliced(self.doc.key_positions, builder.key_positions))
+
+
+@dataclass
+class _Part:
+    """The lines [start, end) of the old text, read again: their new `text` as `builder` read it,
+    the subtrees they held (path, old value), where each path read goes (`place`; None drops it),
+    and the list items below that move (`shift`)."""
+
+    start: int
+    end: int
+    text: str
+    builder: _Builder
+    gone: Sequence[tuple[Path_, Any]]
+    place: Callable[[Path_], Path_ | None]
+    shift: _Shift | None = None
+
+
+@dataclass(frozen=True)
+class _Shift:
+    """The items of the list under `key` below the edit, (path, old value) each, moved by `by`
+    places (items were added or removed above them)."""
+
+    key: str
+    items: Sequence[tuple[Path_, Any]]
+    by: int
+
+    def renumbered(self, path: Path_) -> Path_:
+        index = path[1]
+        return (self.key, index + self.by, *path[2:]) if isinstance(index, int) else path
+
+
+def _subtree(root: Path_, value: Any) -> Iterator[Path_]:
+    """The path of every node of `value`, written at `root` (no recursion: a map may nest deep)."""
+    stack = [(root, value)]
+    while stack:
+        path, value = stack.pop()
+        yield path
+        if isinstance(value, dict):
+            stack.extend(((*path, key), child) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, index), child) for index, child in enumerate(value))
+
+
+def _reread_items(edit: _Edit, key: str, items: list[tuple[int, int]], entry_end: int) -> Document | None:
+    """The document with the items of the block list under `key` that the edit touches read again
+    (as many as the new text holds; the later items renumbered); `items` are the (line start,
+    dash column) of each."""
+    doc = edit.doc
+    offsets = [line_start for line_start, _ in items]
+    first = bisect.bisect_right(offsets, edit.start) - 1
+    if first < 0:
+        return None  # between the key and its first item
+    last = max(first, bisect.bisect_left(offsets, edit.old_end) - 1)
+    chunk_start = offsets[first]
+    chunk_end = offsets[last + 1] if last + 1 < len(offsets) else entry_end
+    new_chunk = edit.chunk(chunk_start, chunk_end)
+    if new_chunk is None:
+        return None
+    builder = _Builder(new_chunk, doc.path)
+    read: list[Any] | None = [] if not new_chunk else None
+    if new_chunk:
+        try:
+            read = builder.run_items(items[0][1])
+        except (_Problem, yaml.YAMLError, ValueError, UnicodeError):
+            return None
+    old_list = doc.data[key]
+    if read is None or builder.findings or not old_list[:first] + read + old_list[last + 1:]:
+        return None
+
+    def place(path: Path_) -> Path_ | None:
+        if not path:
+            return (key,) if first == 0 else None  # the list starts at its first item's dash
+        item = path[0]
+        return (key, first + item, *path[1:]) if isinstance(item, int) else None
 
     data = dict(doc.data)
-    data["stages"] = [*stages[:index], item, *stages[index + 1:]]
-    return Document(doc.path, text, data, merged(doc.positions, builder.positions),
-                    merged(doc.key_positions, builder.key_positions))
+    data[key] = [*old_list[:first], *read, *old_list[last + 1:]]
+    gone = [((key, index), old_list[index]) for index in range(first, last + 1)]
+    grown = len(read) - len(gone)
+    shift = None
+    if grown:
+        shift = _Shift(key, [((key, index), old_list[index]) for index in range(last + 1, len(old_list))], grown)
+    return edit.document(_Part(chunk_start, chunk_end, new_chunk, builder, gone, place, shift), data)
 
 
-def _line_of(item: tuple[Path_, Pos]) -> int:
-    return item[1][0]
+def _reread_entries(edit: _Edit, entries: list[tuple[str, int]], index: int, entry_end: int) -> Document | None:
+    """The document with the top-level entry the edit falls in read again (as entries: the edit may
+    add some, or rename a key), the others kept."""
+    doc = edit.doc
+    chunk_start = entries[index][1]
+    new_chunk = edit.chunk(chunk_start, entry_end)
+    if not new_chunk:
+        return None
+    builder = _Builder(new_chunk, doc.path)
+    try:
+        read = builder.run_entries()
+    except (_Problem, yaml.YAMLError, ValueError, UnicodeError):
+        return None
+    if read is None or builder.findings or "<<" in read:
+        return None
+    others = [key for key, _ in entries[:index]], [key for key, _ in entries[index + 1:]]
+    if any(key in read for key in (*others[0], *others[1])):
+        return None  # a key written twice: the loader reports it
+    data = {key: doc.data[key] for key in others[0]}
+    data.update(read)
+    data.update((key, doc.data[key]) for key in others[1])
+
+    def place(path: Path_) -> Path_ | None:
+        return path if path or index == 0 else None  # the map starts at its first key
+
+    gone = [((entries[index][0],), doc.data[entries[index][0]])]
+    return edit.document(_Part(chunk_start, entry_end, new_chunk, builder, gone, place), data)
+
+
+def _top_entries(doc: Document, starts: list[int]) -> list[tuple[str, int]] | None:
+    """(key, offset of its line) of each top-level entry, in order; None unless the top level is a
+    block mapping with each key at the start of its line."""
+    root = doc.positions.get(())
+    if root is None or doc.text[starts[root[0] - 1] + root[1] - 1:][:1] in ("{", "&", "!"):
+        return None
+    entries = []
+    for key in doc.data:
+        pos = doc.key_positions.get((key,))
+        if pos is None or pos[1] != 1:
+            return None
+        entries.append((key, starts[pos[0] - 1]))
+    if any(a[1] >= b[1] for a, b in itertools.pairwise(entries)):
+        return None
+    return entries
+
+
+def _item_starts(doc: Document, key: str, starts: list[int], entry_start: int) -> list[tuple[int, int]]:
+    """(offset of its line, dash column) of each item of the list under top-level `key`, when it
+    is a block list whose items each start on their dash's line; else []."""
+    value = doc.data[key]
+    seq = doc.positions.get((key,))
+    if not isinstance(value, list) or not value or seq is None:
+        return []
+    text = doc.text
+    if text[starts[seq[0] - 1] + seq[1] - 1:][:1] != "-":
+        return []  # a flow list: `tags: [...]`, or one with a tag or anchor
+    items = []
+    for index in range(len(value)):
+        pos = doc.positions.get((key, index))
+        if pos is None:
+            return []
+        line_start = starts[pos[0] - 1]
+        lead = _ITEM_LEAD.fullmatch(text, line_start, line_start + pos[1] - 1)
+        if lead is None or line_start <= entry_start:
+            return []
+        items.append((line_start, lead.end(1) - line_start + 1))
+    return items
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset each line starts at (C loops only: this runs at every pause in typing)."""
+    return list(itertools.accumulate(map(operator.add, map(len, text.split("\n")), itertools.repeat(1)), initial=0))
+
+
+def _odd_breaks(text: str) -> bool:
+    """Whether `text` holds a line break other than "\\n" and "\\r\\n", which libyaml counts too."""
+    return text.count("\r") != text.count("\r\n") or any(brk in text for brk in _OTHER_BREAKS)
 
 
 def _changed(old: str, new: str) -> tuple[int, int, int]:
@@ -264,38 +469,6 @@ def _changed(old: str, new: str) -> tuple[int, int, int]:
     return prefix, len(old) - low, len(new) - low
 
 
-def _stage_chunk(doc: Document, count: int, start: int, end: int) -> tuple[int, int, int] | None:
-    """(stage index, first offset, offset after it) of the stage whose lines hold the whole change
-    [start, end) of `doc.text`; None unless the stages are a block list, each item starting on its
-    dash's line."""
-    text = doc.text
-    seq = doc.positions.get(("stages",))
-    stages_key = doc.key_positions.get(("stages",))
-    if seq is None or stages_key is None:
-        return None
-    # the offset each line starts at (C loops only: this runs at every pause in typing)
-    starts = list(itertools.accumulate(map(operator.add, map(len, text.split("\n")), itertools.repeat(1)), initial=0))
-    if text[starts[seq[0] - 1] + seq[1] - 1:][:1] != "-":
-        return None  # a flow list: `stages: [...]`
-    item_lines = []
-    for index in range(count):
-        pos = doc.positions.get(("stages", index))
-        if pos is None:
-            return None
-        line_start = starts[pos[0] - 1]
-        if not re.fullmatch(r"[ ]*-[ ]+", text[line_start:line_start + pos[1] - 1]):
-            return None
-        item_lines.append((line_start, line_start + pos[1] - 1))
-    top = (doc.key_positions.get((key,)) for key in doc.data)
-    later = [p[0] for p in top if p is not None and p[0] > stages_key[0]]
-    section_end = starts[min(later) - 1] if later else len(text)
-    for index, (line_start, item_start) in enumerate(item_lines):
-        chunk_end = item_lines[index + 1][0] if index + 1 < count else section_end
-        if item_start <= start and end <= chunk_end:
-            return index, line_start, chunk_end
-    return None
-
-
 class _Builder:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
@@ -314,24 +487,54 @@ class _Builder:
         finally:
             loader.dispose()
 
-    def run_item(self) -> dict[str, Any] | None:
-        """A text that is one item of the `stages` list, as it reads there; None if it is not one."""
+    def run_items(self, dash_column: int) -> list[Any] | None:
+        """A text that is items of a top-level block list whose dashes stand at `dash_column`, as
+        they read there; None if it is not that."""
         loader = _Loader(self.text)
         try:
-            loader.get_event()  # StreamStart
-            if not isinstance(loader.get_event(), ev.DocumentStartEvent):
+            if not self._implicit_start(loader):
                 return None
             start = loader.get_event()
-            if not isinstance(start, ev.SequenceStartEvent) or start.tag is not None or start.flow_style:
+            pos = _block_start(start, ev.SequenceStartEvent)
+            if pos is None or pos[1] != dash_column:
                 return None
-            # depth 2, as under the map and its `stages:` list, so nesting limits hold as for the file
-            item = self._value(loader, loader.get_event(), (0,), 2)
-            ends = [type(loader.get_event()) for _ in range(3)]
-            if ends != [ev.SequenceEndEvent, ev.DocumentEndEvent, ev.StreamEndEvent] or not isinstance(item, dict):
-                return None
-            return item
+            self.positions[()] = pos
+            items: list[Any] = []
+            while type(event := loader.get_event()) is not ev.SequenceEndEvent:
+                # depth 2, as under the map and its list, so nesting limits hold as for the file
+                items.append(self._value(loader, event, (len(items),), 2))
+            return items if self._implicit_end(loader) else None
         finally:
             loader.dispose()
+
+    def run_entries(self) -> dict[str, Any] | None:
+        """A text that is entries of the map's top level (keys at the start of their lines), as they
+        read there; None if it is not that."""
+        loader = _Loader(self.text)
+        try:
+            if not self._implicit_start(loader):
+                return None
+            start = loader.get_event()
+            pos = _block_start(start, ev.MappingStartEvent)
+            if pos is None or pos[1] != 1:
+                return None
+            entries = self._value(loader, start, (), 0)
+            return entries if self._implicit_end(loader) else None
+        finally:
+            loader.dispose()
+
+    @staticmethod
+    def _implicit_start(loader: Any) -> bool:
+        loader.get_event()  # StreamStart
+        start = loader.get_event()
+        return isinstance(start, ev.DocumentStartEvent) and not start.explicit
+
+    @staticmethod
+    def _implicit_end(loader: Any) -> bool:
+        end = loader.get_event()
+        if not isinstance(end, ev.DocumentEndEvent) or end.explicit:
+            return False
+        return isinstance(loader.get_event(), ev.StreamEndEvent)
 
     def _document(self, loader: Any) -> dict[str, Any]:
         loader.get_event()  # StreamStart
@@ -514,6 +717,13 @@ class _Builder:
                 )
             )
         return text
+
+
+def _block_start(event: Any, kind: Any) -> Pos | None:
+    """Where `event` starts, if it starts a block collection of this kind with no tag or anchor."""
+    if type(event) is not kind or event.tag is not None or event.anchor is not None or event.flow_style:
+        return None
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
 def reads_as_text(plain: str) -> bool:

@@ -35,8 +35,10 @@ than the check.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from journeymap import builtin_rules
@@ -47,11 +49,14 @@ from journeymap.findings import Finding, Severity
 from journeymap.io.sources import InputError, Target, is_library_name, read_target
 from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
 from journeymap.load import Document, decode, load_bytes, reloaded
-from journeymap.model import journey_from_document
+from journeymap.model import Journey, journey_from_document
 from journeymap.portfolio import facts_of, portfolio_findings
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
 
+# Objects allocated (less those freed) between two collections of the youngest generation while
+# a folder is checked; the default is 700.
+_COLLECT_AFTER = 20_000
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_FROM = 16
 # Files on disk: one reader a process, so a library is parsed once a run (and once a worker).
@@ -86,21 +91,23 @@ def analyse_bytes(raw: bytes, path: str, project: Project, libraries: Libraries 
 
 def analyse_edit(previous: Analysis, raw: bytes, project: Project, libraries: Libraries | None = None) -> Analysis:
     """`analyse_bytes(raw, previous.path, project)` for an edited version of the file `previous`
-    analysed: when the edit stays inside one stage, only that stage is read again (`load.reloaded`);
-    the checks run on the whole map as always. For editors, which analyse a map at every pause in
-    typing. The result is the same as analyse_bytes' (the tests compare them)."""
+    analysed: only the part of the map the edit touches is read again (`load.reloaded`: the list
+    items or the top-level entries it falls in); the checks run on the whole map as always. For
+    editors, which analyse a map at every pause in typing. The result is the same as
+    analyse_bytes' (the tests compare them)."""
     path = previous.path
     libraries = libraries or _DISK_LIBRARIES
     if is_library_name(path):
         return analyse_bytes(raw, path, project, libraries)
     if len(raw) > project.max_bytes:
         return _too_large(path, project)
-    if previous.document is not None and not raw.startswith(b"\xef\xbb\xbf"):
+    if previous.document is not None:
         text = decode(raw, path)
         if isinstance(text, str):
             doc = reloaded(previous.document, text)
             if doc is not None:
-                return _checked(doc, [], path, project, libraries)
+                earlier = (previous.document, previous.journey) if previous.journey is not None else None
+                return _checked(doc, [], path, project, libraries, earlier)
     return analyse_bytes(raw, path, project, libraries)
 
 
@@ -114,13 +121,17 @@ def _too_large(path: str, project: Project, kind: str = "map") -> Analysis:
     return Analysis(path, State.NOT_A_MAP, [too_large], kind=kind)
 
 
-def _checked(doc: Document, findings: list[Finding], path: str, project: Project, libraries: Libraries) -> Analysis:
-    """Schema, model, references and lint on a loaded document; `findings` are the loader's."""
+def _checked(
+    doc: Document, findings: list[Finding], path: str, project: Project, libraries: Libraries,
+    earlier: tuple[Document, Journey] | None = None,
+) -> Analysis:
+    """Schema, model, references and lint on a loaded document; `findings` are the loader's. With
+    `earlier` (an edit's previous version), the model takes over what the edit left alone."""
     schema_problems = schema_findings(doc)
     if schema_problems:
         state = State.INVALID if "journeymap" in doc.data else State.NOT_A_MAP
         return Analysis(path, state, _sorted(findings, schema_problems), doc)
-    journey = journey_from_document(doc)
+    journey = journey_from_document(doc, earlier)
     uses: tuple[str, ...] = ()
     if journey.uses:
         resolution = libraries.resolve(doc, project.max_bytes)
@@ -215,11 +226,30 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     found = discover(paths, project.excludes, libraries=True)
     folders = [p for p in paths if os.path.isdir(p)]
     portfolio = project.lint and bool(folders)
-    analyses = list(analyse_many(found.targets, project, jobs, keep_facts=portfolio))
-    if portfolio:
-        add_portfolio_findings(analyses, project.for_folder(folders[0]), project)
+    with _collecting_seldom():
+        analyses = list(analyse_many(found.targets, project, jobs, keep_facts=portfolio))
+        if portfolio:
+            add_portfolio_findings(analyses, project.for_folder(folders[0]), project)
     strict = frozenset(a.path for a in analyses if project.for_file(a.path).strict)
     return Checked(found.problems, analyses, project.strict, strict)
+
+
+@contextmanager
+def _collecting_seldom() -> Iterator[None]:
+    """The garbage collector looks for cycles less often while many files are checked.
+
+    Each file's tree is thousands of containers, acyclic and freed by reference counting as soon
+    as the file is done; at the default threshold the collector still went through them (and
+    through every result kept for the report and the portfolio pass) about once a map, a good
+    part of what lint added to a folder run (`make bench`). Raised, as type checkers do for the
+    same reason, and put back afterwards.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(_COLLECT_AFTER, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def add_portfolio_findings(analyses: list[Analysis], project: Project, each: Project | None = None) -> None:

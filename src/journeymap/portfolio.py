@@ -51,9 +51,9 @@ def _journey_facts(facts: MapFacts, doc: Document, journey: Journey) -> None:
     for persona in own(journey.personas):
         facts.personas.append(Defined(persona.id, _spot(doc, persona.path), _fingerprint(doc, persona.path)))
     for o in own(journey.opportunities):
-        facts.opportunities.append(
-            Defined(o.id, _spot(doc, o.path), _fingerprint(doc, o.path), o.status, tuple(o.addresses))
-        )
+        # no rule compares opportunities' whole definitions (their status drift is the status'),
+        # and a map has many: their fingerprints were a third of a folder run's memory
+        facts.opportunities.append(Defined(o.id, _spot(doc, o.path), "", o.status, tuple(o.addresses)))
     for pain in journey.pain_points():
         facts.pain_points.append(Pain(pain.id, normalised(pain.description), short(pain.description, 80),
                                       _spot(doc, pain.path)))
@@ -65,9 +65,14 @@ def _journey_facts(facts: MapFacts, doc: Document, journey: Journey) -> None:
                 facts.links.append(Link(t.journey, _spot(doc, (*t.path, "journey")), f"touchpoint '{t.id}'"))
 
 
+_NOT_WORDS = re.compile(r"[^\w]+")
+# one encoder for every fingerprint: `json.dumps` with options builds a new one at each call
+_ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 def normalised(text: str) -> str:
     """Case, punctuation and spacing folded away: 'Fee shown late!' and 'fee  shown late' match."""
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(_NOT_WORDS.sub(" ", text.casefold()).split())
 
 
 def _spot(doc: Document, node: Path_) -> Spot:
@@ -79,7 +84,7 @@ def _fingerprint(doc: Document, node: Path_) -> str:
     value: Any = doc.data
     for part in node:
         value = value[part]
-    return json.dumps(value, sort_keys=True, default=str)
+    return _ENCODE(value)
 
 
 def portfolio_findings(files: Sequence[MapFacts], config: RuleSettings) -> dict[str, list[Finding]]:

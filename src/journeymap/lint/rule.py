@@ -56,7 +56,7 @@ class JourneyRule:
     check: Check
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spot:
     """A node in one file of a portfolio, with its position (the portfolio pass has no documents)."""
 

@@ -245,7 +245,11 @@ class Server:
         open_map = self._open(params["textDocument"]["uri"])
         for change in params.get("contentChanges", []):
             if "range" in change:
-                convert = Converter(Lines(open_map.text), self.encoding)
+                # the last snapshot's lines are of this text until it changes: a big map's lines
+                # are not counted again for every keystroke
+                snap = open_map.snapshot
+                convert = snap.convert if snap is not None else Converter(Lines(open_map.text), self.encoding)
+                open_map.snapshot = None
                 start = convert.offset(change["range"]["start"])
                 end = convert.offset(change["range"]["end"])
                 open_map.text = open_map.text[:start] + change["text"] + open_map.text[end:]
