@@ -276,7 +276,7 @@ class Grid:
             f"{emotion_score(t.emotion)}</span><h3{direction_attrs(t.name)}>{html_text(t.name)}</h3></div>"
         )
         # the name is held to NAME_LINES lines on paper (poster.css), so the estimate holds it there too
-        parts = [Part(lambda _clamp: head, display_width(clean(t.name)) + 4, 1.08, 0.4, max_lines=NAME_LINES)]
+        parts = [Part(_fixed(head), display_width(clean(t.name)) + 4, 1.08, 0.4, max_lines=NAME_LINES)]
         if t.description:
             parts.append(_part(f'<p class="desc{{}}">{_braced(html_text(t.description))}</p>',
                                display_width(clean(t.description)), 0.9, 0.2, optional=True))
@@ -369,7 +369,7 @@ class Grid:
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
             values_em = (display_width(clean(kpi.current + kpi.target)) + 14) * 0.85 * CHAR_EM
-            parts.append(Part(lambda _clamp, h=html: h, display_width(clean(kpi.name)), 0.9,
+            parts.append(Part(_fixed(html), display_width(clean(kpi.name)), 0.9,
                               0.2 + 0.9 + _LINE_EM * 0.85 * max(1.0, values_em / 12)))
         return Cell(parts)
 
@@ -537,6 +537,11 @@ def _list_cell(items: Sequence[str]) -> Cell:
 def _part(template: str, chars: int, size: float, extra: float, **options: Any) -> Part:
     """A part from an HTML template whose one `{}` takes the clamp class (map text in it is braced)."""
     return Part(lambda clamp: template.format(clamp), chars, size, extra, **options)
+
+
+def _fixed(html: str) -> Callable[[str], str]:
+    """A part's HTML that is never clamped (a name held by CSS, a KPI)."""
+    return lambda _clamp: html
 
 
 def _braced(html: str) -> str:

@@ -130,12 +130,12 @@ def hyphenated(text: str) -> str:
     words = re.split(r"(\s+)", text)
     if not any(len(word) > LONG_WORD for word in words):
         return html_text(text)
-    import pyphen  # WeasyPrint's own hyphenation dictionaries; needed only for long words
+    import pyphen  # type: ignore[import-untyped]  # WeasyPrint's own hyphenation dictionaries; needed only for long words
 
     dictionary = pyphen.Pyphen(lang="en_US")
     return "".join(
         "&shy;".join(html_text(piece) for piece in dictionary.inserted(word, hyphen="\x00").split("\x00"))
-        if len(word) > LONG_WORD and word.isalpha() else html_text(word)
+        if len(word) > LONG_WORD and word.isalpha() else word if word.isspace() else html_text(word)
         for word in words
     )
 

@@ -5,22 +5,25 @@ at a glance and the emotion legend), then one column per touchpoint under its
 stage (number, phase, name, goal) and one lane per kind of content (see grid).
 Landscape by default; fonts are embedded by WeasyPrint.
 
-Type: a few fixed sizes, one a role (title, stage, touchpoint, body, meta), from a table of steps
-(`TYPE_STEPS`); each sheet has its own step (A3: 24, 11.5, 9.5, 8.5 and 7 pt) and steps down, as
-far as the A4 step, only when that puts the map on fewer pages. Nothing is ever smaller than
-7 pt (`MIN_TYPE_PT`). Every cell of a lane uses the same sizes.
+Type: a few fixed sizes, one a role (title, stage, touchpoint, body, meta), set by the sheet alone
+(`SHEET_TYPE`; A3: 24, 11.5, 9.5, 8.5 and 7 pt; A0's body twice A3's): a long map takes more pages,
+never smaller type. Nothing is ever smaller than 7 pt. Every cell of a lane uses the same sizes.
 
-Wide maps: as many columns go on a page as stay `MIN_COLUMN_PX` (at the step's scale) wide; a
-longer map is split across pages at stage boundaries (a stage wider than a page is split too,
-marked "continued"), balanced so pages hold similar numbers of columns; every page repeats the
-lane labels, the stage headers and a compact title. The first page carries the full header.
+Pages: a page holds as many columns as stay `MIN_COLUMN_PX` (at the sheet's scale) wide. Page counts
+are tried from the fewest upwards, each split at stage boundaries as evenly as the stages allow (a
+stage wider than a page is split too, marked "continued"), the first page, under the full header,
+given fewer columns; the first count that cuts no cell wins. Every page repeats the lane labels,
+the stage headers and a compact title. The first page carries the full header. Lanes that hold
+nothing anywhere in the map are left out (`poster_grid`), and the legend names them.
 
-Pages fill the sheet: each page's columns widen to its width, and its lanes share the height
-left under the header: lanes grow (and the curve, up to twice its height) when there is room;
-when there is not, the tallest lanes are held to a common height and the cells that do not fit
-are cut with a visible "… more" mark, never shrunk. A cut cell carries an invisible copy of its
-whole text, so the PDF's text layer still holds all of it. Heights come from a model of the
-text (characters per line), not a measurement: if WeasyPrint still needs more pages than
+Pages fill the sheet: each page's columns widen to its width, and its lanes share the height left
+under the header: lanes grow (up to twice what they hold, the curve up to three times its height)
+when there is room; when there is not, the tallest lanes are held to a common height and the cells
+that do not fit show whole pieces and whole lines only (`grid.Cell.cut_to`, CSS line-clamp), then
+a visible "… more": never a sliced line, never shrunk type. A touchpoint name takes at most
+`NAME_LINES` lines, so its actions always show. A cut cell (or a held name) carries an invisible
+copy of its whole text, so the PDF's text layer still holds all of it. Heights come from a model of
+the text (characters per line), not a measurement: if WeasyPrint still needs more pages than
 planned, the lanes get less room and the poster is laid out again.
 
 Safety: all map text is escaped; WeasyPrint fetches through `fetch.FolderFetcher`,
@@ -214,34 +217,35 @@ def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
     plan = Plan(width_mm, height_mm, margin, sizes.body * PX_PER_PT / ROOT_PX, [], sizes)
     plan.personas = _personas_shown(grid, plan)
     total = len(grid.columns)
-    capacity = _capacity(plan, MIN_COLUMN_PX)
+    capacity = columns_per_page(plan, MIN_COLUMN_PX)
     fewest = max(1, math.ceil(total / capacity))
     # more pages make wider columns, so fewer lines a cell; past MAX_COLUMN_PX they stop helping
-    most = min(max(1, total), fewest + _MORE_PAGES, max(fewest, math.ceil(total / _capacity(plan, MAX_COLUMN_PX))))
+    widest = math.ceil(total / columns_per_page(plan, MAX_COLUMN_PX))
+    most = min(max(1, total), fewest + _MORE_PAGES, max(fewest, widest))
     # the first page holds the full header, so it has less height for the lanes: it gets fewer columns
     # (wider ones, fewer lines a cell) in proportion
     fixed, header = _fixed_heights(grid, plan)
     first_share = max(0.3, (plan.usable_height_px - fixed) / max(1.0, plan.usable_height_px - fixed + header))
     chosen: Plan | None = None
     for count in range(fewest, most + 1):
-        pages = _split_into(grid, count, capacity, first_share)
+        pages = split_into(grid, count, capacity, first_share)
         if pages is None:
             continue
-        candidate = _with_pages(grid, plan, pages)
-        if not _cuts(candidate):
+        candidate = with_pages(grid, plan, pages)
+        if not cuts(candidate):
             return candidate  # the fewest pages that cut no cell
         # no page count cuts nothing: the one that cuts fewest cells, on the fewest pages
-        if chosen is None or _cuts(candidate) < _cuts(chosen):
+        if chosen is None or cuts(candidate) < cuts(chosen):
             chosen = candidate
     assert chosen is not None
     return chosen
 
 
-def _cuts(plan: Plan) -> int:
+def cuts(plan: Plan) -> int:
     return sum(1 for mark, _ in plan.cut.values() if mark == "cut")
 
 
-def _capacity(plan: Plan, column_px: float) -> int:
+def columns_per_page(plan: Plan, column_px: float) -> int:
     """How many columns of at least `column_px` (at the sheet's scale) a page holds."""
     return max(1, int((plan.usable_width_px - plan.label_px) // (column_px * plan.scale)))
 
@@ -262,7 +266,7 @@ def _personas_shown(grid: Grid, plan: Plan) -> int:
     return len(personas) if len(personas) <= fit else max(1, fit - 1)
 
 
-def _with_pages(grid: Grid, plan: Plan, pages: list[tuple[int, int]]) -> Plan:
+def with_pages(grid: Grid, plan: Plan, pages: list[tuple[int, int]]) -> Plan:
     """A copy of `plan` on these pages, its columns widened to the sheet and its lanes filled."""
     laid = Plan(plan.page_width_mm, plan.page_height_mm, plan.margin_mm, plan.scale, pages, plan.type,
                 personas=plan.personas)
@@ -273,7 +277,7 @@ def _with_pages(grid: Grid, plan: Plan, pages: list[tuple[int, int]]) -> Plan:
     return laid
 
 
-def _split_into(grid: Grid, count: int, capacity: int, first_share: float = 1.0) -> list[tuple[int, int]] | None:
+def split_into(grid: Grid, count: int, capacity: int, first_share: float = 1.0) -> list[tuple[int, int]] | None:
     """Column ranges for exactly `count` pages of at most `capacity` columns: cut at stage boundaries
     wherever possible, then as close as the stages allow to an even share, the first page's share
     weighted by `first_share` (a dynamic programme over the cut points); None when `count` pages
@@ -284,29 +288,30 @@ def _split_into(grid: Grid, count: int, capacity: int, first_share: float = 1.0)
     if count > total or count * capacity < total:
         return None
     if total > _PLANNED_COLUMNS:
-        pages = _split(grid, capacity)
-        return pages if len(pages) == count else None
-    starts = {0, total} | {i for i in range(1, total) if grid.columns[i].stage_index != grid.columns[i - 1].stage_index}
+        greedy = _split(grid, capacity)
+        return greedy if len(greedy) == count else None
+    columns = grid.columns
+    starts = {0, total} | {i for i in range(1, total) if columns[i].stage_index != columns[i - 1].stage_index}
     mean = total / (count - 1 + first_share)
     cost = [[math.inf] * (total + 1) for _ in range(count + 1)]
     back = [[0] * (total + 1) for _ in range(count + 1)]
     cost[0][0] = 0.0
-    for pages in range(1, count + 1):
-        for stop in range(pages, total - (count - pages) + 1):
+    for page in range(1, count + 1):
+        for stop in range(page, total - (count - page) + 1):
             # a page that ends inside a stage costs more than any unevenness
             split = 0.0 if stop in starts else 1000.0
             for size in range(1, min(capacity, stop) + 1):
-                before = cost[pages - 1][stop - size]
-                target = mean * first_share if pages == 1 else mean
+                before = cost[page - 1][stop - size]
+                target = mean * first_share if page == 1 else mean
                 value = before + (size - target) ** 2 + split
-                if value < cost[pages][stop]:
-                    cost[pages][stop], back[pages][stop] = value, stop - size
+                if value < cost[page][stop]:
+                    cost[page][stop], back[page][stop] = value, stop - size
     if math.isinf(cost[count][total]):
         return None
     ranges, stop = [], total
-    for pages in range(count, 0, -1):
-        ranges.append((back[pages][stop], stop))
-        stop = back[pages][stop]
+    for page in range(count, 0, -1):
+        ranges.append((back[page][stop], stop))
+        stop = back[page][stop]
     return ranges[::-1]
 
 
@@ -396,13 +401,13 @@ def _page_heights(grid: Grid, plan: Plan, index: int, share: float) -> tuple[dic
     elif total:
         level = _level(list(need.values()), room, floor)
         heights = {key: max(floor, min(height, level)) for key, height in need.items()}
-    _mark_cuts(grid, plan, index, cells, heights)
+    _markcuts(grid, plan, index, cells, heights)
     if parts["kpis"]:
         heights["kpis"] = parts["kpis"]
     return heights, boost
 
 
-def _mark_cuts(
+def _markcuts(
     grid: Grid, plan: Plan, index: int, cells: dict[str, list[float]], heights: dict[str, float]
 ) -> None:
     """Cells taller than their lane show whole parts and whole lines only, then "… more"; a
@@ -500,7 +505,8 @@ def _header_em(grid: Grid, plan: Plan, root: float) -> float:
         card_width = width_em * PERSONA_SHARE / min(plan.personas + 1, len(journey.personas)) - 1.6
         for persona in journey.personas[: plan.personas]:
             text = [persona.description, persona.quote]
-            height = 1.2 + _text_em(persona.name, card_width - 3.2, 1.12) + sum(_text_em(t, card_width, 1.0) for t in text if t)
+            name = _text_em(persona.name, card_width - 3.2, 1.12)
+            height = 1.2 + name + sum(_text_em(t, card_width, 1.0) for t in text if t)
             half = card_width / 2 - 0.4
             needs = max(
                 sum(_text_em(g, half, 1.0) for g in persona.goals),
