@@ -437,8 +437,10 @@ class Grid:
                         # the cut cell shows what its lane holds, in whole lines; a second, invisible
                         # copy keeps the whole text in a PDF's text layer (searchable, copyable). The
                         # copy comes first: after the shown text, WeasyPrint would not draw it at all.
-                        inner = f'<div class="full">{cell.html}</div>{inner}'
-                    out.append(f'<td class="{" ".join(classes)}"><div class="fit">{inner}</div></td>')
+                        # (the wrapper places the copy; other cells go without: every element costs
+                        # WeasyPrint a style for itself and its pseudo-elements)
+                        inner = f'<div class="fit"><div class="full">{cell.html}</div>{inner}</div>'
+                    out.append(f'<td class="{" ".join(classes)}">{inner}</td>')
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)
