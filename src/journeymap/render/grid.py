@@ -439,7 +439,7 @@ class Grid:
                         # copy comes first: after the shown text, WeasyPrint would not draw it at all.
                         # (the wrapper places the copy; other cells go without: every element costs
                         # WeasyPrint a style for itself and its pseudo-elements)
-                        inner = f'<div class="fit"><div class="full">{cell.html}</div>{inner}</div>'
+                        inner = f'<div class="fit"><div class="full">{_text_only(cell.html)}</div>{inner}</div>'
                     out.append(f'<td class="{" ".join(classes)}">{inner}</td>')
             out.append("</tr>")
         out.append("</tbody></table>")
@@ -539,6 +539,12 @@ def _list_cell(items: Sequence[str]) -> Cell:
 def _part(template: str, chars: int, size: float, extra: float, **options: Any) -> Part:
     """A part from an HTML template whose one `{}` takes the clamp class (map text in it is braced)."""
     return Part(lambda clamp: template.format(clamp), chars, size, extra, **options)
+
+
+def _text_only(html: str) -> str:
+    """The text of a cell's HTML (still escaped), its pieces apart by spaces: the invisible copy a PDF's
+    text layer keeps of a cut cell."""
+    return " ".join(piece for piece in re.split(r"<[^>]*>", html) if piece.strip())
 
 
 def _fixed(html: str) -> Callable[[str], str]:
