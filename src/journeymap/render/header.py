@@ -14,10 +14,12 @@ from journeymap.render.text import clean, direction_attrs, html_text
 
 
 def header_band(
-    journey: Journey, photos: Mapping[str, str], *, max_personas: int = 4, empty_lanes: Sequence[str] = ()
+    journey: Journey, photos: Mapping[str, str], *, max_personas: int | None = None, empty_lanes: Sequence[str] = ()
 ) -> str:
     """`photos` maps persona id to an image URL that journeymap built (never map text);
-    `empty_lanes` names the lanes left out of the grid because they hold nothing yet."""
+    `max_personas` the cards that fit (default: four with details, twelve with only a name; a
+    "+ 1 more" card never hides a single persona); `empty_lanes` names the lanes left out of the
+    grid because they hold nothing yet."""
     meta = []
     if journey.owner:
         meta.append(("Owner", html_text(journey.owner)))
@@ -29,14 +31,18 @@ def header_band(
         meta.append(("Tags", " · ".join(html_text(t) for t in journey.tags)))
     meta_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in meta)
     description = f'<p class="description">{html_text(journey.description)}</p>' if journey.description else ""
-    shown = journey.personas[:max_personas]
+    # cards that hold only a name are small: they flow in rows, so many short personas all show
+    compact = not any(_has_details(p) for p in journey.personas)
+    limit = max_personas if max_personas is not None else 12 if compact else 4
+    shown = journey.personas if len(journey.personas) <= limit + 1 else journey.personas[:limit]
     more = len(journey.personas) - len(shown)
     cards = "".join(persona_card(p, photos.get(p.id)) for p in shown)
     if more:
-        cards += f'<div class="persona more"><h2>+ {_count(more, "more persona")}</h2></div>'
-    # cards that hold only a name are small: they flow in rows, so many short personas all show
-    compact = " compact" if not any(_has_details(p) for p in journey.personas) else ""
-    personas = f'<div class="personas"><div class="persona-row{compact}">{cards}</div></div>' if cards else ""
+        # the hidden personas are still named, so no one disappears from the poster
+        hidden = html_text(", ".join(p.name for p in journey.personas[len(shown):]))
+        cards += f'<div class="persona more"><h2>+ {_count(more, "more persona")}</h2><p class="who">{hidden}</p></div>'
+    compact_class = " compact" if compact else ""
+    personas = f'<div class="personas"><div class="persona-row{compact_class}">{cards}</div></div>' if cards else ""
     return (
         '<header class="band">'
         f'<div class="titles"><p class="kicker">Customer journey map</p><h1>{html_text(journey.title)}</h1>'
@@ -119,8 +125,8 @@ def _empty_lanes(titles: Sequence[str]) -> str:
     )
 
 
-# words longer than this may break at a syllable (with a hyphen); shorter ones never do
-LONG_WORD = 12
+# words longer than this may break at a syllable (with a hyphen); shorter ones ("Unauthenticated") never do
+LONG_WORD = 15
 
 
 def hyphenated(text: str) -> str:

@@ -228,13 +228,7 @@ def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
     first_share = max(0.3, (plan.usable_height_px - fixed) / max(1.0, plan.usable_height_px - fixed + header))
     chosen: Plan | None = None
     for count in range(fewest, most + 1):
-        tried: list[list[tuple[int, int]]] = []
-        # the header's height is an estimate: a first page with fewer columns still may save a page
-        for weight in (1.0, 0.8, 0.6):
-            pages = split_into(grid, count, capacity, first_share * weight)
-            if pages is None or pages in tried:
-                continue
-            tried.append(pages)
+        for pages in candidate_splits(grid, count, capacity, first_share):
             candidate = with_pages(grid, plan, pages)
             if not cuts(candidate):
                 return candidate  # the fewest pages that cut no cell
@@ -243,6 +237,20 @@ def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
                 chosen = candidate
     assert chosen is not None
     return chosen
+
+
+def candidate_splits(
+    grid: Grid, count: int, capacity: int, first_share: float
+) -> list[list[tuple[int, int]]]:
+    """The ways of putting the map on `count` pages that the layout tries, best first: the first page
+    given its share of columns (the header's height is an estimate, so also fewer, and also an
+    even share, which suits maps whose first columns hold little)."""
+    splits: list[list[tuple[int, int]]] = []
+    for share in (first_share, first_share * 0.8, first_share * 0.6, 1.0):
+        pages = split_into(grid, count, capacity, share)
+        if pages is not None and pages not in splits:
+            splits.append(pages)
+    return splits
 
 
 def cuts(plan: Plan) -> int:
@@ -266,7 +274,8 @@ def _personas_shown(grid: Grid, plan: Plan) -> int:
     # cards with details stand in one row; cards with only a name flow in up to three rows
     rows = 1 if rich else 3
     fit = max(1, rows * int(plan.usable_width_px * PERSONA_SHARE / plan.root_px // card_em))
-    # a "+ N more" card takes a card's place: only worth it for two or more hidden personas
+    # a "+ N more" card takes a card's place: only worth it for two or more hidden personas (with one
+    # hidden, header_band shows it rather than the card)
     return len(personas) if len(personas) <= fit else max(1, fit - 1)
 
 
