@@ -5,9 +5,10 @@ Lanes, top to bottom: touchpoints and actions, channel, thoughts, the emotion
 curve, pain points, opportunities, KPIs (one cell per stage), and backstage and
 support only when the map has them. Every cell is built here once, as HTML
 with class names only (no inline styles, so the web page's Content-Security-
-Policy holds), together with a rough measure of its height that the poster
-uses to share the sheet's height among the lanes and to mark the cells it
-has to cut.
+Policy holds), from parts (a name, an action, a thought, a card) with a rough
+measure of their height that the poster uses to share the sheet's height among
+the lanes and, for a cell too full for its lane, to show whole parts and whole
+lines only. The poster leaves out lanes that hold nothing anywhere in the map.
 """
 
 from __future__ import annotations
