@@ -372,3 +372,18 @@ def test_five_short_personas_all_show_and_short_names_never_hyphenate(tmp_path, 
     for name in names:
         assert name in text  # whole, on one line: no hyphen in a short word
     assert "Ma-" not in text and "Grand-" not in text
+
+
+def test_long_touchpoint_names_never_hide_their_actions(tmp_path, write_map):
+    long_name = "Compares delivery options across three competing supermarket websites late at night again"
+    touchpoints = "".join(
+        f"      - {{id: t{n}, name: {long_name} {n}, actions: [Opens tab {n}, Reads the fine print {n}]}}\n"
+        for n in range(10)
+    )
+    path = write_map(f"journeymap: 1\ntitle: Names\nstages:\n  - id: s\n    name: S\n    touchpoints:\n{touchpoints}")
+    pdf = poster_pdf(journey_of(path), path.parent, page="A3")
+    shown = visible_text(pdf)
+    for n in range(10):
+        assert squeezed(f"Opens tab {n}") in shown and squeezed(f"Reads the fine print {n}") in shown
+        assert squeezed(f"{long_name} {n}") not in shown  # held to three lines, ending in "…"
+    assert squeezed(f"{long_name} 9") in squeezed(pdf_text(pdf))  # whole in the text layer
