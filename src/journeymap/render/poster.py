@@ -242,11 +242,13 @@ def plan_poster(grid: Grid, page: str = "A3", landscape: bool = True) -> Plan:
 def candidate_splits(
     grid: Grid, count: int, capacity: int, first_share: float
 ) -> list[list[tuple[int, int]]]:
-    """The ways of putting the map on `count` pages that the layout tries, best first: the first page
-    given its share of columns (the header's height is an estimate, so also fewer, and also an
-    even share, which suits maps whose first columns hold little)."""
+    """The ways of putting the map on `count` pages that the layout tries, best first: as even as the
+    stages allow, then the first page (under the full header) given fewer and fewer columns, down to
+    a little less than its share of the height suggests (the header's height is an estimate)."""
     splits: list[list[tuple[int, int]]] = []
-    for share in (first_share, first_share * 0.8, first_share * 0.6, 1.0):
+    lowest = first_share * 0.6
+    shares = sorted({1.0, 0.9, 0.8, 0.7, 0.6, 0.5, first_share, first_share * 0.8, lowest}, reverse=True)
+    for share in (s for s in shares if s >= lowest):
         pages = split_into(grid, count, capacity, share)
         if pages is not None and pages not in splits:
             splits.append(pages)
