@@ -142,13 +142,12 @@ def in_process_svg(path: Path, repeat: int) -> tuple[Took, Took]:
 def poster_html(path: Path) -> str:
     from journeymap.config import default_project
     from journeymap.pipeline import analyse_bytes
-    from journeymap.render.grid import Grid
-    from journeymap.render.poster import plan_poster
+    from journeymap.render.poster import plan_poster, poster_grid
     from journeymap.render.poster import poster_html as html
 
     journey = analyse_bytes(path.read_bytes(), str(path), default_project().with_options(lint=False)).journey
     assert journey is not None, f"{path} is not valid"
-    grid = Grid(journey)
+    grid = poster_grid(journey)
     return html(grid, plan_poster(grid), {})
 
 

@@ -43,8 +43,9 @@ def page_sizes_mm(pdf: bytes) -> list[tuple[int, int]]:
     return [(round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM)) for p in reader.pages]
 
 
-def test_default_poster_is_one_a3_landscape_page(grocery_poster):
-    assert page_sizes_mm(grocery_poster) == [(420, 297)]
+def test_default_poster_is_a3_landscape_on_the_pages_the_plan_took(grocery_poster):
+    pages = len(plan_poster(Grid(journey_of(GROCERY)), "A3").pages)
+    assert page_sizes_mm(grocery_poster) == [(420, 297)] * pages
 
 
 def test_poster_text_holds_every_stage_pain_point_and_opportunity(grocery_poster):
@@ -66,7 +67,8 @@ def test_poster_text_holds_every_stage_pain_point_and_opportunity(grocery_poster
     for lane in ("TOUCHPOINTS", "CHANNEL", "THINKING", "FEELING", "PAINPOINTS", "OPPORTUNITIES", "KPIS",
                  "BACKSTAGE", "SUPPORT"):
         assert lane in text
-    assert "CRITICAL" in text and "INPROGRESS" in text and "Page1of1" in text
+    pages = len(plan_poster(Grid(journey_of(GROCERY)), "A3").pages)
+    assert "CRITICAL" in text and "INPROGRESS" in text and f"Page1of{pages}" in text
 
 
 def descriptor(font: pypdf.generic.DictionaryObject) -> pypdf.generic.DictionaryObject:
@@ -117,8 +119,10 @@ def test_wide_map_is_split_at_stage_boundaries_with_lanes_repeated(tmp_path):
         assert "TOUCHPOINTS" in text and "PAINPOINTS" in text and "OPPORTUNITIES" in text
         if number > 1:
             assert f"Part{number}of{len(plan.pages)}" in text
-    # on A0 the same map fits one sheet
-    assert len(plan_poster(Grid(journey_of(path)), "A0").pages) == 1
+    # an A0 sheet sets the type twice as large, and still holds more columns a page than A3
+    a0 = plan_poster(Grid(journey_of(path)), "A0")
+    assert a0.type.body == 2 * plan.type.body
+    assert len(a0.pages) <= len(plan.pages)
 
 
 def test_a_stage_wider_than_a_page_continues_on_the_next(tmp_path):
@@ -130,7 +134,7 @@ def test_a_stage_wider_than_a_page_continues_on_the_next(tmp_path):
 
 
 def test_long_text_is_cut_with_a_mark_and_kept_whole_in_the_text_layer(tmp_path, write_map):
-    essay = " ".join(f"The courier could not find entrance {n} at night" for n in range(30))
+    essay = " ".join(f"The courier could not find entrance {n} at night" for n in range(90))
     others = "".join(f"      - {{id: u{n}, name: U{n}}}\n" for n in range(7))
     path = write_map(
         "journeymap: 1\ntitle: Long text\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
@@ -138,13 +142,15 @@ def test_long_text_is_cut_with_a_mark_and_kept_whole_in_the_text_layer(tmp_path,
         + others
     )
     plan = plan_poster(Grid(journey_of(path)), "A4")
-    assert plan.cut == {("pains", 0): "cut"}  # only the over-full cell, never its neighbours
+    assert [key for key, (mark, _) in plan.cut.items() if mark == "cut"] == [("pains", 0)]  # never its neighbours
     assert plan.type.body == 7.5  # the sheet's type size: the long text did not shrink it
     pdf = poster_pdf(journey_of(path), path.parent, page="A4")
     assert page_sizes_mm(pdf) == [(297, 210)]
     text = squeezed(pdf_text(pdf))
     assert squeezed(essay) in text  # clipped on paper, whole in the text layer (search, copy)
     assert text.count("…more") == 1  # the visible mark
+    shown = visible_text(pdf)
+    assert "…more" in shown and squeezed(essay) not in shown  # whole lines shown, then the mark
 
 
 def text_sizes(pdf: bytes) -> dict[str, set[float]]:
@@ -301,3 +307,83 @@ def test_a_poster_of_ten_thousand_character_words_keeps_every_character(tmp_path
     # the cell is cut (marked "… more"); its invisible copy holds the whole word in the text layer
     assert "".join(text.split()).replace("\u200b", "").count(word) >= 1
     assert "… more" in text
+
+
+def visible_text(pdf: bytes) -> str:
+    """The text a reader sees: without the 1 px invisible copy of cut cells."""
+    pieces: list[str] = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+
+        def visit(text, cm, tm, font, size):
+            if abs(size * cm[3] * tm[3]) > 2:
+                pieces.append(text)
+
+        page.extract_text(visitor_text=visit)
+    return squeezed("".join(pieces))
+
+
+SHEETS = ["A4", "A3", "A2", "A1", "A0"]
+
+
+def test_type_grows_with_the_sheet_and_a0_body_is_twice_a3s():
+    grid = Grid(journey_of(GROCERY))
+    bodies = [plan_poster(grid, sheet).type.body for sheet in SHEETS]
+    assert bodies == sorted(bodies) and len(set(bodies)) == len(bodies)
+    assert bodies[-1] == 2 * bodies[1]
+    assert plan_poster(grid, "letter").type == plan_poster(grid, "A4").type
+    assert plan_poster(grid, "tabloid").type == plan_poster(grid, "A3").type
+
+
+@pytest.mark.parametrize(("sheet", "name_pt"), [("A3", 9.5), ("A0", 19.0)])
+def test_touchpoint_names_are_printed_at_the_sheets_size(tmp_path, sheet, name_pt):
+    path = write_generated_map(tmp_path, stages=2, per_stage=3)
+    journey = journey_of(path)
+    sizes = text_sizes(poster_pdf(journey, tmp_path, page=sheet))
+    names = {size for t in journey.touchpoints() for size in sizes.get(t.name, set()) if size > 2}
+    assert names == {name_pt}
+
+
+def test_empty_lanes_are_left_out_and_named_in_the_legend(tmp_path, write_map):
+    path = write_map(
+        "journeymap: 1\ntitle: First draft\nstages:\n"
+        "  - id: a\n    name: Arrive\n    touchpoints:\n      - {id: t1, name: Opens the door, emotion: 1}\n"
+        "      - {id: t2, name: Reads the sign, emotion: -1}\n"
+        "  - id: b\n    name: Leave\n    touchpoints:\n      - {id: t3, name: Waves goodbye}\n"
+    )
+    grid = Grid(journey_of(path), leave_out_empty=True)
+    assert [lane.key for lane in grid.lanes] == ["touchpoints", "emotion"]
+    text = squeezed(pdf_text(poster_pdf(journey_of(path), path.parent)))
+    for title in ("CHANNEL", "THINKING", "KPIS", "nochannel"):
+        assert title not in text
+    assert text.count("PAINPOINTS") == 1  # the legend's count, no lane
+    assert "NOTONTHISMAPYET" in text
+    assert "Channel,Thinking,Painpoints,Opportunities,KPIs:nothingrecorded" in text
+
+
+def test_five_short_personas_all_show_and_short_names_never_hyphenate(tmp_path, write_map):
+    names = ["Unauthenticated Users", "Magasin", "Grandmother", "Uncle", "Partner"]
+    personas = "".join(f"  - {{id: p{n}, name: {name}}}\n" for n, name in enumerate(names))
+    path = write_map(
+        f"journeymap: 1\ntitle: Personas\npersonas:\n{personas}stages:\n"
+        "  - id: a\n    name: A\n    touchpoints:\n      - {id: t1, name: Looks}\n"
+    )
+    text = pdf_text(poster_pdf(journey_of(path), path.parent))
+    assert "more persona" not in text
+    for name in names:
+        assert name in text  # whole, on one line: no hyphen in a short word
+    assert "Ma-" not in text and "Grand-" not in text
+
+
+def test_long_touchpoint_names_never_hide_their_actions(tmp_path, write_map):
+    long_name = "Compares delivery options across three competing supermarket websites late at night again"
+    touchpoints = "".join(
+        f"      - {{id: t{n}, name: {long_name} {n}, actions: [Opens tab {n}, Reads the fine print {n}]}}\n"
+        for n in range(10)
+    )
+    path = write_map(f"journeymap: 1\ntitle: Names\nstages:\n  - id: s\n    name: S\n    touchpoints:\n{touchpoints}")
+    pdf = poster_pdf(journey_of(path), path.parent, page="A3")
+    shown = visible_text(pdf)
+    for n in range(10):
+        assert squeezed(f"Opens tab {n}") in shown and squeezed(f"Reads the fine print {n}") in shown
+        assert squeezed(f"{long_name} {n}") not in shown  # held to three lines, ending in "…"
+    assert squeezed(f"{long_name} 9") in squeezed(pdf_text(pdf))  # whole in the text layer

@@ -5,9 +5,10 @@ Lanes, top to bottom: touchpoints and actions, channel, thoughts, the emotion
 curve, pain points, opportunities, KPIs (one cell per stage), and backstage and
 support only when the map has them. Every cell is built here once, as HTML
 with class names only (no inline styles, so the web page's Content-Security-
-Policy holds), together with a rough measure of its height that the poster
-uses to share the sheet's height among the lanes and to mark the cells it
-has to cut.
+Policy holds), from parts (a name, an action, a thought, a card) with a rough
+measure of their height that the poster uses to share the sheet's height among
+the lanes and, for a cell too full for its lane, to show whole parts and whole
+lines only. The poster leaves out lanes that hold nothing anywhere in the map.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
 from journeymap.render.curve import curve_padding, emotion_curve_svg
@@ -23,10 +25,11 @@ from journeymap.render.palette import emotion_score, emotion_swatch, severity_sw
 from journeymap.render.text import clean, direction_attrs, display_width, html_text, shortened
 from journeymap.schema_values import CHANNEL_KINDS, SEVERITIES, STATUSES
 
-# Average advance of a Latin character (DejaVu Sans; Noto Sans is a little narrower), in em: used only
-# to estimate line counts, so it errs on the safe side. Text is counted by display width: a CJK
+# Average advance of a Latin character, word wrapping included, in em: used only to estimate line
+# counts, so it errs on the safe side (Noto Sans, measured on the examples' text in WeasyPrint:
+# 0.50 em in 20 em wide columns, 0.53 em in 12 em ones). Text is counted by display width: a CJK
 # character takes two.
-_CHAR_EM = 0.56
+CHAR_EM = 0.56
 _LINE_EM = 1.28
 
 
@@ -62,20 +65,102 @@ LANES = {
 }
 
 
-@dataclass
-class Cell:
-    """A cell's inner HTML and its estimated text: (characters, size in em, extra em of padding) a block."""
+# a touchpoint's name takes at most this many lines, so its actions always show under it
+NAME_LINES = 3
 
-    html: str
-    blocks: list[tuple[int, float, float]] = field(default_factory=list)
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a cell that the poster keeps or leaves out whole: a name, an action, a thought, a
+    card. `render(clamp)` is its HTML, `clamp` a class that limits its text to whole lines ("" for
+    none); `chars`, `size` (em) and `extra` (em of padding) estimate its height. Consecutive parts
+    of one `group` (e.g. `<ul class="actions">`) share that wrapper. `optional` parts (a
+    touchpoint's description) are the first left out when the cell is cut."""
+
+    render: Callable[[str], str]
+    chars: int
+    size: float
+    extra: float
+    group: str = ""
+    optional: bool = False
+    max_lines: int | None = None
+
+    def natural_lines(self, width_em: float) -> int:
+        per_line = max(1, int(width_em / (CHAR_EM * self.size)))
+        return max(1, -(-self.chars // per_line))  # ceil; CHAR_EM already allows for word wrapping
+
+    def lines(self, width_em: float) -> int:
+        lines = self.natural_lines(width_em)
+        return min(lines, self.max_lines) if self.max_lines else lines
 
     def height_em(self, width_em: float) -> float:
-        total = 0.0
-        for chars, size, extra in self.blocks:
-            per_line = max(1, int(width_em / (_CHAR_EM * size)))
-            lines = max(1, -(-int(chars * 1.12) // per_line))  # ceil, with slack for word wrapping
-            total += lines * _LINE_EM * size + extra
-        return total
+        return self.lines(width_em) * _LINE_EM * self.size + self.extra
+
+
+class Cell:
+    """A cell's parts, its inner HTML and a rough measure of its height."""
+
+    def __init__(self, html_or_parts: str | Sequence[Part] = "") -> None:
+        if isinstance(html_or_parts, str):
+            self.parts: list[Part] = []
+            self.html = html_or_parts
+        else:
+            self.parts = list(html_or_parts)
+            self.html = _joined([(part, "") for part in self.parts])
+
+    def height_em(self, width_em: float) -> float:
+        return sum(part.height_em(width_em) for part in self.parts)
+
+    def capped(self, width_em: float) -> bool:
+        """Whether a part (a touchpoint's name) is held to fewer lines than its text needs."""
+        return any(p.lines(width_em) < p.natural_lines(width_em) for p in self.parts)
+
+    def cut_to(self, room_em: float, width_em: float) -> str:
+        """The cell's HTML holding only what fits `room_em`: whole parts, then the next part's text
+        clamped to the whole lines left (never a sliced line); optional parts are left out."""
+        kept: list[tuple[Part, str]] = []
+        used = 0.0
+        for part in self.parts:
+            if part.optional:
+                continue
+            height = part.height_em(width_em)
+            if used + height <= room_em:
+                kept.append((part, ""))
+                used += height
+                continue
+            lines = int((room_em - used - part.extra) / (_LINE_EM * part.size))
+            if lines >= 1:
+                kept.append((part, f" clamp-{min(lines, MAX_CLAMP)}"))
+            break
+        return _joined(kept)
+
+
+# the most lines a clamped piece of text is held to (poster.css has a class for each count)
+MAX_CLAMP = 40
+
+
+def _joined(parts: Sequence[tuple[Part, str]]) -> str:
+    """The parts' HTML, consecutive parts of a group inside one wrapper."""
+    out: list[str] = []
+    group = ""
+    for part, clamp in parts:
+        if part.group != group:
+            if group:
+                out.append(_closing(group))
+            if part.group:
+                out.append(part.group)
+            group = part.group
+        out.append(part.render(clamp))
+    if group:
+        out.append(_closing(group))
+    return "".join(out)
+
+
+def _closing(opening: str) -> str:
+    return "</" + opening[1:].split(" ")[0].rstrip(">") + ">"
+
+
+_FOR_WHOM = Lane("channels", "For whom", "when not everyone", 2.6)
 
 
 def columns_of(journey: Journey) -> list[Column]:
@@ -98,6 +183,15 @@ def lanes_of(journey: Journey) -> list[Lane]:
     return [LANES[k] for k in keys]
 
 
+def _holds_something(grid: Grid, lane: Lane) -> bool:
+    """Whether any cell of the lane, anywhere in the map, has something in it."""
+    if lane.key in ("touchpoints", "emotion"):
+        return True  # the journey itself: a draft's columns and its (unrecorded) feeling
+    if lane.key == "kpis":
+        return any(stage.kpis for stage in grid.journey.stages)
+    return any(grid.cell(lane.key, c.touchpoint).parts for c in grid.columns if c.touchpoint is not None)
+
+
 def stage_runs(columns: Sequence[Column]) -> list[tuple[int, int]]:
     """(stage index, number of columns) for each run of columns of one stage, in order."""
     runs: list[tuple[int, int]] = []
@@ -116,10 +210,13 @@ class Grid:
         self, journey: Journey, details: Callable[[Grid, Touchpoint], str] | None = None,
         measured: Mapping[str, float] | None = None,
         funnel: Mapping[str, float] | None = None,
+        leave_out_empty: bool = False,
     ) -> None:
         """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details);
         `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve;
-        `funnel` the measured share of entrants who reached each stage in order, by stage id."""
+        `funnel` the measured share of entrants who reached each stage in order, by stage id.
+        `leave_out_empty` drops the lanes that hold nothing anywhere in the map (the poster: a
+        first draft then looks finished, not like an empty template); `empty_lanes` names them."""
         self.journey = journey
         self.details = details
         self.measured = dict(measured or {})
@@ -129,9 +226,9 @@ class Grid:
         self._estimates: dict[tuple[int, int], dict[str, list[Cell]]] = {}
         for position, column in enumerate(self.columns):
             self.first_column.setdefault(column.stage_index, position)
-        self.lanes = lanes_of(journey)
-        self.lanes_by_key = {lane.key: lane for lane in self.lanes}
         self.channels = {c.id: c for c in journey.channels}
+        touchpoints = list(journey.touchpoints())
+        self.has_channels = bool(journey.channels) or any(t.channel for t in touchpoints)
         self.pains = {p.id: p for p in journey.pain_points()}
         self.opportunities_at: dict[str, list[Opportunity]] = defaultdict(list)
         self.unlinked: list[Opportunity] = []
@@ -141,14 +238,22 @@ class Grid:
                 self.unlinked.append(opportunity)
             else:
                 self.opportunities_at[anchor.touchpoint_id].append(opportunity)
+        self.lanes = lanes_of(journey)
+        if not self.has_channels:  # the lane then only says whom a touchpoint is for
+            self.lanes = [_FOR_WHOM if lane.key == "channels" else lane for lane in self.lanes]
+        self.empty_lanes: list[Lane] = []
+        if leave_out_empty:
+            self.empty_lanes = [lane for lane in self.lanes if not _holds_something(self, lane)]
+            self.lanes = [lane for lane in self.lanes if lane not in self.empty_lanes]
+        self.lanes_by_key = {lane.key: lane for lane in self.lanes}
 
     # -- cells ---------------------------------------------------------------------------------------
 
     def cell(self, lane: str, touchpoint: Touchpoint | None) -> Cell:
         if touchpoint is None:
             if lane == "touchpoints":
-                return Cell('<p class="empty">No touchpoints yet</p>', [(18, 0.9, 0.3)])
-            return Cell("")
+                return Cell([_part('<p class="empty{}">No touchpoints yet</p>', 18, 0.9, 0.3)])
+            return Cell()
         if lane == "touchpoints":
             return self.touchpoint_cell(touchpoint)
         if lane == "channels":
@@ -167,84 +272,92 @@ class Grid:
 
     def touchpoint_cell(self, t: Touchpoint) -> Cell:
         swatch = emotion_swatch(t.emotion)
-        parts = [
+        head = (
             f'<div class="tp"><span class="score {emotion_class(t.emotion)}" title="{html_text(swatch.word)}">'
             f"{emotion_score(t.emotion)}</span><h3{direction_attrs(t.name)}>{html_text(t.name)}</h3></div>"
-        ]
-        blocks = [(display_width(clean(t.name)) + 4, 1.08, 0.4)]
+        )
+        # the name is held to NAME_LINES lines on paper (poster.css), so the estimate holds it there too
+        parts = [Part(_fixed(head), display_width(clean(t.name)) + 4, 1.08, 0.4, max_lines=NAME_LINES)]
         if t.description:
-            parts.append(f'<p class="desc">{html_text(t.description)}</p>')
-            blocks.append((display_width(clean(t.description)), 0.9, 0.2))
-        if t.actions:
-            parts.append('<ul class="actions">' + "".join(f"<li>{html_text(a)}</li>" for a in t.actions) + "</ul>")
-            blocks += [(display_width(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
+            parts.append(_part(f'<p class="desc{{}}">{_braced(html_text(t.description))}</p>',
+                               display_width(clean(t.description)), 0.9, 0.2, optional=True))
+        parts += [
+            _part(f'<li class="action{{}}">{_braced(html_text(a))}</li>', display_width(clean(a)) + 3, 0.92, 0.1,
+                  group='<ul class="actions">')
+            for a in t.actions
+        ]
+        cell = Cell(parts)
         if self.details is not None:
-            parts.append(self.details(self, t))
-        return Cell("".join(parts), blocks)
+            cell.html += self.details(self, t)
+        return cell
 
     def channel_cell(self, t: Touchpoint) -> Cell:
-        parts, blocks = [], []
+        parts = []
         channel = self.channels.get(t.channel or "")
         if channel is not None:
             kind = channel.kind if channel.kind in CHANNEL_KINDS else "other"
-            parts.append(f'<span class="chip k-{kind}">{html_text(channel.name)}</span>')
-            blocks.append((display_width(clean(channel.name)) + 3, 0.9, 0.4))
+            parts.append(_part(f'<span class="chip k-{kind}{{}}">{_braced(html_text(channel.name))}</span>',
+                               display_width(clean(channel.name)) + 3, 0.9, 0.4))
         elif t.channel:
-            parts.append(f'<span class="chip k-other">{html_text(t.channel)}</span>')
-            blocks.append((len(t.channel) + 3, 0.9, 0.4))
-        else:
-            parts.append('<span class="chip k-none">no channel</span>')
-            blocks.append((12, 0.9, 0.4))
+            parts.append(_part(f'<span class="chip k-other{{}}">{_braced(html_text(t.channel))}</span>',
+                               len(t.channel) + 3, 0.9, 0.4))
+        elif self.has_channels:
+            # a gap worth filling only on a map that records channels at all
+            parts.append(_part('<span class="chip k-none{}">no channel</span>', 12, 0.9, 0.4))
         personas = persona_names(self.journey, t.personas)
         if personas:
-            parts.append(f'<span class="for">for {html_text(personas)}</span>')
-            blocks.append((len(personas) + 4, 0.85, 0.2))
-        return Cell("".join(parts), blocks)
+            parts.append(_part(f'<span class="for{{}}">for {_braced(html_text(personas))}</span>',
+                               len(personas) + 4, 0.85, 0.2))
+        return Cell(parts)
 
     def thoughts_cell(self, t: Touchpoint) -> Cell:
-        html = "".join(f'<p class="thought"{direction_attrs(x)}>{html_text(x)}</p>' for x in t.thoughts)
-        return Cell(html, [(display_width(clean(x)) + 2, 0.95, 0.7) for x in t.thoughts])
+        return Cell([
+            _part(f'<p class="thought{{}}"{_braced(direction_attrs(x))}>{_braced(html_text(x))}</p>',
+                  display_width(clean(x)) + 2, 0.95, 0.7)
+            for x in t.thoughts
+        ])
 
     def pains_cell(self, t: Touchpoint) -> Cell:
-        parts, blocks = [], []
+        parts = []
         for pain in t.pain_points:
             swatch = severity_swatch(pain.severity)
-            parts.append(
+            parts.append(_part(
                 f'<div class="pain sev-{severity_class(pain.severity)}">'
-                f'<span class="sev">{html_text(swatch.word)}</span><p{direction_attrs(pain.description)}>'
-                f"{html_text(pain.description)}</p></div>"
-            )
-            blocks.append((display_width(clean(pain.description)), 0.95, 1.9))
-        return Cell("".join(parts), blocks)
+                f'<span class="sev">{_braced(html_text(swatch.word))}</span>'
+                f'<p class="{{}}"{_braced(direction_attrs(pain.description))}>'
+                f"{_braced(html_text(pain.description))}</p></div>",
+                display_width(clean(pain.description)), 0.95, 1.9,
+            ))
+        return Cell(parts)
 
     def opportunities_cell(self, t: Touchpoint) -> Cell:
-        parts, blocks = [], []
-        for opportunity in self.opportunities_at.get(t.id, []):
-            html, opportunity_blocks = self.opportunity_card(opportunity, home=t.id)
-            parts.append(html)
-            blocks += opportunity_blocks
-        return Cell("".join(parts), blocks)
+        return Cell([self.opportunity_part(o, home=t.id) for o in self.opportunities_at.get(t.id, [])])
 
-    def opportunity_card(self, o: Opportunity, home: str | None = None) -> tuple[str, list[tuple[int, float, float]]]:
+    def opportunity_card(self, o: Opportunity, home: str | None = None) -> str:
+        return self.opportunity_part(o, home).render("")
+
+    def opportunity_part(self, o: Opportunity, home: str | None = None) -> Part:
         swatch = status_swatch(o.status)
         owner = html_text(o.owner) if o.owner else '<span class="missing">no owner yet</span>'
         also = [self.pains[a] for a in o.addresses if a in self.pains and self.pains[a].touchpoint_id != home]
         extra = ""
-        blocks = [(display_width(clean(o.description)), 0.95, 2.2), (display_width(clean(o.owner)) + 14, 0.8, 0.0)]
+        # the owner line and "also addresses" are never clamped: they count as the card's padding
+        extra_em = 2.2 + 0.8 * _LINE_EM
         if home is not None and also:
             named = "; ".join(_quoted(shortened(p.description, 60)) for p in also)
             extra = f'<p class="also">Also addresses {html_text(named)}</p>'
-            blocks.append((len(named) + 16, 0.8, 0.2))
+            extra_em += 0.8 * _LINE_EM * 2 + 0.2
         html = (
-            f'<div class="opp st-{status_class(o.status)}"><p>{html_text(o.description)}</p>{extra}'
+            f'<div class="opp st-{status_class(o.status)}"><p class="{{}}">{_braced(html_text(o.description))}</p>'
+            f"{_braced(extra)}"
             # the status comes first so that, floated right, it shares the owner's line when there is room
-            f'<div class="meta"><span class="status">{html_text(swatch.word)}</span>'
-            f'<span class="owner">{owner}</span></div></div>'
+            f'<div class="meta"><span class="status">{_braced(html_text(swatch.word))}</span>'
+            f'<span class="owner">{_braced(owner)}</span></div></div>'
         )
-        return html, blocks
+        return _part(html, display_width(clean(o.description)), 0.95, extra_em)
 
     def kpi_cell(self, stage: Stage) -> Cell:
-        parts, blocks = [], []
+        parts = []
         for kpi in stage.kpis:
             values = []
             if kpi.current:
@@ -252,13 +365,14 @@ class Grid:
             if kpi.target:
                 values.append(f"target {html_text(kpi.target)}")
             bar = kpi_bar(kpi.current, kpi.target)
-            parts.append(
+            html = (
                 f'<div class="kpi"><span class="kpi-name">{html_text(kpi.name)}</span>'
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
-            values_width = display_width(clean(kpi.current + kpi.target)) + 14
-            blocks += [(display_width(clean(kpi.name)), 0.9, 0.2), (values_width, 0.85, 0.9)]
-        return Cell("".join(parts), blocks)
+            values_em = (display_width(clean(kpi.current + kpi.target)) + 14) * 0.85 * CHAR_EM
+            parts.append(Part(_fixed(html), display_width(clean(kpi.name)), 0.9,
+                              0.2 + 0.9 + _LINE_EM * 0.85 * max(1.0, values_em / 12)))
+        return Cell(parts)
 
     # -- the table ---------------------------------------------------------------------------------
 
@@ -270,14 +384,14 @@ class Grid:
         curve_width: float,
         curve_height: float,
         scale: float = 1.0,
-        cut: dict[tuple[str, int], str] | None = None,
+        cut: Mapping[tuple[str, int], tuple[str, str]] | None = None,
         anchors: bool = False,
     ) -> str:
         """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
 
         `curve_width` is the combined width of those columns in CSS pixels;
-        `cut` maps (lane key, column number) to a class for cells too full for their lane (the
-        poster clips each cell's `.fit` box to its lane's height and marks the cut ones).
+        `cut` maps (lane key, column number) of a cell too full for its lane to a class ("cut": marked
+        "… more"; "capped": only its name held to fewer lines) and the HTML shown in its place.
         `anchors` gives each stage header an id (`stage-1`, ...) that links and keyboard focus can
         reach (the web page's overview); generated, never map text.
         """
@@ -319,13 +433,15 @@ class Grid:
                         classes.append(emotion_class(column.touchpoint.emotion))
                     inner = cell.html
                     if (lane.key, first + position) in cut:
-                        classes.append(cut[(lane.key, first + position)])
-                        # the cut cell shows what its lane holds; a second, invisible copy keeps the
-                        # whole text in a PDF's text layer (searchable, copyable), which clipping
-                        # alone would not: WeasyPrint drops clipped text past the page's end. The
-                        # copy comes first: after the cut text, WeasyPrint would not draw it at all.
-                        inner = f'<div class="full">{cell.html}</div>{inner}'
-                    out.append(f'<td class="{" ".join(classes)}"><div class="fit">{inner}</div></td>')
+                        mark, inner = cut[(lane.key, first + position)]
+                        classes.append(mark)
+                        # the cut cell shows what its lane holds, in whole lines; a second, invisible
+                        # copy keeps the whole text in a PDF's text layer (searchable, copyable). The
+                        # copy comes first: after the shown text, WeasyPrint would not draw it at all.
+                        # (the wrapper places the copy; other cells go without: every element costs
+                        # WeasyPrint a style for itself and its pseudo-elements)
+                        inner = f'<div class="fit"><div class="full">{_text_only(cell.html)}</div>{inner}</div>'
+                    out.append(f'<td class="{" ".join(classes)}">{inner}</td>')
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)
@@ -414,10 +530,32 @@ def _run_starts(runs: Iterable[tuple[int, int]]) -> set[int]:
 
 
 def _list_cell(items: Sequence[str]) -> Cell:
-    if not items:
-        return Cell("")
-    html = '<ul class="plain">' + "".join(f"<li>{html_text(i)}</li>" for i in items) + "</ul>"
-    return Cell(html, [(display_width(clean(i)) + 2, 0.9, 0.15) for i in items])
+    return Cell([
+        _part(f'<li class="{{}}">{_braced(html_text(i))}</li>', display_width(clean(i)) + 2, 0.9, 0.15,
+              group='<ul class="plain">')
+        for i in items
+    ])
+
+
+def _part(template: str, chars: int, size: float, extra: float, **options: Any) -> Part:
+    """A part from an HTML template whose one `{}` takes the clamp class (map text in it is braced)."""
+    return Part(lambda clamp: template.format(clamp), chars, size, extra, **options)
+
+
+def _text_only(html: str) -> str:
+    """The text of a cell's HTML (still escaped), its pieces apart by spaces: the invisible copy a PDF's
+    text layer keeps of a cut cell."""
+    return " ".join(piece for piece in re.split(r"<[^>]*>", html) if piece.strip())
+
+
+def _fixed(html: str) -> Callable[[str], str]:
+    """A part's HTML that is never clamped (a name held by CSS, a KPI)."""
+    return lambda _clamp: html
+
+
+def _braced(html: str) -> str:
+    """HTML to put inside a template: its braces doubled, so `format` leaves them alone."""
+    return html.replace("{", "{{").replace("}", "}}")
 
 
 def _quoted(text: str) -> str:
