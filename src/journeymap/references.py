@@ -77,6 +77,7 @@ def _unknown_references(doc: Document, journey: Journey) -> Iterator[Finding]:
     for o in own(journey.opportunities):
         yield from _check(doc, _indexed(o.addresses, (*o.path, "addresses")), pain_points, "pain point", o.id)
     yield from _measure_references(doc, journey)
+    yield from _return_references(doc, journey)
 
 
 def _measure_references(doc: Document, journey: Journey) -> Iterator[Finding]:
@@ -98,6 +99,24 @@ def _measure_references(doc: Document, journey: Journey) -> Iterator[Finding]:
                 yield from _check(doc, [(m.source, at)], touchpoints, "touchpoint", kpi.name)
             else:
                 yield from _check(doc, [(m.source, at)], steps, "touchpoint or stage", kpi.name)
+
+
+def _return_references(doc: Document, journey: Journey) -> Iterator[Finding]:
+    """A stage's `returns` name earlier stages: going back to a later one (or to itself) is no return,
+    so only the stages before it are offered as hints."""
+    for index, stage in enumerate(journey.stages):
+        earlier = _Known(s.id for s in journey.stages[:index])
+        for ref, path in _indexed(stage.returns, (*stage.path, "returns")):
+            if ref in earlier.lookup:
+                continue
+            if any(s.id == ref for s in journey.stages):
+                where = "itself" if ref == stage.id else "a later stage"
+                listing = f"; earlier stages: {_listing(earlier)}" if earlier else "; the first stage has none"
+                yield _finding(doc, path, builtin_rules.UNKNOWN_REFERENCE,
+                               f"stage '{stage.id}' returns to '{ref}', which is {where}; a return names an earlier "
+                               f"stage{listing}")
+            else:
+                yield from _check(doc, [(ref, path)], earlier, "earlier stage", stage.id)
 
 
 def _indexed(ids: list[str], path: Path_) -> list[tuple[str, Path_]]:
@@ -126,7 +145,8 @@ def _check(
 
 
 def _section(kind: str) -> str:
-    return {"persona": "personas", "channel": "channels", "source": "sources"}.get(kind, "a touchpoint's pain_points")
+    return {"persona": "personas", "channel": "channels", "source": "sources",
+            "earlier stage": "stages, before this one"}.get(kind, "a touchpoint's pain_points")
 
 
 def _listing(ids: list[str], limit: int = 8) -> str:

@@ -16,7 +16,8 @@ from journeymap.load import Path_
 # the sections that define ids at the top level, and the kind each defines
 SECTIONS = {"personas": "persona", "channels": "channel", "sources": "source", "opportunities": "opportunity"}
 # the fields that name ids, and the kind they name
-REFERENCE_FIELDS = {"channel": "channel", "personas": "persona", "evidence": "source", "addresses": "pain point"}
+REFERENCE_FIELDS = {"channel": "channel", "personas": "persona", "evidence": "source", "addresses": "pain point",
+                    "returns": "stage"}
 KINDS = ("persona", "channel", "source", "stage", "touchpoint", "pain point", "opportunity")
 
 
@@ -52,6 +53,7 @@ def _walk(data: dict[str, Any]) -> Iterator[Occurrence]:
         yield from _defined(data.get(section), (section,), kind)
     for i, stage in _items(data.get("stages"), ("stages",)):
         yield from _definition(stage, i, "stage")
+        yield from _references(stage, i, ("returns",))
         for j, touchpoint in _items(stage.get("touchpoints"), (*i, "touchpoints")):
             yield from _definition(touchpoint, j, "touchpoint")
             yield from _references(touchpoint, j, ("channel", "personas", "evidence"))
