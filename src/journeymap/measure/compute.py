@@ -24,10 +24,12 @@ from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
 from journeymap.measure import classify
+from journeymap.measure.conformance import Periods, measure_conformance
 from journeymap.measure.engine import Engine
 from journeymap.measure.spec import EVERY, Spec
 from journeymap.measures import (
     BackStep,
+    Conformance,
     FunnelStep,
     KpiValue,
     MeasuresSnapshot,
@@ -190,6 +192,8 @@ class _Run:
         )
         say("finding back-steps")
         back, transitions = self.back_steps()
+        say("holding the log against the map's order")
+        conformance = self.conformance(int(entrants), stages, touchpoints)
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]
         surveys = self.surveys()
@@ -225,6 +229,7 @@ class _Run:
             periods=periods,
             by=self.spec.by,
             segments=segments,
+            conformance=conformance,
         )
 
     def touchpoint_measures(self, entrants: int) -> list[TouchpointMeasure]:
@@ -303,6 +308,12 @@ class _Run:
         (transitions,) = e.rows("SELECT count(*) FROM steps")[0]
         ids = [t.id for t in self.touchpoints]
         return [BackStep(ids[int(r[0])], ids[int(r[1])], int(r[2]), int(r[3])) for r in rows], int(transitions)
+
+    def conformance(self, entrants: int, stages: list[StageMeasure],
+                    touchpoints: list[TouchpointMeasure]) -> Conformance:
+        every = self.spec.every
+        periods = Periods(EVERY[every], _WEEK_OFFSET if every == "week" else 0.0) if every else None
+        return measure_conformance(self.e, self.journey, entrants, periods, bool(self.spec.by), stages, touchpoints)
 
     # --- KPIs ----------------------------------------------------------------------------
     def _where(self, step_id: str, alias: str = "") -> str:
