@@ -8,6 +8,7 @@ it. Silent without a snapshot (`journeymap validate MAP --measures SNAPSHOT`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any
 
 from journeymap.findings import RuleInfo, Severity
@@ -52,7 +53,7 @@ def _break(journey: Journey, c: Conformance, worst: Deviation | None) -> tuple[P
     stage_of = {t.id: t.stage_id for t in journey.touchpoints()}
     stages = [stage_of.get(x, x) for x in worst.path] if worst is not None else []
     declared = {(a, b) for a, b in c.returns}
-    for here, there in zip(stages, stages[1:], strict=False):
+    for here, there in pairwise(stages):
         if here in order and there in order and order[there] < order[here] and (here, there) not in declared:
             stage = journey.stages[order[here]]
             return stage.path, (f"if customers are expected to go back from '{here}' to '{there}', add "
