@@ -193,7 +193,7 @@ class _Run:
         say("finding back-steps")
         back, transitions = self.back_steps()
         say("holding the log against the map's order")
-        conformance = self.conformance(int(entrants), stages, touchpoints)
+        conformance = self.conformance(int(entrants), int(mapped), stages, touchpoints)
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]
         surveys = self.surveys()
@@ -309,11 +309,12 @@ class _Run:
         ids = [t.id for t in self.touchpoints]
         return [BackStep(ids[int(r[0])], ids[int(r[1])], int(r[2]), int(r[3])) for r in rows], int(transitions)
 
-    def conformance(self, entrants: int, stages: list[StageMeasure],
+    def conformance(self, entrants: int, events: int, stages: list[StageMeasure],
                     touchpoints: list[TouchpointMeasure]) -> Conformance:
         every = self.spec.every
         periods = Periods(EVERY[every], _WEEK_OFFSET if every == "week" else 0.0) if every else None
-        return measure_conformance(self.e, self.journey, entrants, periods, bool(self.spec.by), stages, touchpoints)
+        return measure_conformance(self.e, self.journey, entrants, events, self._stage_case, periods,
+                                   bool(self.spec.by), stages, touchpoints)
 
     # --- KPIs ----------------------------------------------------------------------------
     def _where(self, step_id: str, alias: str = "") -> str:

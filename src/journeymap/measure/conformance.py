@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from journeymap.measure.engine import INT_COLUMN, Engine
+from journeymap.measure.engine import Engine
 from journeymap.measures import (
     CellShare,
     Conformance,
@@ -48,6 +48,7 @@ SEPARATOR = ">"
 
 Cell = tuple[int, str | None]  # (period index, segment value)
 Counts = dict[Cell, tuple[int, int]]  # cell -> (users, transitions)
+StageCase = Callable[[str], str]  # SQL: the stage index of the touchpoint index in a column
 
 
 @dataclass(frozen=True)
@@ -65,19 +66,24 @@ def measure_conformance(
     e: Engine,
     journey: Journey,
     entrants: int,
+    events: int,
+    stage_case: StageCase,
     periods: Periods | None,
     by: bool,
     stages: list[StageMeasure],
     touchpoints: list[TouchpointMeasure],
 ) -> Conformance:
-    """Fitness, variants and back-steps over table `ev` (u, t, tp, st, seg) of the run."""
+    """Fitness, variants and back-steps over table `ev` (u, t, tp, st, seg) of the run: `entrants`
+    users with `events` mapped events."""
     index = {s.id: i for i, s in enumerate(journey.stages)}
     # a return validate would refuse (unknown, or not earlier) declares nothing here
     declared = [(index[s.id], index[r]) for s in journey.stages for r in s.returns
                 if index.get(r, len(index)) < index[s.id]]
-    e.register("cf_returns", [("a", INT_COLUMN), ("b", INT_COLUMN)], declared)
-    _sequence_table(e)
-    (transitions, fitting_transitions) = (int(x or 0) for x in e.rows("SELECT count(ok), sum(ok) FROM cf_seq")[0])
+    _sequence_table(e, stage_case, declared)
+    # every user's events but the first end a transition; the ones cf_seq leaves out stay, and fit
+    transitions = events - entrants
+    (off_transitions,) = e.rows("SELECT count(*) FROM cf_seq WHERE ok = 0")[0]
+    fitting_transitions = transitions - int(off_transitions)
     e.table("cf_off", "SELECT DISTINCT u FROM cf_seq WHERE ok = 0")
     (off,) = e.rows("SELECT count(*) FROM cf_off")[0]
     grouped = periods is not None or by
@@ -105,15 +111,21 @@ def measure_conformance(
     )
 
 
-def _sequence_table(e: Engine) -> None:
-    """cf_seq: every mapped event with the stage and touchpoint before it (a, pa) and whether
-    that transition fits the model (ok: 1 or 0; NULL on a user's first event)."""
-    window = "OVER (PARTITION BY u ORDER BY t, tp)"  # the back-steps' order: time, ties by map order
+def _sequence_table(e: Engine, stage_case: StageCase, declared: list[tuple[int, int]]) -> None:
+    """cf_seq: a user's first mapped event and every one in another stage than the event before,
+    with that event's stage and touchpoint (a, pa) and whether the transition fits the model (ok:
+    1 or 0; NULL on the first event). Events that stay in their stage are left out: they always
+    fit, and on a browsing log they are most of the rows."""
+    # one window, the back-steps' order (time, ties by map order); the stage before is the
+    # stage of the touchpoint before, and the declared returns are a few pairs of our own numbers
+    returns = " OR ".join(f"(a = {a} AND st = {b})" for a, b in declared) or "FALSE"
     e.table("cf_seq", f"""
-        SELECT x.u, x.t, x.tp, x.st, x.a, x.pa,
-               CASE WHEN x.a IS NULL THEN NULL WHEN x.st >= x.a OR r.a IS NOT NULL THEN 1 ELSE 0 END AS ok
-        FROM (SELECT u, t, tp, st, LAG(st) {window} AS a, LAG(tp) {window} AS pa FROM ev) x
-        LEFT JOIN cf_returns r ON r.a = x.a AND r.b = x.st
+        SELECT u, t, tp, st, a, pa, CASE WHEN a IS NULL THEN NULL WHEN st >= a OR {returns} THEN 1 ELSE 0 END AS ok
+        FROM (
+            SELECT u, t, tp, st, pa, {stage_case('pa')} AS a
+            FROM (SELECT u, t, tp, st, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS pa FROM ev) x
+        ) y
+        WHERE a IS NULL OR a <> st
     """)
 
 
@@ -135,7 +147,6 @@ def _variant_counts(e: Engine, grouped: bool, ranked: bool, cells: dict[Cell, in
     e.table("cf_var", f"""
         SELECT s.u, {e.ordered_join('s.st', ['s.t', 's.tp'], SEPARATOR)} AS v
         FROM cf_seq s JOIN cf_off o ON o.u = s.u
-        WHERE s.a IS NULL OR s.a <> s.st
         GROUP BY s.u
     """)
     if not grouped:
