@@ -107,7 +107,7 @@ def finding_span(doc: Document | None, lines: Lines, finding: Finding) -> tuple[
 # --- completion
 
 _SCALAR_FIELD = re.compile(r"(?:^|[\s{,])(channel|phase|severity|status|kind):\s*(?P<word>[^\s,\[\]{}]*)$")
-_FLOW_LIST = re.compile(r"(?:^|[\s{,])(personas|evidence|addresses):\s*\[(?:[^\]]*,)?\s*(?P<word>[^\s,\[\]]*)$")
+_FLOW_LIST = re.compile(r"(?:^|[\s{,])(personas|evidence|addresses|returns):\s*\[(?:[^\]]*,)?\s*(?P<word>[^\s,\[\]]*)$")
 _BLOCK_ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<word>[^\s,\[\]{}:#]*)$")
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_]+):\s*(?:#.*)?$")
 _TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_]+):")
@@ -160,7 +160,7 @@ def _field_at(lines: Lines, line: int, prefix: str) -> tuple[str | None, str]:
     item = _BLOCK_ITEM.match(prefix)
     if item:
         key = _list_key_above(lines, line, len(item.group("indent")))
-        if key in ("personas", "evidence", "addresses"):
+        if key in ("personas", "evidence", "addresses", "returns"):
             return key, item.group("word")
     return None, ""
 
