@@ -159,6 +159,13 @@ class Deviation:
     periods: list[PeriodShare] = field(default_factory=list)
     segments: list[SegmentShare] = field(default_factory=list)
 
+    def shown(self, most: int = 12) -> str:
+        """The path as people read it; a long browsing path keeps its start and end."""
+        if len(self.path) <= most:
+            return " > ".join(self.path)
+        head, tail = self.path[: most - 3], self.path[-2:]
+        return " > ".join(head) + f" > … {len(self.path) - len(head) - len(tail)} more > " + " > ".join(tail)
+
 
 @dataclass
 class SkippedTouchpoint:

@@ -142,6 +142,16 @@ def test_every_format_shows_fitness(tmp_path: Path) -> None:
     assert 0 <= body["fitness_users"] <= 1 and 0 <= body["fitness_transitions"] <= 1
 
 
+def test_a_long_path_is_shown_by_its_start_and_end() -> None:
+    from journeymap.measures import Deviation
+
+    loop = Deviation(["discover", "compare"] * 20 + ["decide"], 3, 0.1, None, None, None)
+    assert loop.shown() == ("discover > compare > discover > compare > discover > compare > discover > compare > "
+                            "discover > … 30 more > compare > decide")
+    short = Deviation(["discover", "compare", "discover"], 3, 0.1, None, None, None)
+    assert short.shown() == "discover > compare > discover"
+
+
 def test_the_snapshot_keeps_conformance_and_old_snapshots_still_read(tmp_path: Path) -> None:
     snap = shop(tmp_path, synthetic.Plan(users=200)).measured(every="week", by="platform")
     assert snapshot_from_json(snapshot_json(snap), "m.json") == snap

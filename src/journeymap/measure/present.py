@@ -225,7 +225,7 @@ def _conformance(c: Conformance) -> list[Section]:
         Section("Conformance: how well the map describes the log", notes=notes),
         Section("Paths the map does not explain (stage sequences, repeats collapsed)",
                 ["stages", "users", "of entrants", *tail],
-                [[Cell(" > ".join(d.path)), Cell(count(d.users), True), Cell(percent(d.share), True),
+                [[Cell(d.shown()), Cell(count(d.users), True), Cell(percent(d.share), True),
                   *(_excess_cells(d) if ranked else [])] for d in c.variants]),
         Section("Back-steps the map does not explain",
                 ["from", "back to", "transitions", "users", *tail],

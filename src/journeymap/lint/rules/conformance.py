@@ -40,7 +40,7 @@ def _pct(share: float) -> str:
 
 
 def _described(d: Deviation) -> str:
-    text = " > ".join(d.path) + f" ({d.users:,} users"
+    text = d.shown() + f" ({d.users:,} users"
     if d.excess_users is not None and d.peak is not None:
         where = " ".join(x for x in (d.peak.period, d.peak.segment) if x)
         text += f", {d.excess_users:+.1f} over its baseline" + (f" in {where}" if where else "")
