@@ -56,10 +56,11 @@ docs: $(STAMP)
 	$(BIN)/python -m journeymap rules --format markdown > docs/rules.md
 
 # after changing src/journeymap/data/journeymap.schema.json: its value lists and limits for the code,
-# and the copy in schemas/ that editors point at
+# and the copies in schemas/ that editors point at (the library format is derived from the map's)
 schema-values: $(STAMP)
 	$(BIN)/python scripts/schema_values.py
 	cp src/journeymap/data/journeymap.schema.json schemas/journeymap.schema.json
+	$(BIN)/python -m journeymap schema --library > schemas/journeymap.library.schema.json
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/data

@@ -56,3 +56,33 @@ def test_same_id_in_different_kinds_is_fine():
         "    touchpoints:\n      - id: x\n        name: X\n"
     )
     assert analysis_of(text, "m.journey.yaml", lint=False).findings == []
+
+
+RETURNS = """journeymap: 1
+title: T
+stages:
+  - id: discover
+    name: Discover
+    returns: [discover]
+  - id: compare
+    name: Compare
+    returns: [discovr, decide]
+  - id: decide
+    name: Decide
+    returns: [discover, compare]
+"""
+
+
+def test_a_return_names_an_earlier_stage():
+    result = analysis_of(RETURNS, "m.journey.yaml", lint=False)
+    got = [(f.line, f.column, f.rule_id, f.message) for f in result.findings]
+    assert got == [
+        (6, 15, "JM021", "stage 'discover' returns to 'discover', which is itself; a return names an earlier stage; "
+         "the first stage has none"),
+        (9, 15, "JM021", "'compare' names unknown stage 'discovr'; did you mean 'discover'?"),
+        (9, 24, "JM021", "stage 'compare' returns to 'decide', which is a later stage; a return names an earlier "
+         "stage; earlier stages: discover"),
+    ]
+    assert result.state is State.INVALID
+    fixed = RETURNS.replace("    returns: [discover]\n", "", 1).replace("[discovr, decide]", "[discover]")
+    assert analysis_of(fixed, "m.journey.yaml", lint=False).findings == []

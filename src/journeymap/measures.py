@@ -151,6 +151,86 @@ class Segment:
 
 
 @dataclass
+class CellShare:
+    """A path's users in one period (--every) and segment (--by), against the rest of the log."""
+
+    period: str | None  # ISO date the period begins; None without --every
+    segment: str | None  # None without --by (or users without a value)
+    users: int
+    entrants: int  # journey entrants of the period and segment
+    share: float | None  # users / entrants
+    baseline: float | None  # the path's share among the entrants of every other period and segment
+    excess_users: float  # users beyond what the baseline expects of this many entrants
+
+
+@dataclass
+class PeriodShare:
+    start: str
+    users: int
+    entrants: int
+    share: float | None
+    change: float | None  # share minus the previous period's share
+
+
+@dataclass
+class SegmentShare:
+    value: str | None
+    users: int
+    entrants: int
+    share: float | None
+
+
+@dataclass
+class Deviation:
+    """A way users leave the map's model: a stage sequence (a variant) or one step back."""
+
+    path: list[str]  # variant: the stage ids in order, repeats collapsed; back-step: [from, to] touchpoints
+    users: int
+    share: float | None  # of journey entrants
+    transitions: int | None  # back-steps: how many times it was taken; None for variants
+    excess_users: float | None  # the largest excess in any period and segment; None with only one of them
+    peak: CellShare | None  # the period and segment of that excess
+    periods: list[PeriodShare] = field(default_factory=list)
+    segments: list[SegmentShare] = field(default_factory=list)
+
+    def shown(self, most: int = 12) -> str:
+        """The path as people read it; a long browsing path keeps its start and end."""
+        if len(self.path) <= most:
+            return " > ".join(self.path)
+        head, tail = self.path[: most - 3], self.path[-2:]
+        return " > ".join(head) + f" > … {len(self.path) - len(head) - len(tail)} more > " + " > ".join(tail)
+
+
+@dataclass
+class SkippedTouchpoint:
+    touchpoint: str
+    stage: str
+    users: int  # entered the stage but never had this touchpoint
+    share: float | None  # of the stage's entrants
+
+
+@dataclass
+class Conformance:
+    """How well the map, as a model of the journey, describes the log (docs/measure.md, "Conformance")."""
+
+    fitness_users: float | None
+    fitness_transitions: float | None
+    fitting_users: int
+    entrants: int
+    fitting_transitions: int
+    transitions: int
+    returns: list[list[str]]  # the declared returns, [from stage, to stage]
+    variants: list[Deviation] = field(default_factory=list)
+    back_steps: list[Deviation] = field(default_factory=list)
+    skipped: list[SkippedTouchpoint] = field(default_factory=list)
+
+    def worst_path(self) -> Deviation | None:
+        """The deviation to name first: the top variant, else the top back-step."""
+        found = self.variants or self.back_steps
+        return found[0] if found else None
+
+
+@dataclass
 class MeasuresSnapshot:
     """What `journeymap measure` found for one map: the JSON snapshot, typed."""
 
@@ -194,6 +274,7 @@ class MeasuresSnapshot:
         """Every back-step; an older snapshot without the total gives the sum of its listed kinds."""
         return self.back_step_total if self.back_step_total is not None else sum(b.transitions
                                                                                   for b in self.back_steps)
+    conformance: Conformance | None = None  # None in snapshots written before conformance existed
 
     def touchpoint(self, touchpoint_id: str) -> TouchpointMeasure | None:
         return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
@@ -314,6 +395,7 @@ def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:
         back_steps=[BackStep(**b) for b in raw["back_steps"]],
         periods=_periods(raw.get("periods", [])),
         segments=[_segment(s) for s in raw.get("segments", [])],
+        conformance=_conformance(raw.get("conformance")),
     )
 
 
@@ -334,4 +416,26 @@ def _segment(raw: dict[str, Any]) -> Segment:
         unmapped_events=[UnmappedEvent(**u) for u in raw.get("unmapped_events", [])],
         unmapped_total=raw.get("unmapped_total", 0),
         periods=_periods(raw.get("periods", [])),
+    )
+
+
+def _conformance(raw: dict[str, Any] | None) -> Conformance | None:
+    if raw is None:
+        return None
+    return Conformance(
+        **{k: raw[k] for k in ("fitness_users", "fitness_transitions", "fitting_users", "entrants",
+                               "fitting_transitions", "transitions", "returns")},
+        variants=[_deviation(d) for d in raw["variants"]],
+        back_steps=[_deviation(d) for d in raw["back_steps"]],
+        skipped=[SkippedTouchpoint(**x) for x in raw["skipped"]],
+    )
+
+
+def _deviation(raw: dict[str, Any]) -> Deviation:
+    peak = raw["peak"]
+    return Deviation(
+        path=list(raw["path"]), users=raw["users"], share=raw["share"], transitions=raw["transitions"],
+        excess_users=raw["excess_users"], peak=None if peak is None else CellShare(**peak),
+        periods=[PeriodShare(**p) for p in raw["periods"]],
+        segments=[SegmentShare(**x) for x in raw["segments"]],
     )

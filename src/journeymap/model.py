@@ -108,6 +108,7 @@ class Touchpoint:
     pain_points: list[PainPoint] = field(default_factory=list)
     journey: str | None = None  # the id of the map that tells this touchpoint in detail
     signals: list[Signal] = field(default_factory=list)
+    optional: bool = False  # customers may skip it and still follow the journey
 
 
 @dataclass
@@ -121,6 +122,7 @@ class Stage:
     kpis: list[Kpi] = field(default_factory=list)
     touchpoints: list[Touchpoint] = field(default_factory=list)
     journey: str | None = None  # the id of the map that tells this stage in detail
+    returns: list[str] = field(default_factory=list)  # earlier stages a customer may go back to from here
 
 
 @dataclass
@@ -345,6 +347,7 @@ def _stage(s: dict[str, Any], path: Path_) -> Stage:
             _touchpoint(t, (*path, "touchpoints", i), s["id"]) for i, t in enumerate(s.get("touchpoints", []))
         ],
         journey=s.get("journey"),
+        returns=list(s.get("returns", [])),
     )
 
 
@@ -378,6 +381,7 @@ def _touchpoint(t: dict[str, Any], path: Path_, stage_id: str) -> Touchpoint:
             for i, p in enumerate(t.get("pain_points", []))
         ],
         signals=[_signal(raw) for raw in t.get("signals", [])],
+        optional=bool(t.get("optional", False)),
     )
 
 

@@ -27,6 +27,7 @@ def reference_findings(doc: Document, journey: Journey) -> list[Finding]:
     found = vocabulary.occurrences(doc.data, shared)
     findings = list(_duplicate_ids(doc, found))
     findings += _unknown_references(doc, found, shared)
+    findings += _returns_to_later_stages(doc, journey)
     return findings
 
 
@@ -105,6 +106,21 @@ def _owner_label(doc: Document, ref: Occurrence) -> str:
             if isinstance(entity.get(key), str | int | float):
                 return str(entity[key])
     return ""
+
+
+def _returns_to_later_stages(doc: Document, journey: Journey) -> Iterator[Finding]:
+    """A stage's `returns` name earlier stages: going back to a later one (or to itself) is no
+    return. (A return naming no stage at all is an unknown reference, found above.)"""
+    for index, stage in enumerate(journey.stages):
+        earlier = [s.id for s in journey.stages[:index]]
+        for i, ref in enumerate(stage.returns):
+            if ref in earlier or not any(s.id == ref for s in journey.stages):
+                continue
+            where = "itself" if ref == stage.id else "a later stage"
+            listing = f"; earlier stages: {_listing(earlier)}" if earlier else "; the first stage has none"
+            yield _finding(doc, (*stage.path, "returns", i), builtin_rules.UNKNOWN_REFERENCE,
+                           f"stage '{stage.id}' returns to '{ref}', which is {where}; a return names an earlier "
+                           f"stage{listing}")
 
 
 def _listing(ids: list[str], limit: int = 8) -> str:

@@ -110,6 +110,8 @@ FIELDS: tuple[Field, ...] = (
     Field((*_MEASURE, "median_time", "to"), _STEP, _MEASURE[:-1]),
     Field((*_MEASURE, "return_share", "touchpoint"), (TOUCHPOINT,), _MEASURE[:-1]),
     Field((*_MEASURE, "survey_score"), (TOUCHPOINT,), _MEASURE[:-1]),
+    # the earlier stages a customer may go back to from this one (references also checks they are earlier)
+    Field((*_STAGE, "returns", ANY), (STAGE,), _STAGE, many=True),
     Field(("related", ANY), (MAP,), (), many=True),
     Field((*_STAGE, "journey"), (MAP,), _STAGE),
     Field((*_TOUCHPOINT, "journey"), (MAP,), _TOUCHPOINT),

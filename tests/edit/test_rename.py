@@ -42,6 +42,17 @@ def test_a_pain_point_rename_follows_it_into_addresses(shop: Path, cli):
     assert "- id: late-fee" in text and "addresses: [late-fee]" in text and "surprise-fee" not in text
 
 
+def test_a_stage_rename_follows_it_into_the_returns_of_later_stages(tmp_path: Path, cli):
+    target = tmp_path / "m.journey.yaml"
+    target.write_text("journeymap: 1\ntitle: T\nstages:\n  - id: browse\n    name: Browse\n"
+                      "  - id: compare\n    name: Compare\n    returns: [browse]\n", encoding="utf-8")
+    run = cli("rename", str(target), "browse", "discover")
+    assert run.exit_code == 0, run.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "- id: discover" in text and "returns: [discover]" in text and "browse" not in text
+    assert "JM021" not in cli("validate", str(target)).stdout
+
+
 @pytest.mark.parametrize(
     ("new", "message"),
     [

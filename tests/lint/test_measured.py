@@ -10,7 +10,7 @@ from tests.measure.helpers import shop
 from journeymap.measure import synthetic
 
 # every rule that judges a map by its data: the test below triggers each of them
-TRIGGERED = ("JM601", "JM602", "JM603", "JM604")
+TRIGGERED = ("JM601", "JM602", "JM603", "JM604", "JM605")
 
 
 def test_a_snapshot_turns_on_the_rules_that_judge_the_map_against_its_data(tmp_path: Path) -> None:
@@ -36,6 +36,31 @@ def test_a_snapshot_turns_on_the_rules_that_judge_the_map_against_its_data(tmp_p
     assert "touchpoint 'reviews-order' never happens" in never
     unmapped = next(line for line in lines if "[JM604]" in line)
     assert "'push_opt_in_shown'" in unmapped and unmapped.split(":")[1] == str(line_of("data:"))
+    drift = next(line for line in lines if "[JM605]" in line)
+    assert drift.split(":")[1] == str(line_of("id: compare")) and " error " in drift
+    assert "of entrants fit the map, under the floor of 80.0% (min_users)" in drift
+    assert "the path the map explains least: discover > compare > discover > compare" in drift
+    assert "add 'discover' to the `returns:` of stage 'compare'" in drift
+    assert judged.exit_code == 1
+
+
+def test_declaring_the_return_or_lowering_the_floor_lets_the_map_pass(tmp_path: Path) -> None:
+    s = shop(tmp_path, synthetic.Plan(users=300))
+    snapshot = tmp_path / "measures.json"
+    assert run_cli("measure", str(s.map), "--format", "json", "--out", str(snapshot)).exit_code == 0
+    assert "[JM605]" in run_cli("validate", str(s.map), "--measures", str(snapshot)).stdout
+    config = tmp_path / ".journeymap.yaml"
+    config.write_text("rules:\n  fitness-floor: {min_users: 0.5}\n")
+    assert "[JM605]" not in run_cli("validate", str(s.map), "--config", str(config), "--measures",
+                                    str(snapshot)).stdout
+    config.write_text("rules:\n  fitness-floor: {min_users: 0.5, min_transitions: 0.99}\n")
+    strict = run_cli("validate", str(s.map), "--config", str(config), "--measures", str(snapshot)).stdout
+    assert "of transitions fit the map, under the floor of 99.0% (min_transitions)" in strict
+    config.unlink()
+    text = s.map.read_text()
+    s.map.write_text(text.replace("    name: Compare\n", "    name: Compare\n    returns: [discover]\n"))
+    assert run_cli("measure", str(s.map), "--format", "json", "--out", str(snapshot)).exit_code == 0
+    assert "[JM605]" not in run_cli("validate", str(s.map), "--measures", str(snapshot)).stdout
 
 
 def test_a_file_that_is_no_snapshot_is_one_line_and_exit_2(tmp_path: Path, fixture_path) -> None:

@@ -169,6 +169,13 @@ def test_completion_offers_the_maps_ids_where_a_reference_goes(folder: Path, cli
     assert labels("channel: \n", len("channel: ")) == ["web", "courier"]
     assert labels("personas: [student, ]", len("personas: [student, ")) == ["parent", "student"]
     assert labels("          - \n", len("          - ")) == ["interviews"]
+    returning = TEXT.replace("  - id: buy\n    name: Buy\n", "  - id: buy\n    name: Buy\n    returns: [f]\n", 1)
+    assert returning != TEXT
+    client.change(uri, returning, 2)
+    line, character = position_of(returning, "returns: [f]", inside=len("returns: [f"))
+    items = client.result("textDocument/completion", client.at(uri, line, character))["items"]
+    assert [i["label"] for i in items] == ["find", "buy", "receive"]  # validate refuses all but earlier ones
+    client.change(uri, text, 3)
     assert labels("phase: awareness", len("phase: ")) == [
         "awareness", "consideration", "decision", "purchase", "onboarding", "usage", "retention", "advocacy"
     ]

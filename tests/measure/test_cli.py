@@ -172,5 +172,9 @@ def test_diff_of_two_snapshots_shows_what_moved(small: Shop, tmp_path: Path) -> 
     run = run_cli("diff", str(old), str(new), "--exit-code")
     assert run.exit_code == 1, run.stderr
     assert "Funnel, share of the first stage" in run.stdout and "pts" in run.stdout
+    assert "Fitness: how well the map describes the log" in run.stdout
+    fitness = [line.split() for line in run.stdout.splitlines() if line.strip().startswith(("users ", "transitions "))]
+    assert [row[0] for row in fitness] == ["users", "transitions"]
+    assert all(row[1].endswith("%") and row[2].endswith("%") for row in fitness), fitness
     same = run_cli("diff", str(new), str(new), "--exit-code", "--format", "markdown")
     assert same.exit_code == 0 and "| discover | 100.0% | 100.0% | = |" in same.stdout

@@ -70,6 +70,19 @@ def test_spark_and_duckdb_give_identical_numbers(tmp_path: Path, engine) -> None
     assert duck["back_steps"] and duck["unmapped_events"] and duck["surveys"]["touchpoints"]
 
 
+def test_spark_and_duckdb_give_identical_conformance(tmp_path: Path, engine) -> None:
+    from tests.measure.test_conformance import returning_shop
+
+    plan = synthetic.Plan(users=400, confined_loop=(6, 3), confined_weeks=2)
+    for name, made in (("plain", shop), ("declared", returning_shop)):
+        s = made(tmp_path / name, plan)
+        for options in ({}, {"every": "week", "by": "platform"}):
+            duck = s.measured(**options).conformance
+            spark = s.measured(engine=engine, **options).conformance
+            assert duck is not None and duck.variants and duck.back_steps
+            assert dataclasses.asdict(spark) == dataclasses.asdict(duck), (name, options)
+
+
 def test_spark_reads_parquet_and_ndjson_as_duckdb_does(tmp_path: Path, engine) -> None:
     import duckdb
 

@@ -84,6 +84,10 @@ def moved(old: MeasuresSnapshot, new: MeasuresSnapshot) -> Moved:
             rows.append([Cell(t.id), Cell(emotion(a), True), Cell(emotion(b), True), Cell(d, True)])
     if rows:
         sections.append(Section("Measured emotion", ["touchpoint", "old", "new", "change"], rows))
+    fitness = _fitness(old, new)
+    if fitness is not None:
+        sections.append(fitness)
+        changed |= any(row[3].text not in ("=", "—") for row in fitness.rows)
     notes = []
     for label, prior, after in (
         ("Now never seen: ", set(old.never_seen), set(new.never_seen)),
@@ -100,6 +104,19 @@ def moved(old: MeasuresSnapshot, new: MeasuresSnapshot) -> Moved:
     if notes:
         sections.append(Section("What the map misses", notes=notes))
     return Moved(sections, changed)
+
+
+def _fitness(old: MeasuresSnapshot, new: MeasuresSnapshot) -> Section | None:
+    """How well the map describes each log (a snapshot from before conformance has no figures)."""
+    a, b = old.conformance, new.conformance
+    if a is None and b is None:
+        return None
+    rows = []
+    for label, key in (("users", "fitness_users"), ("transitions", "fitness_transitions")):
+        was, now = getattr(a, key, None), getattr(b, key, None)
+        rows.append([Cell(label, True), Cell(percent(was), True), Cell(percent(now), True),
+                     Cell(_delta(was, now), True)])
+    return Section("Fitness: how well the map describes the log", ["by", "old", "new", "change"], rows)
 
 
 def moved_text(old: MeasuresSnapshot, new: MeasuresSnapshot) -> tuple[str, bool]:

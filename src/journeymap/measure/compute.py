@@ -30,10 +30,12 @@ from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
 from journeymap.measure import classify, stats
+from journeymap.measure.conformance import Periods, measure_conformance
 from journeymap.measure.engine import Engine
 from journeymap.measure.spec import EVERY, Spec
 from journeymap.measures import (
     BackStep,
+    Conformance,
     FunnelStep,
     KpiValue,
     MeasuresSnapshot,
@@ -214,6 +216,8 @@ class _Run:
             ) x WHERE p IS NOT NULL AND p <> tp
         """)
         back = self.back_steps().get(None) or _no_back_steps()
+        say("holding the log against the map's order")
+        conformance = self.conformance(int(entrants), int(mapped), stages, touchpoints)
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]
         surveys = self.surveys()
@@ -254,6 +258,7 @@ class _Run:
             by=self.spec.by,
             segments=segments,
             definitions=definitions(self.spec),
+            conformance=conformance,
         )
 
     def _grouped(self, table: str, grouped: bool) -> str:
@@ -366,6 +371,13 @@ class _Run:
         """):
             out[g].kinds.append(BackStep(ids[int(a)], ids[int(b)], int(n), int(users)))
         return out
+
+    def conformance(self, entrants: int, events: int, stages: list[StageMeasure],
+                    touchpoints: list[TouchpointMeasure]) -> Conformance:
+        every = self.spec.every
+        periods = Periods(EVERY[every], _WEEK_OFFSET if every == "week" else 0.0) if every else None
+        return measure_conformance(self.e, self.journey, entrants, events, self._stage_case, periods,
+                                   bool(self.spec.by), stages, touchpoints)
 
     # --- KPIs ----------------------------------------------------------------------------
     def _where(self, step_id: str, alias: str = "") -> str:

@@ -170,6 +170,9 @@ class DuckDBEngine:
     def user_key(self, expr: str) -> str:
         return f"hash({expr})"
 
+    def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
+        return f"string_agg(CAST({value} AS VARCHAR), {self.literal(separator)} ORDER BY {', '.join(order)})"
+
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:
             return f"(epoch_us({column}) / 1000000.0)"

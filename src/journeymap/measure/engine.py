@@ -80,6 +80,11 @@ class Engine(Protocol):
         """Seconds since 1970 (UTC) as a double, NULL where the value is no time."""
         ...
 
+    def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
+        """An aggregate: the group's `value`s as text, joined by `separator` (a literal of ours) in the
+        order of the `order` expressions (give a tie-breaker: equal keys may come in any order)."""
+        ...
+
     def settings(self) -> dict[str, str]:
         """The settings that confine the run, as the engine reports them back (for --debug)."""
         ...

@@ -15,6 +15,8 @@ from journeymap.diff.present.markdown import md_text, md_words
 from journeymap.diff.present.text import safe
 from journeymap.measures import (
     BackStep,
+    Conformance,
+    Deviation,
     FunnelStep,
     KpiValue,
     MeasuresSnapshot,
@@ -118,6 +120,8 @@ def sections(s: MeasuresSnapshot) -> list[Section]:
                          s.unmapped_events, defs))
     out.append(_back_steps("Back-steps against the map's order", s.back_steps, s.back_steps_counted(),
                            s.back_step_kinds, s.transitions, _missing(s), defs))
+    if s.conformance is not None:
+        out += _conformance(s.conformance)
     if s.every:
         out += _periods("", s.every, s.periods, defs)
     for seg in s.segments:
@@ -319,6 +323,50 @@ def _segment(s: MeasuresSnapshot, seg: Segment, defs: dict[str, str]) -> list[Se
     if s.every:
         out += _periods(prefix, s.every, seg.periods, {})
     return out
+
+
+def _conformance(c: Conformance) -> list[Section]:
+    """Fitness, then the variants and back-steps the map does not explain, then skipped touchpoints."""
+    notes = [[Cell(f"Fitness: {percent(c.fitness_users)} of entrants ({c.fitting_users:,} of {c.entrants:,}) "
+                   f"only stay, move on or take a declared return; {percent(c.fitness_transitions)} of transitions "
+                   f"({c.fitting_transitions:,} of {c.transitions:,}) do", True)]]
+    if c.returns:
+        notes.append([Cell("Declared returns: ", True), Cell(", ".join(f"{a} → {b}" for a, b in c.returns))])
+    else:
+        notes.append([Cell("Declared returns: none (a stage's `returns:` lists the earlier stages customers are "
+                           "expected to go back to)", True)])
+    ranked = any(d.excess_users is not None for d in (*c.variants, *c.back_steps))
+    if ranked:
+        notes.append([Cell("Ranked by excess users: users beyond what the rest of the log leads one to expect "
+                           "in the period and segment where the path stands out most", True)])
+    tail = ["excess users", "where most", "there vs elsewhere", "change on the period before"] if ranked else []
+    return [
+        Section("Conformance: how well the map describes the log", notes=notes),
+        Section("Paths the map does not explain (stage sequences, repeats collapsed)",
+                ["stages", "users", "of entrants", *tail],
+                [[Cell(d.shown()), Cell(count(d.users), True), Cell(percent(d.share), True),
+                  *(_excess_cells(d) if ranked else [])] for d in c.variants]),
+        Section("Back-steps the map does not explain",
+                ["from", "back to", "transitions", "users", *tail],
+                [[Cell(d.path[0]), Cell(d.path[1]), Cell(count(d.transitions), True), Cell(count(d.users), True),
+                  *(_excess_cells(d) if ranked else [])] for d in c.back_steps]),
+        Section("Touchpoints users of their stage skip (those not marked optional)",
+                ["touchpoint", "stage", "users who skip it", "of the stage's entrants"],
+                [[Cell(x.touchpoint), Cell(x.stage), Cell(count(x.users), True), Cell(percent(x.share), True)]
+                 for x in c.skipped]),
+    ]
+
+
+def _excess_cells(d: Deviation) -> list[Cell]:
+    peak = d.peak
+    if peak is None:
+        return [Cell("—", True)] * 4
+    where = " ".join(x for x in (peak.period, peak.segment) if x is not None)
+    period = next((p for p in d.periods if p.start == peak.period), None)
+    change = period.change if period is not None else None
+    return [Cell(f"{peak.excess_users:+.1f}", True), Cell(where or "—"),
+            Cell(f"{percent(peak.share)} vs {percent(peak.baseline)}", True),
+            Cell("—" if change is None else f"{change * 100:+.1f} points", True)]
 
 
 # --- the three formats ------------------------------------------------------------------

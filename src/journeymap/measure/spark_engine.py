@@ -121,6 +121,12 @@ class SparkEngine:
     def user_key(self, expr: str) -> str:
         return f"xxhash64({expr})"
 
+    def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
+        # collect_list keeps no order: collect (keys..., value) structs, sort them, keep the values
+        keys = ", ".join(f"'k{i}', {expr}" for i, expr in enumerate(order))
+        items = f"array_sort(collect_list(named_struct({keys}, 'v', CAST({value} AS STRING))))"
+        return f"array_join(transform({items}, x -> x.v), {self.literal(separator)})"
+
     def seconds(self, column: str, kind: str) -> str:
         if kind in (TIME, DATE):
             return f"(unix_micros(CAST({column} AS TIMESTAMP)) / 1000000.0)"

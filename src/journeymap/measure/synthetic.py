@@ -4,8 +4,9 @@ tests and its benchmark.
 Users walk a map's stages in order; at each stage some go on and the rest drop. The plan
 plants what measure must find: a stage where many drop, a loop (users going back from a
 later touchpoint to an earlier one), an incident period where one stage converts far worse,
-an event no touchpoint claims, a touchpoint nobody reaches, and a touchpoint whose survey
-scores contradict the map's assumed emotion. Deterministic for a seed.
+an event no touchpoint claims, a touchpoint nobody reaches, a touchpoint whose survey
+scores contradict the map's assumed emotion, and (when asked) a loop confined to one platform
+and a few weeks. Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ class Plan:
     never_seen: int = -1  # planted: this touchpoint index never happens (-1: the last one)
     contradicted: int = 0  # planted: answers at this touchpoint are far below its assumed emotion
     platforms: tuple[str, ...] = ("web", "ios", "android")
+    # planted, when given: a loop back from one touchpoint index to an earlier one, taken only by
+    # users of one platform who start in a few weeks (an incident confined to one segment and window)
+    confined_loop: tuple[int, int] | None = None
+    confined_platform: str = "ios"
+    confined_week: int = 3
+    confined_weeks: int = 1
+    confined_share: float = 0.8
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Truth:
     unmapped_event: str
     never_seen: str
     contradicted: str
+    confined_loop: tuple[str, str] | None = None
     event_names: dict[str, str] = field(default_factory=dict)  # touchpoint id -> the name it emits
 
 
@@ -81,6 +90,8 @@ def truth_of(journey: Journey, plan: Plan) -> Truth:
         unmapped_event=plan.unmapped_event,
         never_seen=never,
         contradicted=tps[plan.contradicted].id,
+        confined_loop=None if plan.confined_loop is None else (
+            tps[plan.confined_loop[0]].id, tps[plan.confined_loop[1]].id),
         event_names={t.id: event_name(t.id, [s.event for s in t.signals]) for t in tps},
     )
 
@@ -97,6 +108,7 @@ def events(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, str, str]]:
         user = f"u{number:07d}"
         platform = plan.platforms[number % len(plan.platforms)]
         t = START.timestamp() + rng.random() * span * 0.85
+        confined = _confined(plan, platform, int((t - START.timestamp()) // week))
         out: list[tuple[float, str]] = []
         if rng.random() < plan.unmapped_share:
             out.append((t + rng.random() * 3600, plan.unmapped_event))
@@ -113,6 +125,11 @@ def events(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, str, str]]:
                     out.append((t, truth.event_names[list(journey.touchpoints())[plan.loop_to].id]))
                     t += 60 + rng.random() * 600
                     out.append((t, truth.event_names[touchpoint.id]))
+                if confined is not None and index == confined[0] and rng.random() < plan.confined_share:
+                    t += 60 + rng.random() * 600
+                    out.append((t, truth.event_names[list(journey.touchpoints())[confined[1]].id]))
+                    t += 60 + rng.random() * 600
+                    out.append((t, truth.event_names[touchpoint.id]))
             go_on = plan.drop_go_on if k == plan.drop_stage else plan.go_on
             if k == plan.incident_stage and in_incident(plan, int((entered_at - START.timestamp()) // week)):
                 go_on = plan.incident_go_on
@@ -126,6 +143,14 @@ def events(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, str, str]]:
 def in_incident(plan: Plan, week_number: int) -> bool:
     """Whether users entering the incident stage in this week (counted from START) meet the incident."""
     return plan.incident_week <= week_number < plan.incident_week + plan.incident_weeks
+
+
+def _confined(plan: Plan, platform: str, start_week: int) -> tuple[int, int] | None:
+    """The confined loop when this user takes part in it (their platform, a week of its window)."""
+    if plan.confined_loop is None or platform != plan.confined_platform:
+        return None
+    inside = plan.confined_week <= start_week < plan.confined_week + plan.confined_weeks
+    return plan.confined_loop if inside else None
 
 
 def surveys(journey: Journey, plan: Plan) -> Iterator[tuple[str, str, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from journeymap.findings import RuleInfo
 from journeymap.lint.rule import JourneyRule, PortfolioRule
-from journeymap.lint.rules import across_maps, coverage, evidence, feelings, measured, people, suppression
+from journeymap.lint.rules import across_maps, conformance, coverage, evidence, feelings, measured, people, suppression
 
 LINT_RULES: tuple[JourneyRule, ...] = (
     *coverage.RULES,
@@ -20,6 +20,7 @@ LINT_RULES: tuple[JourneyRule, ...] = (
     *people.RULES,
     *evidence.RULES,
     *measured.RULES,
+    *conformance.RULES,
     suppression.RULE,
 )
 
