@@ -30,7 +30,9 @@ from journeymap.io.sources import Target
 from journeymap.io.workers import in_workers
 from journeymap.pipeline import analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions
+from journeymap.render.hierarchy import hierarchy_of
 from journeymap.render.pictures import draw
+from journeymap.render.theme import theme_of
 from journeymap.strings import map_stem, one_line
 
 STDOUT = "-"
@@ -105,9 +107,7 @@ def in_own_settings(jobs: Sequence[Job], project: Project, theme: str | None = N
                     timeout: float | None = None, memory: float | None = None) -> list[Job]:
     """Each job with the render limits and theme of the configuration that holds for its map
     (found from the map's folder up); a flag still wins for every map."""
-    import dataclasses
 
-    from journeymap.render.theme import theme_of
 
     settled: dict[str | None, RenderOptions] = {}  # by configuration file: one theme built per file
     out = []
@@ -129,7 +129,6 @@ def _linked_jobs(
     """HTML pages of a batch link to each other's sub-journeys and parents: the maps are read once
     first to learn their ids and titles (pages are written side by side in one folder)."""
 
-    from journeymap.render.hierarchy import hierarchy_of
 
     known = []
     for target, output in zip(targets, outputs, strict=True):

@@ -40,14 +40,17 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from journeymap import builtin_rules
 from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Finding, Severity
-from journeymap.io.sources import InputError, Target, is_library_name, read_target
+from journeymap.io.sources import InputError, Target, discover, is_library_name, read_target
+from journeymap.io.workers import in_workers
 from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
+from journeymap.lint.engine import lint_findings
 from journeymap.load import Document, decode, load_bytes, reloaded
 from journeymap.model import Journey, journey_from_document
 from journeymap.portfolio import facts_of, portfolio_findings
@@ -143,7 +146,6 @@ def _checked(
         return Analysis(path, State.INVALID, _sorted(findings), doc, journey, uses=uses)
     if not project.lint:
         return Analysis(path, State.VALID, [], doc, journey, uses=uses)
-    from journeymap.lint.engine import lint_findings
 
     linted = lint_findings(doc, journey, project.rules, project.today, project.measures_for(journey))
     return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True, uses=uses)
@@ -180,9 +182,7 @@ def analyse_many(
         for target in targets:
             yield _slim_analysis(target, project, keep_facts)
         return
-    from functools import partial
 
-    from journeymap.io.workers import in_workers
 
     warm_up()  # before the fork, so every worker shares the compiled schema
     chunk = max(1, min(64, len(targets) // (jobs * 4)))
@@ -221,7 +221,6 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     """Every map and library the paths name (folders walked, the project's `exclude` left out),
     analysed; when a folder is among them (and lint is on), the portfolio pass adds the findings
     of the cross-map rules to the files they are in."""
-    from journeymap.io.sources import discover
 
     found = discover(paths, project.excludes, libraries=True)
     folders = [p for p in paths if os.path.isdir(p)]

@@ -45,14 +45,14 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _fast_validator() -> Any:
-    import jsonschema_rs
+    import jsonschema_rs  # noqa: PLC0415
 
     return jsonschema_rs.validator_for(schema(), validate_formats=True)
 
 
 @functools.cache
 def _full_validator() -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker  # noqa: PLC0415
 
     return Draft202012Validator(schema(), format_checker=FormatChecker())
 
@@ -105,7 +105,7 @@ def schema_findings(doc: Document) -> list[Finding]:
 
 def _leaf_errors(errors: Any) -> list[ValidationError]:
     """anyOf/oneOf errors are replaced by their most relevant cause."""
-    from jsonschema.exceptions import best_match
+    from jsonschema.exceptions import best_match  # noqa: PLC0415
 
     leaves = []
     seen = set()
@@ -318,14 +318,14 @@ def library_schema_text() -> str:
 
 @functools.cache
 def _fast_library_validator() -> Any:
-    import jsonschema_rs
+    import jsonschema_rs  # noqa: PLC0415
 
     return jsonschema_rs.validator_for(library_schema(), validate_formats=True)
 
 
 @functools.cache
 def _full_library_validator() -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker  # noqa: PLC0415
 
     return Draft202012Validator(library_schema(), format_checker=FormatChecker())
 

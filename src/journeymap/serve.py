@@ -244,7 +244,7 @@ class Preview:
 
     def watch(self, stop: threading.Event, on_change: Any = None) -> None:
         """Draw again whenever a map or library below the paths changes, until `stop` is set."""
-        from watchfiles import watch
+        from watchfiles import watch  # noqa: PLC0415
 
         # folders, not files: editors save by writing a new file and renaming it over the old one
         folders = sorted(f for f in self.drawing.folders if os.path.isdir(f))

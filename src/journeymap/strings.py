@@ -8,6 +8,7 @@ written once here, and each output takes the ones it must keep out.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -99,8 +100,6 @@ def inert(text: str) -> str:
 def _language(text: str) -> str:
     head = text.lstrip()[:1]
     if head in ("{", "["):
-        import json
-
         try:
             json.loads(text)
         except ValueError:

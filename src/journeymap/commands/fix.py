@@ -1,11 +1,18 @@
 """`journeymap fix`: apply the safe fixes to maps in place (the unsafe ones too with
 --unsafe-fixes), keeping everything else as written."""
 
+import difflib
+import os
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from journeymap.baseline import judged
 from journeymap.commands import common
+from journeymap.edit.fixes import fix_paths
+from journeymap.io.output import emit
+from journeymap.report import ReportContext, reporter
 
 if TYPE_CHECKING:
     from journeymap.config import Project
@@ -34,8 +41,6 @@ def fix(
     --unsafe-fixes also guessed references, slug ids, last_reviewed), then report what is left."""
 
     def run() -> int:
-        from journeymap.edit.fixes import fix_paths
-
         project = common.project(config, max_bytes)
         fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
         return report(fixed, diff, "text", project)
@@ -47,12 +52,7 @@ def report(fixed: "FixRun", diff: bool, output_format: str, project: "Project", 
     """Say what was fixed (stderr), print the diff or the findings left (stdout); the exit code.
     With --diff: 1 when a file would change, so CI can ask that maps be fixed. What is left is
     judged against the baseline (`baseline`, else the configuration's), as validate judges it."""
-    import os
-    import sys
 
-    from journeymap.baseline import judged
-    from journeymap.io.output import emit
-    from journeymap.report import ReportContext, reporter
 
     for problem in [*fixed.problems, *(f.problem for f in fixed.files if f.problem)]:
         common.error(problem)
@@ -90,8 +90,6 @@ def report(fixed: "FixRun", diff: bool, output_format: str, project: "Project", 
 
 
 def unified(path: str, before: str, after: str) -> str:
-    import difflib
-
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path.lstrip('/')}",
         f"b/{path.lstrip('/')}",

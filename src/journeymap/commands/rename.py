@@ -7,6 +7,13 @@ from typing import Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.commands.fix import unified
+from journeymap.edit.rename import RenameProblem, rename_edits
+from journeymap.edit.spans import apply
+from journeymap.io.atomic import write_atomic
+from journeymap.io.output import emit
+from journeymap.io.sources import Target, read_target
+from journeymap.pipeline import analyse_bytes
 from journeymap.vocabulary import BY_NAME, KINDS
 
 # the kinds of id, as the vocabulary names them (`pain point` is written `pain-point` here)
@@ -33,14 +40,6 @@ def rename(
     they are."""
 
     def run() -> int:
-        from journeymap.commands.fix import unified
-        from journeymap.edit.rename import RenameProblem, rename_edits
-        from journeymap.edit.spans import apply
-        from journeymap.io.atomic import write_atomic
-        from journeymap.io.output import emit
-        from journeymap.io.sources import Target, read_target
-        from journeymap.pipeline import analyse_bytes
-
         project = common.project(None, max_bytes).with_options(lint=False)
         raw = read_target(Target(str(path)), project.max_bytes)
         analysis = analyse_bytes(raw, str(path), project)

@@ -143,7 +143,7 @@ def render(
 def watched(paths: list[str], render_once: Callable[[], int]) -> int:
     """Render, then again after every save of a map or library below the paths, until Ctrl-C."""
 
-    from watchfiles import watch
+    from watchfiles import watch  # noqa: PLC0415
 
     code = render_once()
     # folders, not files: editors save by writing a new file and renaming it over the old one

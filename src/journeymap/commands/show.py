@@ -1,10 +1,17 @@
 """`journeymap show`: a map previewed in the terminal (stages, emotions, pain points, opportunities)."""
 
+import shutil
+import sys
 from typing import Annotated
 
 import typer
 
+from journeymap.analysis import State
 from journeymap.commands import common
+from journeymap.io.output import emit
+from journeymap.io.sources import Target
+from journeymap.pipeline import analyse
+from journeymap.render.terminal import terminal_preview
 
 
 def register(app: typer.Typer) -> None:
@@ -24,15 +31,6 @@ def show(
     """Preview a map in the terminal: stages as columns, emotions, pain points and opportunities."""
 
     def run() -> int:
-        import shutil
-        import sys
-
-        from journeymap.analysis import State
-        from journeymap.io.output import emit
-        from journeymap.io.sources import Target
-        from journeymap.pipeline import analyse
-        from journeymap.render.terminal import terminal_preview
-
         project = common.project(config, max_bytes).with_options(lint=False)
         analysis = analyse(Target(path), project)
         if analysis.state is State.UNREADABLE:

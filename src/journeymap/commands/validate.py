@@ -77,7 +77,7 @@ def validate(
         project = common.project(config, max_bytes, select=select, ignore=ignore, strict=strict)
         if measures:
             # an option's own modules, loaded when it is used: every start would pay for them otherwise
-            from journeymap.measures import snapshots_by_map
+            from journeymap.measures import snapshots_by_map  # noqa: PLC0415
 
             project = project.with_options(measures=snapshots_by_map(measures))
         if (diff or unsafe_fixes) and not fix:
@@ -86,8 +86,8 @@ def validate(
             common.fail("--write-baseline records the findings as they are; run `journeymap fix` first, then write it")
         project = project.with_options(lint=not no_lint, baseline=None if no_baseline else project.baseline)
         if fix:
-            from journeymap.commands.fix import report
-            from journeymap.edit.fixes import fix_paths
+            from journeymap.commands.fix import report  # noqa: PLC0415
+            from journeymap.edit.fixes import fix_paths  # noqa: PLC0415
 
             fixed = fix_paths(paths, project, write=not diff, jobs=jobs, unsafe=unsafe_fixes)
             return report(fixed, diff, output_format.value, project, baseline)

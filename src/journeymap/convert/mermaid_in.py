@@ -26,7 +26,9 @@ from typing import Any
 
 from journeymap.convert.actors import is_system, opposites
 from journeymap.convert.finish import Conversion, finish
+from journeymap.defaults import DEFAULT_MAX_BYTES
 from journeymap.errors import JourneymapError, UsageProblem
+from journeymap.io.sources import Target, read_target
 from journeymap.schema_values import EMOTION_MAX, EMOTION_MIN, NAME_MAX, TITLE_MAX
 from journeymap.strings import CONTROL, one_line, short
 from journeymap.strings import slug as slugify
@@ -397,8 +399,6 @@ def convert_file(
     """Read a Mermaid diagram (a file, or `-` for standard input) and convert it into a map, written
     atomically to `out` (never over a file unless `force`). A diagram the format cannot hold is
     `refused`; a file that cannot be read, is not text or not a journey raises (exit 2)."""
-    from journeymap.defaults import DEFAULT_MAX_BYTES
-    from journeymap.io.sources import Target, read_target
 
     name = "<stdin>" if file == "-" else one_line(file)
     raw = read_target(Target(file), DEFAULT_MAX_BYTES)

@@ -155,9 +155,9 @@ def _sheet_name(journey: Journey, taken: set[str]) -> str:
 def xlsx_bytes(journeys: Sequence[Journey]) -> bytes:
     """A workbook with one sheet a map, each the map's grid. Text cells are stored as text, so map
     text that starts with `=` is never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     book = Workbook()
     book.remove(book.active)

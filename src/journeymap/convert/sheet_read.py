@@ -208,7 +208,7 @@ def read_xlsx(raw: bytes, name: str) -> list[Table]:
     """Every sheet of a workbook as a table of the values Excel last showed (cached results of
     formulas); a formula with no saved result is noted. NotAGrid for anything but a workbook."""
     _check_zip(raw, name)
-    import openpyxl  # the only place journeymap reads workbooks
+    import openpyxl  # the only place journeymap reads workbooks  # noqa: PLC0415
 
     try:
         values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)

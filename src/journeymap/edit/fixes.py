@@ -24,23 +24,28 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from journeymap import builtin_rules
 from journeymap.analysis import Analysis, State
 from journeymap.config import Project
 from journeymap.edit.spans import Edit, Lines, apply, disjoint, own_lines, plain_or_quoted, scalar_span, value_at
+from journeymap.errors import EXIT_TOOL
 from journeymap.findings import Finding
-from journeymap.io.sources import InputError, Target, read_target
+from journeymap.io.atomic import write_atomic
+from journeymap.io.sources import InputError, Target, discover, read_target
+from journeymap.io.workers import in_workers
 from journeymap.lint.engine import SUPPRESSION
 from journeymap.lint.rules.evidence import STALE_MAP
 from journeymap.lint.rules.suppression import UNUSED_SUPPRESSION
 from journeymap.load import Document
 from journeymap.pipeline import analyse_bytes, exit_code
 from journeymap.references import library_ids
-from journeymap.schema import expects_text
+from journeymap.schema import expects_text, warm_up
 from journeymap.schema_values import ID_PATTERN
 from journeymap.strings import slug
 from journeymap.vocabulary import Kind, Occurrence, occurrences
@@ -262,7 +267,6 @@ class FixRun:
     @property
     def exit_code(self) -> int:
         """As `validate` would exit on the fixed files."""
-        from journeymap.errors import EXIT_TOOL
 
         if self.problems or any(f.problem for f in self.files):
             return EXIT_TOOL
@@ -274,9 +278,7 @@ def fix_paths(
 ) -> FixRun:
     """Fix every map the paths name (as `validate` finds them); write the changed ones atomically
     when `write`. Only safe fixes, unless `unsafe`."""
-    import os
 
-    from journeymap.io.sources import discover
 
     found = discover(paths, project.excludes)
     for target in found.targets:
@@ -286,9 +288,6 @@ def fix_paths(
     if jobs <= 1 or len(found.targets) < 16 or any(t.is_stdin for t in found.targets):
         files = [work(t) for t in found.targets]
     else:
-        from journeymap.io.workers import in_workers
-        from journeymap.schema import warm_up
-
         warm_up()
         chunk = max(1, min(64, len(found.targets) // (jobs * 4)))
         files = list(in_workers(work, found.targets, jobs, chunksize=chunk))
@@ -311,11 +310,6 @@ class _FixOne:
             return Fixed(target.path, "", "", analysis=unreadable, problem=str(exc))
         result = fixed_text(raw, target.path, self.project.for_file(target.path), self.unsafe)
         if self.write and result.changed and not target.is_stdin:
-            import os
-            from pathlib import Path
-
-            from journeymap.io.atomic import write_atomic
-
             if os.path.islink(target.path):
                 result.problem = f"{target.path} is a symbolic link; fix the file it points to"
                 result.after = result.before

@@ -9,12 +9,13 @@ loaded value back, so an edit never lands on text we misjudged.
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from journeymap.load import Document, Path_
+from journeymap.load import Document, Path_, reads_as_text
 
 _FLOW_END = ",]}"
 
@@ -164,12 +165,9 @@ def _checked_span(lines: Lines, start: int, value: Any, in_flow: bool, key: bool
     if end is None or end <= start:
         return None
     written = text[start:end]
-    if first not in "\"'" and written == value and isinstance(value, str) and not key:
-        # plain text that reads as itself: the common case, checked without a YAML parser
-        from journeymap.load import reads_as_text
-
-        if reads_as_text(written):
-            return start, end
+    # plain text that reads as itself: the common case, checked without a YAML parser
+    if first not in "\"'" and written == value and isinstance(value, str) and not key and reads_as_text(written):
+        return start, end
     try:
         reread = yaml.safe_load(("{" + written + ": 0}") if key else written)
     except yaml.YAMLError:
@@ -262,6 +260,5 @@ def plain_or_quoted(text: str) -> str:
             return text
     except yaml.YAMLError:
         pass
-    import json
 
     return json.dumps(text, ensure_ascii=False)

@@ -30,8 +30,8 @@ def in_workers(work: Callable[[T], R], items: Iterable[T], workers: int, chunksi
     """`work(item)` for every item in forked worker processes, the results in input order."""
 
     # imported here: a run of one map starts no process, and these cost about 20 ms to import
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     # fork shares the imported modules (and the compiled schema) with the workers
     context = multiprocessing.get_context("fork")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+import yaml
+
 KEYS = ("flagged", "clean")
 
 
@@ -35,8 +37,6 @@ def _folder() -> Traversable:
 
 @functools.cache
 def examples_of(rule_id: str) -> RuleExamples:
-    import yaml
-
     file = _folder().joinpath(f"{rule_id}.yaml")
     if not file.is_file():
         return RuleExamples()

@@ -23,6 +23,7 @@ from journeymap.edit.spans import Lines, key_span, scalar_span, token_span, valu
 from journeymap.findings import Finding, Severity
 from journeymap.libraries import Library
 from journeymap.lint.engine import SUPPRESSION
+from journeymap.lint.registry import find_rule
 from journeymap.load import Document, Path_
 from journeymap.lsp.positions import Converter
 from journeymap.lsp.rpc import REQUEST_FAILED, RpcError
@@ -323,7 +324,6 @@ def _location(snap: MapVersion, span: tuple[int, int]) -> dict[str, Any]:
 
 def hover(snap: MapVersion, offset: int) -> dict[str, Any] | None:
     """A finding's rule (why and how to fix), the entity a reference names, or a field's description."""
-    from journeymap.lint.registry import find_rule
 
     parts: list[str] = []
     span: tuple[int, int] | None = None

@@ -136,7 +136,7 @@ def hyphenated(text: str) -> str:
     words = re.split(r"(\s+)", text)
     if not any(len(word) > LONG_WORD for word in words):
         return html_text(text)
-    import pyphen  # type: ignore[import-untyped]  # WeasyPrint's own hyphenation dictionaries; needed only for long words
+    import pyphen  # type: ignore[import-untyped]  # WeasyPrint's own hyphenation dictionaries; needed only for long words  # noqa: PLC0415
 
     dictionary = pyphen.Pyphen(lang="en_US")
     return "".join(

@@ -21,12 +21,12 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
     if fmt in ("svg", "png", "pdf", "dot"):
         return _diagram(journey, fmt, options)
     if fmt == "mermaid":
-        from journeymap.render.mermaid import mermaid_source
+        from journeymap.render.mermaid import mermaid_source  # noqa: PLC0415
 
         return Picture(mermaid_source(journey).encode("utf-8"))
     if fmt == "html":
-        from journeymap.render.hierarchy import CSS, hierarchy_html
-        from journeymap.render.html import PageExtras, html_page
+        from journeymap.render.hierarchy import CSS, hierarchy_html  # noqa: PLC0415
+        from journeymap.render.html import PageExtras, html_page  # noqa: PLC0415
 
         nav = hierarchy_html(journey, options.hierarchy, options.page_name)
         extras = PageExtras(
@@ -36,9 +36,9 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         return Picture(html_page(journey, folder, extras, theme=options.theme).encode("utf-8"))
     if fmt == "poster":
         # WeasyPrint is imported once here, before the fork, not in every confined child
-        from journeymap.render import fetch  # noqa: F401
-        from journeymap.render.confine import run_confined
-        from journeymap.render.poster import poster_pdf
+        from journeymap.render import fetch  # noqa: F401, PLC0415
+        from journeymap.render.confine import run_confined  # noqa: PLC0415
+        from journeymap.render.poster import poster_pdf  # noqa: PLC0415
 
         def poster() -> bytes:
             return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme,

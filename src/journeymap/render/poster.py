@@ -151,7 +151,7 @@ def poster_pdf(
 ) -> bytes:
     """The poster as PDF bytes. RenderError (exit 1) when a persona photo is refused. `measured`:
     the emotion customers report by touchpoint id, drawn beside the assumed curve."""
-    from journeymap.render.fetch import FolderFetcher
+    from journeymap.render.fetch import FolderFetcher  # noqa: PLC0415
 
     grid = poster_grid(journey, measured=measured, funnel=funnel)
     photos = _photo_urls(journey, folder)
@@ -189,7 +189,7 @@ def _refuse_blocked(fetcher: Any) -> None:
 
 
 def _layout(html: str, base: str | None, fetcher: Any) -> Any:
-    import weasyprint
+    import weasyprint  # noqa: PLC0415
 
     return weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from journeymap.baseline import BaselineState
 from journeymap.lint.docs import rule_url
 from journeymap.lint.registry import all_rules
 from journeymap.report import NO_CONTEXT, ReportContext
@@ -46,7 +47,6 @@ def report(results: Sequence[Analysis], *, color: bool = False, context: ReportC
 
 def _with_baseline(items: list[dict[str, Any]], results: Sequence[Analysis], outcome: Outcome,
                    urls: dict[str, str]) -> dict[str, Any]:
-    from journeymap.baseline import BaselineState
 
     states = [state for result in results for state in outcome.state_of(result)]
     for item, state in zip(items, states, strict=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from journeymap.baseline import BaselineState
 from journeymap.findings import Severity
 from journeymap.report import NO_CONTEXT, ReportContext
 from journeymap.strings import one_line
@@ -46,7 +47,6 @@ def stale_lines(outcome: Outcome) -> list[str]:
 
 def held_back(outcome: Outcome, results: Sequence[Analysis]) -> str:
     """How many findings the baseline held back and how many of its entries are fixed, in words."""
-    from journeymap.baseline import BaselineState
 
     held = outcome.count(results, BaselineState.UNCHANGED)
     fixed = outcome.count(results, BaselineState.ABSENT)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeymap.findings import RuleInfo, Severity
 from journeymap.lint.rule import PortfolioProblem, PortfolioRule
+from journeymap.schema import did_you_mean
 
 if TYPE_CHECKING:  # journeymap.portfolio runs these rules; importing it here would be circular
     from journeymap.lint.facts import Portfolio
@@ -132,8 +133,6 @@ def _unknown_journey(portfolio: Portfolio, options: Mapping[str, Any]) -> Iterab
     for facts in portfolio.maps:
         for link in facts.links:
             if link.target not in known:
-                from journeymap.schema import did_you_mean
-
                 hint = did_you_mean(link.target, sorted(known)) or "; check the id, or add that map"
                 yield PortfolioProblem(link.spot, f"{link.what} links to map '{link.target}', which is not among "
                                                   f"the maps checked{hint}")
