@@ -61,3 +61,84 @@ def test_the_names_that_meant_several_things_mean_one():
                 classes[node.name].append(str(path.relative_to(PACKAGE)))
     assert {name: where for name, where in classes.items() if len(where) > 1} == {}
     assert [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("portfolio.py")] == ["portfolio.py"]
+
+
+def test_no_module_imports_itself_round_a_circle():
+    """Import circles hide as imports inside functions until one is moved; every import counts here,
+    those for type checking too (grimp reads them all)."""
+    import grimp
+
+    graph = grimp.build_graph("journeymap", include_external_packages=False)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    assert circles == []
+
+
+# What may be imported inside a function (marked for ruff's PLC0415), and why: libraries that take a
+# noticeable part of a second to import and that few runs need, the journeymap modules that import
+# them at their top, one renderer a format (render.pictures draws one format a run) and a command
+# option's own modules (validate --fix, --measures). Everything else is imported at a module's top.
+HEAVY_LIBRARIES = ("weasyprint", "duckdb", "pyspark", "watchfiles", "openpyxl", "psycopg", "sqlglot", "jsonschema",
+                   "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures")
+WHEN_USED = ("journeymap.render.fetch", "journeymap.render.mermaid", "journeymap.render.hierarchy",
+             "journeymap.render.html", "journeymap.render.confine", "journeymap.render.poster",
+             "journeymap.measure.duckdb_engine", "journeymap.measure.spark_engine",
+             "journeymap.measure.postgres_engine",
+             "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes")
+
+
+def _allowed(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in (*HEAVY_LIBRARIES, *WHEN_USED))
+
+
+def test_imports_inside_functions_are_only_the_heavy_ones_and_those_used_by_one_format_or_option():
+    """ruff's PLC0415 flags every import inside a function; a noqa comment marks the ones above, and
+    this test holds each such import to that list."""
+    import ast
+
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import):
+                    modules = [alias.name for alias in inner.names]
+                elif isinstance(inner, ast.ImportFrom):
+                    base = inner.module or ""
+                    modules = [base if not base.endswith("render") else f"{base}.{inner.names[0].name}"]
+                else:
+                    continue
+                if not all(_allowed(m) for m in modules):
+                    wrong.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
+    assert wrong == []
