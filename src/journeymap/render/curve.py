@@ -12,14 +12,28 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
+from journeymap.render.palette import MEASURED as _MEASURED
 from journeymap.render.palette import MUTED, emotion_score, emotion_swatch
-from journeymap.render.text import html_text
+from journeymap.render.text import html_text, signed
 
-_POSITIVE_ZONE = "#e8f1f8"
-_NEGATIVE_ZONE = "#fcefe3"
-_LINE = "#334e68"
-_MEASURED = "#c2410c"
+
+@dataclass(frozen=True)
+class CurveColours:
+    """The curve's own colours, which follow the theme (render.theme.curve_colours): the tinted
+    positive and negative zones, the line and its scores, the thin rules across the zones and
+    the stage separators (the paper's colour), and the score marks beside the lane. The markers
+    keep the emotion palette in every theme."""
+
+    positive: str = "#e8f1f8"
+    negative: str = "#fcefe3"
+    line: str = "#334e68"
+    paper: str = "#ffffff"
+    marks: str = MUTED
+
+
+LIGHT_CURVE = CurveColours()
 
 
 def emotion_curve_svg(
@@ -32,6 +46,7 @@ def emotion_curve_svg(
     empty: Collection[int] = (),
     scale: float = 1.0,
     measured: Sequence[float | None] = (),
+    colours: CurveColours = LIGHT_CURVE,
 ) -> str:
     """An SVG element `len(emotions) * column_width` wide; sizes in CSS pixels.
 
@@ -56,32 +71,32 @@ def emotion_curve_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="curve" width="{width:.1f}" height="{height:.1f}" '
         f'viewBox="0 0 {width:.1f} {height:.1f}" role="img" aria-label="Emotion curve">',
-        f'<rect x="0" y="0" width="{width:.1f}" height="{mid:.1f}" fill="{_POSITIVE_ZONE}"/>',
-        f'<rect x="0" y="{mid:.1f}" width="{width:.1f}" height="{height - mid:.1f}" fill="{_NEGATIVE_ZONE}"/>',
+        f'<rect x="0" y="0" width="{width:.1f}" height="{mid:.1f}" fill="{colours.positive}"/>',
+        f'<rect x="0" y="{mid:.1f}" width="{width:.1f}" height="{height - mid:.1f}" fill="{colours.negative}"/>',
     ]
     for level in (2, 1, -1, -2):
         parts.append(
             f'<line x1="0" x2="{width:.1f}" y1="{y_of(level):.1f}" y2="{y_of(level):.1f}" '
-            f'stroke="#ffffff" stroke-width="{max(0.6, scale):.2f}"/>'
+            f'stroke="{colours.paper}" stroke-width="{max(0.6, scale):.2f}"/>'
         )
     parts.append(
-        f'<line x1="0" x2="{width:.1f}" y1="{mid:.1f}" y2="{mid:.1f}" stroke="{MUTED}" '
+        f'<line x1="0" x2="{width:.1f}" y1="{mid:.1f}" y2="{mid:.1f}" stroke="{colours.marks}" '
         f'stroke-width="{0.8 * scale:.2f}" stroke-dasharray="{3 * scale:.1f} {3 * scale:.1f}"/>'
     )
     for start in stage_starts:
         if 0 < start < len(emotions):
             x = start * column_width
             parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height:.1f}" stroke="#ffffff" '
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height:.1f}" stroke="{colours.paper}" '
                 f'stroke-width="{2 * scale:.2f}"/>'
             )
-    parts += _line(emotions, x_of, y_of, scale)
+    parts += _line(emotions, x_of, y_of, scale, colours.line)
     for index, emotion in enumerate(emotions):
         if index in empty:
             continue
-        parts.append(_marker(index, emotion, x_of(index), y_of(emotion or 0), radius, font, scale, names))
+        parts.append(_marker(index, emotion, x_of(index), y_of(emotion or 0), radius, font, scale, names, colours))
     if any(m is not None for m in measured):
-        parts += _measured(measured, x_of, y_of, radius, font, scale, names)
+        parts += _measured(measured, x_of, y_of, radius, font, scale, names, colours)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -92,7 +107,8 @@ def curve_padding(scale: float) -> float:
 
 
 def _line(
-    emotions: Sequence[int | None], x_of: Callable[[int], float], y_of: Callable[[int], float], scale: float
+    emotions: Sequence[int | None], x_of: Callable[[int], float], y_of: Callable[[int], float], scale: float,
+    line: str,
 ) -> list[str]:
     known = [(i, e) for i, e in enumerate(emotions) if e is not None]  # empty columns are None too
     solid: list[str] = []
@@ -105,12 +121,12 @@ def _line(
     out = []
     if solid:
         out.append(
-            f'<path d="{" ".join(solid)}" fill="none" stroke="{_LINE}" stroke-width="{2.2 * scale:.2f}" '
+            f'<path d="{" ".join(solid)}" fill="none" stroke="{line}" stroke-width="{2.2 * scale:.2f}" '
             'stroke-linecap="round"/>'
         )
     if dotted:
         out.append(
-            f'<path d="{" ".join(dotted)}" fill="none" stroke="{_LINE}" stroke-width="{1.4 * scale:.2f}" '
+            f'<path d="{" ".join(dotted)}" fill="none" stroke="{line}" stroke-width="{1.4 * scale:.2f}" '
             f'stroke-dasharray="{2 * scale:.1f} {3 * scale:.1f}"/>'
         )
     return out
@@ -118,7 +134,7 @@ def _line(
 
 def _marker(
     index: int, emotion: int | None, x: float, y: float, radius: float, font: float, scale: float,
-    names: Sequence[str],
+    names: Sequence[str], colours: CurveColours,
 ) -> str:
     swatch = emotion_swatch(emotion)
     title = ""
@@ -126,12 +142,12 @@ def _marker(
         title = f"<title>{html_text(names[index])}: {emotion_score(emotion)} ({swatch.word})</title>"
     if emotion is None:
         circle = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#ffffff" stroke="{MUTED}" '
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colours.paper}" stroke="{colours.marks}" '
             f'stroke-width="{1.2 * scale:.2f}" stroke-dasharray="{1.5 * scale:.1f} {1.5 * scale:.1f}"/>'
         )
     else:
         circle = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{swatch.fill}" stroke="{_LINE}" '
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{swatch.fill}" stroke="{colours.line}" '
             f'stroke-width="{1.3 * scale:.2f}"/>'
         )
     # the score sits on the side away from the zero line, where the curve is not
@@ -139,14 +155,14 @@ def _marker(
     ty = y - radius - 2.5 * scale if above else y + radius + font
     label = (
         f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="{font:.1f}" font-weight="bold" '
-        f'fill="{_LINE}">{emotion_score(emotion)}</text>'
+        f'fill="{colours.line}">{emotion_score(emotion)}</text>'
     )
     return f'<g class="point">{title}{circle}{label}</g>'
 
 
 def _measured(
     values: Sequence[float | None], x_of: Callable[[int], float], y_of: Callable[[float], float],
-    radius: float, font: float, scale: float, names: Sequence[str],
+    radius: float, font: float, scale: float, names: Sequence[str], colours: CurveColours,
 ) -> list[str]:
     """The measured emotion: a dashed line through square markers, each with its score, and a
     legend that says which line is which."""
@@ -161,19 +177,19 @@ def _measured(
     side = radius * 0.8
     for i, v in known:
         x, y = x_of(i), y_of(v)
-        title = f"<title>{html_text(names[i])}: measured {v:+.1f}</title>" if i < len(names) else ""
+        title = f"<title>{html_text(names[i])}: measured {signed(v)}</title>" if i < len(names) else ""
         # the measured score sits on the side away from the assumed one's label
         ty = y + side + font if v >= 0 else y - side - 2.5 * scale
         out.append(
             f'<g class="measured">{title}<rect x="{x - side:.1f}" y="{y - side:.1f}" width="{2 * side:.1f}" '
-            f'height="{2 * side:.1f}" fill="#ffffff" stroke="{_MEASURED}" stroke-width="{1.6 * scale:.2f}"/>'
+            f'height="{2 * side:.1f}" fill="{colours.paper}" stroke="{_MEASURED}" stroke-width="{1.6 * scale:.2f}"/>'
             f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="{font * 0.9:.1f}" '
-            f'fill="{_MEASURED}">{v:+.1f}</text></g>'
+            f'fill="{_MEASURED}">{signed(v)}</text></g>'
         )
     legend = font * 0.95
     out.append(
         f'<g class="legend" font-size="{legend:.1f}"><text x="{4 * scale:.1f}" y="{legend + 2 * scale:.1f}" '
-        f'fill="{_LINE}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
+        f'fill="{colours.line}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
         f'fill="{_MEASURED}">- - measured (surveys)</text></g>'
     )
     return out

@@ -18,8 +18,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
-from journeymap.render.curve import curve_padding, emotion_curve_svg
-from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
+from journeymap.render.curve import LIGHT_CURVE, CurveColours, curve_padding, emotion_curve_svg
+from journeymap.render.palette import (
+    INK,
+    KPI_FILL,
+    KPI_TRACK,
+    emotion_score,
+    emotion_swatch,
+    severity_swatch,
+    status_swatch,
+)
 from journeymap.render.text import clean, direction_attrs, display_width, html_text, shortened
 from journeymap.schema_values import CHANNEL_KINDS, SEVERITIES, STATUSES
 
@@ -116,11 +124,14 @@ class Grid:
         self, journey: Journey, details: Callable[[Grid, Touchpoint], str] | None = None,
         measured: Mapping[str, float] | None = None,
         funnel: Mapping[str, float] | None = None,
+        curve: CurveColours = LIGHT_CURVE,
     ) -> None:
         """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details);
         `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve;
-        `funnel` the measured share of entrants who reached each stage in order, by stage id."""
+        `funnel` the measured share of entrants who reached each stage in order, by stage id;
+        `curve` the emotion curve's colours in the page's theme (render.theme.curve_colours)."""
         self.journey = journey
+        self.curve = curve
         self.details = details
         self.measured = dict(measured or {})
         self.funnel = dict(funnel or {})
@@ -250,10 +261,13 @@ class Grid:
             if kpi.current:
                 values.append(f"<b>{html_text(kpi.current)}</b> now")
             if kpi.target:
-                values.append(f"target {html_text(kpi.target)}")
-            bar = kpi_bar(kpi.current, kpi.target)
+                values.append(f"target {html_text(kpi.target)}{' or lower' if kpi.lower_is_better else ''}")
+            verdict = kpi_verdict(kpi.current, kpi.target, kpi.lower_is_better)
+            if verdict:
+                values.append(f'<span class="verdict {verdict}-target">{verdict} target</span>')
+            bar = kpi_bar(kpi.current, kpi.target, kpi.lower_is_better)
             parts.append(
-                f'<div class="kpi"><span class="kpi-name">{html_text(kpi.name)}</span>'
+                f'<div class="kpi"><span class="kpi-name"{direction_attrs(kpi.name)}>{html_text(kpi.name)}</span>'
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
             values_width = display_width(clean(kpi.current + kpi.target)) + 14
@@ -371,7 +385,7 @@ class Grid:
         if lane.key == "emotion":
             return (
                 f'<th scope="row" class="lane-label"><span class="lane-title floating">{lane.title}</span>'
-                f"{_scale_svg(curve_height, scale)}</th>"
+                f"{_scale_svg(curve_height, scale, self.curve.marks)}</th>"
             )
         hint = f'<span class="lane-hint">{lane.hint}</span>' if lane.hint else ""
         return f'<th scope="row" class="lane-label"><span class="lane-title">{lane.title}</span>{hint}</th>'
@@ -390,6 +404,7 @@ class Grid:
             empty={i for i, c in enumerate(columns) if c.touchpoint is None},
             scale=scale,
             measured=[self.measured.get(c.touchpoint.id) if c.touchpoint else None for c in columns],
+            colours=self.curve,
         )
         return f'<td colspan="{len(columns)}" class="curve-cell">{svg}</td>'
 
@@ -447,21 +462,34 @@ def persona_names(journey: Journey, persona_ids: Iterable[str]) -> str:
     return ", ".join(p.name for p in journey.personas if p.id in wanted)
 
 
-def kpi_bar(current: str, target: str) -> str:
+def kpi_verdict(current: str, target: str, lower_is_better: bool = False) -> str:
+    """"on" or "off" target when current and target are numbers in the same unit, judged the way
+    the KPI improves (`better: lower` for abandonment or waiting time); "" when they cannot be
+    compared."""
+    now, goal = _number(current), _number(target)
+    if now is None or goal is None or now[1] != goal[1]:
+        return ""
+    met = now[0] <= goal[0] if lower_is_better else now[0] >= goal[0]
+    return "on" if met else "off"
+
+
+def kpi_bar(current: str, target: str, lower_is_better: bool = False) -> str:
     """A small bar: current as the fill, target as a tick, when both are numbers in the same unit.
 
-    It makes no claim about which direction is good (some KPIs should fall).
+    The fill is the palette's on-target blue or off-target orange (never red against green), judged
+    the way the KPI improves; the cell also says "on target" or "off target" in words.
     """
     now, goal = _number(current), _number(target)
     if now is None or goal is None or now[1] != goal[1] or max(now[0], goal[0]) <= 0 or min(now[0], goal[0]) < 0:
         return ""
     top = max(now[0], goal[0]) * 1.1
     fill, tick = now[0] / top * 100, goal[0] / top * 100
+    verdict = kpi_verdict(current, target, lower_is_better)
     return (
-        '<svg class="kpi-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
-        '<rect x="0" y="1" width="100" height="4" rx="2" fill="#e4e7eb"/>'
-        f'<rect x="0" y="1" width="{fill:.1f}" height="4" rx="2" fill="#486581"/>'
-        f'<rect x="{max(0.0, tick - 0.6):.1f}" y="0" width="1.2" height="6" fill="#1f2933"/></svg>'
+        f'<svg class="kpi-bar {verdict}-target" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
+        f'<rect x="0" y="1" width="100" height="4" rx="2" fill="{KPI_TRACK}"/>'
+        f'<rect x="0" y="1" width="{fill:.1f}" height="4" rx="2" fill="{KPI_FILL[verdict]}"/>'
+        f'<rect x="{max(0.0, tick - 0.6):.1f}" y="0" width="1.2" height="6" fill="{INK}"/></svg>'
     )
 
 
@@ -472,7 +500,7 @@ def _number(text: str) -> tuple[float, str] | None:
     return float(match.group(1).replace(",", ".")), match.group(2)
 
 
-def _scale_svg(height: float, scale: float) -> str:
+def _scale_svg(height: float, scale: float, ink: str) -> str:
     """Score marks beside the curve, on the curve's own vertical scale (the lane title sits above +2)."""
     pad = curve_padding(scale)
     font = 8 * scale
@@ -481,7 +509,7 @@ def _scale_svg(height: float, scale: float) -> str:
         y = pad + (2 - emotion) / 4 * (height - 2 * pad)
         marks.append(
             f'<text x="98%" y="{y + font / 3:.1f}" text-anchor="end" font-size="{font:.1f}" '
-            f'fill="#52606d">{emotion_score(emotion)}</text>'
+            f'fill="{ink}">{emotion_score(emotion)}</text>'
         )
     faces = (
         f'<text x="70%" y="{pad + font / 2:.1f}" text-anchor="end" font-size="{font * 1.5:.1f}" fill="#2c7bb6">☺</text>'

@@ -12,8 +12,9 @@ from journeymap.render.palette import EMOTION, SEVERITY, STATUS, emotion_score, 
 from journeymap.render.text import clean, direction_attrs, html_text
 
 
-def header_band(journey: Journey, photos: Mapping[str, str], *, max_personas: int = 4) -> str:
-    """`photos` maps persona id to an image URL that journeymap built (never map text)."""
+def header_band(journey: Journey, photos: Mapping[str, str], *, max_personas: int = 4, logo: str = "") -> str:
+    """`photos` maps persona id to an image URL that journeymap built (never map text); `logo` is the
+    brand's logo element (render.theme.logo_html), shown above the title."""
     meta = []
     if journey.owner:
         meta.append(("Owner", html_text(journey.owner)))
@@ -33,7 +34,8 @@ def header_band(journey: Journey, photos: Mapping[str, str], *, max_personas: in
     personas = f'<div class="personas"><div class="persona-row">{cards}</div></div>' if cards else ""
     return (
         '<header class="band">'
-        f'<div class="titles"><p class="kicker">Customer journey map</p><h1>{html_text(journey.title)}</h1>'
+        f'<div class="titles">{logo}<p class="kicker">Customer journey map</p><h1{direction_attrs(journey.title)}>'
+        f"{html_text(journey.title)}</h1>"
         f'{description}<dl class="meta">{meta_html}</dl></div>'
         f"{personas}{side_panel(journey)}</header>"
     )

@@ -28,7 +28,7 @@ from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.palette import emotion_score, emotion_swatch
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text
-from journeymap.render.theme import DEFAULT, Theme, theme_css
+from journeymap.render.theme import DEFAULT, LOGO_CSS, Theme, curve_colours, logo_html, theme_css
 
 COLUMN_PX = 14.5 * 15  # .c in page.css, at the 15 px root size
 CURVE_PX = 120.0
@@ -67,13 +67,15 @@ def html_page(
     def details(grid: Grid, touchpoint: Touchpoint) -> str:
         return touchpoint_details(grid, touchpoint) + notes.get(touchpoint.id, "")
 
-    grid = Grid(journey, details=details, measured=extras.measured_emotions, funnel=extras.measured_funnel)
+    look = theme or DEFAULT
+    grid = Grid(journey, details=details, measured=extras.measured_emotions, funnel=extras.measured_funnel,
+                curve=curve_colours(look))
     photos = {}
     for persona in journey.personas:
         photo = persona_photo(persona, folder)
         if photo is not None:
             photos[persona.id] = f"data:{photo.mime};base64,{base64.b64encode(photo.data).decode('ascii')}"
-    css = _css() + theme_css(theme or DEFAULT) + extras.css
+    css = _css() + theme_css(look) + (LOGO_CSS if look.logo else "") + extras.css
     table = grid.table(
         0,
         len(grid.columns),
@@ -91,7 +93,7 @@ def html_page(
         f"<title>{html_text(journey.title)} · journey map</title>"
         f"<style>{css}</style></head>\n"
         # landmarks: the title band is the banner, the grid the main content, then the footer
-        f"<body>{extras.top}{header_band(journey, photos)}"
+        f"<body>{extras.top}{header_band(journey, photos, logo=logo_html(look))}"
         f'<main class="page" aria-label="The journey, stage by stage">'
         f"{grid.overview() if grid.columns else ''}"
         f'<div class="scroller">{table}</div>'
@@ -162,6 +164,7 @@ def _stage_cards(grid: Grid, index: int, stage: Stage) -> str:
             84,
             names=[t.name for t in stage.touchpoints],
             scale=1.0,
+            colours=grid.curve,
         )
         parts.append(f'<div class="mini">{svg}</div>')
     for touchpoint in stage.touchpoints:

@@ -46,6 +46,19 @@ INK = "#1f2933"
 MUTED = "#52606d"
 RULE = "#cbd2d9"
 
+# A KPI bar's fill: the emotion scale's blue when the current value meets the target, the high
+# severity's orange when it misses it (blue against orange stays apart for colour-blind readers),
+# the track's grey when the two cannot be compared. The cell says "on/off target" in words too.
+KPI_FILL = {"on": "#2c7bb6", "off": "#e8590c", "": "#486581"}
+KPI_TRACK = "#e4e7eb"
+# lint findings' words on the site: the critical severity's red, the medium severity's ink, the blue end
+# of the emotion scale (each also says "error", "warning", "info" in words)
+FINDING = {"error": "#8a1c1c", "warning": "#3d2c00", "info": "#2c7bb6"}
+# a pain point every opportunity for which is done (the site's portfolio): the opportunity cards' tint
+ADDRESSED = Swatch("#e6f4f1", "#1f2933", "addressed")
+# the emotion customers report (a measures snapshot), drawn beside the assumed curve
+MEASURED = "#c2410c"
+
 
 def emotion_swatch(emotion: int | None) -> Swatch:
     return EMOTION.get(emotion, UNKNOWN_EMOTION) if emotion is not None else UNKNOWN_EMOTION

@@ -45,7 +45,7 @@ from journeymap.render.grid import Grid, stage_runs
 from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text, wrapped
-from journeymap.render.theme import DEFAULT, Theme, theme_css
+from journeymap.render.theme import DEFAULT, LOGO_CSS, Theme, curve_colours, logo_html, poster_theme_css, theme_css
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -143,7 +143,7 @@ def poster_pdf(
     the emotion customers report by touchpoint id, drawn beside the assumed curve."""
     from journeymap.render.fetch import FolderFetcher
 
-    grid = Grid(journey, measured=measured, funnel=funnel)
+    grid = Grid(journey, measured=measured, funnel=funnel, curve=curve_colours(theme or DEFAULT))
     photos = _photo_urls(journey, folder)
     plan = plan_poster(grid, page, landscape)
     base = folder.resolve().as_uri() + "/" if folder is not None else None
@@ -419,7 +419,7 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | N
     curve_scale = plan.scale
     for index, (first, stop) in enumerate(plan.pages):
         if index == 0:
-            header = header_band(journey, photos)
+            header = header_band(journey, photos, logo=logo_html(theme))
         else:
             header = (
                 f'<header class="band compact"><h1>{html_text(journey.title)}</h1>'
@@ -442,9 +442,14 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | N
     body = f'<div class="footer">{footer}</div>' + "".join(sheets)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}{theme_css(theme or DEFAULT)}</style></head>"
+        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}{_theme_css(theme or DEFAULT)}</style></head>"
         f"<body>{breakable(body)}</body></html>"
     )
+
+
+def _theme_css(theme: Theme) -> str:
+    """The theme's colours over the shared ones, the sheet to its edges, the logo's size."""
+    return theme_css(theme) + poster_theme_css(theme) + (LOGO_CSS if theme.logo else "")
 
 
 # a run of 100 or more characters (an entity counts as one) with no place to break a line: longer
