@@ -184,10 +184,10 @@ class Grid:
         ]
         blocks = [(display_width(clean(t.name)) + 4, 1.08, 0.4)]
         if t.description:
-            parts.append(f'<p class="desc">{html_text(t.description)}</p>')
+            parts.append(f'<p class="desc"{direction_attrs(t.description)}>{html_text(t.description)}</p>')
             blocks.append((display_width(clean(t.description)), 0.9, 0.2))
         if t.actions:
-            parts.append('<ul class="actions">' + "".join(f"<li>{html_text(a)}</li>" for a in t.actions) + "</ul>")
+            parts.append('<ul class="actions">' + "".join(_item(a) for a in t.actions) + "</ul>")
             blocks += [(display_width(clean(a)) + 3, 0.92, 0.1) for a in t.actions]
         if self.details is not None:
             parts.append(self.details(self, t))
@@ -247,7 +247,8 @@ class Grid:
             extra = f'<p class="also">Also addresses {html_text(named)}</p>'
             blocks.append((len(named) + 16, 0.8, 0.2))
         html = (
-            f'<div class="opp st-{status_class(o.status)}"><p>{html_text(o.description)}</p>{extra}'
+            f'<div class="opp st-{status_class(o.status)}">'
+            f"<p{direction_attrs(o.description)}>{html_text(o.description)}</p>{extra}"
             # the status comes first so that, floated right, it shares the owner's line when there is room
             f'<div class="meta"><span class="status">{html_text(swatch.word)}</span>'
             f'<span class="owner">{owner}</span></div></div>'
@@ -372,7 +373,7 @@ class Grid:
     def stage_header(self, stage_index: int, stage: Stage, continued: bool) -> str:
         phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""
         more = '<span class="cont">continued</span>' if continued else ""
-        goal = f'<p class="goal">{html_text(stage.goal)}</p>' if stage.goal else ""
+        goal = f'<p class="goal"{direction_attrs(stage.goal)}>{html_text(stage.goal)}</p>' if stage.goal else ""
         share = self.funnel.get(stage.id)
         reached = f'<p class="goal funnel">Measured funnel: {share * 100:.1f}% reach here</p>' if share is not None \
             else ""
@@ -431,8 +432,13 @@ def _run_starts(runs: Iterable[tuple[int, int]]) -> set[int]:
 def _list_cell(items: Sequence[str]) -> Cell:
     if not items:
         return Cell("")
-    html = '<ul class="plain">' + "".join(f"<li>{html_text(i)}</li>" for i in items) + "</ul>"
+    html = '<ul class="plain">' + "".join(_item(i) for i in items) + "</ul>"
     return Cell(html, [(display_width(clean(i)) + 2, 0.9, 0.15) for i in items])
+
+
+def _item(text: str) -> str:
+    """A list item, marked right-to-left when its text is (so it is set flush right)."""
+    return f"<li{direction_attrs(text)}>{html_text(text)}</li>"
 
 
 def _quoted(text: str) -> str:

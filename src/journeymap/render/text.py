@@ -26,6 +26,8 @@ __all__ = [
 # named: listed, it takes over digits and spaces (it has glyphs for them); fontconfig falls
 # back to it for emoji by itself. The fonts come from scripts/system-deps.sh.
 FONT_CHAIN = ("Noto Sans", "Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans")
+# the one monospaced font: web addresses of sources, shown as text on the page
+MONO_FONT = "DejaVu Sans Mono"
 
 def html_text(text: object) -> str:
     """Text for HTML, SVG or XML content and quoted attribute values."""

@@ -192,6 +192,11 @@ h1, .persona h2, .tp h3, .meta dd, .lane-title, .kpi-name {{ color: {t.ink}; }}
 .lane-backstage .lane-label, .lane-support .lane-label, .lane-backstage .cell, .lane-support .cell {{
   background: {t.panel}; }}
 details.more summary {{ color: {t.accent}; }}
+body .hierarchy {{ background: {t.panel}; border-color: {t.rule}; color: {t.ink}; }}
+body .hierarchy a, body .sub-journey a {{ color: {t.accent}; }}
+body .hierarchy .label {{ color: {t.muted}; }}
+.page-tools {{ color: {t.muted}; }}
+.page-tools .fit {{ background: {t.stage}; color: {ink}; }}
 details.more dl {{ background: {t.panel}; }}
 """
 
