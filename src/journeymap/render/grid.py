@@ -352,7 +352,7 @@ class Grid:
         runs = stage_runs(self.columns)
         stages = "".join(
             f'<th scope="col" colspan="{count}"><a href="#stage-{index + 1}">'
-            f'<span class="ov-num">{index + 1}</span> {html_text(self.journey.stages[index].name)}</a></th>'
+            f'<span class="ov-num">{index + 1}</span> {_marked(self.journey.stages[index].name)}</a></th>'
             for index, count in runs
         )
         cells = []
@@ -363,7 +363,7 @@ class Grid:
             else:
                 cells.append(
                     f'<td class="{emotion_class(t.emotion)}">{emotion_score(t.emotion)}'
-                    f'<span class="sr-only"> {html_text(t.name)}</span></td>'
+                    f'<span class="sr-only"> {_marked(t.name)}</span></td>'
                 )
         return (
             '<nav class="overview" aria-label="The journey at a glance: go to a stage">'
@@ -434,6 +434,13 @@ def _list_cell(items: Sequence[str]) -> Cell:
         return Cell("")
     html = '<ul class="plain">' + "".join(_item(i) for i in items) + "</ul>"
     return Cell(html, [(display_width(clean(i)) + 2, 0.9, 0.15) for i in items])
+
+
+def _marked(text: str) -> str:
+    """Text that may be right-to-left inside other text (a number before it): its own span,
+    marked right-to-left when it is; plain text otherwise."""
+    attrs = direction_attrs(text)
+    return f"<span{attrs}>{html_text(text)}</span>" if attrs else html_text(text)
 
 
 def _item(text: str) -> str:

@@ -257,7 +257,8 @@ def _emotions(rows: list[MapRow]) -> str:
 def _owners(everyone: dict[str, tuple[list[MapRow], Counter[str]]]) -> str:
     body = []
     for name, (maps, statuses) in everyone.items():
-        links = ", ".join(f'<a href="maps/{html_text(r.entry.page)}">{html_text(r.journey.title)}</a>' for r in maps)
+        links = ", ".join(f'<a href="maps/{html_text(r.entry.page)}"{direction_attrs(r.journey.title)}>'
+                          f"{html_text(r.journey.title)}</a>" for r in maps)
         work = ", ".join(f"{statuses[s]} {s}" for s in STATUSES if statuses[s])
         body.append(f'<tr data-owner="{html_text(name)}"><td><b>{html_text(name)}</b></td>'
                     f"<td>{links or '—'}</td><td>{work or '—'}</td></tr>")
