@@ -14,10 +14,11 @@ import re
 import textwrap
 import unicodedata
 
-from journeymap.strings import clean
+from journeymap.strings import MINUS, clean, signed
 
 __all__ = [
-    "clean", "direction_attrs", "display_width", "dot_html", "html_text", "isolated", "shortened", "signed", "wrapped",
+    "MINUS", "clean", "direction_attrs", "display_width", "dot_html", "html_text", "isolated", "shortened",
+    "signed", "wrapped",
 ]
 
 # One font chain for every output, so every script a map may hold has a font: Noto Sans (Latin,
@@ -155,18 +156,6 @@ def isolated(text: str) -> str:
     if text.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return text
     return f"\u2068{text}\u2069"
-
-
-MINUS = "\u2212"
-
-
-def signed(value: float, digits: int = 1) -> str:
-    """A signed number as every picture shows one: '+1.5', '−0.5' with a true minus sign (U+2212,
-    as wide as the plus, never a hyphen), and '0.0' without a sign when it rounds to zero."""
-    shown = f"{value:+.{digits}f}"
-    if float(shown) == 0:
-        return shown[1:].replace("-", "")
-    return shown.replace("-", MINUS)
 
 
 def shortened(text: object, limit: int) -> str:
