@@ -11,16 +11,14 @@ address, is refused rather than cleaned: the user re-exports it self-contained.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import stat
 
-from journeymap.io.sources import inside, repository_root
+from journeymap.io.sources import repository_root
 from journeymap.render.errors import RenderError
+from journeymap.render.photos import Confined, read_picture
 from journeymap.strings import short
 
 MAX_LOGO_BYTES = 512 * 1024
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # what a self-contained SVG never needs: scripts, event handlers, foreign HTML, references to
 # other files or addresses (a reference inside the file is written "#id")
 _SVG_UNSAFE = re.compile(
@@ -40,25 +38,9 @@ def logo_url(named: str, folder: str) -> str:
     def refuse(why: str) -> RenderError:
         return RenderError(f"theme logo '{short(named, 80)}' {why}")
 
-    if _SCHEME.match(named) or named.startswith("//"):
-        raise refuse("is a web address; journeymap never fetches: save the logo in the repository and "
-                     "give its path relative to the configuration file")
-    if os.path.isabs(named):
-        raise refuse("is an absolute path; give a path relative to the configuration file")
-    root = repository_root(folder)
-    real = os.path.realpath(os.path.join(folder, named))
-    if not inside(real, root):
-        raise refuse("is outside the repository; the logo must be a file of the repository")
-    try:
-        info = os.stat(real)
-    except OSError:
-        raise refuse("does not exist; check the path (it is relative to the configuration file)") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise refuse("is not a regular file")
-    if info.st_size > MAX_LOGO_BYTES:
-        raise refuse(f"is larger than {MAX_LOGO_BYTES // 1024} KB; use a smaller SVG or PNG")
-    with open(real, "rb") as handle:
-        data = handle.read(MAX_LOGO_BYTES + 1)
+    place = Confined(folder, repository_root(folder), "the configuration file", "in the repository",
+                     "is outside the repository; the logo must be a file of the repository")
+    _, data = read_picture(named, place, MAX_LOGO_BYTES, refuse)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         mime = "image/png"
     elif _is_svg(data):
