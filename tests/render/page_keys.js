@@ -32,8 +32,18 @@ async function main() {
     const sizes = () => page.evaluate(() => {
       const g = document.querySelector("table.grid"), s = document.querySelector(".scroller");
       const r = g.getBoundingClientRect();
+      // each curve point's centre against its touchpoint column's centre, in pixels
+      const cells = [...document.querySelectorAll("tr.lane-touchpoints > td.cell")];
+      const dots = [...document.querySelectorAll("td.curve-cell svg.curve g.point circle")];
+      const offsets = dots.map((d, i) => {
+        const a = d.getBoundingClientRect(), c = cells[i].getBoundingClientRect();
+        return Math.abs((a.left + a.width / 2) - (c.left + c.width / 2));
+      });
+      const curve = document.querySelector("td.curve-cell svg.curve").getBoundingClientRect().width;
+      const curveCell = document.querySelector("td.curve-cell").getBoundingClientRect().width;
       return { grid: r.width, height: r.height, box: s.clientWidth, window: window.innerWidth,
-               windowHeight: window.innerHeight, tabbable: document.querySelectorAll('.grid [tabindex="0"]').length };
+               windowHeight: window.innerHeight, tabbable: document.querySelectorAll('.grid [tabindex="0"]').length,
+               curve, curveCell, offsets };
     });
     const before = await sizes();
     await page.click("#fit");

@@ -59,6 +59,7 @@ def test_arrow_keys_move_between_touchpoints_and_stages_with_a_visible_focus(nod
     assert found["before"]["grid"] > found["before"]["box"]
     assert found["fitted"]["grid"] <= found["fitted"]["box"] + 1
     assert found["fitted"]["height"] <= found["fitted"]["windowHeight"]
+    assert max(found["before"]["offsets"]) <= 2 and max(found["fitted"]["offsets"]) <= 2
 
 
 def test_a_short_maps_grid_fills_the_width(node_modules, tmp_path):  # noqa: F811
@@ -68,3 +69,6 @@ def test_a_short_maps_grid_fills_the_width(node_modules, tmp_path):  # noqa: F81
     assert run_cli("render", str(source), "-f", "html", "-o", str(page)).exit_code == 0
     sizes = drive(node_modules, page)["before"]
     assert abs(sizes["grid"] - sizes["box"]) <= 2, sizes
+    # the emotion curve widens with it: as wide as its lane, each point over its touchpoint's column
+    assert abs(sizes["curve"] - sizes["curveCell"]) <= 2, sizes
+    assert len(sizes["offsets"]) == 3 and max(sizes["offsets"]) <= 2, sizes

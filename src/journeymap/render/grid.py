@@ -287,6 +287,7 @@ class Grid:
         scale: float = 1.0,
         cut: dict[tuple[str, int], str] | None = None,
         anchors: bool = False,
+        fluid_curve: bool = False,
     ) -> str:
         """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
 
@@ -294,7 +295,8 @@ class Grid:
         `cut` maps (lane key, column number) to a class for cells too full for their lane (the
         poster clips each cell's `.fit` box to its lane's height and marks the cut ones).
         `anchors` gives each stage header an id (`stage-1`, ...) that links and keyboard focus can
-        reach (the web page's overview); generated, never map text.
+        reach (the web page's overview); generated, never map text. `fluid_curve` draws the
+        curve as wide as its cell (the web page, whose grid widens to the window).
         """
         cut = cut or {}
         columns = self.columns[first:stop]
@@ -319,7 +321,7 @@ class Grid:
         for lane in self.lanes:
             out.append(f'<tr class="lane lane-{lane.key}">{self.lane_label(lane, curve_height, scale)}')
             if lane.key == "emotion":
-                out.append(self.curve_cell(columns, curve_width, curve_height, scale, starts))
+                out.append(self.curve_cell(columns, curve_width, curve_height, scale, starts, fluid_curve))
             elif lane.key == "kpis":
                 for stage_index, count in runs:
                     cell = self.kpi_cell(self.journey.stages[stage_index])
@@ -392,7 +394,8 @@ class Grid:
         return f'<th scope="row" class="lane-label"><span class="lane-title">{lane.title}</span>{hint}</th>'
 
     def curve_cell(
-        self, columns: Sequence[Column], width: float, height: float, scale: float, starts: set[int]
+        self, columns: Sequence[Column], width: float, height: float, scale: float, starts: set[int],
+        fluid: bool = False,
     ) -> str:
         emotions = [c.touchpoint.emotion if c.touchpoint else None for c in columns]
         names = [c.touchpoint.name if c.touchpoint else "" for c in columns]
@@ -406,6 +409,7 @@ class Grid:
             scale=scale,
             measured=[self.measured.get(c.touchpoint.id) if c.touchpoint else None for c in columns],
             colours=self.curve,
+            fluid=fluid,
         )
         return f'<td colspan="{len(columns)}" class="curve-cell">{svg}</td>'
 

@@ -119,6 +119,7 @@ def html_page(
         curve_height=CURVE_PX,
         scale=1.2,
         anchors=True,
+        fluid_curve=True,
     )
     return (
         "<!DOCTYPE html>\n"
