@@ -82,3 +82,11 @@ def test_the_schema_accepts_only_higher_or_lower(tmp_path):
     assert run.exit_code == 1 and "better" in run.stdout
     example = run_cli("validate", str(EXAMPLES / "online-shop.journey.yaml"))
     assert example.exit_code == 0, example.stdout
+
+
+def test_a_diff_says_when_a_kpi_changes_which_way_is_better(tmp_path):
+    old, new = tmp_path / "old.journey.yaml", tmp_path / "new.journey.yaml"
+    old.write_text(MAP.format(better=""), encoding="utf-8")
+    new.write_text(MAP.format(better=", better: lower"), encoding="utf-8")
+    run = run_cli("diff", str(old), str(new))
+    assert "KPI Basket abandonment — better: (none) → “lower”" in run.stdout
