@@ -454,6 +454,7 @@ PAGE_ATTRIBUTES = {
     "aria-label", "xmlns", "width", "height", "viewbox", "preserveaspectratio", "x", "y", "x1", "x2", "y1", "y2",
     "cx", "cy", "r", "rx", "d", "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",
     "text-anchor", "font-size", "font-weight", "dir", "id", "tabindex", "href", "type", "aria-pressed", "hidden",
+    "vector-effect", "overflow", "transform",  # the curve drawn as wide as its cell
 }
 PAGE_IDS = ("fit", "page-tools")  # the page's own tools, never map text
 
