@@ -31,6 +31,7 @@ VALUE_LISTS: dict[str, tuple[str, list[str]]] = {
     "SURVEY_SCALES": ("the named survey scales (a scale can also be a [low, high] range)",
                       ["/$defs/survey_source/properties/scale/oneOf/0"]),
     "ENGINES": ("the engines `measure` runs its queries on", ["/$defs/data/properties/engine"]),
+    "KPI_DIRECTIONS": ("which way a KPI improves, the default first", ["/$defs/kpi/properties/better"]),
 }
 LIMITS: dict[str, tuple[str, str, list[str]]] = {
     "EMOTION_MIN": ("the most negative emotion score", "minimum", ["/$defs/touchpoint/properties/emotion"]),

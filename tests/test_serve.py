@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from journeymap.config import default_project
 from journeymap.render.csp import source_hash
+from journeymap.render.html import PAGE_SCRIPT
 from journeymap.serve import HOST, RELOAD_SCRIPT, Preview, page_link
 from tests.conftest import FIXTURES
 
@@ -51,7 +52,8 @@ def test_pages_are_served_on_loopback_over_http(preview: Preview):
     status, page = _get(preview.url + "order.html")
     assert status == 200 and "Ordering groceries" in page
     assert 'data-version="1"' in page
-    assert f"script-src {source_hash(RELOAD_SCRIPT)}" in page and "connect-src 'self'" in page
+    assert f"script-src {source_hash(PAGE_SCRIPT)} {source_hash(RELOAD_SCRIPT)}" in page
+    assert "connect-src 'self'" in page
     assert f"<script>{RELOAD_SCRIPT}</script>" in page
     assert 'Part of</span><a href="delivery.html">' in page  # the hierarchy links work here too
     assert _get(preview.url + "__version") == (200, "1")

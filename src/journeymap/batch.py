@@ -32,7 +32,7 @@ from journeymap.pipeline import analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions
 from journeymap.render.hierarchy import hierarchy_of
 from journeymap.render.pictures import draw
-from journeymap.render.theme import theme_of
+from journeymap.render.theme import theme_from
 from journeymap.strings import map_stem, one_line
 
 STDOUT = "-"
@@ -115,7 +115,9 @@ def in_own_settings(jobs: Sequence[Job], project: Project, theme: str | None = N
         own = project.for_file(job.target.path)
         if own.source not in settled:
             seconds, memory_bytes = own.render.resolved(timeout, memory)
-            look = theme_of(theme or own.theme.base, dict(own.theme.colours), own.theme.font)
+            chosen_theme = own.theme
+            look = theme_from(theme or chosen_theme.base, dict(chosen_theme.colours), chosen_theme.font,
+                              chosen_theme.logo, chosen_theme.root)
             settled[own.source] = dataclasses.replace(job.options, timeout=seconds, memory=memory_bytes, theme=look)
         chosen = settled[own.source]
         options = dataclasses.replace(job.options, timeout=chosen.timeout, memory=chosen.memory, theme=chosen.theme)

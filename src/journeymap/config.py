@@ -76,11 +76,14 @@ class MeasureLimits:
 @dataclass(frozen=True)
 class ThemeChoice:
     """The configuration's `theme:`: a base theme ("light" or "dark"), and for a brand theme the
-    colours and font put over it. Checked when a picture is drawn (render.theme.theme_of)."""
+    colours, font and logo (a path relative to the configuration file's folder, `root`) put over
+    it. Checked when a picture is drawn (render.theme.theme_of, render.logo.logo_url)."""
 
     base: str = "light"
     colours: tuple[tuple[str, str], ...] = ()
     font: str = ""
+    logo: str = ""
+    root: str = "."
 
 
 @dataclass(frozen=True)
@@ -354,7 +357,7 @@ def build_project(
         exclude=tuple(_strings(raw.get("exclude"), "exclude", where)),
         strict=strict or bool(raw.get("strict", False)),
         render=RenderLimits(limits.get("timeout"), limits.get("memory")),
-        theme=_theme(raw.get("theme"), where),
+        theme=_theme(raw.get("theme"), where, root),
         source=source,
         root=root,
         data=_mapping(raw.get("data"), "data", where),
@@ -364,19 +367,21 @@ def build_project(
     )
 
 
-def _theme(value: Any, where: str) -> ThemeChoice:
-    """`theme: dark`, or `theme: {base: light, accent: "#0055aa", stage: "#003366", font: Inter}`."""
+def _theme(value: Any, where: str, root: str) -> ThemeChoice:
+    """`theme: dark`, or `theme: {base: light, accent: "#0055aa", stage: "#003366", font: Inter,
+    logo: brand/logo.svg}`."""
     if value is None:
-        return ThemeChoice()
+        return ThemeChoice(root=root)
     if isinstance(value, str):
-        return ThemeChoice(base=value)
+        return ThemeChoice(base=value, root=root)
     if not isinstance(value, Mapping):
         raise ConfigProblem(f"{where}: theme must be a name (light, dark) or a mapping of colours, not {value!r}")
     settings = {str(k): v for k, v in value.items()}
-    base, font = settings.pop("base", "light"), settings.pop("font", "")
-    if not isinstance(base, str) or not isinstance(font, str) or not all(isinstance(v, str) for v in settings.values()):
-        raise ConfigProblem(f"{where}: theme values must be text (a base name, #rrggbb colours, a font name)")
-    return ThemeChoice(base=base, colours=tuple(sorted(settings.items())), font=font)
+    base, font, logo = settings.pop("base", "light"), settings.pop("font", ""), settings.pop("logo", "")
+    if not all(isinstance(v, str) for v in (base, font, logo, *settings.values())):
+        raise ConfigProblem(f"{where}: theme values must be text (a base name, #rrggbb colours, a font name, "
+                            "a logo's path)")
+    return ThemeChoice(base=base, colours=tuple(sorted(settings.items())), font=font, logo=logo, root=root)
 
 
 def _limits(

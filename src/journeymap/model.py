@@ -76,6 +76,12 @@ class Kpi:
     target: str = ""
     current: str = ""
     measure: KpiMeasure | None = None
+    better: str = ""  # "higher" or "lower" as the map says; "" when it does not say
+
+    @property
+    def lower_is_better(self) -> bool:
+        """True when the map says `better: lower` (abandonment, waiting time); the default is higher."""
+        return self.better == "lower"
 
 
 @dataclass
@@ -339,7 +345,7 @@ def _stage(s: dict[str, Any], path: Path_) -> Stage:
         kpis=[
             Kpi(
                 k["name"], (*path, "kpis", i), _text(k.get("target")), _text(k.get("current")),
-                _kpi_measure(k.get("measure")),
+                _kpi_measure(k.get("measure")), k.get("better", ""),
             )
             for i, k in enumerate(s.get("kpis", []))
         ],

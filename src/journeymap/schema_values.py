@@ -22,6 +22,8 @@ DATA_FORMATS = ("csv", "parquet", "ndjson")
 SURVEY_SCALES = ("csat", "nps")
 # the engines `measure` runs its queries on
 ENGINES = ("duckdb", "spark")
+# which way a KPI improves, the default first
+KPI_DIRECTIONS = ("higher", "lower")
 
 # the most negative emotion score
 EMOTION_MIN = -2

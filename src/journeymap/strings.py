@@ -108,3 +108,15 @@ def _language(text: str) -> str:
     if head == "<":
         return "markup"
     return "text"
+
+
+MINUS = "\u2212"
+
+
+def signed(value: float, digits: int = 1) -> str:
+    """A signed number as every picture and report shows one: '+1.5', '−0.5' with a true minus sign
+    (U+2212, as wide as the plus, never a hyphen), and '0.0' without a sign when it rounds to zero."""
+    shown = f"{value:+.{digits}f}"
+    if float(shown) == 0:
+        return shown[1:].replace("-", "")
+    return shown.replace("-", MINUS)

@@ -159,7 +159,7 @@ def test_render_draws_the_measured_emotion_beside_the_assumed_curve(small: Shop,
     assert drawn.exit_code == 0, drawn.stderr
     page = (tmp_path / "drawn.html").read_text()
     assert 'class="measured"' in page and "measured (surveys)" in page
-    assert "Sees an ad: measured -1." in page  # the contradicted touchpoint, assumed +1
+    assert "Sees an ad: measured \u22121." in page  # the contradicted touchpoint, assumed +1, a true minus
     assert "Measured funnel: 100.0% reach here" in page  # the first stage of the funnel
     assert 'class="measured"' not in (tmp_path / "plain.html").read_text()
 

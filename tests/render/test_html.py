@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.render.html import html_page
+from journeymap.render.csp import source_hash
+from journeymap.render.html import PAGE_SCRIPT, html_page
 from tests.conftest import run_cli
 from tests.render.helpers import GROCERY, RENDER_FIXTURES, hostile_map, journey_of, squeezed
 
@@ -30,9 +31,10 @@ class Page(HTMLParser):
         self.urls: list[str] = []
         self.handlers: list[str] = []
         self.styles: list[str] = []
+        self.scripts: list[str] = []
         self.meta: dict[str, str] = {}
         self.text: list[str] = []
-        self._in_style = False
+        self._in_style = self._in_script = False
         self.feed(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -47,19 +49,25 @@ class Page(HTMLParser):
         if tag == "meta" and dict(attrs).get("http-equiv"):
             self.meta[str(dict(attrs)["http-equiv"])] = str(dict(attrs).get("content"))
         self._in_style = tag == "style"
+        self._in_script = tag == "script"
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
+        self._in_style = self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self.styles.append(data)
+        elif self._in_script:
+            self.scripts.append(data)
         else:
             self.text.append(data)
 
 
 def assert_self_contained(page: Page) -> None:
-    assert not {"script", "link", "iframe", "object", "embed", "base", "form"} & set(page.tags)
+    assert not {"link", "iframe", "object", "embed", "base", "form"} & set(page.tags)
+    # one script: journeymap's own (zoom to fit, arrow keys), word for word, allowed by its hash
+    assert page.tags.count("script") == 1 and page.scripts == [PAGE_SCRIPT]
+    assert source_hash(PAGE_SCRIPT) in page.meta["Content-Security-Policy"]
     assert all(url.startswith(("data:image/", "#")) for url in page.urls), page.urls
     assert page.handlers == []
     css = "".join(page.styles)
@@ -73,7 +81,7 @@ def test_page_loads_nothing_from_outside():
     assert not re.search(r"(?i)\b(https?|ftp|file|javascript):", "".join(page.styles))
 
 
-def test_content_security_policy_allows_only_the_page_own_stylesheet():
+def test_content_security_policy_allows_only_the_page_own_stylesheet_and_script():
     text = html_page(journey_of(GROCERY), GROCERY.parent)
     page = Page(text)
     policy = page.meta["Content-Security-Policy"]
@@ -81,7 +89,8 @@ def test_content_security_policy_allows_only_the_page_own_stylesheet():
     assert style
     digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
     assert policy == (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; form-action 'none'"
+        f"default-src 'none'; style-src 'sha256-{digest}'; script-src {source_hash(PAGE_SCRIPT)}; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
     )
     assert page.styles == [style.group(1)]  # one style element, no style attributes
 

@@ -32,6 +32,7 @@ from hypothesis_jsonschema import from_schema
 from journeymap.model import Journey
 from journeymap.render import RenderOptions
 from journeymap.render.dot import run_dot
+from journeymap.render.html import PAGE_SCRIPT
 from journeymap.render.pictures import draw as picture_of
 from journeymap.render.text import clean
 from journeymap.schema import schema_text
@@ -445,14 +446,17 @@ PAGE_TAGS = {
     "div", "p", "span", "b", "h1", "h2", "h3", "dl", "dt", "dd", "ul", "li", "details", "summary", "table",
     "colgroup", "col", "thead", "tbody", "tr", "th", "td", "svg", "rect", "line", "path", "circle", "text", "g",
     "nav", "a",  # the overview's links to the stage headers
+    "button", "script",  # "Fit the whole map" and journeymap's one script (zoom, arrow keys)
 }
 
 PAGE_ATTRIBUTES = {
     "lang", "charset", "http-equiv", "content", "name", "class", "scope", "colspan", "title", "role", "aria-hidden",
     "aria-label", "xmlns", "width", "height", "viewbox", "preserveaspectratio", "x", "y", "x1", "x2", "y1", "y2",
     "cx", "cy", "r", "rx", "d", "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",
-    "text-anchor", "font-size", "font-weight", "dir", "id", "tabindex", "href",
+    "text-anchor", "font-size", "font-weight", "dir", "id", "tabindex", "href", "type", "aria-pressed", "hidden",
+    "vector-effect", "overflow", "transform",  # the curve drawn as wide as its cell
 }
+PAGE_IDS = ("fit", "page-tools")  # the page's own tools, never map text
 
 
 class PageReader(HTMLParser):
@@ -462,6 +466,7 @@ class PageReader(HTMLParser):
         self.attributes: list[tuple[str, str]] = []
         self.csp: list[str] = []
         self.styles: list[str] = []
+        self.scripts: list[str] = []
         self.title = ""
         self.text: list[str] = []
         self._open: str | None = None
@@ -482,6 +487,8 @@ class PageReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open == "style":
             self.styles.append(data)
+        elif self._open == "script":
+            self.scripts.append(data)
         elif self._open == "title" and not self.title:
             self.title = data
         else:
@@ -498,7 +505,9 @@ def test_page_holds_only_its_own_elements_and_loads_nothing(data):
     urls = [value for name, value in page.attributes if name in ("src", "href", "xlink:href", "action", "srcset")]
     assert all(re.fullmatch(r"#stage-\d+", url) for url in urls)  # only its own stage anchors
     ids = [value for name, value in page.attributes if name == "id"]
-    assert all(re.fullmatch(r"stage-\d+", i) for i in ids) and sorted(urls) == sorted(f"#{i}" for i in ids)
+    stage_ids = [i for i in ids if i not in PAGE_IDS]
+    assert all(re.fullmatch(r"stage-\d+", i) for i in stage_ids) and sorted(urls) == sorted(f"#{i}" for i in stage_ids)
+    assert page.scripts in ([PAGE_SCRIPT], [])  # only journeymap's own script, word for word
     assert [v for name, v in page.attributes if name == "style" or "url(" in v or "://" in v] == [SVG_XMLNS] * len(
         [name for name, _ in page.attributes if name == "xmlns"]
     )
@@ -507,12 +516,14 @@ def test_page_holds_only_its_own_elements_and_loads_nothing(data):
 
 @FAST
 @given(maps)
-def test_page_policy_allows_only_the_page_own_stylesheet(data):
+def test_page_policy_allows_only_the_page_own_stylesheet_and_script(data):
     page = PageReader(picture_of(journey_from(data), "html", OPTIONS, None).data.decode("utf-8"))
     assert len(page.csp) == 1 and len(page.styles) == 1
     digest = base64.b64encode(hashlib.sha256(page.styles[0].encode("utf-8")).digest()).decode("ascii")
+    script = base64.b64encode(hashlib.sha256(PAGE_SCRIPT.encode("utf-8")).digest()).decode("ascii")
     assert page.csp[0] == (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; form-action 'none'"
+        f"default-src 'none'; style-src 'sha256-{digest}'; script-src 'sha256-{script}'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
     )
 
 

@@ -51,8 +51,8 @@ def test_the_heatmap_counts_open_and_addressed_pain_points_by_phase(site):
 
 def test_emotions_are_averaged_by_phase_and_across_maps(site):
     page = (site / "portfolio.html").read_text()
-    assert _row(page, "emotions", "Signing up")[0] == ["+0.0"]  # +1 and -1
-    assert _row(page, "emotions", "Signing up")[3] == ["-2.0"]
+    assert _row(page, "emotions", "Signing up")[0] == ["0.0"]  # +1 and -1: no sign on zero
+    assert _row(page, "emotions", "Signing up")[3] == ["\u22122.0"]  # a true minus, as on the poster
     assert _row(page, "emotions", "Getting help")[0] == ["+2.0"]
     assert _row(page, "emotions", "All maps")[0] == ["+1.0"]  # the mean of the maps' means
 

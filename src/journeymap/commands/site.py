@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from journeymap.commands import common
+from journeymap.site.catalog import build_site
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +23,6 @@ def site(
     """Build a browsable catalog of every map: an index with search and filters, and a page per map."""
 
     def run() -> int:
-        from journeymap.site.catalog import build_site
 
         built = build_site(folder, out, common.project(config, max_bytes))
         for entry in built.broken:

@@ -28,7 +28,7 @@ FIELDS: dict[Entity, tuple[str, ...]] = {
     Entity.CHANNEL: ("kind",),
     Entity.SOURCE: ("kind", "url"),
     Entity.STAGE: ("phase", "goal", "description", "journey"),
-    Entity.KPI: ("target", "current"),
+    Entity.KPI: ("target", "current", "better"),  # which way is better changes what "on target" means
     Entity.TOUCHPOINT: (
         "description", "channel", "personas", "actions", "thoughts", "emotion", "evidence", "backstage", "support",
         "journey",

@@ -16,6 +16,7 @@ from journeymap.measure.present import (
     percent,
 )
 from journeymap.measures import MeasuresSnapshot
+from journeymap.strings import signed
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def _delta(old: float | None, new: float | None, points: bool = True) -> str:
     if old is None or new is None:
         return "—"
     change = (new - old) * (100 if points else 1)
-    return f"{change:+.1f}{' pts' if points else ''}" if round(change, 1) else "="
+    return f"{signed(change)}{' pts' if points else ''}" if round(change, 1) else "="
 
 
 def moved(old: MeasuresSnapshot, new: MeasuresSnapshot) -> Moved:

@@ -693,7 +693,8 @@ def _judged(stage_id: str, kpi: Kpi, kind: str, value: float | None, unit: str) 
     elif goal is None:
         status = "no-target"
     else:
-        lower_is_better = kind == "median_time"
+        # the map's `better:` wins; without it a time is better shorter, everything else higher
+        lower_is_better = kpi.lower_is_better if kpi.better else kind == "median_time"
         status = "met" if (value <= goal if lower_is_better else value >= goal) else "off-target"
     return KpiValue(stage_id, kpi.name, kind, value, unit, kpi.target, goal, status)
 

@@ -29,6 +29,7 @@ from journeymap.measures import (
     UnmappedEvent,
     snapshot_json,
 )
+from journeymap.strings import signed
 
 SURVIVOR_NOTE = (
     "Survey answers come mostly from customers who got this far and chose to answer, so scores "
@@ -89,8 +90,8 @@ def emotion(value: float | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, int):
-        return f"{value:+d}" if value else "0"
-    return f"{value:+.1f}" if round(value, 1) else "0.0"
+        return signed(value, 0)
+    return signed(value)
 
 
 def kpi_value(k: KpiValue) -> str:

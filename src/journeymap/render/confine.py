@@ -24,7 +24,7 @@ import signal
 import time
 from collections.abc import Callable
 
-from journeymap.render import RenderError
+from journeymap.render.errors import RenderError
 from journeymap.strings import short
 
 _OK, _FAILED = b"o", b"e"

@@ -12,14 +12,28 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
+from journeymap.render.palette import MEASURED as _MEASURED
 from journeymap.render.palette import MUTED, emotion_score, emotion_swatch
-from journeymap.render.text import html_text
+from journeymap.render.text import html_text, signed
 
-_POSITIVE_ZONE = "#e8f1f8"
-_NEGATIVE_ZONE = "#fcefe3"
-_LINE = "#334e68"
-_MEASURED = "#c2410c"
+
+@dataclass(frozen=True)
+class CurveColours:
+    """The curve's own colours, which follow the theme (render.theme.curve_colours): the tinted
+    positive and negative zones, the line and its scores, the thin rules across the zones and
+    the stage separators (the paper's colour), and the score marks beside the lane. The markers
+    keep the emotion palette in every theme."""
+
+    positive: str = "#e8f1f8"
+    negative: str = "#fcefe3"
+    line: str = "#334e68"
+    paper: str = "#ffffff"
+    marks: str = MUTED
+
+
+LIGHT_CURVE = CurveColours()
 
 
 def emotion_curve_svg(
@@ -32,8 +46,15 @@ def emotion_curve_svg(
     empty: Collection[int] = (),
     scale: float = 1.0,
     measured: Sequence[float | None] = (),
+    colours: CurveColours = LIGHT_CURVE,
+    fluid: bool = False,
 ) -> str:
     """An SVG element `len(emotions) * column_width` wide; sizes in CSS pixels.
+
+    `fluid` (the web page, whose grid widens to the window) makes it as wide as its cell instead:
+    every horizontal position is a share of the width, the lines are stretched sideways only (their
+    strokes keep their width), and markers and scores keep their size and shape, so the curve still
+    meets the middle of each column and its scale beside the lane.
 
     `names` become hover titles on the points (escaped), `stage_starts` are
     the column indexes where a new stage begins (drawn as thin separators),
@@ -53,38 +74,60 @@ def emotion_curve_svg(
     def x_of(index: int) -> float:
         return (index + 0.5) * column_width
 
+    def fx(x: float) -> str:
+        """A horizontal position as written: pixels, or a share of the width when fluid."""
+        return f"{x / width * 100:.3f}%" if fluid else f"{x:.1f}"
+
     mid = y_of(0)
+    size = f'width="100%" height="{height:.1f}"' if fluid else \
+        f'width="{width:.1f}" height="{height:.1f}" viewBox="0 0 {width:.1f} {height:.1f}"'
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="curve" width="{width:.1f}" height="{height:.1f}" '
-        f'viewBox="0 0 {width:.1f} {height:.1f}" role="img" aria-label="Emotion curve">',
-        f'<rect x="0" y="0" width="{width:.1f}" height="{mid:.1f}" fill="{_POSITIVE_ZONE}"/>',
-        f'<rect x="0" y="{mid:.1f}" width="{width:.1f}" height="{height - mid:.1f}" fill="{_NEGATIVE_ZONE}"/>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="curve" {size} role="img" aria-label="Emotion curve">',
+        f'<rect x="0" y="0" width="{fx(width)}" height="{mid:.1f}" fill="{colours.positive}"/>',
+        f'<rect x="0" y="{mid:.1f}" width="{fx(width)}" height="{height - mid:.1f}" fill="{colours.negative}"/>',
     ]
     for level in (2, 1, -1, -2):
         parts.append(
-            f'<line x1="0" x2="{width:.1f}" y1="{y_of(level):.1f}" y2="{y_of(level):.1f}" '
-            f'stroke="#ffffff" stroke-width="{max(0.6, scale):.2f}"/>'
+            f'<line x1="0" x2="{fx(width)}" y1="{y_of(level):.1f}" y2="{y_of(level):.1f}" '
+            f'stroke="{colours.paper}" stroke-width="{max(0.6, scale):.2f}"/>'
         )
     parts.append(
-        f'<line x1="0" x2="{width:.1f}" y1="{mid:.1f}" y2="{mid:.1f}" stroke="{MUTED}" '
+        f'<line x1="0" x2="{fx(width)}" y1="{mid:.1f}" y2="{mid:.1f}" stroke="{colours.marks}" '
         f'stroke-width="{0.8 * scale:.2f}" stroke-dasharray="{3 * scale:.1f} {3 * scale:.1f}"/>'
     )
     for start in stage_starts:
         if 0 < start < len(emotions):
-            x = start * column_width
+            x = fx(start * column_width)
             parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height:.1f}" stroke="#ffffff" '
+                f'<line x1="{x}" x2="{x}" y1="0" y2="{height:.1f}" stroke="{colours.paper}" '
                 f'stroke-width="{2 * scale:.2f}"/>'
             )
-    parts += _line(emotions, x_of, y_of, scale)
+    lines = _line(emotions, x_of, y_of, scale, colours.line)
+    dots = []
     for index, emotion in enumerate(emotions):
         if index in empty:
             continue
-        parts.append(_marker(index, emotion, x_of(index), y_of(emotion or 0), radius, font, scale, names))
+        dots.append(_marker(index, emotion, fx(x_of(index)), y_of(emotion or 0), radius, font, scale, names, colours))
     if any(m is not None for m in measured):
-        parts += _measured(measured, x_of, y_of, radius, font, scale, names)
+        measured_path, measured_marks = _measured(measured, x_of, fx, y_of, radius, font, scale, names, colours)
+        lines += measured_path
+        dots += measured_marks
+    parts += _stretched(lines, width, height) if fluid else lines
+    parts += dots
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _stretched(paths: list[str], width: float, height: float) -> list[str]:
+    """The curve's lines in a box drawn at the pixel width and stretched sideways to the cell's; the
+    strokes keep their width (non-scaling-stroke), the dots and scores are drawn outside it."""
+    if not paths:
+        return []
+    inner = "".join(p.replace("<path ", '<path vector-effect="non-scaling-stroke" ', 1) for p in paths)
+    return [
+        f'<svg x="0" y="0" width="100%" height="{height:.1f}" viewBox="0 0 {width:.1f} {height:.1f}" '
+        f'preserveAspectRatio="none" overflow="visible">{inner}</svg>'
+    ]
 
 
 def curve_padding(scale: float) -> float:
@@ -93,7 +136,8 @@ def curve_padding(scale: float) -> float:
 
 
 def _line(
-    emotions: Sequence[int | None], x_of: Callable[[int], float], y_of: Callable[[int], float], scale: float
+    emotions: Sequence[int | None], x_of: Callable[[int], float], y_of: Callable[[int], float], scale: float,
+    line: str,
 ) -> list[str]:
     known = [(i, e) for i, e in enumerate(emotions) if e is not None]  # empty columns are None too
     solid: list[str] = []
@@ -106,20 +150,20 @@ def _line(
     out = []
     if solid:
         out.append(
-            f'<path d="{" ".join(solid)}" fill="none" stroke="{_LINE}" stroke-width="{2.2 * scale:.2f}" '
+            f'<path d="{" ".join(solid)}" fill="none" stroke="{line}" stroke-width="{2.2 * scale:.2f}" '
             'stroke-linecap="round"/>'
         )
     if dotted:
         out.append(
-            f'<path d="{" ".join(dotted)}" fill="none" stroke="{_LINE}" stroke-width="{1.4 * scale:.2f}" '
+            f'<path d="{" ".join(dotted)}" fill="none" stroke="{line}" stroke-width="{1.4 * scale:.2f}" '
             f'stroke-dasharray="{2 * scale:.1f} {3 * scale:.1f}"/>'
         )
     return out
 
 
 def _marker(
-    index: int, emotion: int | None, x: float, y: float, radius: float, font: float, scale: float,
-    names: Sequence[str],
+    index: int, emotion: int | None, x: str, y: float, radius: float, font: float, scale: float,
+    names: Sequence[str], colours: CurveColours,
 ) -> str:
     swatch = emotion_swatch(emotion)
     title = ""
@@ -127,61 +171,66 @@ def _marker(
         title = f"<title>{html_text(names[index])}: {emotion_score(emotion)} ({swatch.word})</title>"
     if emotion is None:
         circle = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#ffffff" stroke="{MUTED}" '
+            f'<circle cx="{x}" cy="{y:.1f}" r="{radius:.1f}" fill="{colours.paper}" stroke="{colours.marks}" '
             f'stroke-width="{1.2 * scale:.2f}" stroke-dasharray="{1.5 * scale:.1f} {1.5 * scale:.1f}"/>'
         )
     else:
         circle = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{swatch.fill}" stroke="{_LINE}" '
+            f'<circle cx="{x}" cy="{y:.1f}" r="{radius:.1f}" fill="{swatch.fill}" stroke="{colours.line}" '
             f'stroke-width="{1.3 * scale:.2f}"/>'
         )
     # the score sits on the side away from the zero line, where the curve is not
     above = emotion is None or emotion >= 0
     ty = y - radius - 2.5 * scale if above else y + radius + font
     label = (
-        f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="{font:.1f}" font-weight="bold" '
-        f'fill="{_LINE}">{emotion_score(emotion)}</text>'
+        f'<text x="{x}" y="{ty:.1f}" text-anchor="middle" font-size="{font:.1f}" font-weight="bold" '
+        f'fill="{colours.line}">{emotion_score(emotion)}</text>'
     )
     return f'<g class="point">{title}{circle}{label}</g>'
 
 
 def _measured(
-    values: Sequence[float | None], x_of: Callable[[int], float], y_of: Callable[[float], float],
-    radius: float, font: float, scale: float, names: Sequence[str],
-) -> list[str]:
-    """The measured emotion: a band over each value's 95% interval, joining neighbours, through
-    square markers, each with its score, and a legend. Values without an interval (a snapshot
-    written before intervals) are joined by a dashed line instead."""
+    values: Sequence[float | None], x_of: Callable[[int], float], fx: Callable[[float], str],
+    y_of: Callable[[float], float], radius: float, font: float, scale: float, names: Sequence[str],
+    colours: CurveColours,
+) -> tuple[list[str], list[str]]:
+    """The measured emotion: a band over each value's 95% interval, joining neighbours (the first
+    list, drawn under the curve), then square markers, each with its score, and a legend (the
+    second). Values without an interval (a snapshot written before intervals) are joined by a
+    dashed line instead."""
     known = [(i, max(-2.0, min(2.0, v))) for i, v in enumerate(values) if v is not None]
     spans = {i: _span(values[i]) for i, _ in known}
-    out = _band(spans, x_of, y_of, radius * 0.8)
-    if len(known) > 1 and not out:
+    lines = _band(spans, x_of, y_of, radius * 0.8)
+    banded = bool(lines)
+    out: list[str] = []
+    if len(known) > 1 and not banded:
         path = " ".join(f"{'M' if n == 0 else 'L'}{x_of(i):.1f},{y_of(v):.1f}" for n, (i, v) in enumerate(known))
-        out.append(
+        lines.append(
             f'<path d="{path}" fill="none" stroke="{_MEASURED}" stroke-width="{1.8 * scale:.2f}" '
             f'stroke-dasharray="{5 * scale:.1f} {3 * scale:.1f}"/>'
         )
     side = radius * 0.8
     for i, v in known:
-        x, y = x_of(i), y_of(v)
-        title = f"<title>{html_text(names[i])}: measured {v:+.1f}</title>" if i < len(names) else ""
+        x, y = fx(x_of(i)), y_of(v)
+        title = f"<title>{html_text(names[i])}: measured {signed(v)}</title>" if i < len(names) else ""
         # the measured score sits on the side away from the assumed one's label
         ty = y + side + font if v >= 0 else y - side - 2.5 * scale
         out.append(
-            f'<g class="measured">{title}<rect x="{x - side:.1f}" y="{y - side:.1f}" width="{2 * side:.1f}" '
-            f'height="{2 * side:.1f}" fill="#ffffff" stroke="{_MEASURED}" stroke-width="{1.6 * scale:.2f}"/>'
-            f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="{font * 0.9:.1f}" '
-            f'fill="{_MEASURED}">{v:+.1f}</text></g>'
+            # moved back by half its side after its place is found, which may be a share of the width
+            f'<g class="measured">{title}<rect x="{x}" y="{y - side:.1f}" width="{2 * side:.1f}" '
+            f'transform="translate({-side:.1f},0)" '
+            f'height="{2 * side:.1f}" fill="{colours.paper}" stroke="{_MEASURED}" stroke-width="{1.6 * scale:.2f}"/>'
+            f'<text x="{x}" y="{ty:.1f}" text-anchor="middle" font-size="{font * 0.9:.1f}" '
+            f'fill="{_MEASURED}">{signed(v)}</text></g>'
         )
     legend = font * 0.95
-    measured = "■ measured (surveys), band: 95% interval" if out and out[0].startswith("<path class=\"band\"") \
-        else "- - measured (surveys)"
+    measured = "■ measured (surveys), band: 95% interval" if banded else "- - measured (surveys)"
     out.append(
         f'<g class="legend" font-size="{legend:.1f}"><text x="{4 * scale:.1f}" y="{legend + 2 * scale:.1f}" '
-        f'fill="{_LINE}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
+        f'fill="{colours.line}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
         f'fill="{_MEASURED}">{measured}</text></g>'
     )
-    return out
+    return lines, out
 
 
 def _span(value: float | None) -> tuple[float, float] | None:

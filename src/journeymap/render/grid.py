@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from journeymap.model import Journey, Opportunity, Stage, Touchpoint
-from journeymap.render.curve import curve_padding, emotion_curve_svg
-from journeymap.render.palette import emotion_score, emotion_swatch, severity_swatch, status_swatch
+from journeymap.render.curve import LIGHT_CURVE, CurveColours, curve_padding, emotion_curve_svg
+from journeymap.render.palette import (
+    INK,
+    KPI_FILL,
+    KPI_TRACK,
+    emotion_score,
+    emotion_swatch,
+    severity_swatch,
+    status_swatch,
+)
 from journeymap.render.text import clean, direction_attrs, display_width, html_text, shortened
 from journeymap.schema_values import CHANNEL_KINDS, SEVERITIES, STATUSES
 
@@ -211,13 +219,16 @@ class Grid:
         measured: Mapping[str, float] | None = None,
         funnel: Mapping[str, float] | None = None,
         leave_out_empty: bool = False,
+        curve: CurveColours = LIGHT_CURVE,
     ) -> None:
         """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details);
         `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve;
-        `funnel` the measured share of entrants who reached each stage in order, by stage id.
+        `funnel` the measured share of entrants who reached each stage in order, by stage id;
+        `curve` the emotion curve's colours in the page's theme (render.theme.curve_colours).
         `leave_out_empty` drops the lanes that hold nothing anywhere in the map (the poster: a
         first draft then looks finished, not like an empty template); `empty_lanes` names them."""
         self.journey = journey
+        self.curve = curve
         self.details = details
         self.measured = dict(measured or {})
         self.funnel = dict(funnel or {})
@@ -279,11 +290,11 @@ class Grid:
         # the name is held to NAME_LINES lines on paper (poster.css), so the estimate holds it there too
         parts = [Part(_fixed(head), display_width(clean(t.name)) + 4, 1.08, 0.4, max_lines=NAME_LINES)]
         if t.description:
-            parts.append(_part(f'<p class="desc{{}}">{_braced(html_text(t.description))}</p>',
-                               display_width(clean(t.description)), 0.9, 0.2, optional=True))
+            desc = f'<p class="desc{{}}"{direction_attrs(t.description)}>{_braced(html_text(t.description))}</p>'
+            parts.append(_part(desc, display_width(clean(t.description)), 0.9, 0.2, optional=True))
         parts += [
-            _part(f'<li class="action{{}}">{_braced(html_text(a))}</li>', display_width(clean(a)) + 3, 0.92, 0.1,
-                  group='<ul class="actions">')
+            _part(f'<li class="action{{}}"{direction_attrs(a)}>{_braced(html_text(a))}</li>',
+                  display_width(clean(a)) + 3, 0.92, 0.1, group='<ul class="actions">')
             for a in t.actions
         ]
         cell = Cell(parts)
@@ -348,7 +359,8 @@ class Grid:
             extra = f'<p class="also">Also addresses {html_text(named)}</p>'
             extra_em += 0.8 * _LINE_EM * 2 + 0.2
         html = (
-            f'<div class="opp st-{status_class(o.status)}"><p class="{{}}">{_braced(html_text(o.description))}</p>'
+            f'<div class="opp st-{status_class(o.status)}"><p class="{{}}"{direction_attrs(o.description)}>'
+            f"{_braced(html_text(o.description))}</p>"
             f"{_braced(extra)}"
             # the status comes first so that, floated right, it shares the owner's line when there is room
             f'<div class="meta"><span class="status">{_braced(html_text(swatch.word))}</span>'
@@ -363,10 +375,13 @@ class Grid:
             if kpi.current:
                 values.append(f"<b>{html_text(kpi.current)}</b> now")
             if kpi.target:
-                values.append(f"target {html_text(kpi.target)}")
-            bar = kpi_bar(kpi.current, kpi.target)
+                values.append(f"target {html_text(kpi.target)}{' or lower' if kpi.lower_is_better else ''}")
+            verdict = kpi_verdict(kpi.current, kpi.target, kpi.lower_is_better)
+            if verdict:
+                values.append(f'<span class="verdict {verdict}-target">{verdict} target</span>')
+            bar = kpi_bar(kpi.current, kpi.target, kpi.lower_is_better)
             html = (
-                f'<div class="kpi"><span class="kpi-name">{html_text(kpi.name)}</span>'
+                f'<div class="kpi"><span class="kpi-name"{direction_attrs(kpi.name)}>{html_text(kpi.name)}</span>'
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
             values_em = (display_width(clean(kpi.current + kpi.target)) + 14) * 0.85 * CHAR_EM
@@ -386,6 +401,7 @@ class Grid:
         scale: float = 1.0,
         cut: Mapping[tuple[str, int], tuple[str, str]] | None = None,
         anchors: bool = False,
+        fluid_curve: bool = False,
     ) -> str:
         """The grid for columns `first` to `stop` (a whole map, or the stages one poster page holds).
 
@@ -393,7 +409,8 @@ class Grid:
         `cut` maps (lane key, column number) of a cell too full for its lane to a class ("cut": marked
         "… more"; "capped": only its name held to fewer lines) and the HTML shown in its place.
         `anchors` gives each stage header an id (`stage-1`, ...) that links and keyboard focus can
-        reach (the web page's overview); generated, never map text.
+        reach (the web page's overview); generated, never map text. `fluid_curve` draws the
+        curve as wide as its cell (the web page, whose grid widens to the window).
         """
         cut = cut or {}
         columns = self.columns[first:stop]
@@ -418,7 +435,7 @@ class Grid:
         for lane in self.lanes:
             out.append(f'<tr class="lane lane-{lane.key}">{self.lane_label(lane, curve_height, scale)}')
             if lane.key == "emotion":
-                out.append(self.curve_cell(columns, curve_width, curve_height, scale, starts))
+                out.append(self.curve_cell(columns, curve_width, curve_height, scale, starts, fluid_curve))
             elif lane.key == "kpis":
                 for stage_index, count in runs:
                     cell = self.kpi_cell(self.journey.stages[stage_index])
@@ -453,7 +470,7 @@ class Grid:
         runs = stage_runs(self.columns)
         stages = "".join(
             f'<th scope="col" colspan="{count}"><a href="#stage-{index + 1}">'
-            f'<span class="ov-num">{index + 1}</span> {html_text(self.journey.stages[index].name)}</a></th>'
+            f'<span class="ov-num">{index + 1}</span> {_marked(self.journey.stages[index].name)}</a></th>'
             for index, count in runs
         )
         cells = []
@@ -464,7 +481,7 @@ class Grid:
             else:
                 cells.append(
                     f'<td class="{emotion_class(t.emotion)}">{emotion_score(t.emotion)}'
-                    f'<span class="sr-only"> {html_text(t.name)}</span></td>'
+                    f'<span class="sr-only"> {_marked(t.name)}</span></td>'
                 )
         return (
             '<nav class="overview" aria-label="The journey at a glance: go to a stage">'
@@ -474,7 +491,7 @@ class Grid:
     def stage_header(self, stage_index: int, stage: Stage, continued: bool) -> str:
         phase = f'<span class="phase">{html_text(stage.phase)}</span>' if stage.phase else ""
         more = '<span class="cont">continued</span>' if continued else ""
-        goal = f'<p class="goal">{html_text(stage.goal)}</p>' if stage.goal else ""
+        goal = f'<p class="goal"{direction_attrs(stage.goal)}>{html_text(stage.goal)}</p>' if stage.goal else ""
         share = self.funnel.get(stage.id)
         reached = f'<p class="goal funnel">Measured funnel: {share * 100:.1f}% reach here</p>' if share is not None \
             else ""
@@ -487,13 +504,14 @@ class Grid:
         if lane.key == "emotion":
             return (
                 f'<th scope="row" class="lane-label"><span class="lane-title floating">{lane.title}</span>'
-                f"{_scale_svg(curve_height, scale)}</th>"
+                f"{_scale_svg(curve_height, scale, self.curve.marks)}</th>"
             )
         hint = f'<span class="lane-hint">{lane.hint}</span>' if lane.hint else ""
         return f'<th scope="row" class="lane-label"><span class="lane-title">{lane.title}</span>{hint}</th>'
 
     def curve_cell(
-        self, columns: Sequence[Column], width: float, height: float, scale: float, starts: set[int]
+        self, columns: Sequence[Column], width: float, height: float, scale: float, starts: set[int],
+        fluid: bool = False,
     ) -> str:
         emotions = [c.touchpoint.emotion if c.touchpoint else None for c in columns]
         names = [c.touchpoint.name if c.touchpoint else "" for c in columns]
@@ -506,6 +524,8 @@ class Grid:
             empty={i for i, c in enumerate(columns) if c.touchpoint is None},
             scale=scale,
             measured=[self.measured.get(c.touchpoint.id) if c.touchpoint else None for c in columns],
+            colours=self.curve,
+            fluid=fluid,
         )
         return f'<td colspan="{len(columns)}" class="curve-cell">{svg}</td>'
 
@@ -531,8 +551,8 @@ def _run_starts(runs: Iterable[tuple[int, int]]) -> set[int]:
 
 def _list_cell(items: Sequence[str]) -> Cell:
     return Cell([
-        _part(f'<li class="{{}}">{_braced(html_text(i))}</li>', display_width(clean(i)) + 2, 0.9, 0.15,
-              group='<ul class="plain">')
+        _part(f'<li class="{{}}"{direction_attrs(i)}>{_braced(html_text(i))}</li>', display_width(clean(i)) + 2,
+              0.9, 0.15, group='<ul class="plain">')
         for i in items
     ])
 
@@ -556,6 +576,13 @@ def _fixed(html: str) -> Callable[[str], str]:
 def _braced(html: str) -> str:
     """HTML to put inside a template: its braces doubled, so `format` leaves them alone."""
     return html.replace("{", "{{").replace("}", "}}")
+
+
+def _marked(text: str) -> str:
+    """Text that may be right-to-left inside other text (a number before it): its own span,
+    marked right-to-left when it is; plain text otherwise."""
+    attrs = direction_attrs(text)
+    return f"<span{attrs}>{html_text(text)}</span>" if attrs else html_text(text)
 
 
 def _quoted(text: str) -> str:
@@ -585,21 +612,34 @@ def persona_names(journey: Journey, persona_ids: Iterable[str]) -> str:
     return ", ".join(p.name for p in journey.personas if p.id in wanted)
 
 
-def kpi_bar(current: str, target: str) -> str:
+def kpi_verdict(current: str, target: str, lower_is_better: bool = False) -> str:
+    """"on" or "off" target when current and target are numbers in the same unit, judged the way
+    the KPI improves (`better: lower` for abandonment or waiting time); "" when they cannot be
+    compared."""
+    now, goal = _number(current), _number(target)
+    if now is None or goal is None or now[1] != goal[1]:
+        return ""
+    met = now[0] <= goal[0] if lower_is_better else now[0] >= goal[0]
+    return "on" if met else "off"
+
+
+def kpi_bar(current: str, target: str, lower_is_better: bool = False) -> str:
     """A small bar: current as the fill, target as a tick, when both are numbers in the same unit.
 
-    It makes no claim about which direction is good (some KPIs should fall).
+    The fill is the palette's on-target blue or off-target orange (never red against green), judged
+    the way the KPI improves; the cell also says "on target" or "off target" in words.
     """
     now, goal = _number(current), _number(target)
     if now is None or goal is None or now[1] != goal[1] or max(now[0], goal[0]) <= 0 or min(now[0], goal[0]) < 0:
         return ""
     top = max(now[0], goal[0]) * 1.1
     fill, tick = now[0] / top * 100, goal[0] / top * 100
+    verdict = kpi_verdict(current, target, lower_is_better)
     return (
-        '<svg class="kpi-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
-        '<rect x="0" y="1" width="100" height="4" rx="2" fill="#e4e7eb"/>'
-        f'<rect x="0" y="1" width="{fill:.1f}" height="4" rx="2" fill="#486581"/>'
-        f'<rect x="{max(0.0, tick - 0.6):.1f}" y="0" width="1.2" height="6" fill="#1f2933"/></svg>'
+        f'<svg class="kpi-bar {verdict}-target" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
+        f'<rect x="0" y="1" width="100" height="4" rx="2" fill="{KPI_TRACK}"/>'
+        f'<rect x="0" y="1" width="{fill:.1f}" height="4" rx="2" fill="{KPI_FILL[verdict]}"/>'
+        f'<rect x="{max(0.0, tick - 0.6):.1f}" y="0" width="1.2" height="6" fill="{INK}"/></svg>'
     )
 
 
@@ -610,7 +650,7 @@ def _number(text: str) -> tuple[float, str] | None:
     return float(match.group(1).replace(",", ".")), match.group(2)
 
 
-def _scale_svg(height: float, scale: float) -> str:
+def _scale_svg(height: float, scale: float, ink: str) -> str:
     """Score marks beside the curve, on the curve's own vertical scale (the lane title sits above +2)."""
     pad = curve_padding(scale)
     font = 8 * scale
@@ -619,7 +659,7 @@ def _scale_svg(height: float, scale: float) -> str:
         y = pad + (2 - emotion) / 4 * (height - 2 * pad)
         marks.append(
             f'<text x="98%" y="{y + font / 3:.1f}" text-anchor="end" font-size="{font:.1f}" '
-            f'fill="#52606d">{emotion_score(emotion)}</text>'
+            f'fill="{ink}">{emotion_score(emotion)}</text>'
         )
     faces = (
         f'<text x="70%" y="{pad + font / 2:.1f}" text-anchor="end" font-size="{font * 1.5:.1f}" fill="#2c7bb6">☺</text>'

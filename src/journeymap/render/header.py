@@ -14,12 +14,14 @@ from journeymap.render.text import clean, direction_attrs, html_text
 
 
 def header_band(
-    journey: Journey, photos: Mapping[str, str], *, max_personas: int | None = None, empty_lanes: Sequence[str] = ()
+    journey: Journey, photos: Mapping[str, str], *, max_personas: int | None = None, empty_lanes: Sequence[str] = (),
+    logo: str = "",
 ) -> str:
     """`photos` maps persona id to an image URL that journeymap built (never map text);
     `max_personas` the cards that fit (default: four with details, twelve with only a name; a
     "+ 1 more" card never hides a single persona); `empty_lanes` names the lanes left out of the
-    grid because they hold nothing yet."""
+    grid because they hold nothing yet; `logo` is the brand's logo element (render.theme.logo_html),
+    shown above the title."""
     meta = []
     if journey.owner:
         meta.append(("Owner", html_text(journey.owner)))
@@ -45,7 +47,8 @@ def header_band(
     personas = f'<div class="personas"><div class="persona-row{compact_class}">{cards}</div></div>' if cards else ""
     return (
         '<header class="band">'
-        f'<div class="titles"><p class="kicker">Customer journey map</p><h1>{html_text(journey.title)}</h1>'
+        f'<div class="titles">{logo}<p class="kicker">Customer journey map</p><h1{direction_attrs(journey.title)}>'
+        f"{html_text(journey.title)}</h1>"
         f'{description}<dl class="meta">{meta_html}</dl></div>'
         f"{personas}{side_panel(journey, empty_lanes)}</header>"
     )

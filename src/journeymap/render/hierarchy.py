@@ -75,11 +75,11 @@ class HierarchyHtml:
 
 
 CSS = """
-.hierarchy{margin:0 0 12px;padding:10px 14px;border:1px solid #d9e1ea;border-radius:10px;background:#fff;
-font-size:14px}.hierarchy a,.sub-journey a{color:#0f6e6e;font-weight:700}
-.hierarchy .label{color:#5b6b7b;text-transform:uppercase;letter-spacing:.06em;font-size:11px;margin-right:6px}
+.hierarchy{margin:0 0 12px;padding:10px 14px;border:1px solid #d9e2ec;border-radius:10px;background:#ffffff;
+font-size:14px}.hierarchy a,.sub-journey a{color:#0f766e;font-weight:700}
+.hierarchy .label{color:#52606d;text-transform:uppercase;letter-spacing:.06em;font-size:11px;margin-right:6px}
 .sub-journey{margin-top:6px;font-size:12px}
-@media print{.hierarchy a,.sub-journey a{color:#000;text-decoration:underline}}
+@media print{.hierarchy a,.sub-journey a{color:#1f2933;text-decoration:underline}}
 """
 
 

@@ -44,11 +44,12 @@ from typing import Any
 
 from journeymap.model import Journey
 from journeymap.render import PAGE_SIZES_MM, RenderError
+from journeymap.render.curve import LIGHT_CURVE, CurveColours
 from journeymap.render.grid import CHAR_EM, LANES, MAX_CLAMP, NAME_LINES, Grid, stage_runs
 from journeymap.render.header import LONG_WORD, header_band, unlinked_band
 from journeymap.render.photos import persona_photo
 from journeymap.render.text import html_text, wrapped
-from journeymap.render.theme import DEFAULT, Theme, theme_css
+from journeymap.render.theme import DEFAULT, LOGO_CSS, Theme, curve_colours, logo_html, poster_theme_css, theme_css
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -153,7 +154,7 @@ def poster_pdf(
     the emotion customers report by touchpoint id, drawn beside the assumed curve."""
     from journeymap.render.fetch import FolderFetcher  # noqa: PLC0415
 
-    grid = poster_grid(journey, measured=measured, funnel=funnel)
+    grid = poster_grid(journey, measured=measured, funnel=funnel, curve=curve_colours(theme or DEFAULT))
     photos = _photo_urls(journey, folder)
     plan = plan_poster(grid, page, landscape)
     base = folder.resolve().as_uri() + "/" if folder is not None else None
@@ -173,10 +174,11 @@ def poster_pdf(
 
 
 def poster_grid(
-    journey: Journey, measured: Mapping[str, float] | None = None, funnel: Mapping[str, float] | None = None
+    journey: Journey, measured: Mapping[str, float] | None = None, funnel: Mapping[str, float] | None = None,
+    curve: CurveColours = LIGHT_CURVE,
 ) -> Grid:
     """The grid a poster prints: without the lanes that hold nothing anywhere in the map."""
-    return Grid(journey, measured=measured, funnel=funnel, leave_out_empty=True)
+    return Grid(journey, measured=measured, funnel=funnel, leave_out_empty=True, curve=curve)
 
 
 def _refuse_blocked(fetcher: Any) -> None:
@@ -553,8 +555,8 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | N
     curve_scale = plan.scale
     for index, (first, stop) in enumerate(plan.pages):
         if index == 0:
-            header = header_band(journey, photos, max_personas=plan.personas,
-                                 empty_lanes=[LANES[lane.key].title for lane in grid.empty_lanes])
+            empty = [LANES[lane.key].title for lane in grid.empty_lanes]
+            header = header_band(journey, photos, max_personas=plan.personas, empty_lanes=empty, logo=logo_html(theme))
         else:
             header = (
                 f'<header class="band compact"><h1>{html_text(journey.title)}</h1>'
@@ -577,9 +579,14 @@ def poster_html(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | N
     body = f'<div class="footer">{footer}</div>' + "".join(sheets)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}{theme_css(theme or DEFAULT)}</style></head>"
+        f"<title>{html_text(journey.title)}</title><style>{_css(plan)}{_theme_css(theme or DEFAULT)}</style></head>"
         f"<body>{breakable(body)}</body></html>"
     )
+
+
+def _theme_css(theme: Theme) -> str:
+    """The theme's colours over the shared ones, the sheet to its edges, the logo's size."""
+    return theme_css(theme) + poster_theme_css(theme) + (LOGO_CSS if theme.logo else "")
 
 
 # a run of 100 or more characters (an entity counts as one) with no place to break a line: longer

@@ -14,9 +14,12 @@ import re
 import textwrap
 import unicodedata
 
-from journeymap.strings import clean
+from journeymap.strings import MINUS, clean, signed
 
-__all__ = ["clean", "direction_attrs", "display_width", "dot_html", "html_text", "isolated", "shortened", "wrapped"]
+__all__ = [
+    "MINUS", "clean", "direction_attrs", "display_width", "dot_html", "html_text", "isolated", "shortened",
+    "signed", "wrapped",
+]
 
 # One font chain for every output, so every script a map may hold has a font: Noto Sans (Latin,
 # Greek, Cyrillic), Noto Sans CJK JP (Japanese, Chinese, Korean), Noto Sans Arabic and Hebrew
@@ -24,6 +27,8 @@ __all__ = ["clean", "direction_attrs", "display_width", "dot_html", "html_text",
 # named: listed, it takes over digits and spaces (it has glyphs for them); fontconfig falls
 # back to it for emoji by itself. The fonts come from scripts/system-deps.sh.
 FONT_CHAIN = ("Noto Sans", "Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans")
+# the one monospaced font: web addresses of sources, shown as text on the page
+MONO_FONT = "DejaVu Sans Mono"
 
 def html_text(text: object) -> str:
     """Text for HTML, SVG or XML content and quoted attribute values."""

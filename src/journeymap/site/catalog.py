@@ -17,7 +17,7 @@ from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.sources import Target, discover
 from journeymap.pipeline import add_portfolio_findings, analyse
 from journeymap.render import RenderError
-from journeymap.render.theme import Theme, theme_of
+from journeymap.render.theme import Theme, theme_from
 from journeymap.site.entries import Entry, Site
 from journeymap.site.heatmap import heatmap_page
 from journeymap.site.pages import broken_page, index_page, map_page, site_hierarchy
@@ -36,7 +36,8 @@ def build_site(folder: Path, out: Path, project: Project) -> Site:
     if found.problems:
         raise UsageProblem(found.problems[0])
     entries = build_entries(found.targets, project)
-    write_site(entries, out, theme_of(project.theme.base, dict(project.theme.colours), project.theme.font))
+    chosen = project.theme
+    write_site(entries, out, theme_from(chosen.base, dict(chosen.colours), chosen.font, chosen.logo, chosen.root))
     return Site(entries)
 
 
@@ -75,5 +76,5 @@ def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> N
     make_folder(maps_dir)
     for entry, page in pages:
         write_atomic(maps_dir / entry.page, page)
-    write_atomic(out / "portfolio.html", heatmap_page(entries))
+    write_atomic(out / "portfolio.html", heatmap_page(entries, theme))
     write_atomic(out / "index.html", index_page(entries, theme))

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 
 from journeymap.model import Journey, is_resolved
 from journeymap.render.csp import policy
-from journeymap.render.text import html_text
+from journeymap.render.palette import ADDRESSED, EMOTION, SEVERITY, emotion_score
+from journeymap.render.text import direction_attrs, html_text, signed
+from journeymap.render.theme import DEFAULT, LOGO_CSS, Theme, logo_html, site_css
 from journeymap.schema_values import PHASES, SEVERITIES, STATUSES
 
 if TYPE_CHECKING:
@@ -90,35 +92,50 @@ def owners(rows: list[MapRow]) -> dict[str, tuple[list[MapRow], Counter[str]]]:
     return dict(sorted(out.items()))
 
 
-CSS = """
-:root{--ink:#1b2a3a;--muted:#5b6b7b;--line:#d9e1ea;--bg:#f3f6f9;--accent:#0f6e6e}
-*{box-sizing:border-box}body{margin:0;font:14px/1.45 "DejaVu Sans",system-ui,sans-serif;color:var(--ink);
-background:var(--bg)}.wrap{max-width:1280px;margin:0 auto;padding:24px}
+def _palette_css() -> str:
+    """The heatmap's colours, from the palettes every picture uses (render/palette.py): the poster's
+    severity colours, the diverging RdYlBu emotion scale (never red against green)."""
+    rules = [f".h-{s}{{background:{w.fill};color:{w.ink}}}" for s, w in SEVERITY.items()]
+    rules += [f".e{_score_class(e)}{{background:{w.fill};color:{w.ink}}}" for e, w in EMOTION.items()]
+    rules.append(f".h-addressed{{background:{ADDRESSED.fill};color:{ADDRESSED.ink}}}")
+    return "".join(rules)
+
+
+def _score_class(emotion: int) -> str:
+    return str(emotion)
+
+
+CSS = (
+    """
+:root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f5f7fa;--card:#ffffff;--panel:#f0f4f8;--accent:#0f766e}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 "Noto Sans","Noto Sans CJK JP","Noto Sans Arabic",
+"Noto Sans Hebrew","DejaVu Sans",sans-serif;color:var(--ink);background:var(--bg)}
+.wrap{max-width:1280px;margin:0 auto;padding:24px}a{color:var(--accent)}
 h1{margin:0 0 4px;font-size:26px}h2{font-size:18px;margin:28px 0 8px}.kicker{color:var(--accent);font-size:12px;
 letter-spacing:.12em;text-transform:uppercase;font-weight:700}.back{color:var(--accent)}
 .note{color:var(--muted);margin:4px 0 12px}
-.tools{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:16px 0;padding:10px 12px;background:#fff;
-border:1px solid var(--line);border-radius:10px}.tools select{font:inherit;padding:4px 6px}
-table.grid{border-collapse:separate;border-spacing:2px;width:100%;background:#fff;border:1px solid var(--line);
+.tools{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:16px 0;padding:10px 12px;
+background:var(--card);border:1px solid var(--line);border-radius:10px}.tools select{font:inherit;padding:4px 6px}
+table.grid{border-collapse:separate;border-spacing:2px;width:100%;background:var(--card);border:1px solid var(--line);
 border-radius:10px;padding:4px}
 .grid th{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);text-align:left;
 padding:6px}.grid td{padding:6px;border-radius:6px;vertical-align:top;min-width:64px}
-.grid td.map a{color:var(--ink);font-weight:700;text-decoration:none}.grid td.map .who{display:block;
-color:var(--muted);font-size:11px}
-.h-none{background:#f7f9fb;color:#b6c2ce}.h-addressed{background:#dff3e6}.h-low{background:#eef0f2}
-.h-medium{background:#fbe7a1}.h-high{background:#f7b58a}.h-critical{background:#d9485f;color:#fff}
-.cnt{font-weight:700}.sub{display:block;font-size:11px}
-.e-2{background:#c92a3a;color:#fff}.e-1{background:#f3a7a7}.e0{background:#f1f3f5}.e1{background:#b7e4c7}
-.e2{background:#2f9e62;color:#fff}
+.grid td.map a{color:var(--ink);font-weight:700;text-decoration:none}.grid td.map a:hover{text-decoration:underline}
+.grid td.map .who{display:block;color:var(--muted);font-size:11px}
+.h-none{background:var(--panel);color:var(--muted)}
+.cnt{font-weight:700;white-space:nowrap}.sub{display:block;font-size:11px;white-space:nowrap}
+.grid td[dir=rtl],.map [dir=rtl]{text-align:right}
 .legend{display:flex;gap:6px;flex-wrap:wrap;font-size:12px;margin:6px 0}.legend span{padding:2px 8px;
 border-radius:6px}
-.owners td,.owners th{padding:6px 10px;text-align:left}.owners{border-collapse:collapse;background:#fff;width:100%;
-border:1px solid var(--line)}.owners tr+tr td{border-top:1px solid var(--line)}
+.owners td,.owners th{padding:6px 10px;text-align:left}.owners{border-collapse:collapse;background:var(--card);
+width:100%;border:1px solid var(--line)}.owners tr+tr td{border-top:1px solid var(--line)}
 tr[hidden]{display:none}
-@media print{body{background:#fff;font-size:11px}.tools,.back{display:none}.wrap{max-width:none;padding:0}
+@media print{body{background:#ffffff;font-size:11px}.tools,.back{display:none}.wrap{max-width:none;padding:0}
 table{page-break-inside:auto}tr{page-break-inside:avoid}h2{page-break-after:avoid}
 .grid td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
+    + _palette_css()
+)
 
 # Filters: rows by owner; cells shown by lowest severity; open only hides addressed counts.
 SCRIPT = """
@@ -135,9 +152,12 @@ o.addEventListener('change',apply);s.addEventListener('change',apply);a.addEvent
 """.replace("RANKS", json.dumps({s: rank for rank, s in enumerate(SEVERITIES)}, separators=(",", ":")))
 
 
-def heatmap_page(entries: list[Entry]) -> str:
+def heatmap_page(entries: list[Entry], theme: Theme | None = None) -> str:
+    """The portfolio page, in the site's theme (the same colours, fonts and logo as every page)."""
+    look = theme or DEFAULT
+    css = CSS + site_css(look) + (LOGO_CSS if look.logo else "")
     rows = map_rows(entries)
-    rules = policy(styles=[CSS], scripts=[SCRIPT], images=False)
+    rules = policy(styles=[css], scripts=[SCRIPT], images=bool(look.logo))
     everyone = owners(rows)
     owner_options = "".join(f'<option value="{html_text(name)}">{html_text(name)}</option>' for name in everyone)
     severity_options = "".join(f'<option value="{s}">{s} and above</option>' for s in SEVERITIES)
@@ -148,8 +168,8 @@ def heatmap_page(entries: list[Entry]) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{rules}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>Journey maps · portfolio</title><style>{CSS}</style></head>\n"
-        '<body><div class="wrap"><a class="back" href="index.html">← All journey maps</a>'
+        f"<title>Journey maps · portfolio</title><style>{css}</style></head>\n"
+        f'<body><div class="wrap">{logo_html(look)}<a class="back" href="index.html">← All journey maps</a>'
         '<div class="kicker">Journey portfolio</div><h1>Pain points and feelings across every journey</h1>'
         f'<p class="note">{len(rows)} map{"s" if len(rows) != 1 else ""} · {open_total} open pain point'
         f'{"s" if open_total != 1 else ""} · {addressed_total} addressed (every opportunity for it done)</p>'
@@ -166,7 +186,8 @@ def _head(first: str) -> str:
 
 
 def _map_cell(row: MapRow) -> str:
-    return (f'<td class="map"><a href="maps/{html_text(row.entry.page)}">{html_text(row.journey.title)}</a>'
+    title = row.journey.title
+    return (f'<td class="map"><a href="maps/{html_text(row.entry.page)}"{direction_attrs(title)}>{html_text(title)}</a>'
             f'<span class="who">{html_text(row.owner)}</span></td>')
 
 
@@ -192,21 +213,26 @@ def _heatmap(rows: list[MapRow]) -> str:
         body.append(f'<tr data-owner="{html_text(row.owner)}">{_map_cell(row)}{"".join(cells)}</tr>')
     return (
         "<h2>Pain points by lifecycle phase</h2>"
-        '<p class="note">Shaded by the worst open pain point; green when every one is addressed.</p>'
+        '<p class="note">Shaded by the worst open pain point, in the poster\'s severity colours; tinted when '
+        "every one is addressed.</p>"
         f'<div class="legend">{legend}<span class="h-addressed">all addressed</span></div>'
         f'<table class="grid heatmap">{_head("Map")}<tbody>{"".join(body)}</tbody></table>'
     )
 
 
 def _emotion_class(value: float) -> str:
-    return f"e{max(-2, min(2, round(value)))}"
+    return "e" + _score_class(max(-2, min(2, round(value))))
+
+
+def _emotion_legend() -> str:
+    return "".join(f'<span class="e{_score_class(e)}">{emotion_score(e)} {w.word}</span>' for e, w in EMOTION.items())
 
 
 def _emotions(rows: list[MapRow]) -> str:
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="{_emotion_class(row.emotions[p])}">{row.emotions[p]:+.1f}</td>' if p in row.emotions
+            f'<td class="{_emotion_class(row.emotions[p])}">{signed(row.emotions[p])}</td>' if p in row.emotions
             else '<td class="h-none">·</td>'
             for p in COLUMNS
         )
@@ -216,12 +242,13 @@ def _emotions(rows: list[MapRow]) -> str:
         values = [r.emotions[phase] for r in rows if phase in r.emotions]
         if values:
             mean = sum(values) / len(values)
-            across.append(f'<td class="{_emotion_class(mean)}"><b>{mean:+.1f}</b></td>')
+            across.append(f'<td class="{_emotion_class(mean)}"><b>{signed(mean)}</b></td>')
         else:
             across.append('<td class="h-none">·</td>')
     return (
         "<h2>Emotion by lifecycle phase</h2>"
         '<p class="note">Average emotion of each map\'s touchpoints in the phase, from −2 to +2.</p>'
+        f'<div class="legend">{_emotion_legend()}</div>'
         f'<table class="grid emotions">{_head("Map")}<tbody>{"".join(body)}'
         f'<tr class="across"><td class="map"><b>All maps</b></td>{"".join(across)}</tr></tbody></table>'
     )
@@ -230,7 +257,8 @@ def _emotions(rows: list[MapRow]) -> str:
 def _owners(everyone: dict[str, tuple[list[MapRow], Counter[str]]]) -> str:
     body = []
     for name, (maps, statuses) in everyone.items():
-        links = ", ".join(f'<a href="maps/{html_text(r.entry.page)}">{html_text(r.journey.title)}</a>' for r in maps)
+        links = ", ".join(f'<a href="maps/{html_text(r.entry.page)}"{direction_attrs(r.journey.title)}>'
+                          f"{html_text(r.journey.title)}</a>" for r in maps)
         work = ", ".join(f"{statuses[s]} {s}" for s in STATUSES if statuses[s])
         body.append(f'<tr data-owner="{html_text(name)}"><td><b>{html_text(name)}</b></td>'
                     f"<td>{links or '—'}</td><td>{work or '—'}</td></tr>")

@@ -16,8 +16,9 @@ from journeymap.findings import Finding, Severity
 from journeymap.render.csp import policy
 from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
 from journeymap.render.html import PageExtras, html_page
-from journeymap.render.text import html_text
-from journeymap.render.theme import DEFAULT, Theme, site_css
+from journeymap.render.palette import FINDING, SEVERITY
+from journeymap.render.text import direction_attrs, html_text
+from journeymap.render.theme import DEFAULT, LOGO_CSS, Theme, logo_html, site_css
 from journeymap.schema_values import PHASES, SEVERITIES
 
 if TYPE_CHECKING:
@@ -29,34 +30,43 @@ if TYPE_CHECKING:
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # the worst first
 
 
-_SITE_CSS = """
-:root{--ink:#1b2a3a;--muted:#5b6b7b;--line:#d9e1ea;--bg:#f3f6f9;--accent:#0f6e6e}
+def _palette_css() -> str:
+    """The index's badges in the palettes every picture uses (render/palette.py): the poster's
+    severity colours; findings in the critical red, the medium severity's ink and the emotion
+    scale's blue; "clean" in the accent (never red against green)."""
+    rules = [f".sev.{s}{{background:{w.fill};color:{w.ink}}}" for s, w in SEVERITY.items()]
+    rules.append(f".lint .e,.broken-tag{{color:{FINDING['error']};font-weight:700}}"
+                 f".lint .w{{color:{FINDING['warning']};font-weight:700}}.lint .i{{color:{FINDING['info']}}}")
+    return "".join(rules)
+
+
+_SITE_CSS = (
+    """
+:root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f5f7fa;--card:#ffffff;--panel:#f0f4f8;--accent:#0f766e}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 "Noto Sans",
 "Noto Sans CJK JP","Noto Sans Arabic","Noto Sans Hebrew","DejaVu Sans",sans-serif;color:var(--ink);
-background:var(--bg)}
+background:var(--bg)}a{color:var(--accent)}
 .wrap{max-width:1800px;margin:0 auto;padding:24px}
 .site-head{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-end;justify-content:space-between}
 .site-head h1{margin:0;font-size:28px}.kicker{color:var(--accent);font-size:12px;letter-spacing:.12em;
 text-transform:uppercase;font-weight:700}
 .tools{display:flex;gap:8px;flex-wrap:wrap}.tools input,.tools select{font:inherit;padding:8px 10px;
-border:1px solid var(--line);border-radius:8px;background:#fff;min-width:220px}
+border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--ink);min-width:220px}
 .summary{color:var(--muted);margin:8px 0 16px}
-table.catalog{width:100%;border-collapse:separate;border-spacing:0;background:#fff;border:1px solid var(--line);
+table.catalog{width:100%;border-collapse:separate;border-spacing:0;background:var(--card);border:1px solid var(--line);
 border-radius:12px;overflow:hidden}
 .catalog th{text-align:left;font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);
-background:#eef2f6;padding:10px 12px}
+background:var(--panel);padding:10px 12px}
 .catalog td{padding:12px;border-top:1px solid var(--line);vertical-align:top}
+.catalog td [dir=rtl]{text-align:right}
 .catalog a{color:var(--ink);font-weight:700;text-decoration:none}.catalog a:hover{text-decoration:underline}
 .file{display:block;color:var(--muted);font-size:12px}
 .chips{display:flex;flex-wrap:wrap;gap:3px}.chip{font-size:11px;padding:1px 6px;border-radius:10px;
-background:#eef2f6;color:#9aa8b6}.chip.on{background:#d6ecec;color:#0b5757;font-weight:700}
+background:var(--panel);color:var(--muted)}.chip.on{background:var(--accent);color:#ffffff;font-weight:700}
 .sev{display:inline-block;font-size:11px;font-weight:700;padding:1px 6px;border-radius:4px;margin:0 3px 3px 0}
-.sev.critical{background:#7a1020;color:#fff}.sev.high{background:#c2410c;color:#fff}
-.sev.medium{background:#f5c542;color:#3b2f00}.sev.low{background:#e9ecef;color:#343a40}
-.lint{font-size:13px}.lint .e{color:#b00020;font-weight:700}.lint .w{color:#9a6700;font-weight:700}
-.lint .i{color:#1c6fa8}.ok{color:#0b7a43;font-weight:700}
-tr.broken td{background:#fff5f5}.broken-tag{color:#b00020;font-weight:700}
-.why{color:var(--muted);font-size:12px;margin-top:4px}.date{white-space:nowrap}.none{color:#9aa8b6}
+.lint{font-size:13px}.ok{color:var(--accent);font-weight:700}
+tr.broken td{background:var(--panel)}
+.why{color:var(--muted);font-size:12px;margin-top:4px}.date{white-space:nowrap}.none{color:var(--muted)}
 .site-extra{margin:24px 0}.site-extra h2{font-size:18px;margin:16px 0 8px}
 .site-extra ul{margin:0;padding-left:20px}.site-extra a{color:var(--accent)}
 .back{display:inline-block;margin-bottom:8px;color:var(--accent)}.to-portfolio{color:var(--accent);font-weight:700}
@@ -64,6 +74,8 @@ tr.broken td{background:#fff5f5}.broken-tag{color:#b00020;font-weight:700}
 @media (max-width:760px){.catalog thead{display:none}.catalog tr{display:block;border-top:1px solid var(--line)}
 .catalog td{display:block;border:0;padding:6px 12px}}
 """
+    + _palette_css()
+)
 
 # Search box and filter: hides rows that don't match. `#q=text` in the address pre-fills the search.
 _SCRIPT = """
@@ -92,8 +104,9 @@ def shown_paths(entries: list[Entry]) -> dict[int, str]:
 
 
 def index_page(entries: list[Entry], theme: Theme | None = None) -> str:
-    css = _SITE_CSS + site_css(theme or DEFAULT)
-    rules = policy(styles=[css], scripts=[_SCRIPT])
+    look = theme or DEFAULT
+    css = _SITE_CSS + site_css(look) + (LOGO_CSS if look.logo else "")
+    rules = policy(styles=[css], scripts=[_SCRIPT], images=bool(look.logo))
     shown = shown_paths(entries)
     broken = sum(1 for e in entries if e.broken)
     open_total = sum(sum(e.open_pains.values()) for e in entries)
@@ -107,7 +120,8 @@ def index_page(entries: list[Entry], theme: Theme | None = None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>Journey maps · catalog</title><style>{css}</style></head>\n"
-        '<body><div class="wrap"><header class="site-head"><div><div class="kicker">Journey catalog</div>'
+        f'<body><div class="wrap"><header class="site-head"><div>{logo_html(look)}'
+        '<div class="kicker">Journey catalog</div>'
         "<h1>Every customer journey we map</h1></div>"
         '<div class="tools"><input id="q" type="search" placeholder="Search title, owner, tags…" '
         'aria-label="Search maps">'
@@ -151,7 +165,8 @@ def _row(entry: Entry, path: str) -> str:
                     for s in SEVERITY_ORDER if entry.open_pains[s]) or '<span class="none">none</span>'
     return (
         f'<tr class="{" ".join(classes)}" data-text="{html_text(search)}">'
-        f'<td><a href="maps/{entry.page}">{html_text(journey.title)}</a><span class="file">{file_name}</span></td>'
+        f'<td><a href="maps/{entry.page}"{direction_attrs(journey.title)}>{html_text(journey.title)}</a>'
+        f'<span class="file">{file_name}</span></td>'
         f"<td>{html_text(journey.owner) or '<span class=none>no owner</span>'}</td>"
         f"<td class=\"date\">{html_text(journey.last_reviewed or '') or '<span class=none>never</span>'}</td>"
         f'<td><div class="chips">{chips}</div></td><td>{pains}</td>'
@@ -185,8 +200,8 @@ def map_page(
     tree = tree or site_hierarchy(entries)
     nav = hierarchy_html(journey, tree, entry.page)
     top = '<nav class="site-nav" aria-label="Catalog"><a href="../index.html">← All journey maps</a></nav>'
-    extras = PageExtras(css=_SITE_CSS_PAGE + CSS, top=top + nav.top, touchpoint_notes=nav.touchpoint_notes,
-                        bottom=_extra_section(entry, journey, by_id, entries))
+    extras = PageExtras(css=_SITE_CSS_PAGE + CSS + _page_theme_css(theme), top=top + nav.top,
+                        touchpoint_notes=nav.touchpoint_notes, bottom=_extra_section(entry, journey, by_id, entries))
     return html_page(journey, _folder_of(entry.target), extras, theme)
 
 
@@ -198,13 +213,25 @@ def _folder_of(target: Target) -> Path | None:
     return None if target.is_stdin else Path(target.path).resolve().parent
 
 
-_SITE_CSS_PAGE = """
-.site-extra{margin:24px 0;padding:16px 20px;background:#fff;border:1px solid #d9e1ea;border-radius:12px}
+_SITE_CSS_PAGE = (
+    """
+.site-extra{margin:24px 0;padding:16px 20px;background:#ffffff;border:1px solid #d9e2ec;border-radius:12px}
 .site-extra h2{font-size:17px;margin:12px 0 6px}.site-extra ul{margin:0;padding-left:20px}
-.site-extra a{color:#0f6e6e}.site-extra .sev-error{color:#b00020;font-weight:700}
-.site-extra .sev-warning{color:#9a6700;font-weight:700}.site-extra .sev-info{color:#1c6fa8}
-.site-nav{display:block;margin:0 0 12px}.site-nav a{color:#0f6e6e;font-weight:700}
+.site-extra a{color:#0f766e}
+.site-nav{display:block;margin:0 0 12px}.site-nav a{color:#0f766e;font-weight:700}
 """
+    + f".site-extra .sev-error{{color:{FINDING['error']};font-weight:700}}"
+    f".site-extra .sev-warning{{color:{FINDING['warning']};font-weight:700}}"
+    f".site-extra .sev-info{{color:{FINDING['info']}}}\n"
+)
+
+
+def _page_theme_css(theme: Theme | None) -> str:
+    """The catalog's additions to a map's page in the site's theme."""
+    if theme is None or theme == DEFAULT:
+        return ""
+    return (f".site-extra{{background:{theme.panel};border-color:{theme.rule};color:{theme.ink}}}"
+            f".site-extra a,.site-nav a{{color:{theme.accent}}}")
 
 
 def _extra_section(entry: Entry, journey: Journey, by_id: dict[str, Entry], entries: list[Entry]) -> str:

@@ -1,0 +1,92 @@
+"""KPIs that say which way is better (`better: lower` for abandonment or waiting time): the poster's
+and page's bar, the words beside it, and `measure`'s verdict judge the current value that way."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journeymap.model import Kpi
+from journeymap.render.grid import kpi_bar, kpi_verdict
+from journeymap.render.html import html_page
+from journeymap.render.palette import KPI_FILL
+from tests.conftest import EXAMPLES, journey_from_text, run_cli
+
+MAP = """\
+journeymap: 1
+id: shop
+title: Shop
+stages:
+  - id: decide
+    name: Decide
+    kpis:
+      - {{name: Basket abandonment, target: "55%", current: "68%"{better}}}
+      - {{name: Conversion, target: "4%", current: "5%"}}
+    touchpoints:
+      - {{id: basket, name: Basket, emotion: -1}}
+"""
+
+
+def _page(better: str) -> str:
+    return html_page(journey_from_text(MAP.format(better=better)), None)
+
+
+def test_lower_is_better_reads_a_value_above_target_as_off_target():
+    page = _page(", better: lower")
+    abandonment = page.split("Basket abandonment", 1)[1].split('class="kpi"', 1)[0]
+    assert "target 55% or lower" in abandonment
+    assert '<span class="verdict off-target">off target</span>' in abandonment
+    assert f'fill="{KPI_FILL["off"]}"' in abandonment
+    # a KPI that says nothing is better higher: 5% against 4% is on target
+    conversion = page.split("Conversion", 1)[1]
+    assert '<span class="verdict on-target">on target</span>' in conversion
+
+
+def test_without_better_the_same_numbers_read_the_other_way():
+    abandonment = _page("").split("Basket abandonment", 1)[1].split('class="kpi"', 1)[0]
+    assert "or lower" not in abandonment and "on target" in abandonment
+
+
+numbers = st.integers(min_value=0, max_value=10_000)
+
+
+@given(numbers, numbers)
+def test_the_two_directions_disagree_unless_current_equals_target(now, goal):
+    higher = kpi_verdict(f"{now}%", f"{goal}%")
+    lower = kpi_verdict(f"{now}%", f"{goal}%", lower_is_better=True)
+    assert {higher, lower} == ({"on"} if now == goal else {"on", "off"})
+    # the bar's fill says the same as the words
+    bar = kpi_bar(f"{now}%", f"{goal}%", lower_is_better=True)
+    if bar:
+        assert f'fill="{KPI_FILL[lower]}"' in bar
+
+
+def test_values_in_different_units_make_no_claim():
+    assert kpi_verdict("68%", "55 s") == "" and kpi_bar("68%", "55 s") == ""
+
+
+def test_measure_judges_a_lower_is_better_kpi_by_the_map():
+    from journeymap.measure.compute import _judged  # noqa: PLC2701 - the one place a KPI is judged
+
+    kpi = Kpi("Basket abandonment", ("stages", 0, "kpis", 0), target="55%", better="lower")
+    assert _judged("decide", kpi, "conversion", 0.68, "share").status == "off-target"
+    assert _judged("decide", kpi, "conversion", 0.50, "share").status == "met"
+    plain = Kpi("Conversion", ("stages", 0, "kpis", 1), target="55%")
+    assert _judged("decide", plain, "conversion", 0.68, "share").status == "met"
+
+
+def test_the_schema_accepts_only_higher_or_lower(tmp_path):
+    bad = tmp_path / "bad.journey.yaml"
+    bad.write_text(MAP.format(better=", better: smaller"), encoding="utf-8")
+    run = run_cli("validate", str(bad))
+    assert run.exit_code == 1 and "better" in run.stdout
+    example = run_cli("validate", str(EXAMPLES / "online-shop.journey.yaml"))
+    assert example.exit_code == 0, example.stdout
+
+
+def test_a_diff_says_when_a_kpi_changes_which_way_is_better(tmp_path):
+    old, new = tmp_path / "old.journey.yaml", tmp_path / "new.journey.yaml"
+    old.write_text(MAP.format(better=""), encoding="utf-8")
+    new.write_text(MAP.format(better=", better: lower"), encoding="utf-8")
+    run = run_cli("diff", str(old), str(new))
+    assert "KPI Basket abandonment — better: (none) → “lower”" in run.stdout
