@@ -327,7 +327,7 @@ def test_findings_are_matched_without_reading_any_file_again(tmp_path: Path):
     """The pipeline names each finding's node while it holds the document, the cross-map rules'
     findings too: with every map deleted after the check, the comparison still matches them all."""
     shutil.copytree(FIXTURES / "portfolio", tmp_path / "portfolio")
-    project = default_project()
+    project = default_project().with_options(names_findings=True)  # as validate --baseline/--write-baseline do
     checked = check_paths([str(tmp_path / "portfolio")], project, jobs=1)
     assert any(f.rule_id.startswith("JM5") for a in checked.analyses for f in a.findings)
     text, total = baseline_text(checked.analyses, str(tmp_path), project.max_bytes)

@@ -50,14 +50,16 @@ class Analysis:
     def has(self, rule_id: str) -> bool:
         return any(f.rule_id == rule_id for f in self.findings)
 
-    def slim(self, facts: MapFacts | None = None) -> Analysis:
+    def slim(self, facts: MapFacts | None = None, *, name_nodes: bool = False) -> Analysis:
         """The same verdict without the document and the model, keeping `facts` (what the
-        portfolio pass needs of them) when given. The map's id and the stable nodes of its findings
-        (and of the nodes the cross-map rules may add findings to) are kept always: naming them
-        costs little, and a baseline would otherwise read every file again."""
+        portfolio pass needs of them) when given. With `name_nodes` (a baseline is in use), the
+        map's id and the stable nodes of its findings (and of the nodes the cross-map rules may add
+        findings to) are kept too, named while the data is here: a baseline would otherwise read
+        every file again. Without one they are not named: that was lint's largest share of a
+        folder run."""
         facts = facts or self.facts
         map_id, stable = self.map_id, self.stable_nodes
-        if map_id is None:  # not slimmed before: name the findings while the data is here
+        if map_id is None and name_nodes:  # not slimmed before: name the findings while the data is here
             data = self.document.data if self.document is not None else None
             own_id = data.get("id") if isinstance(data, dict) else None
             map_id = own_id if isinstance(own_id, str) else ""

@@ -130,6 +130,9 @@ class Project:
     # each rule's documentation is, with {id}, {name} or {anchor}); see the block at the end
     baseline: str | None = None
     docs_url: str | None = None
+    # a baseline is read or written in this run (`--baseline`, `--write-baseline`): findings are named
+    # by stable node while each map's data is at hand
+    names_findings: bool = False
 
     def for_file(self, path: str) -> Project:
         """The project that holds for this file: the configuration found from its own folder up,

@@ -192,7 +192,8 @@ def analyse_many(
 
 def _slim_analysis(target: Target, project: Project, keep_facts: bool) -> Analysis:
     analysis = analyse(target, project)
-    return analysis.slim(facts_of(analysis) if keep_facts and analysis.facts is None else None)
+    facts = facts_of(analysis) if keep_facts and analysis.facts is None else None
+    return analysis.slim(facts, name_nodes=project.baseline is not None or project.names_findings)
 
 
 @dataclass

@@ -84,7 +84,8 @@ def validate(
             common.fail(f"{'--diff' if diff else '--unsafe-fixes'} goes with --fix; add --fix")
         if write_baseline and fix:
             common.fail("--write-baseline records the findings as they are; run `journeymap fix` first, then write it")
-        project = project.with_options(lint=not no_lint, baseline=None if no_baseline else project.baseline)
+        project = project.with_options(lint=not no_lint, baseline=None if no_baseline else project.baseline,
+                                       names_findings=bool(baseline or write_baseline))
         if fix:
             from journeymap.commands.fix import report  # noqa: PLC0415
             from journeymap.edit.fixes import fix_paths  # noqa: PLC0415
