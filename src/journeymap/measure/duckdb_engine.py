@@ -26,6 +26,7 @@ from journeymap.measure.engine import (
     Limits,
     limits_of,
 )
+from journeymap.measure.locate import damage, delimiter, refuse_empty
 
 # the settings --debug reports, in the order they are set
 LOCKED = (
@@ -94,11 +95,16 @@ class DuckDBEngine:
             raise JourneymapError(f"DuckDB could not hold the signals' table: {_first_line(exc)}") from None
 
     def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
+        refuse_empty(files)
         listing = "[" + ", ".join(self.literal(f) for f in files) + "]"
         if fmt == "csv":
             # every column as text: a value the type sniffer did not expect becomes a clear
-            # message of ours (file, row, value), never a conversion error half-way through
-            source = f"read_csv({listing}, header = true, all_varchar = true, union_by_name = true)"
+            # message of ours (file, row, value), never a conversion error half-way through.
+            # The separator is told, not sniffed, and a row of the wrong width is an error:
+            # Spark is told the same, so both read a file alike or both refuse it
+            delim = self.literal(delimiter(files[0]))
+            source = (f"read_csv({listing}, header = true, all_varchar = true, union_by_name = true, "
+                      f"delim = {delim}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false)")
         elif fmt == "parquet":
             source = f"read_parquet({listing}, union_by_name = true)"
         else:
@@ -115,7 +121,7 @@ class DuckDBEngine:
                 columns = ", ".join(self.ident(c) for c in wanted) or "*"
                 self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM {name}_src")
         except self._duckdb.Error as exc:
-            raise JourneymapError(f"cannot read {files[0]}: {_first_line(exc)}") from None
+            raise JourneymapError(damage(files, fmt) or f"cannot read {files[0]}: {_first_line(exc)}") from None
         return kinds
 
     def table(self, name: str, sql: str) -> None:
