@@ -218,7 +218,7 @@ class _Run:
             unmapped_total=unmapped_total,
             never_seen=[t.id for t, m in zip(self.touchpoints, touchpoints, strict=True) if t.signals and not m.events],
             without_signals=[t.id for t in self.touchpoints if not t.signals],
-            unmatched_signals=[{"touchpoint": u.touchpoint, "signal": u.pattern} for u in self.unmatched],
+            unmatched_signals=[u.record() for u in self.unmatched],
             back_steps=back,
             transitions=transitions,
             every=self.spec.every,

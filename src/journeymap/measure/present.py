@@ -191,8 +191,10 @@ def _misses(s: MeasuresSnapshot) -> list[Section]:
     if s.without_signals:
         notes.append([Cell("Touchpoints without signals (not measured): ", True), Cell(", ".join(s.without_signals))])
     for u in s.unmatched_signals:
+        close = u.get("did_you_mean")
+        hint = [Cell("; did you mean ", True), Cell(close), Cell("?", True)] if close else []
         notes.append([Cell("Signal matches no event: ", True), Cell(u["signal"]), Cell(" (touchpoint ", True),
-                      Cell(u["touchpoint"]), Cell(")", True)])
+                      Cell(u["touchpoint"]), Cell(")", True), *hint])
     out.append(Section(
         f"Back-steps against the map's order: {sum(b.transitions for b in s.back_steps):,} of "
         f"{s.transitions:,} transitions",

@@ -68,9 +68,10 @@ def measure_paths(
         out.warnings.extend(f"{journey.file}: {note}" for note in _empty(snapshot))
         # in a log with no rows every signal matches nothing: the line above says it all
         for u in snapshot.unmatched_signals if snapshot.rows_read else []:
+            hint = f"; did you mean '{u['did_you_mean']}'?" if u.get("did_you_mean") else ""
             out.warnings.append(
                 f"{journey.file}: signal '{u['signal']}' of touchpoint '{u['touchpoint']}' matches no event in "
-                f"{spec.events.named}"
+                f"{spec.events.named}{hint}"
             )
     return out
 
