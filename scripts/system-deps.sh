@@ -3,7 +3,8 @@
 # Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for every script (posters, diagrams), and,
 # with --test, Chromium and poppler for the browser and poster tests, Node.js with npm to
 # run and package the VS Code extension (editors/vscode) and for the accessibility audit
-# (axe-core and playwright-core from npm), and Java for the Spark engine's test.
+# (axe-core and playwright-core from npm), Java for the Spark engine's test and PostgreSQL's
+# server for the PostgreSQL engine's test.
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -26,6 +27,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v npm >/dev/null 2>&1 || need="$need npm"
     # the Spark engine's test runs a local Spark session: Java 17 or newer
     command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
+    # the PostgreSQL engine's test starts a real server (initdb, pg_ctl), kept off PATH by Debian
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$need postgresql"
 fi
 
 [ -z "$need" ] && exit 0

@@ -35,7 +35,7 @@ class Shop:
 
     def measured(self, engine: Engine | None = None, **options: str) -> MeasuresSnapshot:
         spec = spec_for(self.journey, {}, str(self.folder), Options(**options))
-        made = engine or make_engine(spec.engine, spec.files())
+        made = engine or make_engine(spec.engine, spec.files(), database=spec.database())
         try:
             return measure_journey(self.journey, spec, made)
         finally:

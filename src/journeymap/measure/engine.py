@@ -87,10 +87,21 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def make_engine(name: str, files: Sequence[str], limits: Limits | None = None, progress: Any = None) -> Engine:
-    """The engine by name, allowed to read `files` (resolved real paths) and nothing else; its
-    library is imported only now (measure is the only command that needs one)."""
+def make_engine(
+    name: str, files: Sequence[str], limits: Limits | None = None, progress: Any = None,
+    database: tuple[str, str] | None = None,
+) -> Engine:
+    """The engine by name, allowed to read `files` (resolved real paths) and nothing else, or
+    the table of `database` (URL, table); its library is imported only now (measure is the only
+    command that needs one)."""
     chosen = limits or limits_of(None, None)
+    if name == "postgres":
+        from journeymap.measure.postgres_engine import PostgresEngine
+
+        if database is None:
+            raise ValueError("the postgres engine reads a database table: give (URL, table)")
+        postgres: Engine = PostgresEngine(database[0], database[1], chosen)
+        return postgres
     if name == "spark":
         from journeymap.measure.spark_engine import SparkEngine
 

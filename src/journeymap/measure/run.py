@@ -57,7 +57,7 @@ def measure_paths(
         journey = analysis.journey
         own = project.for_file(target.path)  # `data:` of the map's own configuration, relative to its folder
         spec = spec_for(journey, own.data, own.root, options)
-        engine = make_engine(spec.engine, spec.files(), limits, progress)
+        engine = make_engine(spec.engine, spec.files(), limits, progress, spec.database())
         try:
             if locked is not None:
                 locked(journey.file, {"engine": spec.engine, **engine.settings()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,9 @@ from journeymap.io.sources import repository_root
 from journeymap.model import DURATION_UNITS, Journey, duration_seconds
 
 FORMATS = ("csv", "parquet", "ndjson")
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+# a table or schema.table: names, not SQL (they are quoted as names all the same)
+TABLE_NAME = r"[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?"
 EVERY = {"day": 86400.0, "week": 604800.0}
 SCALES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
 
@@ -31,6 +35,9 @@ class EventSource:
     # attribute name (in signal filters and --by) -> the column it reads
     attributes: Mapping[str, str] = field(default_factory=dict)
     named: str = ""  # the path or glob as the user wrote it, for messages
+    # a table in a PostgreSQL database instead of files (then `files` is empty): from --events only
+    database: str | None = None
+    table: str | None = None
 
     def column(self, attribute: str) -> str:
         return self.attributes.get(attribute, attribute)
@@ -77,6 +84,12 @@ class Spec:
         """Every file the run may open (the engine is allowed these and no other)."""
         return self.events.files + (self.surveys.files if self.surveys else ())
 
+    def database(self) -> tuple[str, str] | None:
+        """(URL, table) when the event log is a database table."""
+        if self.events.database is None or self.events.table is None:
+            return None
+        return self.events.database, self.events.table
+
 
 def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: str, options: Options) -> Spec:
     """The run's spec: the map's `data` wins over the project's, the flags over both."""
@@ -101,9 +114,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
     window = options.window or data.get("window")
     if options.every is not None and options.every not in EVERY:
         raise UsageProblem(f"--every must be {' or '.join(EVERY)}, not '{options.every}'")
-    engine = options.engine or data.get("engine") or "duckdb"
-    if engine not in ("duckdb", "spark"):
-        raise UsageProblem(f"--engine must be duckdb or spark, not '{engine}'")
+    engine = _engine(options.engine, data.get("engine"), events)
     return Spec(
         events=events,
         surveys=surveys,
@@ -114,6 +125,37 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
         since=_instant(options.since, "--since"),
         until=_instant(options.until, "--until"),
     )
+
+
+def _engine(flag: str | None, written: str | None, events: EventSource) -> str:
+    """The engine: PostgreSQL itself for a table in a database, else the flag's, the data's or DuckDB."""
+    if events.database is not None:
+        if flag not in (None, "postgres"):
+            raise UsageProblem(f"--engine {flag} cannot read a database table; leave --engine out")
+        return "postgres"
+    engine = flag or written or "duckdb"
+    if engine not in ("duckdb", "spark"):
+        raise UsageProblem(f"--engine must be duckdb or spark, not '{engine}'")
+    return engine
+
+
+def database_table(flag: str) -> tuple[str, str] | None:
+    """(URL without `table`, table) for --events postgresql://HOST/DB?table=NAME; None for a path.
+    Only the command line is read this way: a map's or configuration's `path` is always a file,
+    so a pull request cannot point measure at a database (docs/robustness.md, Measure)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if not flag.startswith(DATABASE_SCHEMES):
+        return None
+    parts = urlsplit(flag)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    tables = [value for key, value in query if key == "table"]
+    if len(tables) != 1 or not re.fullmatch(TABLE_NAME, tables[0]):
+        raise UsageProblem(
+            "--events: name the table of a database as postgresql://HOST/DB?table=NAME (or SCHEMA.NAME)"
+        )
+    rest = urlencode([(key, value) for key, value in query if key != "table"])
+    return urlunsplit(parts._replace(query=rest)), tables[0]
 
 
 def _check_config_data(data: Mapping[str, Any], root: str) -> None:
@@ -167,6 +209,16 @@ def _events(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, wher
             f"{'s' if len(missing) > 1 else ''} of the event log (column names are never guessed)"
         )
     named = flag if flag is not None else str(raw["path"])
+    database = database_table(flag) if flag is not None else None
+    if database is not None:
+        from journeymap.measure.postgres_engine import redacted
+
+        url, table = database
+        return EventSource(
+            files=(), format="table", user=columns["user"], event=columns["event"], time=columns["time"],
+            session=columns.get("session"), attributes=dict(columns.get("attributes") or {}),
+            named=f"table {table} in {redacted(url)}", database=url, table=table,
+        )
     files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "event log")
     return EventSource(
         files=files,
