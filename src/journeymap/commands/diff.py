@@ -118,12 +118,19 @@ def _snapshots(paths: list[str], output_format: DiffFormat, exit_code: bool) -> 
     from journeymap.errors import UsageProblem
     from journeymap.io.output import emit
     from journeymap.measure.compare import moved_markdown, moved_text
-    from journeymap.measures import read_snapshot
+    from journeymap.measures import moved_pairs, read_snapshots
 
-    old, new = (read_snapshot(p) for p in paths)
+    old, new = (read_snapshots(p) for p in paths)
     if output_format not in (DiffFormat.text, DiffFormat.markdown):
         raise UsageProblem("two measures snapshots compare as text or markdown")
+    pairs = moved_pairs(old, new)
+    if not pairs:
+        raise UsageProblem(f"{paths[0]} and {paths[1]} measure no map in common")
     write = moved_text if output_format is DiffFormat.text else moved_markdown
-    text, changed = write(old, new)
-    emit(text)
-    return common.EXIT_FINDINGS if exit_code and changed else common.EXIT_OK
+    texts, any_changed = [], False
+    for before, after in pairs:
+        text, changed = write(before, after)
+        texts.append(text)
+        any_changed = any_changed or changed
+    emit("\n".join(texts))
+    return common.EXIT_FINDINGS if exit_code and any_changed else common.EXIT_OK
