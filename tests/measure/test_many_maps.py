@@ -71,3 +71,30 @@ def test_a_document_of_several_maps_is_refused_where_one_is_expected(two, tmp_pa
     (tmp_path / "bad.json").write_text(json.dumps(damaged), encoding="utf-8")
     with pytest.raises(JourneymapError, match=r"bad.json, map 2: not a measures snapshot"):
         read_snapshots(str(tmp_path / "bad.json"))
+
+
+def test_site_shows_each_map_s_own_measures_on_its_page(two, tmp_path: Path) -> None:
+    s, other = two
+    document = tmp_path / "all.json"
+    assert run_cli("measure", str(other), "--format", "json", "--out", str(document)).exit_code == 0
+    (entrants,) = {m.entrants for m in read_snapshots(str(document))}
+    built = run_cli("site", str(s.folder), "--out", str(tmp_path / "site"), "--measures", str(document))
+    assert built.exit_code == 0, built.stderr
+    measured = (tmp_path / "site" / "maps" / "other-shop.html").read_text(encoding="utf-8")
+    assert 'class="measured"' in measured  # the curve of what customers report, as render draws it
+    assert f"<h2>Measured</h2><p class=\"site-measured\">{entrants:,} users entered the journey in events.csv" \
+        in measured
+    assert "<tr><td>discover</td>" in measured
+    # the map the file does not measure keeps a page without numbers
+    plain = (tmp_path / "site" / "maps" / "small-shop.html").read_text(encoding="utf-8")
+    assert "<h2>Measured</h2>" not in plain and 'class="measured"' not in plain
+
+
+def test_site_refuses_a_file_that_is_no_snapshot_in_one_line(two, tmp_path: Path) -> None:
+    s, _ = two
+    (tmp_path / "bogus.json").write_text('{"not": "a snapshot"}', encoding="utf-8")
+    run = run_cli("site", str(s.folder), "--out", str(tmp_path / "site"), "--measures", str(tmp_path / "bogus.json"))
+    assert run.exit_code == 2
+    assert run.stderr.strip().splitlines() == [
+        f"journeymap: error: {tmp_path / 'bogus.json'}: not a measures snapshot (no 'journeymap_measures' key); "
+        "write one with journeymap measure --format json"]
