@@ -135,7 +135,7 @@ class _Run:
             from journeymap.measure.locate import row_of
 
             value = str(bad[0][0])
-            where = row_of(src.files, src.format, src.time, value)
+            where = row_of(src.files, src.format, src.time, value) if src.files else src.named
             raise JourneymapError(
                 f"{where}: cannot read '{_short(value)}' in column '{src.time}' as a time; write ISO 8601 "
                 "(2026-01-31T08:00:00Z) or seconds since 1970"
