@@ -4,6 +4,7 @@ real server the tests start (tests/measure/postgres_server.py)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -119,3 +120,41 @@ def test_a_map_cannot_point_measure_at_a_database(small: Shop, url: str, cli) ->
         (seen,) = con.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'journeymap measure'"
                               ).fetchone()
     assert seen == 0
+
+
+def test_a_map_may_name_a_table_but_the_server_comes_from_the_command_line(
+    small: Shop, url: str, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = small.map.read_text(encoding="utf-8")
+    tabled = small.folder / "tabled.journey.yaml"
+    tabled.write_text(source.replace("path: events.csv", "table: analytics.typed_events"), encoding="utf-8")
+    monkeypatch.delenv("JOURNEYMAP_DATABASE_URL", raising=False)
+    asked = cli("measure", str(tabled))
+    assert asked.exit_code == 2
+    assert asked.stderr.strip().splitlines() == [
+        f"journeymap: error: {tabled}: data: data.events.table names a table in a database; give the database with "
+        "--database postgresql://HOST/DB or JOURNEYMAP_DATABASE_URL (a map or configuration never names a server)"]
+    by_flag = cli("measure", str(tabled), "--database", url, "--format", "json")
+    assert by_flag.exit_code == 0, by_flag.stderr
+    monkeypatch.setenv("JOURNEYMAP_DATABASE_URL", url)
+    by_env = cli("measure", str(tabled), "--format", "json")
+    assert by_env.stdout == by_flag.stdout
+    direct = cli("measure", str(small.map), "--events", f"{url}?table=analytics.typed_events", "--format", "json")
+    assert json.loads(by_env.stdout)["funnel"] == json.loads(direct.stdout)["funnel"]
+
+
+def test_a_table_name_in_a_map_is_a_name_not_sql(small: Shop, url: str, cli) -> None:
+    source = small.map.read_text(encoding="utf-8")
+    hostile = small.folder / "injected.journey.yaml"
+    hostile.write_text(source.replace("path: events.csv", "table: 'events; DROP TABLE events'"), encoding="utf-8")
+    result = cli("validate", str(hostile))
+    assert result.exit_code == 1 and "table" in result.stdout
+
+
+def test_a_map_gives_path_or_table_never_both(small: Shop, cli) -> None:
+    source = small.map.read_text(encoding="utf-8")
+    both = small.folder / "both.journey.yaml"
+    both.write_text(source.replace("path: events.csv", "path: events.csv\n    table: events"), encoding="utf-8")
+    result = cli("validate", str(both))
+    assert result.exit_code == 1
+    assert "error [JM010] data.events: give path or table, not both" in result.stdout

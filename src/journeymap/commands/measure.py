@@ -33,8 +33,14 @@ def register(app: typer.Typer) -> None:
 def measure(
     paths: Annotated[list[str], typer.Argument(help="Map files or folders.")],
     events: Annotated[
-        str | None, typer.Option("--events", help="Event log: a CSV (.csv.gz too), Parquet or NDJSON file, or a glob "
+        str | None, typer.Option("--events", help="Event log: a CSV (.csv.gz too), Parquet or NDJSON file, a glob, "
+                                 "or a PostgreSQL table as postgresql://USER@HOST/DB?table=NAME "
                                  "(default: the map's or the configuration's data.events).")
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", metavar="URL", help="The PostgreSQL database (postgresql://USER@HOST/DB) of a "
+                     "table named by data.events.table (default: the JOURNEYMAP_DATABASE_URL environment variable)."),
     ] = None,
     surveys: Annotated[
         str | None, typer.Option("--surveys", help="Survey answers file (default: data.surveys).")
@@ -78,7 +84,8 @@ def measure(
         from journeymap.measure.spec import Options
 
         options = Options(events=events, surveys=surveys, since=since, until=until, by=by, window=window,
-                          every=every.value if every else None, engine=engine.value if engine else None)
+                          every=every.value if every else None, engine=engine.value if engine else None,
+                          database=database)
         project = common.project(config, max_bytes)
         limits = limits_of(memory if memory is not None else project.measure.memory_mb,
                            threads if threads is not None else project.measure.threads)

@@ -67,6 +67,7 @@ class Options:
     window: str | None = None
     every: str | None = None
     engine: str | None = None
+    database: str | None = None  # --database: the server of a data.events.table
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
             f"{journey.file}: no event log: add a data.events section to the map or .journeymap.yaml, "
             "or pass --events FILE"
         )
-    events = _events(events_raw or {}, options.events, base, repo, where)
+    events = _events(events_raw or {}, options.events, base, repo, where, options.database)
     surveys_raw = data.get("surveys")
     surveys = None
     if options.surveys is not None or surveys_raw:
@@ -158,6 +159,23 @@ def database_table(flag: str) -> tuple[str, str] | None:
     return urlunsplit(parts._replace(query=rest)), tables[0]
 
 
+DATABASE_ENV = "JOURNEYMAP_DATABASE_URL"
+
+
+def _server(flag: str | None, where: str) -> str:
+    """The server of a table named in `data`: from --database or the environment, never from a
+    file a pull request can change."""
+    url = flag or os.environ.get(DATABASE_ENV)
+    if not url:
+        raise UsageProblem(
+            f"{where}: data.events.table names a table in a database; give the database with --database "
+            f"postgresql://HOST/DB or {DATABASE_ENV} (a map or configuration never names a server)"
+        )
+    if not url.startswith(DATABASE_SCHEMES):
+        raise UsageProblem("--database must be a postgresql://HOST/DB URL")
+    return url
+
+
 def _check_config_data(data: Mapping[str, Any], root: str) -> None:
     """The configuration's `data` follows the same schema as a map's."""
     if not data:
@@ -200,7 +218,9 @@ def format_of(path: str, declared: str | None) -> str:
     )
 
 
-def _events(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str) -> EventSource:
+def _events(
+    raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str, server: str | None = None
+) -> EventSource:
     columns = raw.get("columns") or {}
     missing = [c for c in ("user", "event", "time") if not columns.get(c)]
     if missing:
@@ -208,8 +228,13 @@ def _events(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, wher
             f"{where}: data.events.columns must name the {', '.join(missing)} column"
             f"{'s' if len(missing) > 1 else ''} of the event log (column names are never guessed)"
         )
-    named = flag if flag is not None else str(raw["path"])
-    database = database_table(flag) if flag is not None else None
+    if flag is not None:
+        database = database_table(flag)
+    elif raw.get("table"):
+        database = (_server(server, where), str(raw["table"]))
+    else:
+        database = None
+    named = flag if flag is not None else str(raw.get("path") or raw.get("table"))
     if database is not None:
         from journeymap.measure.postgres_engine import redacted
 
