@@ -27,6 +27,7 @@ from journeymap.measure.engine import (
     limits_of,
 )
 from journeymap.measure.locate import damage, delimiter, refuse_empty
+from journeymap.measure.portable import SourceSpelling
 
 # the settings --debug reports, in the order they are set
 LOCKED = (
@@ -36,7 +37,7 @@ LOCKED = (
 _SQL_TYPES = {BOOL_COLUMN: "BOOLEAN", INT_COLUMN: "INTEGER"}
 
 
-class DuckDBEngine:
+class DuckDBEngine(SourceSpelling):
     name = "duckdb"
 
     def __init__(
@@ -163,15 +164,6 @@ class DuckDBEngine:
             if isinstance(failure[0], self._duckdb.Error):
                 raise JourneymapError(f"DuckDB could not read the data: {_first_line(failure[0])}") from None
             raise failure[0]
-
-    def ident(self, name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
-    def literal(self, value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    def quantile(self, expr: str, q: float) -> str:
-        return f"quantile_cont({expr}, {q})"
 
     def user_key(self, expr: str) -> str:
         return f"hash({expr})"

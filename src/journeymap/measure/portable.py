@@ -25,3 +25,17 @@ def translated(sql: str, dialect: str) -> str:
     import sqlglot
 
     return ";\n".join(sqlglot.transpile(sql, read=SOURCE, write=dialect))
+
+
+class SourceSpelling:
+    """Names, text values and quantiles as DuckDB's dialect writes them: what every engine hands
+    compute.py, since each statement is translated (or, for DuckDB, run) from that dialect."""
+
+    def ident(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    def literal(self, value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    def quantile(self, expr: str, q: float) -> str:
+        return f"quantile_cont({expr}, {q})"

@@ -19,7 +19,7 @@ from typing import Any
 
 from journeymap.errors import JourneymapError
 from journeymap.measure.engine import BOOL_COLUMN, DATE, INT_COLUMN, NUMBER, OTHER, TEXT, TIME, Limits, limits_of
-from journeymap.measure.portable import translated
+from journeymap.measure.portable import SourceSpelling, translated
 
 DIALECT = "postgres"
 _SQL_TYPES = {BOOL_COLUMN: "BOOLEAN", INT_COLUMN: "INTEGER"}
@@ -40,7 +40,7 @@ def redacted(url: str) -> str:
     return re.sub(r"(//[^/:@]*):[^/@]*@", r"\1:***@", url)
 
 
-class PostgresEngine:
+class PostgresEngine(SourceSpelling):
     name = "postgres"
 
     def __init__(self, url: str, table: str, limits: Limits | None = None) -> None:
@@ -130,16 +130,7 @@ class PostgresEngine:
         """`schema.table` or `table`, each part quoted as one name."""
         return ".".join(self.ident(part) for part in table.split(".", 1))
 
-    # the spellings below are DuckDB's: portable.translated turns them into PostgreSQL's
-    def ident(self, name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
-    def literal(self, value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    def quantile(self, expr: str, q: float) -> str:
-        return f"quantile_cont({expr}, {q})"
-
+    # the spellings below (and SourceSpelling's) are DuckDB's: portable.translated turns them into PostgreSQL's
     def user_key(self, expr: str) -> str:
         return f"hashtextextended({expr}, 0)"
 

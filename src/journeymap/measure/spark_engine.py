@@ -1,7 +1,9 @@
 """The Spark engine (PySpark): the same measures, for logs beyond one machine.
 
-The SQL is the one DuckDB runs (see engine.py); only quoting, quantiles and time parsing are
-spelled the Spark way. Times are read in UTC whatever the cluster's zone.
+The SQL is compute.py's own, written in DuckDB's dialect: each statement is translated to
+Spark's at this boundary (measure.portable, sqlglot), and the few spellings the Engine protocol
+asks for (quantiles, user keys, times) are written in DuckDB's dialect too, naming Spark's own
+functions where the two differ. Times are read in UTC whatever the cluster's zone.
 
 A session journeymap starts itself listens on 127.0.0.1 only (Spark's driver otherwise binds
 the machine's outside interface for the run) and gets the run's threads and memory. The
@@ -21,15 +23,17 @@ from typing import Any
 from journeymap.errors import JourneymapError
 from journeymap.measure.engine import BOOL_COLUMN, DATE, INT_COLUMN, NUMBER, OTHER, TEXT, TIME, Limits, limits_of
 from journeymap.measure.locate import damage, delimiter, refuse_empty
+from journeymap.measure.portable import SourceSpelling, translated
 
 LOOPBACK = "127.0.0.1"
 # the settings --debug reports
 REPORTED = ("spark.master", "spark.driver.bindAddress", "spark.driver.host", "spark.driver.memory", "spark.ui.enabled")
 LOG4J = "spark-log4j2.properties"
+DIALECT = "spark"
 _SPARK_TYPES = {BOOL_COLUMN: "boolean", INT_COLUMN: "int"}
 
 
-class SparkEngine:
+class SparkEngine(SourceSpelling):
     name = "spark"
 
     def __init__(self, session: Any = None, limits: Limits | None = None) -> None:
@@ -108,7 +112,7 @@ class SparkEngine:
             if fmt != "parquet":
                 wanted = [c for c in (keep or kinds) if c in kinds]
                 # quoted: a bare name with a dot or backtick would be read as a path into a struct
-                frame = frame.select(*(self.ident(c) for c in wanted)).cache()
+                frame = frame.select(*(_backticked(c) for c in wanted)).cache()
                 self._cached.append(frame)
                 # read now, so that a damaged file is refused here, by name, not mid-measure
                 frame.count()
@@ -121,7 +125,7 @@ class SparkEngine:
         from pyspark.errors import PySparkException
 
         try:
-            frame = self.spark.sql(sql).cache()
+            frame = self.spark.sql(translated(sql, DIALECT)).cache()
             frame.count()  # computed once, here, not again in every query that reads it
         except PySparkException as exc:
             raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
@@ -132,12 +136,12 @@ class SparkEngine:
         from pyspark.errors import PySparkException
 
         try:
-            return [tuple(r) for r in self.spark.sql(sql).collect()]
+            return [tuple(r) for r in self.spark.sql(translated(sql, DIALECT)).collect()]
         except PySparkException as exc:
             raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
 
     def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
-        schema = ", ".join(f"{self.ident(column)} {_SPARK_TYPES.get(kind, 'string')}" for column, kind in columns)
+        schema = ", ".join(f"{_backticked(column)} {_SPARK_TYPES.get(kind, 'string')}" for column, kind in columns)
         frame = self.spark.createDataFrame(list(rows), schema=schema).cache()
         self._cached.append(frame)
         frame.createOrReplaceTempView(name)
@@ -146,26 +150,23 @@ class SparkEngine:
         conf = self.spark.sparkContext.getConf()
         return {key: str(conf.get(key, "(not set)")) for key in REPORTED}
 
-    def ident(self, name: str) -> str:
-        return "`" + name.replace("`", "``") + "`"
-
-    def literal(self, value: str) -> str:
-        # Spark reads backslash escapes inside string literals
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
+    # the spellings below (and SourceSpelling's) are DuckDB's: portable.translated turns them into Spark's
     def quantile(self, expr: str, q: float) -> str:
+        # Spark's exact percentile interpolates as DuckDB's quantile_cont does
         return f"percentile({expr}, {q})"
 
     def user_key(self, expr: str) -> str:
         return f"xxhash64({expr})"
 
     def seconds(self, column: str, kind: str) -> str:
+        # TIMESTAMPTZ is Spark's TIMESTAMP (an instant; DuckDB's plain TIMESTAMP would become
+        # TIMESTAMP_NTZ, which drops a text's offset)
         if kind in (TIME, DATE):
-            return f"(unix_micros(CAST({column} AS TIMESTAMP)) / 1000000.0)"
+            return f"(unix_micros(CAST({column} AS TIMESTAMPTZ)) / 1000000.0)"
         if kind == NUMBER:
             return f"CAST({column} AS DOUBLE)"
-        text = f"CAST({column} AS STRING)"
-        return f"coalesce(unix_micros(try_cast({text} AS TIMESTAMP)) / 1000000.0, try_cast({text} AS DOUBLE))"
+        text = f"CAST({column} AS VARCHAR)"
+        return f"coalesce(unix_micros(try_cast({text} AS TIMESTAMPTZ)) / 1000000.0, try_cast({text} AS DOUBLE))"
 
     def close(self) -> None:
         for frame in self._cached:
@@ -175,6 +176,11 @@ class SparkEngine:
         if self._jvm_log is not None:
             with contextlib.suppress(OSError):
                 os.remove(self._jvm_log)
+
+
+def _backticked(name: str) -> str:
+    """A column name as the DataFrame API reads it: one name, even with a dot or a backtick."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _kind(type_name: str) -> str:
