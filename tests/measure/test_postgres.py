@@ -158,3 +158,41 @@ def test_a_map_gives_path_or_table_never_both(small: Shop, cli) -> None:
     result = cli("validate", str(both))
     assert result.exit_code == 1
     assert "error [JM010] data.events: give path or table, not both" in result.stdout
+
+
+def test_survey_answers_that_are_no_number_are_skipped_as_duckdb_skips_them(small: Shop, url: str) -> None:
+    """PostgreSQL has no try_cast: the translation guards each cast by the text's shape, so an
+    'n/a' is skipped and counted, not a failed query."""
+    lines = (small.folder / "surveys.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    score = header.split(",").index("csat")
+    odd = []
+    for number, row in enumerate(rows):
+        fields = row.split(",")
+        if number % 7 == 0:
+            fields[score] = ["n/a", "", "4.5e0", " 3 ", "five"][number % 5]
+        odd.append(",".join(fields))
+    answers = small.folder / "odd-surveys.csv"
+    answers.write_text("\n".join([header, *odd]) + "\n", encoding="utf-8")
+    duck = small.measured(surveys=str(answers))
+    pg = small.measured(events=f"{url}?table=events", surveys=str(answers))
+    assert duck.surveys is not None and duck.surveys.rows_skipped > 0
+    assert comparable(pg) == comparable(duck)
+
+
+@pytest.mark.parametrize("text", ["12", "-3.5", ".5", "1e3", " 7 ", "n/a", "", "2026-01-31", "1.2.3", "e5"])
+def test_a_guarded_cast_reads_a_number_exactly_when_duckdb_s_try_cast_does(url: str, text: str) -> None:
+    import duckdb
+
+    from journeymap.measure.portable import translated
+
+    # from a column, as the measures cast (a constant would be folded before the guard is read)
+    sql = "SELECT try_cast(v AS DOUBLE) FROM answers"
+    duck = duckdb.connect()
+    duck.execute("CREATE TABLE answers AS SELECT ?::VARCHAR AS v", [text])
+    ((expected,),) = duck.execute(sql).fetchall()
+    with psycopg.connect(url) as con:
+        con.execute("CREATE TEMP TABLE answers (v text)")
+        con.execute("INSERT INTO answers VALUES (%s)", [text])
+        (found,) = con.execute(translated(sql, "postgres")).fetchone()
+    assert found == expected

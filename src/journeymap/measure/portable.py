@@ -13,8 +13,18 @@ DuckDB's on the same rows.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 SOURCE = "duckdb"
+
+
+# what DuckDB's try_cast reads as a number or as an instant; PostgreSQL has no try_cast (sqlglot
+# writes a plain CAST, which fails the whole query on one bad value), so there a try_cast becomes
+# a cast guarded by the shape of its text, NULL otherwise, as in DuckDB
+NUMBER_SHAPE = r"^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$"
+TIME_SHAPE = (r"^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *"
+              r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)? *$")
+WITHOUT_TRY_CAST = frozenset({"postgres"})
 
 
 @lru_cache(maxsize=512)
@@ -24,7 +34,28 @@ def translated(sql: str, dialect: str) -> str:
         return sql
     import sqlglot
 
-    return ";\n".join(sqlglot.transpile(sql, read=SOURCE, write=dialect))
+    trees = sqlglot.parse(sql, read=SOURCE)
+    if dialect in WITHOUT_TRY_CAST:
+        trees = [tree.transform(_guarded_try_cast) if tree is not None else None for tree in trees]
+    return ";\n".join(tree.sql(dialect=dialect) for tree in trees if tree is not None)
+
+
+def _guarded_try_cast(node: Any) -> Any:
+    """try_cast(x AS T) as CASE WHEN x has T's shape THEN CAST(x AS T) END, for numbers and times."""
+    from sqlglot import exp
+
+    if not isinstance(node, exp.TryCast):
+        return node
+    target = node.to
+    if target.is_type(*exp.DataType.NUMERIC_TYPES):
+        shape = NUMBER_SHAPE
+    elif target.is_type(*exp.DataType.TEMPORAL_TYPES):
+        shape = TIME_SHAPE
+    else:
+        return node
+    text = exp.cast(node.this.copy(), "text")
+    matches = exp.RegexpLike(this=text, expression=exp.Literal.string(shape))
+    return exp.Case().when(matches, exp.Cast(this=node.this.copy(), to=target.copy()))
 
 
 class SourceSpelling:

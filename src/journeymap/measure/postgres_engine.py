@@ -28,11 +28,6 @@ _KINDS = {
     "int2": NUMBER, "int4": NUMBER, "int8": NUMBER, "float4": NUMBER, "float8": NUMBER, "numeric": NUMBER,
     "timestamp": TIME, "timestamptz": TIME, "date": DATE,
 }
-# what DuckDB's try_cast reads as a number or as a time; PostgreSQL has no try_cast, so a text
-# time is cast only when it has the shape of one (anything else is NULL: "cannot read as a time")
-_NUMBER = r"^ *[+-]?[0-9]+([.][0-9]*)? *$"
-_ISO = (r"^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *"
-        r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)? *$")
 
 
 def redacted(url: str) -> str:
@@ -141,9 +136,9 @@ class PostgresEngine(SourceSpelling):
             return f"epoch(CAST({column} AS TIMESTAMP))"
         if kind == NUMBER:
             return f"CAST({column} AS DOUBLE)"
+        # DuckDB's very words: portable turns each try_cast into a cast guarded by the text's shape
         text = f"CAST({column} AS VARCHAR)"
-        return (f"CASE WHEN regexp_matches({text}, {self.literal(_ISO)}) THEN epoch(CAST({text} AS TIMESTAMPTZ)) "
-                f"WHEN regexp_matches({text}, {self.literal(_NUMBER)}) THEN CAST({text} AS DOUBLE) END")
+        return f"coalesce(epoch(try_cast({text} AS TIMESTAMPTZ)), try_cast({text} AS DOUBLE))"
 
     def close(self) -> None:
         try:
