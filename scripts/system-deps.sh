@@ -3,8 +3,8 @@
 # Graphviz (dot) for diagrams, Pango/HarfBuzz and fonts for every script (posters, diagrams), and,
 # with --test, Chromium and poppler for the browser and poster tests, Node.js with npm to
 # run and package the VS Code extension (editors/vscode) and for the accessibility audit
-# (axe-core and playwright-core from npm), Java for the Spark engine's test, and strace to see
-# every file measure opens.
+# (axe-core and playwright-core from npm), Java for the Spark engine's test, strace to see
+# every file measure opens, and PostgreSQL's server for the PostgreSQL engine's test.
 # Installs only as root with apt-get; otherwise prints the exact command to run.
 set -eu
 
@@ -29,6 +29,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
     # measure's isolation test records every file a real run opens
     command -v strace >/dev/null 2>&1 || need="$need strace"
+    # the PostgreSQL engine's test starts a real server (initdb, pg_ctl), kept off PATH by Debian
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$need postgresql"
 fi
 
 [ -z "$need" ] && exit 0

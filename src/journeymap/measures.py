@@ -338,11 +338,27 @@ def snapshot_json(snapshot: MeasuresSnapshot) -> str:
 
 
 def snapshot_from_json(text: str, where: str) -> MeasuresSnapshot:
-    """A snapshot read back; JourneymapError (one line) when it is not one journeymap wrote."""
+    """The one snapshot of a document; JourneymapError (one line) when it is not one journeymap
+    wrote, or when it holds several maps (read those with snapshots_from_json)."""
+    found = snapshots_from_json(text, where)
+    if len(found) != 1:
+        raise JourneymapError(f"{where}: holds the measures of {len(found)} maps where one was expected")
+    return found[0]
+
+
+def snapshots_from_json(text: str, where: str) -> list[MeasuresSnapshot]:
+    """Every snapshot of a document `measure --format json` wrote: one object for one map, a
+    list of them for several."""
     try:
         raw = json.loads(text)
     except ValueError as exc:
         raise JourneymapError(f"{where}: not a measures snapshot: invalid JSON ({exc})") from None
+    if isinstance(raw, list) and raw:
+        return [_checked(item, f"{where}, map {number}") for number, item in enumerate(raw, start=1)]
+    return [_checked(raw, where)]
+
+
+def _checked(raw: Any, where: str) -> MeasuresSnapshot:
     if not isinstance(raw, dict) or "journeymap_measures" not in raw:
         raise JourneymapError(f"{where}: not a measures snapshot (no 'journeymap_measures' key); "
                               "write one with journeymap measure --format json")
@@ -355,19 +371,43 @@ def snapshot_from_json(text: str, where: str) -> MeasuresSnapshot:
         raise JourneymapError(f"{where}: a damaged measures snapshot ({type(exc).__name__}: {exc})") from None
 
 
-def read_snapshot(path: str) -> MeasuresSnapshot:
+def _text(path: str) -> str:
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         why = getattr(exc, "strerror", None) or exc
         raise JourneymapError(f"{path}: cannot read the measures snapshot: {why}") from None
-    return snapshot_from_json(text, path)
+
+
+def read_snapshot(path: str) -> MeasuresSnapshot:
+    return snapshot_from_json(_text(path), path)
+
+
+def read_snapshots(path: str) -> list[MeasuresSnapshot]:
+    """Every map's snapshot in the file (one, or several from one measure run)."""
+    return snapshots_from_json(_text(path), path)
 
 
 def snapshots_by_map(paths: list[str]) -> MeasuresByMap:
-    """The snapshots in these files, each found by the map it measured."""
-    return MeasuresByMap.of([read_snapshot(p) for p in paths])
+    """The snapshots in these files, each found by the map it measured (a file may hold several)."""
+    return MeasuresByMap.of([s for p in paths for s in read_snapshots(p)])
+
+
+def moved_pairs(
+    old: list[MeasuresSnapshot], new: list[MeasuresSnapshot]
+) -> list[tuple[MeasuresSnapshot, MeasuresSnapshot]]:
+    """The snapshots of the same map in two documents, paired by MeasuresByMap's lookup, in the
+    new document's order; a document of one map pairs with the other's one map whatever its id."""
+    if len(old) == 1 and len(new) == 1:
+        return [(old[0], new[0])]
+    before = MeasuresByMap.of(old)
+    pairs = []
+    for snapshot in new:
+        match = before.for_map(snapshot.map_id, snapshot.map_path)
+        if match is not None:
+            pairs.append((match, snapshot))
+    return pairs
 
 
 def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:

@@ -183,6 +183,9 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         return said(f"{where}: lists the same value twice; remove the repeat")
     if keyword == "minItems":
         return said(f"{where}: needs at least {value} item{'s' if value != 1 else ''}")
+    if keyword == "not" and isinstance(value, dict) and list(value) == ["required"]:
+        # two keys that exclude each other (data.events: path or table)
+        return said(f"{where}: give {' or '.join(value['required'])}, not both")
     return said(f"{where}: does not fit the schema ({keyword})")
 
 

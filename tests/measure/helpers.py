@@ -11,7 +11,8 @@ from journeymap.config import default_project
 from journeymap.io.sources import Target
 from journeymap.measure import synthetic
 from journeymap.measure.compute import measure_journey
-from journeymap.measure.engine import Engine, make_engine
+from journeymap.measure.engine import Engine
+from journeymap.measure.engines import make_engine
 from journeymap.measure.spec import Options, spec_for
 from journeymap.measures import MeasuresSnapshot
 from journeymap.model import Journey
@@ -35,7 +36,7 @@ class Shop:
 
     def measured(self, engine: Engine | None = None, **options: str) -> MeasuresSnapshot:
         spec = spec_for(self.journey, {}, str(self.folder), Options(**options))
-        made = engine or make_engine(spec.engine, spec.files())
+        made = engine or make_engine(spec.engine, spec.files(), database=spec.database())
         try:
             return measure_journey(self.journey, spec, made)
         finally:

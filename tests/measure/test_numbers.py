@@ -17,6 +17,7 @@ from journeymap.measure.compute import FLAG_LEVEL, MIN_ENTRANTS, differences, fl
 from journeymap.measure.duckdb_engine import DuckDBEngine
 from journeymap.measure.stats import mean_interval, wilson
 from journeymap.measures import MeasuresSnapshot, StageMeasure, snapshot_from_json, snapshot_json
+from journeymap.strings import signed
 from tests.conftest import run_cli
 from tests.measure.helpers import Shop, shop
 from tests.measure.reference import WEEK_OFFSET, Reference, events_of
@@ -257,7 +258,8 @@ def test_measured_emotion_carries_its_answers_and_a_t_interval(split: tuple[Shop
         assert score.emotion_high == pytest.approx(min(2, high - 3), abs=1e-6)
     text = present.as_text(snap)
     first = snap.surveys.touchpoints[0]
-    assert f"({first.emotion_low:+.1f} to {first.emotion_high:+.1f}, {first.responses} answers)" in text
+    # signed: the one minus sign every report uses
+    assert f"({signed(first.emotion_low)} to {signed(first.emotion_high)}, {first.responses} answers)" in text
 
 
 def test_the_t_interval_and_the_wilson_interval_match_known_values() -> None:

@@ -128,7 +128,7 @@ def test_odd_column_names_and_a_header_only_log_give_duckdb_s_numbers(tmp_path: 
 
 def _measured(journey, folder: Path, engine, **options: str):
     from journeymap.measure.compute import measure_journey
-    from journeymap.measure.engine import make_engine
+    from journeymap.measure.engines import make_engine
     from journeymap.measure.spec import Options, spec_for
 
     spec = spec_for(journey, {}, str(folder), Options(**options))
@@ -138,3 +138,36 @@ def _measured(journey, folder: Path, engine, **options: str):
     finally:
         if engine is None:
             made.close()
+
+
+def test_spark_refuses_a_damaged_log_with_duckdb_s_message(tmp_path: Path, engine) -> None:
+    """Spark would pad a short row with nulls and count it; it is told to refuse, as DuckDB does,
+    and both print the same line."""
+    from journeymap.errors import JourneymapError
+    from tests.measure.damaged import damaged_logs
+
+    s = shop(tmp_path, synthetic.Plan(users=60))
+    for kind, (path, start) in damaged_logs(s.folder / "events.csv").items():
+        said = []
+        for chosen in (None, engine):
+            with pytest.raises(JourneymapError) as raised:
+                s.measured(engine=chosen, events=str(path))
+            said.append(str(raised.value))
+        assert said[0] == said[1], kind
+        assert said[0].startswith(start), said[0]
+
+
+def test_a_spark_run_prints_no_log_lines(tmp_path: Path) -> None:
+    """Standard error of a whole run holds journeymap's own lines and nothing from the JVM."""
+    import subprocess
+    import sys
+
+    s = shop(tmp_path, synthetic.Plan(users=40))
+    done = subprocess.run(
+        [sys.executable, "-m", "journeymap", "measure", str(s.map), "--engine", "spark", "--memory", "1024"],
+        capture_output=True, text=True, timeout=900, cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Funnel" in done.stdout or "funnel" in done.stdout
+    foreign = [line for line in done.stderr.splitlines() if not line.startswith("journeymap: ")]
+    assert foreign == [], foreign

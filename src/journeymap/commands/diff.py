@@ -22,7 +22,7 @@ from journeymap.diff.run import DiffRequest, exit_status, run_diff, write_pictur
 from journeymap.errors import UsageProblem
 from journeymap.io.output import emit
 from journeymap.measure.compare import moved_markdown, moved_text
-from journeymap.measures import read_snapshot
+from journeymap.measures import moved_pairs, read_snapshots
 
 _EXTERNAL_HELP = (
     "Act as git's external diff driver: take git's arguments (path old-file old-hex old-mode new-file "
@@ -114,10 +114,17 @@ def diff(
 def _snapshots(paths: list[str], output_format: DiffFormat, exit_code: bool) -> int:
     """Two measures snapshots (`journeymap measure --format json`): what moved in the data."""
 
-    old, new = (read_snapshot(p) for p in paths)
+    old, new = (read_snapshots(p) for p in paths)
     if output_format not in (DiffFormat.text, DiffFormat.markdown):
         raise UsageProblem("two measures snapshots compare as text or markdown")
+    pairs = moved_pairs(old, new)
+    if not pairs:
+        raise UsageProblem(f"{paths[0]} and {paths[1]} measure no map in common")
     write = moved_text if output_format is DiffFormat.text else moved_markdown
-    text, changed = write(old, new)
-    emit(text)
-    return common.EXIT_FINDINGS if exit_code and changed else common.EXIT_OK
+    texts, any_changed = [], False
+    for before, after in pairs:
+        text, changed = write(before, after)
+        texts.append(text)
+        any_changed = any_changed or changed
+    emit("\n".join(texts))
+    return common.EXIT_FINDINGS if exit_code and any_changed else common.EXIT_OK

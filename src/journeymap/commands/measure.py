@@ -1,5 +1,6 @@
 """`journeymap measure`: the journey as customers walk it, from event logs and surveys."""
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -7,6 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from journeymap.commands import common
+from journeymap.io.atomic import write_atomic
+from journeymap.io.output import emit
+from journeymap.measure.engine import limits_of
+from journeymap.measure.present import formatted
+from journeymap.measure.run import measure_paths
+from journeymap.measure.spec import Options
 
 
 class MeasureFormat(StrEnum):
@@ -33,8 +40,14 @@ def register(app: typer.Typer) -> None:
 def measure(
     paths: Annotated[list[str], typer.Argument(help="Map files or folders.")],
     events: Annotated[
-        str | None, typer.Option("--events", help="Event log: a CSV (.csv.gz too), Parquet or NDJSON file, or a glob "
+        str | None, typer.Option("--events", help="Event log: a CSV (.csv.gz too), Parquet or NDJSON file, a glob, "
+                                 "or a PostgreSQL table as postgresql://USER@HOST/DB?table=NAME "
                                  "(default: the map's or the configuration's data.events).")
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", metavar="URL", help="The PostgreSQL database (postgresql://USER@HOST/DB) of a "
+                     "table named by data.events.table (default: the JOURNEYMAP_DATABASE_URL environment variable)."),
     ] = None,
     surveys: Annotated[
         str | None, typer.Option("--surveys", help="Survey answers file (default: data.surveys).")
@@ -69,16 +82,11 @@ def measure(
     """Measure the journey from event logs and surveys: funnel, stages, touchpoints, KPIs."""
 
     def run() -> int:
-        import sys
 
-        from journeymap.io.atomic import write_atomic
-        from journeymap.io.output import emit
-        from journeymap.measure.engine import limits_of
-        from journeymap.measure.run import measure_paths
-        from journeymap.measure.spec import Options
 
         options = Options(events=events, surveys=surveys, since=since, until=until, by=by, window=window,
-                          every=every.value if every else None, engine=engine.value if engine else None)
+                          every=every.value if every else None, engine=engine.value if engine else None,
+                          database=database)
         project = common.project(config, max_bytes)
         limits = limits_of(memory if memory is not None else project.measure.memory_mb,
                            threads if threads is not None else project.measure.threads)
@@ -93,7 +101,6 @@ def measure(
         for warning in measured.warnings:
             common.say(f"journeymap: warning: {warning}")
         if measured.snapshots:
-            from journeymap.measure.present import formatted
 
             text = formatted(measured.snapshots, output_format.value)
             if out is None:
@@ -125,8 +132,8 @@ class _progress:
     def __enter__(self) -> Any:
         if not self.live:
             return None, None
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                             console=Console(stderr=True), transient=True)

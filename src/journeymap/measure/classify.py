@@ -14,6 +14,7 @@ themselves, written in the map, are SQL.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,14 @@ class Unmatched:
 
     touchpoint: str
     pattern: str
+    suggestion: str | None = None  # the log's closest event name, for a misspelt literal name
+
+    def record(self) -> dict[str, str]:
+        """As the snapshot's `unmatched_signals` holds it (did_you_mean only when there is one)."""
+        found = {"touchpoint": self.touchpoint, "signal": self.pattern}
+        if self.suggestion is not None:
+            found["did_you_mean"] = self.suggestion
+        return found
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def classification(journey: Journey, names: Sequence[str]) -> Classification:
     signals = [(index, signal, _matcher(signal.event))
                for index, touchpoint in enumerate(touchpoints) for signal in touchpoint.signals]
     unmatched = tuple(
-        Unmatched(touchpoints[index].id, signal.event)
+        Unmatched(touchpoints[index].id, signal.event, closest(signal.event, names))
         for index, signal, matches in signals if not any(matches(n) for n in names)
     )
     filtered: dict[int, Filtered] = {}  # by position in `signals`
@@ -97,6 +106,16 @@ def classification(journey: Journey, names: Sequence[str]) -> Classification:
     columns = ((NAME, TEXT_COLUMN), (FALLBACK, INT_COLUMN), *((filtered[p].column, BOOL_COLUMN) for p in order))
     rows = tuple((name, fallback, *(p in flags for p in order)) for name, fallback, flags in claims)
     return Classification(columns, rows, tuple(filtered[p] for p in order), unmatched)
+
+
+def closest(pattern: str, names: Sequence[str]) -> str | None:
+    """The event name of the log a literal signal most likely meant (`purchse` -> `purchase`);
+    None for a pattern (`checkout_*`), whose near misses are not one name. The names are the
+    distinct names already read for matching, so this costs no query."""
+    if any(ch in pattern for ch in "*?["):
+        return None
+    close = difflib.get_close_matches(pattern, names, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def touchpoint_sql(found: Classification, table: str, column_of: dict[str, str], engine: Engine) -> str:

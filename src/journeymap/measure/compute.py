@@ -32,7 +32,9 @@ from journeymap.errors import JourneymapError
 from journeymap.measure import classify, stats
 from journeymap.measure.conformance import Periods, measure_conformance
 from journeymap.measure.engine import Engine
+from journeymap.measure.locate import row_of
 from journeymap.measure.spec import EVERY, Spec
+from journeymap.measure.targets import target_value
 from journeymap.measures import (
     BackStep,
     Conformance,
@@ -50,6 +52,8 @@ from journeymap.measures import (
     UnmappedEvent,
 )
 from journeymap.model import Journey, Kpi
+from journeymap.schema import did_you_mean
+from journeymap.strings import short
 
 # 1970-01-01 was a Thursday: weeks start on the Monday four days later
 _WEEK_OFFSET = 4 * 86400.0
@@ -110,7 +114,6 @@ class _Run:
         kinds = e.load("raw", src.files, src.format, keep=list(dict.fromkeys(needed.values())))
         for role, column in needed.items():
             if column not in kinds:
-                from journeymap.schema import did_you_mean
 
                 hint = did_you_mean(column, list(kinds)) or f"; its columns: {', '.join(list(kinds)[:12])}"
                 raise JourneymapError(f"{src.named}: no column '{column}' (the {role} column){hint}")
@@ -148,10 +151,9 @@ class _Run:
         """)
         bad = e.rows("SELECT badt FROM ev0 WHERE badt IS NOT NULL LIMIT 1")
         if bad:
-            from journeymap.measure.locate import row_of
 
             value = str(bad[0][0])
-            where = row_of(src.files, src.format, src.time, value)
+            where = row_of(src.files, src.format, src.time, value) if src.files else src.named
             raise JourneymapError(
                 f"{where}: cannot read '{_short(value)}' in column '{src.time}' as a time; write ISO 8601 "
                 "(2026-01-31T08:00:00Z) or seconds since 1970"
@@ -248,7 +250,7 @@ class _Run:
             unmapped_total=unmapped_total,
             never_seen=[t.id for t, m in zip(self.touchpoints, touchpoints, strict=True) if t.signals and not m.events],
             without_signals=[t.id for t in self.touchpoints if not t.signals],
-            unmatched_signals=[{"touchpoint": u.touchpoint, "signal": u.pattern} for u in self.unmatched],
+            unmatched_signals=[u.record() for u in self.unmatched],
             back_steps=back.kinds,
             transitions=back.transitions,
             back_step_total=back.total,
@@ -436,7 +438,6 @@ class _Run:
         kinds = e.load("sv_raw", src.files, src.format, keep=wanted)
         for role, column in (("touchpoint", src.touchpoint), ("score", src.score), ("user", src.user)):
             if column and column not in kinds:
-                from journeymap.schema import did_you_mean
 
                 hint = did_you_mean(column, list(kinds)) or f"; its columns: {', '.join(list(kinds)[:12])}"
                 raise JourneymapError(f"{src.named}: no column '{column}' (the {role} column){hint}")
@@ -685,7 +686,6 @@ def scale_mapping(low: float, high: float, name: str) -> str:
 
 
 def _judged(stage_id: str, kpi: Kpi, kind: str, value: float | None, unit: str) -> KpiValue:
-    from journeymap.measure.targets import target_value
 
     goal = target_value(kpi.target, unit)
     if value is None:
@@ -724,6 +724,5 @@ def _iso(seconds: float | None) -> str | None:
 
 
 def _short(value: str) -> str:
-    from journeymap.strings import short
 
     return short(value, 80)

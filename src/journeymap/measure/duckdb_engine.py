@@ -26,6 +26,9 @@ from journeymap.measure.engine import (
     Limits,
     limits_of,
 )
+from journeymap.measure.locate import damage, delimiter, refuse_empty
+from journeymap.measure.portable import SourceSpelling
+from journeymap.strings import short
 
 # the settings --debug reports, in the order they are set
 LOCKED = (
@@ -35,7 +38,7 @@ LOCKED = (
 _SQL_TYPES = {BOOL_COLUMN: "BOOLEAN", INT_COLUMN: "INTEGER"}
 
 
-class DuckDBEngine:
+class DuckDBEngine(SourceSpelling):
     name = "duckdb"
 
     def __init__(
@@ -44,7 +47,7 @@ class DuckDBEngine:
         limits: Limits | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> None:
-        import duckdb
+        import duckdb  # noqa: PLC0415
 
         self._duckdb = duckdb
         self.con = duckdb.connect(":memory:")
@@ -94,11 +97,16 @@ class DuckDBEngine:
             raise JourneymapError(f"DuckDB could not hold the signals' table: {_first_line(exc)}") from None
 
     def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
+        refuse_empty(files)
         listing = "[" + ", ".join(self.literal(f) for f in files) + "]"
         if fmt == "csv":
             # every column as text: a value the type sniffer did not expect becomes a clear
-            # message of ours (file, row, value), never a conversion error half-way through
-            source = f"read_csv({listing}, header = true, all_varchar = true, union_by_name = true)"
+            # message of ours (file, row, value), never a conversion error half-way through.
+            # The separator is told, not sniffed, and a row of the wrong width is an error:
+            # Spark is told the same, so both read a file alike or both refuse it
+            delim = self.literal(delimiter(files[0]))
+            source = (f"read_csv({listing}, header = true, all_varchar = true, union_by_name = true, "
+                      f"delim = {delim}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false)")
         elif fmt == "parquet":
             source = f"read_parquet({listing}, union_by_name = true)"
         else:
@@ -115,7 +123,7 @@ class DuckDBEngine:
                 columns = ", ".join(self.ident(c) for c in wanted) or "*"
                 self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM {name}_src")
         except self._duckdb.Error as exc:
-            raise JourneymapError(f"cannot read {files[0]}: {_first_line(exc)}") from None
+            raise JourneymapError(damage(files, fmt) or f"cannot read {files[0]}: {_first_line(exc)}") from None
         return kinds
 
     def table(self, name: str, sql: str) -> None:
@@ -158,20 +166,8 @@ class DuckDBEngine:
                 raise JourneymapError(f"DuckDB could not read the data: {_first_line(failure[0])}") from None
             raise failure[0]
 
-    def ident(self, name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
-    def literal(self, value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    def quantile(self, expr: str, q: float) -> str:
-        return f"quantile_cont({expr}, {q})"
-
     def user_key(self, expr: str) -> str:
         return f"hash({expr})"
-
-    def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
-        return f"string_agg(CAST({value} AS VARCHAR), {self.literal(separator)} ORDER BY {', '.join(order)})"
 
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:
@@ -204,6 +200,5 @@ def _kind(type_name: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    from journeymap.strings import short
 
     return short(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 300)

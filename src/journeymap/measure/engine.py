@@ -90,17 +90,3 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def make_engine(name: str, files: Sequence[str], limits: Limits | None = None, progress: Any = None) -> Engine:
-    """The engine by name, allowed to read `files` (resolved real paths) and nothing else; its
-    library is imported only now (measure is the only command that needs one)."""
-    chosen = limits or limits_of(None, None)
-    if name == "spark":
-        from journeymap.measure.spark_engine import SparkEngine
-
-        spark: Engine = SparkEngine(limits=chosen)
-        return spark
-    from journeymap.measure.duckdb_engine import DuckDBEngine
-
-    return DuckDBEngine(files, chosen, progress)

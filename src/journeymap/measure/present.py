@@ -29,6 +29,7 @@ from journeymap.measures import (
     UnmappedEvent,
     snapshot_json,
 )
+from journeymap.render.csp import policy
 from journeymap.strings import signed
 
 SURVIVOR_NOTE = (
@@ -234,8 +235,10 @@ def _missing(s: MeasuresSnapshot) -> list[list[Cell]]:
     if s.without_signals:
         notes.append([Cell("Touchpoints without signals (not measured): ", True), Cell(", ".join(s.without_signals))])
     for u in s.unmatched_signals:
+        close = u.get("did_you_mean")
+        hint = [Cell("; did you mean ", True), Cell(close), Cell("?", True)] if close else []
         notes.append([Cell("Signal matches no event: ", True), Cell(u["signal"]), Cell(" (touchpoint ", True),
-                      Cell(u["touchpoint"]), Cell(")", True)])
+                      Cell(u["touchpoint"]), Cell(")", True), *hint])
     return notes
 
 
@@ -442,7 +445,6 @@ _STYLE = (
 
 
 def as_html(s: MeasuresSnapshot) -> str:
-    from journeymap.render.csp import policy
 
     def cell(c: Cell, first: bool) -> str:
         text = html.escape(" ".join(c.text.split()), quote=True)

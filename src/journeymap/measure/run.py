@@ -11,7 +11,8 @@ from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.io.sources import discover
 from journeymap.measure.compute import measure_journey
-from journeymap.measure.engine import Limits, make_engine
+from journeymap.measure.engine import Limits
+from journeymap.measure.engines import make_engine
 from journeymap.measure.spec import Options, spec_for
 from journeymap.measures import MeasuresSnapshot
 from journeymap.pipeline import analyse
@@ -57,7 +58,7 @@ def measure_paths(
         journey = analysis.journey
         own = project.for_file(target.path)  # `data:` of the map's own configuration, relative to its folder
         spec = spec_for(journey, own.data, own.root, options)
-        engine = make_engine(spec.engine, spec.files(), limits, progress)
+        engine = make_engine(spec.engine, spec.files(), limits, progress, spec.database())
         try:
             if locked is not None:
                 locked(journey.file, {"engine": spec.engine, **engine.settings()})
@@ -68,9 +69,10 @@ def measure_paths(
         out.warnings.extend(f"{journey.file}: {note}" for note in _empty(snapshot))
         # in a log with no rows every signal matches nothing: the line above says it all
         for u in snapshot.unmatched_signals if snapshot.rows_read else []:
+            hint = f"; did you mean '{u['did_you_mean']}'?" if u.get("did_you_mean") else ""
             out.warnings.append(
                 f"{journey.file}: signal '{u['signal']}' of touchpoint '{u['touchpoint']}' matches no event in "
-                f"{spec.events.named}"
+                f"{spec.events.named}{hint}"
             )
     return out
 

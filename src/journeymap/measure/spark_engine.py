@@ -1,7 +1,9 @@
 """The Spark engine (PySpark): the same measures, for logs beyond one machine.
 
-The SQL is the one DuckDB runs (see engine.py); only quoting, quantiles and time parsing are
-spelled the Spark way. Times are read in UTC whatever the cluster's zone.
+The SQL is compute.py's own, written in DuckDB's dialect: each statement is translated to
+Spark's at this boundary (measure.portable, sqlglot), and the few spellings the Engine protocol
+asks for (quantiles, user keys, times) are written in DuckDB's dialect too, naming Spark's own
+functions where the two differ. Times are read in UTC whatever the cluster's zone.
 
 A session journeymap starts itself listens on 127.0.0.1 only (Spark's driver otherwise binds
 the machine's outside interface for the run) and gets the run's threads and memory. The
@@ -11,79 +13,120 @@ Hadoop would expand as a pattern).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any
 
 from journeymap.errors import JourneymapError
 from journeymap.measure.engine import BOOL_COLUMN, DATE, INT_COLUMN, NUMBER, OTHER, TEXT, TIME, Limits, limits_of
+from journeymap.measure.locate import damage, delimiter, refuse_empty
+from journeymap.measure.portable import SourceSpelling, translated
+from journeymap.strings import short
 
 LOOPBACK = "127.0.0.1"
 # the settings --debug reports
 REPORTED = ("spark.master", "spark.driver.bindAddress", "spark.driver.host", "spark.driver.memory", "spark.ui.enabled")
+LOG4J = "spark-log4j2.properties"
+DIALECT = "spark"
 _SPARK_TYPES = {BOOL_COLUMN: "boolean", INT_COLUMN: "int"}
 
 
-class SparkEngine:
+class SparkEngine(SourceSpelling):
     name = "spark"
 
     def __init__(self, session: Any = None, limits: Limits | None = None) -> None:
         try:
-            from pyspark.sql import SparkSession
+            import pyspark  # noqa: F401, PLC0415
         except ImportError:
             raise JourneymapError(
                 "the spark engine needs PySpark (and Java 17): pip install pyspark, or use --engine duckdb"
             ) from None
         self._own = session is None
-        chosen = limits or limits_of(None, None)
-        if self._own:
-            # read by the JVM as it starts, before any setting below: without it Spark looks up
-            # the machine's outside address first and says so
-            os.environ["SPARK_LOCAL_IP"] = LOOPBACK
-        self.spark = session or (
-            SparkSession.builder.master(f"local[{int(chosen.threads)}]").appName("journeymap measure")
-            .config("spark.driver.bindAddress", LOOPBACK)
-            .config("spark.driver.host", LOOPBACK)
-            .config("spark.driver.memory", f"{int(chosen.memory_mb)}m")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            # standard error is for journeymap's own progress and messages
-            .config("spark.ui.showConsoleProgress", "false")
-            .getOrCreate()
-        )
-        if self._own:
-            self.spark.sparkContext.setLogLevel("ERROR")
+        self._jvm_log: str | None = None
+        self.spark = session or self._start(limits or limits_of(None, None))
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._cached: list[Any] = []
 
-    def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
-        from pyspark.errors import PySparkException
+    def _start(self, limits: Limits) -> Any:
+        """A local session on loopback, quiet: its JVM logs errors only, and what the JVM itself
+        writes to standard error (such as its note on incubator modules) goes to a file that is
+        shown only when the session cannot start."""
+        from pyspark import SparkConf, SparkContext  # noqa: PLC0415
+        from pyspark.java_gateway import launch_gateway  # noqa: PLC0415
+        from pyspark.sql import SparkSession  # noqa: PLC0415
 
+        # read by the JVM as it starts, before any setting below: without it Spark looks up
+        # the machine's outside address first and says so
+        os.environ["SPARK_LOCAL_IP"] = LOOPBACK
+        log4j = str(resources.files("journeymap.measure").joinpath(LOG4J))
+        conf = SparkConf().setAll([
+            ("spark.master", f"local[{int(limits.threads)}]"),
+            ("spark.app.name", "journeymap measure"),
+            ("spark.driver.bindAddress", LOOPBACK),
+            ("spark.driver.host", LOOPBACK),
+            ("spark.driver.memory", f"{int(limits.memory_mb)}m"),
+            ("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}"),
+            ("spark.sql.session.timeZone", "UTC"),
+            ("spark.ui.enabled", "false"),
+            ("spark.sql.shuffle.partitions", "4"),
+            # standard error is for journeymap's own progress and messages
+            ("spark.ui.showConsoleProgress", "false"),
+        ])
+        handle, self._jvm_log = tempfile.mkstemp(prefix="journeymap-spark-", suffix=".log")
+        try:
+            with os.fdopen(handle, "wb") as jvm_err:
+                # one JVM a Python process: a later session reuses the one started first
+                running = SparkContext._gateway  # noqa: SLF001
+                gateway = running or launch_gateway(conf, popen_kwargs={"stderr": jvm_err})  # type: ignore[no-untyped-call]
+            context = SparkContext(conf=conf, gateway=gateway)
+        except Exception as exc:
+            raise JourneymapError(f"cannot start Spark: {self._jvm_said() or _first_line(exc)}") from None
+        context.setLogLevel("ERROR")
+        return SparkSession(context)
+
+    def _jvm_said(self) -> str:
+        """The last line the JVM wrote to standard error, if any."""
+        try:
+            with open(self._jvm_log or "", encoding="utf-8", errors="replace") as log:
+                lines = [line.strip() for line in log if line.strip()]
+        except OSError:
+            return ""
+        return lines[-1][:300] if lines else ""
+
+    def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
+        refuse_empty(files)
         reader = self.spark.read
         try:
             if fmt == "csv":
-                frame = reader.option("header", True).csv(list(files))  # every column as text, as DuckDB
+                # every column as text, as DuckDB; the same separator, and a row of the wrong
+                # width refused rather than padded with nulls (DuckDB is told the same)
+                frame = (reader.option("header", True).option("sep", delimiter(files[0]))
+                         .option("mode", "FAILFAST").csv(list(files)))
             elif fmt == "parquet":
                 frame = reader.parquet(*files)
             else:
                 frame = reader.json(list(files))
-        except PySparkException as exc:
-            raise JourneymapError(f"cannot read {files[0]}: {_first_line(exc)}") from None
-        kinds = {f.name: _kind(f.dataType.typeName()) for f in frame.schema.fields}
-        if fmt != "parquet":
-            wanted = [c for c in (keep or kinds) if c in kinds]
-            # quoted: a bare name with a dot or backtick would be read as a path into a struct
-            frame = frame.select(*(self.ident(c) for c in wanted)).cache()
-            self._cached.append(frame)
+            kinds = {f.name: _kind(f.dataType.typeName()) for f in frame.schema.fields}
+            if fmt != "parquet":
+                wanted = [c for c in (keep or kinds) if c in kinds]
+                # quoted: a bare name with a dot or backtick would be read as a path into a struct
+                frame = frame.select(*(_backticked(c) for c in wanted)).cache()
+                self._cached.append(frame)
+                # read now, so that a damaged file is refused here, by name, not mid-measure
+                frame.count()
+        except Exception as exc:  # PySparkException, or the JVM's own error through py4j
+            raise JourneymapError(damage(files, fmt) or f"cannot read {files[0]}: {_first_line(exc)}") from None
         frame.createOrReplaceTempView(name)
         return kinds
 
     def table(self, name: str, sql: str) -> None:
-        from pyspark.errors import PySparkException
+        from pyspark.errors import PySparkException  # noqa: PLC0415
 
         try:
-            frame = self.spark.sql(sql).cache()
+            frame = self.spark.sql(translated(sql, DIALECT)).cache()
             frame.count()  # computed once, here, not again in every query that reads it
         except PySparkException as exc:
             raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
@@ -91,15 +134,15 @@ class SparkEngine:
         frame.createOrReplaceTempView(name)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        from pyspark.errors import PySparkException
+        from pyspark.errors import PySparkException  # noqa: PLC0415
 
         try:
-            return [tuple(r) for r in self.spark.sql(sql).collect()]
+            return [tuple(r) for r in self.spark.sql(translated(sql, DIALECT)).collect()]
         except PySparkException as exc:
             raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
 
     def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
-        schema = ", ".join(f"{self.ident(column)} {_SPARK_TYPES.get(kind, 'string')}" for column, kind in columns)
+        schema = ", ".join(f"{_backticked(column)} {_SPARK_TYPES.get(kind, 'string')}" for column, kind in columns)
         frame = self.spark.createDataFrame(list(rows), schema=schema).cache()
         self._cached.append(frame)
         frame.createOrReplaceTempView(name)
@@ -108,14 +151,9 @@ class SparkEngine:
         conf = self.spark.sparkContext.getConf()
         return {key: str(conf.get(key, "(not set)")) for key in REPORTED}
 
-    def ident(self, name: str) -> str:
-        return "`" + name.replace("`", "``") + "`"
-
-    def literal(self, value: str) -> str:
-        # Spark reads backslash escapes inside string literals
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
+    # the spellings below (and SourceSpelling's) are DuckDB's: portable.translated turns them into Spark's
     def quantile(self, expr: str, q: float) -> str:
+        # Spark's exact percentile interpolates as DuckDB's quantile_cont does
         return f"percentile({expr}, {q})"
 
     def user_key(self, expr: str) -> str:
@@ -128,18 +166,28 @@ class SparkEngine:
         return f"array_join(transform({items}, x -> x.v), {self.literal(separator)})"
 
     def seconds(self, column: str, kind: str) -> str:
+        # TIMESTAMPTZ is Spark's TIMESTAMP (an instant; DuckDB's plain TIMESTAMP would become
+        # TIMESTAMP_NTZ, which drops a text's offset)
         if kind in (TIME, DATE):
-            return f"(unix_micros(CAST({column} AS TIMESTAMP)) / 1000000.0)"
+            return f"(unix_micros(CAST({column} AS TIMESTAMPTZ)) / 1000000.0)"
         if kind == NUMBER:
             return f"CAST({column} AS DOUBLE)"
-        text = f"CAST({column} AS STRING)"
-        return f"coalesce(unix_micros(try_cast({text} AS TIMESTAMP)) / 1000000.0, try_cast({text} AS DOUBLE))"
+        text = f"CAST({column} AS VARCHAR)"
+        return f"coalesce(unix_micros(try_cast({text} AS TIMESTAMPTZ)) / 1000000.0, try_cast({text} AS DOUBLE))"
 
     def close(self) -> None:
         for frame in self._cached:
             frame.unpersist()
         if self._own:
             self.spark.stop()
+        if self._jvm_log is not None:
+            with contextlib.suppress(OSError):
+                os.remove(self._jvm_log)
+
+
+def _backticked(name: str) -> str:
+    """A column name as the DataFrame API reads it: one name, even with a dot or a backtick."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _kind(type_name: str) -> str:
@@ -155,7 +203,6 @@ def _kind(type_name: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    from journeymap.strings import short
 
     text = str(exc).strip()
     return short(text.splitlines()[0] if text else type(exc).__name__, 300)

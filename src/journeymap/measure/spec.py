@@ -3,17 +3,27 @@ configuration) with the command-line flags on top, every path resolved and confi
 
 from __future__ import annotations
 
+import datetime
+import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from journeymap.errors import ConfigProblem, UsageProblem
 from journeymap.io.sources import repository_root
+from journeymap.measure.files import Naming, data_files
 from journeymap.model import DURATION_UNITS, Journey, duration_seconds
+from journeymap.schema import schema_text
+from journeymap.strings import short
 
 FORMATS = ("csv", "parquet", "ndjson")
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+# a table or schema.table: names, not SQL (they are quoted as names all the same)
+TABLE_NAME = r"[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?"
 EVERY = {"day": 86400.0, "week": 604800.0}
 SCALES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
 
@@ -31,6 +41,9 @@ class EventSource:
     # attribute name (in signal filters and --by) -> the column it reads
     attributes: Mapping[str, str] = field(default_factory=dict)
     named: str = ""  # the path or glob as the user wrote it, for messages
+    # a table in a PostgreSQL database instead of files (then `files` is empty): from --events only
+    database: str | None = None
+    table: str | None = None
 
     def column(self, attribute: str) -> str:
         return self.attributes.get(attribute, attribute)
@@ -60,6 +73,7 @@ class Options:
     window: str | None = None
     every: str | None = None
     engine: str | None = None
+    database: str | None = None  # --database: the server of a data.events.table
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,12 @@ class Spec:
         """Every file the run may open (the engine is allowed these and no other)."""
         return self.events.files + (self.surveys.files if self.surveys else ())
 
+    def database(self) -> tuple[str, str] | None:
+        """(URL, table) when the event log is a database table."""
+        if self.events.database is None or self.events.table is None:
+            return None
+        return self.events.database, self.events.table
+
 
 def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: str, options: Options) -> Spec:
     """The run's spec: the map's `data` wins over the project's, the flags over both."""
@@ -93,7 +113,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
             f"{journey.file}: no event log: add a data.events section to the map or .journeymap.yaml, "
             "or pass --events FILE"
         )
-    events = _events(events_raw or {}, options.events, base, repo, where)
+    events = _events(events_raw or {}, options.events, base, repo, where, options.database)
     surveys_raw = data.get("surveys")
     surveys = None
     if options.surveys is not None or surveys_raw:
@@ -101,9 +121,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
     window = options.window or data.get("window")
     if options.every is not None and options.every not in EVERY:
         raise UsageProblem(f"--every must be {' or '.join(EVERY)}, not '{options.every}'")
-    engine = options.engine or data.get("engine") or "duckdb"
-    if engine not in ("duckdb", "spark"):
-        raise UsageProblem(f"--engine must be duckdb or spark, not '{engine}'")
+    engine = _engine(options.engine, data.get("engine"), events)
     return Spec(
         events=events,
         surveys=surveys,
@@ -116,15 +134,60 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
     )
 
 
+def _engine(flag: str | None, written: str | None, events: EventSource) -> str:
+    """The engine: PostgreSQL itself for a table in a database, else the flag's, the data's or DuckDB."""
+    if events.database is not None:
+        if flag not in (None, "postgres"):
+            raise UsageProblem(f"--engine {flag} cannot read a database table; leave --engine out")
+        return "postgres"
+    engine = flag or written or "duckdb"
+    if engine not in ("duckdb", "spark"):
+        raise UsageProblem(f"--engine must be duckdb or spark, not '{engine}'")
+    return engine
+
+
+def database_table(flag: str) -> tuple[str, str] | None:
+    """(URL without `table`, table) for --events postgresql://HOST/DB?table=NAME; None for a path.
+    Only the command line is read this way: a map's or configuration's `path` is always a file,
+    so a pull request cannot point measure at a database (docs/robustness.md, Measure)."""
+
+    if not flag.startswith(DATABASE_SCHEMES):
+        return None
+    parts = urlsplit(flag)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    tables = [value for key, value in query if key == "table"]
+    if len(tables) != 1 or not re.fullmatch(TABLE_NAME, tables[0]):
+        raise UsageProblem(
+            "--events: name the table of a database as postgresql://HOST/DB?table=NAME (or SCHEMA.NAME)"
+        )
+    rest = urlencode([(key, value) for key, value in query if key != "table"])
+    return urlunsplit(parts._replace(query=rest)), tables[0]
+
+
+DATABASE_ENV = "JOURNEYMAP_DATABASE_URL"
+
+
+def _server(flag: str | None, where: str) -> str:
+    """The server of a table named in `data`: from --database or the environment, never from a
+    file a pull request can change."""
+    url = flag or os.environ.get(DATABASE_ENV)
+    if not url:
+        raise UsageProblem(
+            f"{where}: data.events.table names a table in a database; give the database with --database "
+            f"postgresql://HOST/DB or {DATABASE_ENV} (a map or configuration never names a server)"
+        )
+    if not url.startswith(DATABASE_SCHEMES):
+        raise UsageProblem("--database must be a postgresql://HOST/DB URL")
+    return url
+
+
 def _check_config_data(data: Mapping[str, Any], root: str) -> None:
     """The configuration's `data` follows the same schema as a map's."""
     if not data:
         return
-    import json
 
-    import jsonschema
+    import jsonschema  # noqa: PLC0415
 
-    from journeymap.schema import schema_text
 
     schema = json.loads(schema_text())
     sub = {"$defs": schema["$defs"], "$ref": "#/$defs/data"}
@@ -138,7 +201,6 @@ def _files(pattern: str, base: str, repo: str | None, what: str) -> tuple[str, .
     """The files a path or glob names (measure.files). Paths from a map or configuration (`repo`
     given) are relative to `base` and must stay inside `repo`; a path given on the command
     line is the user's own choice."""
-    from journeymap.measure.files import Naming, data_files
 
     return data_files(Naming(pattern, base, repo, what))
 
@@ -158,7 +220,9 @@ def format_of(path: str, declared: str | None) -> str:
     )
 
 
-def _events(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str) -> EventSource:
+def _events(
+    raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str, server: str | None = None
+) -> EventSource:
     columns = raw.get("columns") or {}
     missing = [c for c in ("user", "event", "time") if not columns.get(c)]
     if missing:
@@ -166,7 +230,22 @@ def _events(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, wher
             f"{where}: data.events.columns must name the {', '.join(missing)} column"
             f"{'s' if len(missing) > 1 else ''} of the event log (column names are never guessed)"
         )
-    named = flag if flag is not None else str(raw["path"])
+    if flag is not None:
+        database = database_table(flag)
+    elif raw.get("table"):
+        database = (_server(server, where), str(raw["table"]))
+    else:
+        database = None
+    named = flag if flag is not None else str(raw.get("path") or raw.get("table"))
+    if database is not None:
+        from journeymap.measure.postgres_engine import redacted  # noqa: PLC0415
+
+        url, table = database
+        return EventSource(
+            files=(), format="table", user=columns["user"], event=columns["event"], time=columns["time"],
+            session=columns.get("session"), attributes=dict(columns.get("attributes") or {}),
+            named=f"table {table} in {redacted(url)}", database=url, table=table,
+        )
     files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "event log")
     return EventSource(
         files=files,
@@ -227,7 +306,6 @@ def _score(value: Any, end: str, where: str) -> float:
 
 
 def _short(text: str) -> str:
-    from journeymap.strings import short
 
     return short(text, 40)
 
@@ -242,7 +320,6 @@ def _duration(text: str, what: str) -> float:
 def _instant(text: str | None, what: str) -> float | None:
     if text is None:
         return None
-    import datetime
 
     try:
         moment = datetime.datetime.fromisoformat(text)

@@ -15,6 +15,7 @@ from journeymap.config import Project
 from journeymap.errors import UsageProblem
 from journeymap.io.atomic import make_folder, write_atomic
 from journeymap.io.sources import Target, discover
+from journeymap.measures import MeasuresByMap, MeasuresSnapshot
 from journeymap.pipeline import add_portfolio_findings, analyse
 from journeymap.render import RenderError
 from journeymap.render.theme import Theme, theme_from
@@ -24,8 +25,9 @@ from journeymap.site.pages import broken_page, index_page, map_page, site_hierar
 from journeymap.strings import map_stem, one_line, slug
 
 
-def build_site(folder: Path, out: Path, project: Project) -> Site:
-    """The catalog of every map below `folder` (but those the project excludes), written to `out`."""
+def build_site(folder: Path, out: Path, project: Project, measures: MeasuresByMap | None = None) -> Site:
+    """The catalog of every map below `folder` (but those the project excludes), written to `out`;
+    with `measures`, each map's page shows its own snapshot (found by MeasuresByMap.for_map)."""
     if not folder.is_dir():
         raise UsageProblem(f"{folder}: not a folder; name the folder that holds the maps")
     if out.resolve() == folder.resolve():
@@ -37,7 +39,8 @@ def build_site(folder: Path, out: Path, project: Project) -> Site:
         raise UsageProblem(found.problems[0])
     entries = build_entries(found.targets, project)
     chosen = project.theme
-    write_site(entries, out, theme_from(chosen.base, dict(chosen.colours), chosen.font, chosen.logo, chosen.root))
+    write_site(entries, out, theme_from(chosen.base, dict(chosen.colours), chosen.font, chosen.logo, chosen.root),
+               measures)
     return Site(entries)
 
 
@@ -60,13 +63,16 @@ def build_entries(targets: list[Target], project: Project) -> list[Entry]:
     return entries
 
 
-def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> None:
+def write_site(
+    entries: list[Entry], out: Path, theme: Theme | None = None, measures: MeasuresByMap | None = None
+) -> None:
     by_id = {e.journey.id: e for e in entries if e.journey is not None and e.journey.id}
     tree = site_hierarchy(entries)
     pages = []
     for entry in entries:
         try:
-            pages.append((entry, map_page(entry, by_id, entries, tree, theme)))
+            measured = _measured(entry, measures)
+            pages.append((entry, map_page(entry, by_id, entries, tree, theme, measured)))
         except RenderError as exc:
             if exc.exit_code != 1:  # a tool failed, not the map: the site cannot be built
                 raise
@@ -78,3 +84,10 @@ def write_site(entries: list[Entry], out: Path, theme: Theme | None = None) -> N
         write_atomic(maps_dir / entry.page, page)
     write_atomic(out / "portfolio.html", heatmap_page(entries, theme))
     write_atomic(out / "index.html", index_page(entries, theme))
+
+
+def _measured(entry: Entry, measures: MeasuresByMap | None) -> MeasuresSnapshot | None:
+    journey = entry.journey
+    if journey is None or not measures:
+        return None
+    return measures.for_map(journey.id, journey.file)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeymap.findings import Finding, Severity
+from journeymap.measures import MeasuresSnapshot
 from journeymap.render.csp import policy
 from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
 from journeymap.render.html import PageExtras, html_page
@@ -190,9 +191,11 @@ def _lint_counts(entry: Entry) -> str:
 
 def map_page(
     entry: Entry, by_id: dict[str, Entry], entries: list[Entry], tree: Hierarchy | None = None,
-    theme: Theme | None = None,
+    theme: Theme | None = None, measured: MeasuresSnapshot | None = None,
 ) -> str:
-    """A map's page; `tree` is the site's journey hierarchy (made from `entries` when not given)."""
+    """A map's page; `tree` is the site's journey hierarchy (made from `entries` when not given);
+    `measured`, the map's measures snapshot: its curve and funnel drawn as `render --measures`
+    draws them, and a summary of what was measured."""
     journey = entry.journey
     if journey is None:
         return broken_page(entry)
@@ -200,8 +203,12 @@ def map_page(
     tree = tree or site_hierarchy(entries)
     nav = hierarchy_html(journey, tree, entry.page)
     top = '<nav class="site-nav" aria-label="Catalog"><a href="../index.html">← All journey maps</a></nav>'
-    extras = PageExtras(css=_SITE_CSS_PAGE + CSS + _page_theme_css(theme), top=top + nav.top,
-                        touchpoint_notes=nav.touchpoint_notes, bottom=_extra_section(entry, journey, by_id, entries))
+    extras = PageExtras(
+        css=_SITE_CSS_PAGE + CSS + _page_theme_css(theme), top=top + nav.top, touchpoint_notes=nav.touchpoint_notes,
+        bottom=_extra_section(entry, journey, by_id, entries, measured),
+        measured_emotions=measured.measured_emotions() if measured else {},
+        measured_funnel=measured.funnel_shares() if measured else {},
+    )
     return html_page(journey, _folder_of(entry.target), extras, theme)
 
 
@@ -234,8 +241,13 @@ def _page_theme_css(theme: Theme | None) -> str:
             f".site-extra a,.site-nav a{{color:{theme.accent}}}")
 
 
-def _extra_section(entry: Entry, journey: Journey, by_id: dict[str, Entry], entries: list[Entry]) -> str:
+def _extra_section(
+    entry: Entry, journey: Journey, by_id: dict[str, Entry], entries: list[Entry],
+    measured: MeasuresSnapshot | None = None,
+) -> str:
     parts = ['<section class="site-extra"><a class="site-nav" href="../index.html">← All journey maps</a>']
+    if measured is not None:
+        parts.append(_measured_section(measured))
     related = [by_id[r] for r in journey.related if r in by_id]
     linking = [e for e in entries if e.journey is not None and journey.id and journey.id in e.journey.related]
     if related or linking:
@@ -256,6 +268,23 @@ def _extra_section(entry: Entry, journey: Journey, by_id: dict[str, Entry], entr
                  else "<p>No findings: this map is lint-clean.</p>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _measured_section(s: MeasuresSnapshot) -> str:
+    """What the data says of the map: its source, entrants and funnel, in plain numbers."""
+    period = " to ".join(p for p in (s.since, s.until) if p)
+    rows = "".join(
+        f"<tr><td>{html_text(f.stage)}</td><td>{f.users:,}</td>"
+        f"<td>{'' if f.of_first is None else f'{f.of_first:.1%}'}</td></tr>"
+        for f in s.funnel
+    )
+    return (
+        '<h2>Measured</h2><p class="site-measured">'
+        f"{s.entrants:,} users entered the journey in {html_text(s.events_source)}"
+        f"{f' ({html_text(period)})' if period else ''}, measured with {html_text(s.engine)}.</p>"
+        f'<table class="site-funnel"><thead><tr><th>stage</th><th>users</th><th>of the first stage</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _findings_list(findings: list[Finding]) -> str:

@@ -1,0 +1,198 @@
+"""An event log in a PostgreSQL table gives exactly DuckDB's snapshot of the same rows, on a
+real server the tests start (tests/measure/postgres_server.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from journeymap.errors import UsageProblem
+from journeymap.measure import synthetic
+from tests.measure import postgres_server
+from tests.measure.helpers import Shop, shop
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg is a dependency: pip install -e '.[dev]'")
+if not postgres_server.available():
+    pytest.skip("needs PostgreSQL's server (scripts/system-deps.sh --test installs it)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def url():
+    with postgres_server.server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory, url: str) -> Shop:
+    made = shop(tmp_path_factory.mktemp("shop"), synthetic.Plan(users=300))
+    columns = synthetic.EVENT_COLUMNS
+    text = (made.folder / "events.csv").read_bytes()
+    with psycopg.connect(url, autocommit=True) as con:
+        # the log as an export would land: every column text, and once more with a real time type
+        for table, time_type in (("events", "text"), ("analytics.typed_events", "timestamptz")):
+            if "." in table:
+                con.execute("CREATE SCHEMA IF NOT EXISTS analytics")
+            listing = ", ".join(f'"{c}" {time_type if c == "occurred_at" else "text"}' for c in columns)
+            con.execute(f"CREATE TABLE {table} ({listing})")
+            with con.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                copy.write(text)
+    return made
+
+
+def comparable(snapshot) -> dict:
+    found = dataclasses.asdict(snapshot)
+    for key in ("engine", "events_source"):
+        found.pop(key)
+    return found
+
+
+@pytest.mark.parametrize("table", ["events", "analytics.typed_events"])
+def test_a_table_gives_duckdb_s_snapshot_of_the_same_rows(small: Shop, url: str, table: str) -> None:
+    options = {"every": "week", "by": "platform", "window": "5d"}
+    duck = small.measured(**options)
+    pg = small.measured(events=f"{url}?table={table}", **options)
+    assert pg.engine == "postgres" and pg.events_source.startswith(f"table {table} in postgresql://")
+    assert comparable(pg) == comparable(duck)
+    assert duck.entrants > 0 and duck.back_steps and duck.periods and duck.segments
+
+
+def test_the_run_leaves_nothing_in_the_database(small: Shop, url: str) -> None:
+    small.measured(events=f"{url}?table=events")
+    with psycopg.connect(url) as con:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")}
+    # (another test of the module may add a table of its own: public.odd)
+    assert tables - {"public.odd"} == {"public.events", "analytics.typed_events"}
+
+
+def test_the_command_measures_a_table_and_hides_the_password(small: Shop, url: str, cli) -> None:
+    with_password = url.replace("journeymap@", "journeymap:s3cret@")
+    result = cli("measure", str(small.map), "--events", f"{with_password}?table=events", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "s3cret" not in result.stdout + result.stderr
+    assert '"engine": "postgres"' in result.stdout
+
+
+def test_a_missing_table_or_an_unreachable_server_is_one_line_and_exit_2(small: Shop, url: str, cli) -> None:
+    result = cli("measure", str(small.map), "--events", f"{url}?table=nowhere")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        'journeymap: error: cannot read table nowhere: relation "nowhere" does not exist']
+    closed = url.rsplit(":", 1)[0] + ":1/postgres"
+    result = cli("measure", str(small.map), "--events", f"{closed}?table=events")
+    assert result.exit_code == 2 and result.stderr.startswith("journeymap: error: cannot connect to postgresql://")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_text_time_that_is_no_time_names_the_table_and_value(url: str, small: Shop, cli) -> None:
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("CREATE TABLE odd AS SELECT * FROM events")
+        con.execute("UPDATE odd SET occurred_at = 'last tuesday' WHERE ctid = (SELECT min(ctid) FROM odd)")
+    result = cli("measure", str(small.map), "--events", f"{url}?table=odd")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("journeymap: error: table odd in postgresql://")
+    assert "cannot read 'last tuesday' in column 'occurred_at' as a time" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("flag", [
+    "postgresql://h/db", "postgresql://h/db?table=a;drop", "postgresql://h/db?table=a&table=b",
+    'postgresql://h/db?table=a"b',
+])
+def test_a_database_url_must_name_one_plain_table(small: Shop, flag: str) -> None:
+    with pytest.raises(UsageProblem, match=r"postgresql://HOST/DB\?table=NAME"):
+        small.measured(events=flag)
+
+
+def test_a_map_cannot_point_measure_at_a_database(small: Shop, url: str, cli) -> None:
+    """A map's (or configuration's) path is always a file in the repository: a pull request that
+    writes a database URL there gets no connection, only "matches no file"."""
+    source = small.map.read_text(encoding="utf-8")
+    hostile = small.folder / "hostile.journey.yaml"
+    hostile.write_text(source.replace("path: events.csv", f"path: '{url}?table=events'"), encoding="utf-8")
+    result = cli("measure", str(hostile))
+    assert result.exit_code == 2
+    assert "matches no file" in result.stderr and result.stdout == ""
+    with psycopg.connect(url) as con:
+        (seen,) = con.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'journeymap measure'"
+                              ).fetchone()
+    assert seen == 0
+
+
+def test_a_map_may_name_a_table_but_the_server_comes_from_the_command_line(
+    small: Shop, url: str, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = small.map.read_text(encoding="utf-8")
+    tabled = small.folder / "tabled.journey.yaml"
+    tabled.write_text(source.replace("path: events.csv", "table: analytics.typed_events"), encoding="utf-8")
+    monkeypatch.delenv("JOURNEYMAP_DATABASE_URL", raising=False)
+    asked = cli("measure", str(tabled))
+    assert asked.exit_code == 2
+    assert asked.stderr.strip().splitlines() == [
+        f"journeymap: error: {tabled}: data: data.events.table names a table in a database; give the database with "
+        "--database postgresql://HOST/DB or JOURNEYMAP_DATABASE_URL (a map or configuration never names a server)"]
+    by_flag = cli("measure", str(tabled), "--database", url, "--format", "json")
+    assert by_flag.exit_code == 0, by_flag.stderr
+    monkeypatch.setenv("JOURNEYMAP_DATABASE_URL", url)
+    by_env = cli("measure", str(tabled), "--format", "json")
+    assert by_env.stdout == by_flag.stdout
+    direct = cli("measure", str(small.map), "--events", f"{url}?table=analytics.typed_events", "--format", "json")
+    assert json.loads(by_env.stdout)["funnel"] == json.loads(direct.stdout)["funnel"]
+
+
+def test_a_table_name_in_a_map_is_a_name_not_sql(small: Shop, url: str, cli) -> None:
+    source = small.map.read_text(encoding="utf-8")
+    hostile = small.folder / "injected.journey.yaml"
+    hostile.write_text(source.replace("path: events.csv", "table: 'events; DROP TABLE events'"), encoding="utf-8")
+    result = cli("validate", str(hostile))
+    assert result.exit_code == 1 and "table" in result.stdout
+
+
+def test_a_map_gives_path_or_table_never_both(small: Shop, cli) -> None:
+    source = small.map.read_text(encoding="utf-8")
+    both = small.folder / "both.journey.yaml"
+    both.write_text(source.replace("path: events.csv", "path: events.csv\n    table: events"), encoding="utf-8")
+    result = cli("validate", str(both))
+    assert result.exit_code == 1
+    assert "error [JM010] data.events: give path or table, not both" in result.stdout
+
+
+def test_survey_answers_that_are_no_number_are_skipped_as_duckdb_skips_them(small: Shop, url: str) -> None:
+    """PostgreSQL has no try_cast: the translation guards each cast by the text's shape, so an
+    'n/a' is skipped and counted, not a failed query."""
+    lines = (small.folder / "surveys.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    score = header.split(",").index("csat")
+    odd = []
+    for number, row in enumerate(rows):
+        fields = row.split(",")
+        if number % 7 == 0:
+            fields[score] = ["n/a", "", "4.5e0", " 3 ", "five"][number % 5]
+        odd.append(",".join(fields))
+    answers = small.folder / "odd-surveys.csv"
+    answers.write_text("\n".join([header, *odd]) + "\n", encoding="utf-8")
+    duck = small.measured(surveys=str(answers))
+    pg = small.measured(events=f"{url}?table=events", surveys=str(answers))
+    assert duck.surveys is not None and duck.surveys.rows_skipped > 0
+    assert comparable(pg) == comparable(duck)
+
+
+@pytest.mark.parametrize("text", ["12", "-3.5", ".5", "1e3", " 7 ", "n/a", "", "2026-01-31", "1.2.3", "e5"])
+def test_a_guarded_cast_reads_a_number_exactly_when_duckdb_s_try_cast_does(url: str, text: str) -> None:
+    import duckdb
+
+    from journeymap.measure.portable import translated
+
+    # from a column, as the measures cast (a constant would be folded before the guard is read)
+    sql = "SELECT try_cast(v AS DOUBLE) FROM answers"
+    duck = duckdb.connect()
+    duck.execute("CREATE TABLE answers AS SELECT ?::VARCHAR AS v", [text])
+    ((expected,),) = duck.execute(sql).fetchall()
+    with psycopg.connect(url) as con:
+        con.execute("CREATE TEMP TABLE answers (v text)")
+        con.execute("INSERT INTO answers VALUES (%s)", [text])
+        (found,) = con.execute(translated(sql, "postgres")).fetchone()
+    assert found == expected
