@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from journeymap.measure import compute, present, synthetic
 from journeymap.measure.compute import FLAG_LEVEL, MIN_ENTRANTS, differences, flagged_periods
-from journeymap.measure.duckdb_engine import DuckDBEngine
 from journeymap.measure.stats import mean_interval, wilson
 from journeymap.measures import MeasuresSnapshot, StageMeasure, snapshot_from_json, snapshot_json
 from journeymap.strings import signed
@@ -296,17 +295,10 @@ def test_definitions_state_the_window_and_level_of_the_run(tmp_path: Path) -> No
 
 
 # --- exact users ------------------------------------------------------------------------------
-class _Colliding(DuckDBEngine):
-    """An engine whose user key is the worst hash there is: every user the same."""
-
-    def user_key(self, expr: str) -> str:
-        return "0"
-
-
-def test_distinct_users_are_exact_whatever_an_engines_user_key_does(tmp_path: Path) -> None:
+def test_distinct_users_are_exact(tmp_path: Path) -> None:
+    """Users are numbered by their id's text, never keyed by a hash that two ids could share."""
     s = shop(tmp_path, synthetic.Plan(users=120))
-    spec_files = [str((s.folder / name).resolve()) for name in ("events.csv", "surveys.csv")]
-    snap = s.measured(engine=_Colliding(spec_files))
+    snap = s.measured()
     ref = Reference(s.journey, events(s))
     assert snap.entrants == ref.entrants == 120
     assert [t.users for t in snap.touchpoints] == [ref.touchpoint(i)[0] for i in range(len(ref.tps))]

@@ -166,8 +166,6 @@ class DuckDBEngine(SourceSpelling):
                 raise JourneymapError(f"DuckDB could not read the data: {_first_line(failure[0])}") from None
             raise failure[0]
 
-    def user_key(self, expr: str) -> str:
-        return f"hash({expr})"
 
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:

@@ -127,9 +127,6 @@ class PostgresEngine(SourceSpelling):
         return ".".join(self.ident(part) for part in table.split(".", 1))
 
     # the spellings below (and SourceSpelling's) are DuckDB's: portable.translated turns them into PostgreSQL's
-    def user_key(self, expr: str) -> str:
-        return f"hashtextextended({expr}, 0)"
-
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:
             return f"epoch({column})"

@@ -156,8 +156,6 @@ class SparkEngine(SourceSpelling):
         # Spark's exact percentile interpolates as DuckDB's quantile_cont does
         return f"percentile({expr}, {q})"
 
-    def user_key(self, expr: str) -> str:
-        return f"xxhash64({expr})"
 
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
         # collect_list keeps no order: collect (keys..., value) structs, sort them, keep the values
