@@ -121,6 +121,7 @@ def _write_baseline(given: str, checked: "Checked", project: "Project") -> int:
         return common.EXIT_TOOL  # a path named no map: the baseline would be missing its findings
     total = write_baseline(given, os.getcwd(), checked.analyses, project.max_bytes)
     maps = sum(1 for a in checked.analyses if a.findings)
-    common.say(f"Wrote {total} findings (in {maps} of {len(checked.analyses)} files) to the baseline {given}; "
+    findings = f"{total} finding{'s' if total != 1 else ''}"
+    common.say(f"Wrote {findings} (in {maps} of {len(checked.analyses)} files) to the baseline {given}; "
                f"`journeymap validate --baseline {given}` now fails on new findings only")
     return common.EXIT_OK
