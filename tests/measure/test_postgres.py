@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from journeymap.errors import UsageProblem
 from journeymap.measure import synthetic
 from tests.measure import postgres_server
 from tests.measure.helpers import Shop, shop
+from tests.measure.test_conformance import returning_shop
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is a dependency: pip install -e '.[dev]'")
 if not postgres_server.available():
@@ -24,20 +26,25 @@ def url():
         yield running
 
 
+def load_csv(url: str, table: str, csv_file: Path, time_type: str = "text") -> None:
+    """A CSV's rows as a table, as an export would land: every column text but the time."""
+    with csv_file.open(encoding="utf-8") as handle:
+        columns = handle.readline().strip().split(",")
+    with psycopg.connect(url, autocommit=True) as con:
+        if "." in table:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
+        listing = ", ".join(f'"{c}" {time_type if c == "occurred_at" else "text"}' for c in columns)
+        con.execute(f"CREATE TABLE {table} ({listing})")
+        with con.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            copy.write(csv_file.read_bytes())
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory, url: str) -> Shop:
     made = shop(tmp_path_factory.mktemp("shop"), synthetic.Plan(users=300))
-    columns = synthetic.EVENT_COLUMNS
-    text = (made.folder / "events.csv").read_bytes()
-    with psycopg.connect(url, autocommit=True) as con:
-        # the log as an export would land: every column text, and once more with a real time type
-        for table, time_type in (("events", "text"), ("analytics.typed_events", "timestamptz")):
-            if "." in table:
-                con.execute("CREATE SCHEMA IF NOT EXISTS analytics")
-            listing = ", ".join(f'"{c}" {time_type if c == "occurred_at" else "text"}' for c in columns)
-            con.execute(f"CREATE TABLE {table} ({listing})")
-            with con.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)") as copy:
-                copy.write(text)
+    # the log every column text, and once more with a real time type
+    load_csv(url, "events", made.folder / "events.csv")
+    load_csv(url, "analytics.typed_events", made.folder / "events.csv", "timestamptz")
     return made
 
 
@@ -56,6 +63,56 @@ def test_a_table_gives_duckdb_s_snapshot_of_the_same_rows(small: Shop, url: str,
     assert pg.engine == "postgres" and pg.events_source.startswith(f"table {table} in postgresql://")
     assert comparable(pg) == comparable(duck)
     assert duck.entrants > 0 and duck.back_steps and duck.periods and duck.segments
+
+
+# the snapshot's sections that depend on --every and --by, each compared in every combination
+GROUPINGS = [{}, {"every": "week"}, {"every": "day"}, {"by": "platform"}, {"every": "week", "by": "platform"}]
+
+
+@pytest.fixture(scope="module")
+def drifting(tmp_path_factory: pytest.TempPathFactory, url: str) -> dict[str, tuple[Shop, str]]:
+    """Logs with a loop confined to one platform and two weeks (so paths rank by excess, not size),
+    for the shop map as it is and with its return declared; each in a database whose text sorts
+    as most servers' do (en-US, where 'a_b' < 'ab' < 'B'), not byte by byte as DuckDB's does. Ties
+    in the lists are broken by name, so the names include case and punctuation that sort apart."""
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("CREATE DATABASE english TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'")
+    english = url.rsplit("/", 1)[0] + "/english"
+    plan = synthetic.Plan(users=400, confined_loop=(6, 3), confined_weeks=2,
+                          platforms=("web", "iOS", "Android_tv"), confined_platform="iOS")
+    made: dict[str, tuple[Shop, str]] = {}
+    for name, maker in (("plain", shop), ("declared", returning_shop)):
+        s = maker(tmp_path_factory.mktemp(name) / "shop", plan)
+        events = s.folder / "events.csv"
+        extra = [f"tie-{u},{event},2026-09-08T10:00:0{i}Z,web"
+                 for u in range(3) for i, event in enumerate(("Zoom", "ab", "a_b", "B_c", "bc"))]
+        events.write_text(events.read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
+        load_csv(english, f"drift_{name}", events)
+        made[name] = (s, f"{english}?table=drift_{name}")
+    return made
+
+
+@pytest.mark.parametrize("name", ["plain", "declared"])
+@pytest.mark.parametrize("options", GROUPINGS, ids=lambda o: "+".join(o) or "whole")
+def test_conformance_periods_and_segments_equal_duckdb_s(drifting, name: str, options: dict[str, str]) -> None:
+    s, table = drifting[name]
+    duck = s.measured(**options)
+    pg = s.measured(events=table, **options)
+    assert comparable(pg) == comparable(duck)
+    c = duck.conformance
+    assert c is not None and c.fitness_users is not None and c.fitness_transitions is not None
+    assert c.variants and c.back_steps
+    # the five names tied at 3 events each, in DuckDB's order (byte by byte): upper case first
+    tied = [u.event for u in duck.unmapped_events if u.events == 3]
+    assert tied == ["B_c", "Zoom", "a_b", "ab", "bc"]
+    if options:
+        assert all(d.peak is not None and d.excess_users is not None for d in c.back_steps)
+    if "every" in options:
+        assert duck.periods and c.back_steps[0].periods
+    if "by" in options:
+        assert {seg.value for seg in duck.segments} == {"web", "iOS", "Android_tv"}
+        assert all(seg.funnel and seg.stages for seg in duck.segments)
+        assert "every" not in options or all(seg.periods for seg in duck.segments)
 
 
 def test_the_run_leaves_nothing_in_the_database(small: Shop, url: str) -> None:

@@ -26,6 +26,11 @@ NUMBER_SHAPE = r"^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$"
 TIME_SHAPE = (r"^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *"
               r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)? *$")
 WITHOUT_TRY_CAST = frozenset({"postgres"})
+# DuckDB and Spark order text byte by byte; PostgreSQL by the database's collation (en_US on most
+# servers: 'a_b' < 'ab' < 'B'), so ties broken by name (the unmapped events, the variants, a user's
+# segment) would come out in another order. Every text value of the measures is made by a CAST to
+# text, so there each cast is given the byte order, "C", and every comparison of it follows that.
+BYTE_ORDER_COLLATION = {"postgres": "C"}
 
 
 @lru_cache(maxsize=512)
@@ -38,6 +43,9 @@ def translated(sql: str, dialect: str) -> str:
     trees = sqlglot.parse(sql, read=SOURCE)
     if dialect in WITHOUT_TRY_CAST:
         trees = [tree.transform(_guarded_try_cast) if tree is not None else None for tree in trees]
+    collation = BYTE_ORDER_COLLATION.get(dialect)
+    if collation is not None:
+        trees = [tree.transform(_collated, collation) if tree is not None else None for tree in trees]
     return ";\n".join(tree.sql(dialect=dialect) for tree in trees if tree is not None)
 
 
@@ -57,6 +65,15 @@ def _guarded_try_cast(node: Any) -> Any:
     text = exp.cast(node.this.copy(), "text")
     matches = exp.RegexpLike(this=text, expression=exp.Literal.string(shape))
     return exp.Case().when(matches, exp.Cast(this=node.this.copy(), to=target.copy()))
+
+
+def _collated(node: Any, collation: str) -> Any:
+    """CAST(x AS TEXT) as CAST(x AS TEXT) COLLATE collation; every other node as it is."""
+    from sqlglot import exp  # noqa: PLC0415
+
+    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast) and node.to.is_type(*exp.DataType.TEXT_TYPES):
+        return exp.Collate(this=node.copy(), expression=exp.Identifier(this=collation, quoted=True))
+    return node
 
 
 class SourceSpelling:
