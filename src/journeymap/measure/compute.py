@@ -32,6 +32,7 @@ from journeymap.errors import JourneymapError
 from journeymap.measure import classify, stats
 from journeymap.measure.conformance import Periods, measure_conformance
 from journeymap.measure.engine import Engine
+from journeymap.measure.engines import load_table
 from journeymap.measure.locate import row_of
 from journeymap.measure.spec import EVERY, Spec
 from journeymap.measure.targets import target_value
@@ -435,7 +436,8 @@ class _Run:
             return True
         e = self.e
         wanted = [src.touchpoint, src.score] + ([src.user] if src.user else [])
-        kinds = e.load("sv_raw", src.files, src.format, keep=wanted)
+        kinds = (load_table(e, "sv_raw", src.database, src.table, wanted) if src.database and src.table
+                 else e.load("sv_raw", src.files, src.format, keep=wanted))
         for role, column in (("touchpoint", src.touchpoint), ("score", src.score), ("user", src.user)):
             if column and column not in kinds:
 
