@@ -154,3 +154,25 @@ def test_property_funnel_never_increases_reach_is_distinct_users_and_all_equals_
         assert t.users == len({r["user_id"] for r in rows if r["event_name"] == name}) or t.id == "reviews-order"
     seconds = {"1h": 3600.0, "3d": 3 * 86400.0}.get(window or "")
     assert_matches_reference(snap, reference_of(s, seconds))
+
+
+def test_each_entrant_gets_one_number_of_their_own(tmp_path: Path) -> None:
+    """Users are numbered within buckets of their id's hash (not densely): the numbers are still
+    one per entrant, and ids that differ only in case or a trailing space stay apart."""
+    from journeymap.measure.duckdb_engine import DuckDBEngine
+    from journeymap.measure.engine import USER_BUCKETS
+    from journeymap.measure.spec import Options, spec_for
+
+    s = shop(tmp_path, synthetic.Plan(users=3000, weeks=1))
+    with (s.folder / "events.csv").open("a", encoding="utf-8") as log:
+        for user in ("Ana", "ana", "ana ", "ANA"):
+            log.write(f"{user},ad_impression,2026-09-08T10:00:00Z,web\n")
+    engine = DuckDBEngine(spec_for(s.journey, {}, str(s.folder), Options()).files())
+    try:
+        snap = s.measured(engine=engine)
+        ((users, numbers, names, buckets),) = engine.rows(
+            f"SELECT count(*), count(DISTINCT id), count(DISTINCT name), count(DISTINCT id % {USER_BUCKETS}) FROM ids")
+    finally:
+        engine.close()
+    assert users == numbers == names == snap.entrants == reference_of(s).entrants
+    assert buckets > USER_BUCKETS // 2  # spread over the buckets, not one

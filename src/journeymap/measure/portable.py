@@ -89,5 +89,9 @@ class SourceSpelling:
     def quantile(self, expr: str, q: float) -> str:
         return f"quantile_cont({expr}, {q})"
 
+    def bucket(self, expr: str, buckets: int) -> str:
+        # DuckDB's hash is an unsigned 64-bit number: its remainder is never negative
+        return f"CAST(hash({expr}) % {int(buckets)} AS BIGINT)"
+
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
         return f"string_agg(CAST({value} AS VARCHAR), {self.literal(separator)} ORDER BY {', '.join(order)})"

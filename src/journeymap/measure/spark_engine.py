@@ -157,6 +157,10 @@ class SparkEngine(SourceSpelling):
         return f"percentile({expr}, {q})"
 
 
+    def bucket(self, expr: str, buckets: int) -> str:
+        # Spark's hash (Murmur3) is a signed 32-bit number: pmod keeps the bucket from 0 up
+        return f"CAST(pmod(hash({expr}), {int(buckets)}) AS BIGINT)"
+
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
         # collect_list keeps no order: collect (keys..., value) structs, sort them, keep the values
         keys = ", ".join(f"'k{i}', {expr}" for i, expr in enumerate(order))
