@@ -156,23 +156,29 @@ def test_property_funnel_never_increases_reach_is_distinct_users_and_all_equals_
     assert_matches_reference(snap, reference_of(s, seconds))
 
 
-def test_each_entrant_gets_one_number_of_their_own(tmp_path: Path) -> None:
-    """Users are numbered within buckets of their id's hash (not densely): the numbers are still
-    one per entrant, and ids that differ only in case or a trailing space stay apart."""
+def test_numbering_users_by_bucket_changes_no_measure(tmp_path: Path) -> None:
+    """Spark numbers users within 1,024 buckets of their id's hash (number × 1,024 + bucket), DuckDB
+    in one: the same numbering by bucket on DuckDB gives one number an entrant (ids that differ
+    only in case or a trailing space stay apart) and the very snapshot of the plain one."""
     from journeymap.measure.duckdb_engine import DuckDBEngine
-    from journeymap.measure.engine import USER_BUCKETS
     from journeymap.measure.spec import Options, spec_for
 
-    s = shop(tmp_path, synthetic.Plan(users=3000, weeks=1))
+    class Bucketed(DuckDBEngine):
+        def user_bucket(self, expr: str) -> tuple[str, int]:
+            return f"CAST(hash({expr}) % 1024 AS BIGINT)", 1024
+
+    s = shop(tmp_path, synthetic.Plan(users=3000, weeks=2))
     with (s.folder / "events.csv").open("a", encoding="utf-8") as log:
         for user in ("Ana", "ana", "ana ", "ANA"):
             log.write(f"{user},ad_impression,2026-09-08T10:00:00Z,web\n")
-    engine = DuckDBEngine(spec_for(s.journey, {}, str(s.folder), Options()).files())
+    plain = s.measured(every="week", by="platform")
+    engine = Bucketed(spec_for(s.journey, {}, str(s.folder), Options()).files())
     try:
-        snap = s.measured(engine=engine)
+        bucketed = s.measured(engine=engine, every="week", by="platform")
         ((users, numbers, names, buckets),) = engine.rows(
-            f"SELECT count(*), count(DISTINCT id), count(DISTINCT name), count(DISTINCT id % {USER_BUCKETS}) FROM ids")
+            "SELECT count(*), count(DISTINCT id), count(DISTINCT name), count(DISTINCT id % 1024) FROM ids")
     finally:
         engine.close()
-    assert users == numbers == names == snap.entrants == reference_of(s).entrants
-    assert buckets > USER_BUCKETS // 2  # spread over the buckets, not one
+    assert users == numbers == names == plain.entrants == reference_of(s).entrants
+    assert buckets > 900  # spread over the buckets, not in one
+    assert bucketed == plain

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from journeymap.errors import JourneymapError
 from journeymap.measure import classify, stats
 from journeymap.measure.conformance import Periods, measure_conformance
-from journeymap.measure.engine import USER_BUCKETS, Engine
+from journeymap.measure.engine import Engine
 from journeymap.measure.engines import load_table
 from journeymap.measure.locate import row_of
 from journeymap.measure.spec import EVERY, Spec
@@ -161,11 +161,11 @@ class _Run:
             )
         (self.rows_read,) = e.rows("SELECT count(*) FROM raw")[0]
         # each entrant numbered by their id's text: the later joins, windows and distinct counts run
-        # on an integer, as fast as on a hash, and exact (a hash may collide). Numbered within
-        # buckets of the id's hash (number × buckets + bucket: unique, not dense), as one window
-        # over all users would run in one partition on Spark
-        e.table("ids", f"SELECT name, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * "
-                       f"{USER_BUCKETS} + b AS id FROM (SELECT name, {e.bucket('name', USER_BUCKETS)} AS b FROM "
+        # on an integer, as fast as on a hash, and exact (a hash may collide). Numbered within the
+        # engine's buckets of users (number × buckets + bucket: unique; dense with one bucket)
+        bucket, buckets = e.user_bucket("name")
+        e.table("ids", f"SELECT name, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * {buckets} "
+                       f"+ b AS id FROM (SELECT name, {bucket} AS b FROM "
                        "(SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL) y) x")
         e.table("ev", "SELECT i.id AS u, t, tp, st, seg, ses FROM ev0 x JOIN ids i ON i.name = x.u "
                       "WHERE x.tp IS NOT NULL")

@@ -17,10 +17,6 @@ TEXT, NUMBER, TIME, DATE, OTHER = "text", "number", "time", "date", "other"
 # column types of a table registered from Python rows (Engine.register)
 TEXT_COLUMN, INT_COLUMN, BOOL_COLUMN = "text", "int", "bool"
 
-# users are numbered within this many buckets of their id's hash: enough for every core of a Spark
-# cluster to number its own (one window over all users runs in a single partition there)
-USER_BUCKETS = 1024
-
 # the engine's share of the machine unless the configuration or a flag says otherwise: CI
 # runners are shared, and an engine's own default (DuckDB: 80% of memory, every core) lets
 # one hostile log starve everything else on the machine
@@ -79,10 +75,10 @@ class Engine(Protocol):
         """Seconds since 1970 (UTC) as a double, NULL where the value is no time."""
         ...
 
-    def bucket(self, expr: str, buckets: int) -> str:
-        """An integer from 0 to `buckets` - 1 that depends only on the text `expr` (a hash of it):
-        rows with equal text fall in one bucket. Each engine has its own hash; only the rows'
-        grouping depends on it, never a number the measures report."""
+    def user_bucket(self, expr: str) -> tuple[str, int]:
+        """(SQL, n): the bucket, from 0 to n - 1, of a user id's text `expr`, and how many buckets
+        the engine numbers users in (each bucket numbers its own). Equal text, equal bucket; only
+        which users share a bucket depends on it, never a number the measures report."""
         ...
 
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:

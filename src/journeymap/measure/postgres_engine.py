@@ -117,11 +117,6 @@ class PostgresEngine(SourceSpelling):
             raise JourneymapError(f"PostgreSQL could not read the data: {_first_line(exc)}") from None
 
     # the spellings below (and SourceSpelling's) are DuckDB's: portable.translated turns them into PostgreSQL's
-    def bucket(self, expr: str, buckets: int) -> str:
-        # PostgreSQL has no hash() function; hashtext (its hash of text) is a signed 32-bit number
-        n = int(buckets)
-        return f"CAST(((hashtext({expr}) % {n}) + {n}) % {n} AS BIGINT)"
-
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:
             return f"epoch({column})"
