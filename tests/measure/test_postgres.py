@@ -328,6 +328,14 @@ def test_a_survey_table_without_the_column_or_the_table_is_one_line_and_exit_2(s
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         f"journeymap: error: table csat in {url}: no column 'cast' (the score column); did you mean 'csat'?"]
+    # none of the columns it names: the first is named, nothing is half-read
+    renamed.write_text(small.map.read_text(encoding="utf-8").replace("touchpoint: touchpoint_id", "touchpoint: tp")
+                       .replace("score: csat", "score: cast").replace("user: respondent", "user: who"),
+                       encoding="utf-8")
+    result = cli("measure", str(renamed), "--surveys", f"{url}?table=csat")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[0].startswith(
+        f"journeymap: error: table csat in {url}: no column 'tp' (the touchpoint column)")
     result = cli("measure", str(small.map), "--surveys", f"{url}?table=nowhere")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [

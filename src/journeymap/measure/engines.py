@@ -46,5 +46,6 @@ def load_table(engine: Engine, name: str, url: str, table: str, keep: Sequence[s
     if isinstance(engine, PostgresEngine) and engine.url == url:
         return engine.view(name, table, keep)
     kinds, wanted, rows = read_table(url, table, keep)
-    engine.register(name, [(column, TEXT_COLUMN) for column in wanted], rows)
+    if wanted:  # (with none of them, the caller names the missing column)
+        engine.register(name, [(column, TEXT_COLUMN) for column in wanted], rows)
     return {column: TEXT for column in kinds}
