@@ -154,3 +154,31 @@ def test_property_funnel_never_increases_reach_is_distinct_users_and_all_equals_
         assert t.users == len({r["user_id"] for r in rows if r["event_name"] == name}) or t.id == "reviews-order"
     seconds = {"1h": 3600.0, "3d": 3 * 86400.0}.get(window or "")
     assert_matches_reference(snap, reference_of(s, seconds))
+
+
+def test_numbering_users_by_bucket_changes_no_measure(tmp_path: Path) -> None:
+    """Spark numbers users within 1,024 buckets of their id's hash (number × 1,024 + bucket), DuckDB
+    in one: the same numbering by bucket on DuckDB gives one number an entrant (ids that differ
+    only in case or a trailing space stay apart) and the very snapshot of the plain one."""
+    from journeymap.measure.duckdb_engine import DuckDBEngine
+    from journeymap.measure.spec import Options, spec_for
+
+    class Bucketed(DuckDBEngine):
+        def user_bucket(self, expr: str) -> tuple[str, int]:
+            return f"CAST(hash({expr}) % 1024 AS BIGINT)", 1024
+
+    s = shop(tmp_path, synthetic.Plan(users=3000, weeks=2))
+    with (s.folder / "events.csv").open("a", encoding="utf-8") as log:
+        for user in ("Ana", "ana", "ana ", "ANA"):
+            log.write(f"{user},ad_impression,2026-09-08T10:00:00Z,web\n")
+    plain = s.measured(every="week", by="platform")
+    engine = Bucketed(spec_for(s.journey, {}, str(s.folder), Options()).files())
+    try:
+        bucketed = s.measured(engine=engine, every="week", by="platform")
+        ((users, numbers, names, buckets),) = engine.rows(
+            "SELECT count(*), count(DISTINCT id), count(DISTINCT name), count(DISTINCT id % 1024) FROM ids")
+    finally:
+        engine.close()
+    assert users == numbers == names == plain.entrants == reference_of(s).entrants
+    assert buckets > 900  # spread over the buckets, not in one
+    assert bucketed == plain

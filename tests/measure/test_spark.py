@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -81,6 +82,21 @@ def test_spark_and_duckdb_give_identical_conformance(tmp_path: Path, engine) -> 
             spark = s.measured(engine=engine, **options).conformance
             assert duck is not None and duck.variants and duck.back_steps
             assert dataclasses.asdict(spark) == dataclasses.asdict(duck), (name, options)
+
+
+def test_users_are_numbered_partition_by_partition_with_duckdb_s_numbers(tmp_path: Path, engine) -> None:
+    """One window over all users would move them all to one partition (Spark warns "No Partition
+    Defined for Window operation"); they are numbered within buckets of their id's hash instead,
+    each a number of its own, and every measure stays DuckDB's."""
+    s = shop(tmp_path, synthetic.Plan(users=500))
+    spark = s.measured(engine=engine, every="week", by="platform")
+    plan = engine.spark.table("ids")._jdf.queryExecution().executedPlan().toString()  # noqa: SLF001
+    assert "SinglePartition" not in plan
+    assert re.search(r"Window \[row_number\(\) windowspecdefinition\(b#\d+L?, name#", plan), plan
+    ((users, numbers),) = engine.rows("SELECT count(*), count(DISTINCT id) FROM ids")
+    assert users == numbers == spark.entrants
+    duck = s.measured(every="week", by="platform")
+    assert dataclasses.asdict(spark) | {"engine": ""} == dataclasses.asdict(duck) | {"engine": ""}
 
 
 def test_spark_reads_parquet_and_ndjson_as_duckdb_does(tmp_path: Path, engine) -> None:

@@ -47,10 +47,12 @@ def measure(
     database: Annotated[
         str | None,
         typer.Option("--database", metavar="URL", help="The PostgreSQL database (postgresql://USER@HOST/DB) of a "
-                     "table named by data.events.table (default: the JOURNEYMAP_DATABASE_URL environment variable)."),
+                     "table named by data.events.table or data.surveys.table (default: the JOURNEYMAP_DATABASE_URL "
+                     "environment variable)."),
     ] = None,
     surveys: Annotated[
-        str | None, typer.Option("--surveys", help="Survey answers file (default: data.surveys).")
+        str | None, typer.Option("--surveys", help="Survey answers: a file, or a PostgreSQL table as "
+                                 "postgresql://USER@HOST/DB?table=NAME (default: data.surveys).")
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only events at or after this date (UTC).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Only events before this date (UTC).")] = None,

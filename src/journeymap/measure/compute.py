@@ -32,6 +32,7 @@ from journeymap.errors import JourneymapError
 from journeymap.measure import classify, stats
 from journeymap.measure.conformance import Periods, measure_conformance
 from journeymap.measure.engine import Engine
+from journeymap.measure.engines import load_table
 from journeymap.measure.locate import row_of
 from journeymap.measure.spec import EVERY, Spec
 from journeymap.measure.targets import target_value
@@ -159,10 +160,13 @@ class _Run:
                 "(2026-01-31T08:00:00Z) or seconds since 1970"
             )
         (self.rows_read,) = e.rows("SELECT count(*) FROM raw")[0]
-        # each entrant numbered 1, 2, ... by their id's text: the later joins, windows and distinct
-        # counts run on a small integer, as fast as on a hash, and exact (a hash may collide)
-        e.table("ids", "SELECT name, dense_rank() OVER (ORDER BY name) AS id FROM "
-                       "(SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL) x")
+        # each entrant numbered by their id's text: the later joins, windows and distinct counts run
+        # on an integer, as fast as on a hash, and exact (a hash may collide). Numbered within the
+        # engine's buckets of users (number × buckets + bucket: unique; dense with one bucket)
+        bucket, buckets = e.user_bucket("name")
+        e.table("ids", f"SELECT name, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * {buckets} "
+                       f"+ b AS id FROM (SELECT name, {bucket} AS b FROM "
+                       "(SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL) y) x")
         e.table("ev", "SELECT i.id AS u, t, tp, st, seg, ses FROM ev0 x JOIN ids i ON i.name = x.u "
                       "WHERE x.tp IS NOT NULL")
 
@@ -435,7 +439,8 @@ class _Run:
             return True
         e = self.e
         wanted = [src.touchpoint, src.score] + ([src.user] if src.user else [])
-        kinds = e.load("sv_raw", src.files, src.format, keep=wanted)
+        kinds = (load_table(e, "sv_raw", src.database, src.table, wanted) if src.database and src.table
+                 else e.load("sv_raw", src.files, src.format, keep=wanted))
         for role, column in (("touchpoint", src.touchpoint), ("score", src.score), ("user", src.user)):
             if column and column not in kinds:
 

@@ -75,6 +75,12 @@ class Engine(Protocol):
         """Seconds since 1970 (UTC) as a double, NULL where the value is no time."""
         ...
 
+    def user_bucket(self, expr: str) -> tuple[str, int]:
+        """(SQL, n): the bucket, from 0 to n - 1, of a user id's text `expr`, and how many buckets
+        the engine numbers users in (each bucket numbers its own). Equal text, equal bucket; only
+        which users share a bucket depends on it, never a number the measures report."""
+        ...
+
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
         """An aggregate: the group's `value`s as text, joined by `separator` (a literal of ours) in the
         order of the `order` expressions (give a tie-breaker: equal keys may come in any order)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from journeymap.measure.engine import Engine, Limits, limits_of
+from journeymap.measure.engine import TEXT, TEXT_COLUMN, Engine, Limits, limits_of
 
 
 def make_engine(
@@ -35,3 +35,17 @@ def make_engine(
     from journeymap.measure.duckdb_engine import DuckDBEngine  # noqa: PLC0415
 
     return DuckDBEngine(files, chosen, progress)
+
+
+def load_table(engine: Engine, name: str, url: str, table: str, keep: Sequence[str]) -> dict[str, str]:
+    """Table `name` in `engine` of a table in a PostgreSQL database (survey answers); returns
+    column -> kind, as Engine.load does. An engine in that very database makes a view (the rows
+    stay there); any other engine gets the rows of the `keep` columns, as text, copied in."""
+    from journeymap.measure.postgres_engine import PostgresEngine, read_table  # noqa: PLC0415
+
+    if isinstance(engine, PostgresEngine) and engine.url == url:
+        return engine.view(name, table, keep)
+    kinds, wanted, rows = read_table(url, table, keep)
+    if wanted:  # (with none of them, the caller names the missing column)
+        engine.register(name, [(column, TEXT_COLUMN) for column in wanted], rows)
+    return {column: TEXT for column in kinds}

@@ -26,6 +26,11 @@ NUMBER_SHAPE = r"^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$"
 TIME_SHAPE = (r"^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *"
               r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)? *$")
 WITHOUT_TRY_CAST = frozenset({"postgres"})
+# DuckDB and Spark order text byte by byte; PostgreSQL by the database's collation (en_US on most
+# servers: 'a_b' < 'ab' < 'B'), so ties broken by name (the unmapped events, the variants, a user's
+# segment) would come out in another order. Every text value of the measures is made by a CAST to
+# text, so there each cast is given the byte order, "C", and every comparison of it follows that.
+BYTE_ORDER_COLLATION = {"postgres": "C"}
 
 
 @lru_cache(maxsize=512)
@@ -38,6 +43,9 @@ def translated(sql: str, dialect: str) -> str:
     trees = sqlglot.parse(sql, read=SOURCE)
     if dialect in WITHOUT_TRY_CAST:
         trees = [tree.transform(_guarded_try_cast) if tree is not None else None for tree in trees]
+    collation = BYTE_ORDER_COLLATION.get(dialect)
+    if collation is not None:
+        trees = [tree.transform(_collated, collation) if tree is not None else None for tree in trees]
     return ";\n".join(tree.sql(dialect=dialect) for tree in trees if tree is not None)
 
 
@@ -59,6 +67,15 @@ def _guarded_try_cast(node: Any) -> Any:
     return exp.Case().when(matches, exp.Cast(this=node.this.copy(), to=target.copy()))
 
 
+def _collated(node: Any, collation: str) -> Any:
+    """CAST(x AS TEXT) as CAST(x AS TEXT) COLLATE collation; every other node as it is."""
+    from sqlglot import exp  # noqa: PLC0415
+
+    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast) and node.to.is_type(*exp.DataType.TEXT_TYPES):
+        return exp.Collate(this=node.copy(), expression=exp.Identifier(this=collation, quoted=True))
+    return node
+
+
 class SourceSpelling:
     """Names, text values and quantiles as DuckDB's dialect writes them: what every engine hands
     compute.py, since each statement is translated (or, for DuckDB, run) from that dialect."""
@@ -71,6 +88,11 @@ class SourceSpelling:
 
     def quantile(self, expr: str, q: float) -> str:
         return f"quantile_cont({expr}, {q})"
+
+    def user_bucket(self, expr: str) -> tuple[str, int]:
+        # one: DuckDB runs a window over all users on every thread, and PostgreSQL sorts them
+        # once either way; numbering by bucket made DuckDB's later windows over the user slower
+        return "CAST(0 AS BIGINT)", 1
 
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
         return f"string_agg(CAST({value} AS VARCHAR), {self.literal(separator)} ORDER BY {', '.join(order)})"

@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.errors import JourneymapError
 from journeymap.measure.engine import BOOL_COLUMN, DATE, INT_COLUMN, NUMBER, OTHER, TEXT, TIME, Limits, limits_of
 from journeymap.measure.portable import SourceSpelling, translated
 from journeymap.strings import short
+
+if TYPE_CHECKING:
+    import psycopg
 
 DIALECT = "postgres"
 _SQL_TYPES = {BOOL_COLUMN: "BOOLEAN", INT_COLUMN: "INTEGER"}
@@ -40,17 +43,10 @@ class PostgresEngine(SourceSpelling):
     name = "postgres"
 
     def __init__(self, url: str, table: str, limits: Limits | None = None) -> None:
-        try:
-            import psycopg  # noqa: PLC0415
-        except ImportError:
-            raise JourneymapError("an event log in PostgreSQL needs psycopg: pip install 'psycopg[binary]'") from None
-        self._psycopg = psycopg
-        self.table_name = table
+        self._psycopg = _psycopg()
+        self.url, self.table_name = url, table
         chosen = self.limits = limits or limits_of(None, None)
-        try:
-            self.con = psycopg.connect(url, connect_timeout=15, application_name="journeymap measure")
-        except psycopg.Error as exc:
-            raise JourneymapError(f"cannot connect to {redacted(url)}: {_first_line(exc)}") from None
+        self.con = _connect(self._psycopg, url)
         # one transaction for the run, never committed (close rolls it back)
         self.con.execute("SET LOCAL TimeZone = 'UTC'")
         self.con.execute(f"SET LOCAL work_mem = '{max(4, int(chosen.memory_mb) // 4)}MB'")
@@ -63,16 +59,18 @@ class PostgresEngine(SourceSpelling):
     def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
         if files:
             return self._upload(name, files, fmt, keep)
-        source = self._qualified(self.table_name)
+        return self.view(name, self.table_name, keep)
+
+    def view(self, name: str, table: str, keep: Sequence[str] | None = None) -> dict[str, str]:
+        """View `name` of `table` in this database (the event log, or survey answers kept beside
+        it): the database reads the table where it lies, only the columns the measures use."""
         try:
-            cursor = self.con.execute(f"SELECT * FROM {source} LIMIT 0")
-            kinds = {d.name: _KINDS.get(self._type_name(d.type_code), OTHER) for d in cursor.description or ()}
+            kinds = _columns(self.con, table)
             wanted = [c for c in (keep or kinds) if c in kinds]
             columns = ", ".join(self.ident(c) for c in wanted) or "*"
-            # a view: the database reads the table where it lies, only the columns the measures use
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {columns} FROM {source}")
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {columns} FROM {_qualified(table)}")
         except self._psycopg.Error as exc:
-            raise JourneymapError(f"cannot read table {self.table_name}: {_first_line(exc)}") from None
+            raise JourneymapError(f"cannot read table {table}: {_first_line(exc)}") from None
         return kinds
 
     def _upload(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None) -> dict[str, str]:
@@ -118,14 +116,6 @@ class PostgresEngine(SourceSpelling):
         except self._psycopg.Error as exc:
             raise JourneymapError(f"PostgreSQL could not read the data: {_first_line(exc)}") from None
 
-    def _type_name(self, oid: int) -> str:
-        info = self.con.adapters.types.get(oid)
-        return info.name if info is not None else ""
-
-    def _qualified(self, table: str) -> str:
-        """`schema.table` or `table`, each part quoted as one name."""
-        return ".".join(self.ident(part) for part in table.split(".", 1))
-
     # the spellings below (and SourceSpelling's) are DuckDB's: portable.translated turns them into PostgreSQL's
     def seconds(self, column: str, kind: str) -> str:
         if kind == TIME:
@@ -143,6 +133,62 @@ class PostgresEngine(SourceSpelling):
             self.con.rollback()
         finally:
             self.con.close()
+
+
+def read_table(url: str, table: str, keep: Sequence[str]) -> tuple[dict[str, str], list[str], list[tuple[Any, ...]]]:
+    """Every column of `table` by kind, and the rows of its columns in `keep` as text (NULL kept), read
+    in a read-only transaction: survey answers from a database, for an engine that runs elsewhere
+    (they are small beside an event log). Text as PostgreSQL prints it, so the survey SQL casts
+    them as it casts a CSV's."""
+    library = _psycopg()
+    con = _connect(library, url)
+    try:
+        con.read_only = True
+        kinds = _columns(con, table)
+        wanted = [c for c in keep if c in kinds]
+        listing = ", ".join(f"CAST({_SPELLING.ident(c)} AS text)" for c in wanted)
+        rows = con.execute(f"SELECT {listing} FROM {_qualified(table)}").fetchall() if wanted else []
+    except library.Error as exc:
+        raise JourneymapError(f"cannot read table {table}: {_first_line(exc)}") from None
+    finally:
+        con.close()
+    return kinds, wanted, rows
+
+
+_SPELLING = SourceSpelling()
+
+
+def _psycopg() -> Any:
+    """The psycopg module, imported only when data is in a database."""
+    try:
+        import psycopg  # noqa: PLC0415
+    except ImportError:
+        raise JourneymapError("data in PostgreSQL needs psycopg: pip install 'psycopg[binary]'") from None
+    return psycopg
+
+
+def _connect(library: Any, url: str) -> psycopg.Connection[Any]:
+    try:
+        connected: psycopg.Connection[Any] = library.connect(url, connect_timeout=15,
+                                                             application_name="journeymap measure")
+    except library.Error as exc:
+        raise JourneymapError(f"cannot connect to {redacted(url)}: {_first_line(exc)}") from None
+    return connected
+
+
+def _columns(con: psycopg.Connection[Any], table: str) -> dict[str, str]:
+    """`table`'s columns, in order, each with its kind (TEXT, NUMBER, TIME, ...)."""
+    cursor = con.execute(f"SELECT * FROM {_qualified(table)} LIMIT 0")
+    out = {}
+    for d in cursor.description or ():
+        info = con.adapters.types.get(d.type_code)
+        out[d.name] = _KINDS.get(info.name if info is not None else "", OTHER)
+    return out
+
+
+def _qualified(table: str) -> str:
+    """`schema.table` or `table`, each part quoted as one name."""
+    return ".".join(_SPELLING.ident(part) for part in table.split(".", 1))
 
 
 def _plain(value: Any) -> Any:

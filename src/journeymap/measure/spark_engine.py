@@ -32,6 +32,8 @@ REPORTED = ("spark.master", "spark.driver.bindAddress", "spark.driver.host", "sp
 LOG4J = "spark-log4j2.properties"
 DIALECT = "spark"
 _SPARK_TYPES = {BOOL_COLUMN: "boolean", INT_COLUMN: "int"}
+# users are numbered within this many buckets of their id's hash: enough for every core of a cluster
+USER_BUCKETS = 1024
 
 
 class SparkEngine(SourceSpelling):
@@ -156,6 +158,12 @@ class SparkEngine(SourceSpelling):
         # Spark's exact percentile interpolates as DuckDB's quantile_cont does
         return f"percentile({expr}, {q})"
 
+
+    def user_bucket(self, expr: str) -> tuple[str, int]:
+        # a window over all users runs in a single partition on Spark ("No Partition Defined for
+        # Window operation"); by bucket, each partition numbers its own. Spark's hash (Murmur3) is a
+        # signed 32-bit number: pmod keeps the bucket from 0 up
+        return f"CAST(pmod(hash({expr}), {USER_BUCKETS}) AS BIGINT)", USER_BUCKETS
 
     def ordered_join(self, value: str, order: Sequence[str], separator: str) -> str:
         # collect_list keeps no order: collect (keys..., value) structs, sort them, keep the values

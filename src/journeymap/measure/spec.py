@@ -59,6 +59,9 @@ class SurveySource:
     scale: tuple[float, float] = SCALES["csat"]
     scale_name: str = "csat"
     named: str = ""
+    # a table in a PostgreSQL database instead of files (then `files` is empty), as for events
+    database: str | None = None
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
     surveys_raw = data.get("surveys")
     surveys = None
     if options.surveys is not None or surveys_raw:
-        surveys = _surveys(surveys_raw or {}, options.surveys, base, repo, where)
+        surveys = _surveys(surveys_raw or {}, options.surveys, base, repo, where, options.database)
     window = options.window or data.get("window")
     if options.every is not None and options.every not in EVERY:
         raise UsageProblem(f"--every must be {' or '.join(EVERY)}, not '{options.every}'")
@@ -146,8 +149,9 @@ def _engine(flag: str | None, written: str | None, events: EventSource) -> str:
     return engine
 
 
-def database_table(flag: str) -> tuple[str, str] | None:
-    """(URL without `table`, table) for --events postgresql://HOST/DB?table=NAME; None for a path.
+def database_table(flag: str, option: str = "--events") -> tuple[str, str] | None:
+    """(URL without `table`, table) for --events (or --surveys) postgresql://HOST/DB?table=NAME;
+    None for a path.
     Only the command line is read this way: a map's or configuration's `path` is always a file,
     so a pull request cannot point measure at a database (docs/robustness.md, Measure)."""
 
@@ -158,7 +162,7 @@ def database_table(flag: str) -> tuple[str, str] | None:
     tables = [value for key, value in query if key == "table"]
     if len(tables) != 1 or not re.fullmatch(TABLE_NAME, tables[0]):
         raise UsageProblem(
-            "--events: name the table of a database as postgresql://HOST/DB?table=NAME (or SCHEMA.NAME)"
+            f"{option}: name the table of a database as postgresql://HOST/DB?table=NAME (or SCHEMA.NAME)"
         )
     rest = urlencode([(key, value) for key, value in query if key != "table"])
     return urlunsplit(parts._replace(query=rest)), tables[0]
@@ -167,13 +171,13 @@ def database_table(flag: str) -> tuple[str, str] | None:
 DATABASE_ENV = "JOURNEYMAP_DATABASE_URL"
 
 
-def _server(flag: str | None, where: str) -> str:
-    """The server of a table named in `data`: from --database or the environment, never from a
-    file a pull request can change."""
+def _server(flag: str | None, where: str, section: str = "events") -> str:
+    """The server of a table named in `data` (`section`: events or surveys): from --database or the
+    environment, never from a file a pull request can change."""
     url = flag or os.environ.get(DATABASE_ENV)
     if not url:
         raise UsageProblem(
-            f"{where}: data.events.table names a table in a database; give the database with --database "
+            f"{where}: data.{section}.table names a table in a database; give the database with --database "
             f"postgresql://HOST/DB or {DATABASE_ENV} (a map or configuration never names a server)"
         )
     if not url.startswith(DATABASE_SCHEMES):
@@ -238,13 +242,11 @@ def _events(
         database = None
     named = flag if flag is not None else str(raw.get("path") or raw.get("table"))
     if database is not None:
-        from journeymap.measure.postgres_engine import redacted  # noqa: PLC0415
-
         url, table = database
         return EventSource(
             files=(), format="table", user=columns["user"], event=columns["event"], time=columns["time"],
             session=columns.get("session"), attributes=dict(columns.get("attributes") or {}),
-            named=f"table {table} in {redacted(url)}", database=url, table=table,
+            named=_table_named(url, table), database=url, table=table,
         )
     files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "event log")
     return EventSource(
@@ -259,15 +261,37 @@ def _events(
     )
 
 
-def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str) -> SurveySource:
+def _table_named(url: str, table: str) -> str:
+    """`table NAME in postgresql://USER:***@HOST/DB`: a table as messages and the snapshot name it."""
+    from journeymap.measure.postgres_engine import redacted  # noqa: PLC0415
+
+    return f"table {table} in {redacted(url)}"
+
+
+def _surveys(
+    raw: Mapping[str, Any], flag: str | None, base: str, repo: str, where: str, server: str | None = None
+) -> SurveySource:
     columns = raw.get("columns") or {}
     missing = [c for c in ("touchpoint", "score") if not columns.get(c)]
     if missing:
         raise UsageProblem(
-            f"{where}: data.surveys.columns must name the {' and '.join(missing)} column of the survey file"
+            f"{where}: data.surveys.columns must name the {' and '.join(missing)} column of the survey answers"
         )
-    named = flag if flag is not None else str(raw["path"])
-    files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo, "survey file")
+    if flag is not None:
+        database = database_table(flag, "--surveys")
+    elif raw.get("table"):
+        database = (_server(server, where, "surveys"), str(raw["table"]))
+    else:
+        database = None
+    if database is not None:
+        url, table = database
+        files: tuple[str, ...] = ()
+        fmt, named = "table", _table_named(url, table)
+    else:
+        named = flag if flag is not None else str(raw["path"])
+        files = _files(named, os.getcwd() if flag is not None else base, None if flag is not None else repo,
+                       "survey file")
+        fmt = format_of(files[0], None if flag is not None else raw.get("format"))
     scale = raw.get("scale", "csat")
     if isinstance(scale, Mapping):
         low, high = _score(scale["min"], "min", where), _score(scale["max"], "max", where)
@@ -278,13 +302,15 @@ def _surveys(raw: Mapping[str, Any], flag: str | None, base: str, repo: str, whe
         bounds, name = SCALES[scale], scale
     return SurveySource(
         files=files,
-        format=format_of(files[0], None if flag is not None else raw.get("format")),
+        format=fmt,
         touchpoint=columns["touchpoint"],
         score=columns["score"],
         user=columns.get("user"),
         scale=bounds,
         scale_name=name,
         named=named,
+        database=database[0] if database else None,
+        table=database[1] if database else None,
     )
 
 
