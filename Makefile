@@ -56,10 +56,10 @@ docs: $(STAMP)
 	$(BIN)/python -m journeymap rules --format markdown > docs/rules.md
 
 # after changing src/journeymap/data/journeymap.schema.json: its value lists and limits for the code,
-# and the copies in schemas/ that editors point at (the library format is derived from the map's)
+# and the library format's copy in schemas/ that editors point at (schemas/journeymap.schema.json is a
+# link to the package's own file, so it never goes stale)
 schema-values: $(STAMP)
 	$(BIN)/python scripts/schema_values.py
-	cp src/journeymap/data/journeymap.schema.json schemas/journeymap.schema.json
 	$(BIN)/python -m journeymap schema --library > schemas/journeymap.library.schema.json
 
 clean:
