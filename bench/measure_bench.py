@@ -7,7 +7,15 @@ First, the period flags on whole generated logs (journeymap.measure.synthetic): 
 periods flagged in logs with no incident (target: 5% or fewer at the default level), and the
 share of incident weeks flagged for planted incidents of several sizes and lengths.
 
-Targets: the whole map measured within 1.5x of the hand-typed SQL (the engine's overhead:
+The hand-typed SQL (by_hand) computes what the bench's measure reports, as an analyst who
+knows the map by heart would type it in DuckDB: users numbered by their id (distinct counts
+exact, as measure's), events and users of each touchpoint, the unmapped events, each stage's
+entrants, moved-on users and times to the next stage, the ordered funnel, back-steps and
+transitions, the conformance (fitness of transitions and of users, the variants of the users
+who do not fit, the steps that do not fit) from one LAG window, and the map's KPIs. The bench
+stops unless both found the same numbers (same()).
+
+Targets: the whole map measured within 1.3x of the hand-typed SQL (the engine's overhead:
 classification, generated SQL, the snapshot), and at least 5x faster than pm4py discovering
 the directly-follows graph of the same log. pm4py is AGPL: it is never a dependency of
 journeymap; this script installs it into a throwaway folder for the run (or says it skipped).
@@ -99,31 +107,41 @@ def ours(path: Path) -> tuple[float, MeasuresSnapshot]:
 
 
 def by_hand(path: Path) -> tuple[float, dict[str, object]]:
-    """The same measures as one would type them in DuckDB, knowing the map by heart."""
+    """The same measures as one would type them in DuckDB, knowing the map by heart: users
+    numbered by their id (exact distinct counts, as measure's), touchpoints, unmapped events,
+    stages with their times to the next, the funnel, back-steps and transitions, conformance
+    (fitness of transitions and users, the variants and non-fitting steps of the users who do
+    not fit) from the same LAG window, and the map's KPIs."""
     import duckdb
 
     j = journey()
     tps = list(j.touchpoints())
+    ids = [t.id for t in tps]
     stage_index = {s.id: i for i, s in enumerate(j.stages)}
     case = "CASE " + " ".join(
         f"WHEN event_name = '{t.signals[0].event.replace('*', 'x')}' THEN {i}"
         for i, t in enumerate(tps) if t.signals and not t.signals[0].where
     ) + " WHEN event_name = 'payment_succeeded_repeat' AND CAST(platform AS VARCHAR) = 'web' THEN " + str(
-        next(i for i, t in enumerate(tps) if t.id == "reorders-on-web")) + " END"
+        ids.index("reorders-on-web")) + " END"
     stage_case = "CASE " + " ".join(
         f"WHEN tp = {i} THEN {stage_index[t.stage_id]}" for i, t in enumerate(tps)) + " END"
+    # the map declares no returns: a step fits when it stays in its stage or goes to a later one
+    assert not any(s.returns for s in j.stages)
     started = time.perf_counter()
     con = duckdb.connect()
     con.execute(f"""CREATE TEMP TABLE ev0 AS
-        SELECT u, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
-        FROM (SELECT hash(user_id) AS u, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
+        SELECT user_id, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
+        FROM (SELECT user_id, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
               FROM read_parquet('{path}'))""")
-    con.execute("CREATE TEMP TABLE ev AS SELECT u, t, tp, st FROM ev0 WHERE tp IS NOT NULL")
+    con.execute("CREATE TEMP TABLE users AS SELECT user_id, row_number() OVER () AS u "
+                "FROM (SELECT DISTINCT user_id FROM ev0 WHERE tp IS NOT NULL)")
+    con.execute("CREATE TEMP TABLE ev AS SELECT u, t, tp, st FROM ev0 JOIN users USING (user_id) "
+                "WHERE tp IS NOT NULL")
     out: dict[str, object] = {}
     out["entrants"] = con.execute("SELECT count(*), count(DISTINCT u) FROM ev").fetchall()
     out["touchpoints"] = con.execute("SELECT tp, count(*), count(DISTINCT u) FROM ev GROUP BY tp").fetchall()
-    out["unmapped"] = con.execute("SELECT un, count(*), count(DISTINCT u) FROM ev0 WHERE un IS NOT NULL "
-                                  "GROUP BY un ORDER BY 2 DESC LIMIT 50").fetchall()
+    out["unmapped"] = con.execute("SELECT un, count(*), count(DISTINCT user_id) FROM ev0 WHERE un IS NOT NULL "
+                                  "GROUP BY un ORDER BY 2 DESC, 1 LIMIT 50").fetchall()
     con.execute("CREATE TEMP TABLE fs AS SELECT u, st, min(t) AS f FROM ev GROUP BY u, st")
     con.execute("""CREATE TEMP TABLE moves AS SELECT f.u, f.st, f.f, min(e.t) AS nx FROM fs f
         LEFT JOIN ev e ON e.u = f.u AND e.st > f.st AND e.t >= f.f GROUP BY f.u, f.st, f.f""")
@@ -136,24 +154,66 @@ def by_hand(path: Path) -> tuple[float, dict[str, object]]:
             JOIN ev e ON e.u = c.u AND e.st = {k} AND e.t >= c.tk GROUP BY c.u, c.t0""")
         funnel.append(con.execute(f"SELECT count(*) FROM c{k}").fetchone()[0])  # type: ignore[index]
     out["funnel"] = funnel
-    out["back"] = con.execute("""SELECT p, tp, count(*), count(DISTINCT u) FROM (
-        SELECT u, tp, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p FROM ev) x
-        WHERE p > tp GROUP BY p, tp ORDER BY 3 DESC LIMIT 50""").fetchall()
+    # one LAG window: every change of touchpoint, for the back-steps and the conformance
+    con.execute("""CREATE TEMP TABLE steps AS SELECT u, t, p, tp, st, ps FROM (
+        SELECT u, t, tp, st, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p,
+               LAG(st) OVER (PARTITION BY u ORDER BY t, tp) AS ps FROM ev) x
+        WHERE p IS NULL OR p <> tp""")
+    out["back"] = con.execute("""SELECT p, tp, count(*), count(DISTINCT u) FROM steps WHERE p > tp
+        GROUP BY p, tp ORDER BY 3 DESC, 1, 2 LIMIT 50""").fetchall()
+    out["back total"] = con.execute("SELECT count(*) FILTER (WHERE p > tp), count(p) FROM steps").fetchall()
+    out["fitness"] = con.execute("SELECT count(*), count(DISTINCT u) FROM steps WHERE ps > st").fetchall()
+    out["off steps"] = con.execute("""SELECT p, tp, count(DISTINCT u), count(*) FROM steps WHERE ps > st
+        GROUP BY p, tp ORDER BY 3 DESC, 1, 2 LIMIT 10""").fetchall()
+    out["variants"] = con.execute("""SELECT v, count(*) FROM (
+        SELECT u, string_agg(CAST(st AS VARCHAR), '>' ORDER BY t, tp) AS v FROM steps
+        WHERE u IN (SELECT u FROM steps WHERE ps > st) AND (ps IS NULL OR ps <> st) GROUP BY u)
+        GROUP BY v ORDER BY 2 DESC, 1 LIMIT 10""").fetchall()
     for kpi in (("creates-account", "pays", 86400.0), ("compare", "decide", 604800.0)):
-        source = f"tp = {[t.id for t in tps].index(kpi[0])}" if kpi[0] in [t.id for t in tps] else \
-            f"st = {stage_index[kpi[0]]}"
-        target = f"e.tp = {[t.id for t in tps].index(kpi[1])}" if kpi[1] in [t.id for t in tps] else \
-            f"e.st = {stage_index[kpi[1]]}"
+        source = f"tp = {ids.index(kpi[0])}" if kpi[0] in ids else f"st = {stage_index[kpi[0]]}"
+        target = f"e.tp = {ids.index(kpi[1])}" if kpi[1] in ids else f"e.st = {stage_index[kpi[1]]}"
         out[f"kpi {kpi[0]}"] = con.execute(f"""SELECT count(*), count(y) FROM (SELECT x.u, min(e.t) AS y
             FROM (SELECT u, min(t) AS f FROM ev WHERE {source} GROUP BY u) x
             LEFT JOIN ev e ON e.u = x.u AND {target} AND e.t >= x.f AND e.t <= x.f + {kpi[2]}
             GROUP BY x.u) j""").fetchall()
-    pays, parcel = [t.id for t in tps].index("pays"), [t.id for t in tps].index("receives-parcel")
+    pays, parcel = ids.index("pays"), ids.index("receives-parcel")
     out["median"] = con.execute(f"""SELECT quantile_cont(y - f, 0.5) FROM (SELECT x.u, x.f, min(e.t) AS y
         FROM (SELECT u, min(t) AS f FROM ev WHERE tp = {pays} GROUP BY u) x
         LEFT JOIN ev e ON e.u = x.u AND e.tp = {parcel} AND e.t >= x.f GROUP BY x.u, x.f) j""").fetchall()
     con.close()
     return time.perf_counter() - started, out
+
+
+def same(snapshot: MeasuresSnapshot, hand: dict[str, object]) -> None:
+    """Stop the bench unless measure and the hand-typed SQL found the same numbers: a faster
+    query that computes less would make the comparison unfair."""
+    tp_ids = [t.id for t in journey().touchpoints()]
+    stage_index = {s.id: i for i, s in enumerate(snapshot.stages)}
+    c = snapshot.conformance
+    assert c is not None
+    found = {
+        "entrants": [(snapshot.mapped_events, snapshot.entrants)],
+        "touchpoints": [(i, m.events, m.users) for i, m in enumerate(snapshot.touchpoints) if m.events],
+        "unmapped": [(u.event, u.events, u.users) for u in snapshot.unmapped_events],
+        "stage entered, moved on": [(i, s.entered, s.moved_on) for i, s in enumerate(snapshot.stages)],
+        "funnel": [f.users for f in snapshot.funnel],
+        "back": [(tp_ids.index(b.source), tp_ids.index(b.target), b.transitions, b.users)
+                 for b in snapshot.back_steps],
+        "back total": [(snapshot.back_step_total, snapshot.transitions)],
+        "fitness": [(c.transitions - c.fitting_transitions, c.entrants - c.fitting_users)],
+        "off steps": [(tp_ids.index(d.path[0]), tp_ids.index(d.path[1]), d.users, d.transitions)
+                      for d in c.back_steps],
+        "variants": [(">".join(str(stage_index[x]) for x in v.path), v.users) for v in c.variants],
+    }
+    typed = dict(hand)
+    # the two short lists are ranked alike but tie-broken by different names: compared as sets
+    for key in ("touchpoints", "off steps", "variants"):
+        typed[key] = sorted(typed[key])  # type: ignore[call-overload]
+        found[key] = sorted(found[key])  # type: ignore[type-var]
+    typed["stage entered, moved on"] = [(r[0], r[1], r[2] if r[0] < len(snapshot.stages) - 1 else None)
+                                        for r in typed["stages"]]  # type: ignore[attr-defined]
+    for key, value in found.items():
+        assert value == typed[key], (key, value, typed[key])
 
 
 def measured_week(j: Journey, folder: Path, plan: synthetic.Plan) -> MeasuresSnapshot:
@@ -244,15 +304,14 @@ def main() -> int:
         print(f"generated {count:,} events in {time.perf_counter() - started:.1f}s")
     hand_time, hand = min((by_hand(log) for _ in range(2)), key=lambda r: r[0])
     our_time, snapshot = min((ours(log) for _ in range(2)), key=lambda r: r[0])
-    # the same numbers, or the comparison would be unfair
-    assert [f.users for f in snapshot.funnel] == hand["funnel"], (snapshot.funnel, hand["funnel"])
+    same(snapshot, hand)
     print(f"measure of {snapshot.events_in_range:,} events, {snapshot.entrants:,} users; peak memory "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     ratio = our_time / hand_time
-    met = ratio <= 1.5
+    met = ratio <= 1.3
     ok &= met
     print(f"{'measure vs the same SQL typed by hand':<44} {our_time:8.3f}s vs DuckDB SQL {hand_time:8.3f}s  "
-          f"ratio {ratio:6.2f}  target <=1.5x    {'met' if met else 'MISSED'}")
+          f"ratio {ratio:6.2f}  target <=1.3x    {'met' if met else 'MISSED'}")
     if not args.skip_peer:
         peer = pm4py_time(log)
         if peer is not None:
