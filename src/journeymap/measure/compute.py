@@ -220,8 +220,10 @@ class _Run:
         e = self.e
         (in_range,) = e.rows("SELECT count(*) FROM ev0")[0]
         self.rows_skipped = int(self.rows_read) - int(in_range)
-        # one row a user and touchpoint: the touchpoints, reach and mapped events read it
-        e.table("ut", "SELECT u, tp, min(st) AS st, count(*) AS n, min(t) AS f FROM ev GROUP BY u, tp")
+        # one row a user and touchpoint: the touchpoints, reach and mapped events read it. Only
+        # the count: each aggregate of this group-by (nearly a row an event) costs (10 M events:
+        # 0.6x the CPU time without the first time and stage, which nothing reads)
+        e.table("ut", "SELECT u, tp, count(*) AS n FROM ev GROUP BY u, tp")
         self.sequence_tables()
         # one row a user and stage; a stage's first event is always a stage change
         e.table("fs", "SELECT u, st, min(t) AS f FROM changes GROUP BY u, st")
