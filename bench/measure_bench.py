@@ -1,7 +1,16 @@
 """`journeymap measure` against the same SQL typed by hand in DuckDB, and against pm4py's
 directly-follows discovery, on one generated event log (10 million events by default).
 
-    python bench/measure_bench.py [--events 10000000] [--skip-peer] [--skip-flags]
+    python bench/measure_bench.py [--events 10000000] [--skip-peer] [--skip-flags] [--big]
+
+Then `journeymap measure --every week --by platform` of the same log against plain measure:
+by period and segment every section is computed again (target: within CUT_TARGET).
+
+With --big (`make bench-big`), a generated log of 100 million events (Parquet files of 10
+million, made once and kept in bench/data/, which git ignores) measured by `journeymap
+measure --memory 1024` as its own process: the engine spills to a folder under the system's
+temporary directory, removed after, and the process's peak resident memory must stay under
+2 GB.
 
 First, the period flags on whole generated logs (journeymap.measure.synthetic): the share of
 periods flagged in logs with no incident (target: 5% or fewer at the default level), and the
@@ -26,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -38,6 +48,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MAP = ROOT / "examples" / "online-shop.journey.yaml"
 DATA = HERE / "data"
+# --big: the log's size, the events a generated part holds, the memory measure is given
+# (--memory, MB) and the target for its whole process's peak resident memory
+BIG_EVENTS, BIG_CHUNK, BIG_MEMORY_MB, RSS_TARGET_MB = 100_000_000, 10_000_000, 1024, 2048
+# measure --every week --by platform against plain measure of the same log
+CUT_TARGET = 2.0
 
 sys.path.insert(0, str(ROOT / "src"))
 from journeymap.config import default_project  # noqa: E402
@@ -46,7 +61,7 @@ from journeymap.measure import synthetic  # noqa: E402
 from journeymap.measure.compute import measure_journey  # noqa: E402
 from journeymap.measure.duckdb_engine import DuckDBEngine  # noqa: E402
 from journeymap.measure.spec import Options, spec_for  # noqa: E402
-from journeymap.measures import MeasuresSnapshot  # noqa: E402
+from journeymap.measures import MeasuresSnapshot, read_snapshot  # noqa: E402
 from journeymap.model import Journey  # noqa: E402
 from journeymap.pipeline import analyse  # noqa: E402
 
@@ -57,9 +72,10 @@ def journey() -> Journey:
     return analysis.journey
 
 
-def generate(path: Path, events: int) -> int:
+def generate(path: Path, events: int, first_user: int = 0, seed: float = 0.42) -> int:
     """A Parquet log of about `events` events for the example map: users walk its stages in
-    order, a fifth drop at each, some loop back, some see an event no touchpoint claims."""
+    order, a fifth drop at each, some loop back, some see an event no touchpoint claims. Users
+    are numbered from `first_user`, so logs made in parts never share a user."""
     import duckdb
 
     j = journey()
@@ -68,14 +84,15 @@ def generate(path: Path, events: int) -> int:
     steps = ", ".join(f"({i}, '{n}', {st})" for i, (n, st) in enumerate(zip(names, stage_of, strict=True)))
     users = max(1, int(events / 7.8))
     con = duckdb.connect()
-    con.execute("SELECT setseed(0.42)")
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SELECT setseed({seed!r})")
     con.execute(f"CREATE TABLE steps(i INTEGER, name VARCHAR, st INTEGER); INSERT INTO steps VALUES {steps}")
     con.execute(f"""
         CREATE TABLE users AS
         SELECT range AS u, TIMESTAMP '2026-09-07' + to_seconds(CAST(random() * 4838400 AS BIGINT)) AS t0,
                CAST(floor(ln(1 - random()) / ln(0.78)) AS INTEGER) AS depth,
                CASE WHEN range % 3 = 0 THEN 'web' WHEN range % 3 = 1 THEN 'ios' ELSE 'android' END AS platform
-        FROM range({users})
+        FROM range({first_user}, {first_user + users})
     """)
     con.execute(f"""
         COPY (
@@ -95,9 +112,73 @@ def generate(path: Path, events: int) -> int:
     return int(count)
 
 
-def ours(path: Path) -> tuple[float, MeasuresSnapshot]:
+def generate_big(folder: Path, events: int, chunk: int = BIG_CHUNK) -> int:
+    """A log of about `events` events as Parquet files of about `chunk` events each (their users
+    apart), made one at a time so the log is never held in memory, and kept for the next run
+    (a part is renamed into place once whole, so an interrupted run leaves none half-written)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    users = max(1, int(chunk / 7.8))
+    total = 0
+    for part in range(max(1, -(-events // chunk))):
+        path = folder / f"part-{part:04d}.parquet"
+        if not path.exists():
+            partial = path.with_suffix(".partial")
+            generate(partial, chunk, first_user=part * users, seed=(part + 1) / 1000)
+            partial.replace(path)
+        total += parquet_rows(path)
+    return total
+
+
+def parquet_rows(path: Path) -> int:
+    import duckdb
+
+    with duckdb.connect() as con:
+        (count,) = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()  # type: ignore[misc]
+    return int(count)
+
+
+def measure_process(events: str, *extra: str) -> tuple[float, float, MeasuresSnapshot]:
+    """`journeymap measure` of the example over `events` (a path or glob under the repository)
+    as its own process, as users run it: wall seconds, peak resident memory (MB) of that
+    process alone, and its snapshot."""
+    with tempfile.TemporaryDirectory(prefix="journeymap-bench-measure-") as folder:
+        out = Path(folder) / "measures.json"
+        command = [str(Path(sys.executable).parent / "journeymap"), "measure", str(MAP.relative_to(ROOT)),
+                   "--events", events, "--format", "json", "--out", str(out), *extra]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        # wait4: this child's own peak (RUSAGE_CHILDREN would keep the largest of every child so far)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        errors = process.stderr.read() if process.stderr else ""
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise SystemExit(f"measure failed ({process.returncode}): {errors.strip()[-500:]}")
+        snapshot = read_snapshot(str(out))
+    return elapsed, usage.ru_maxrss / 1024, snapshot
+
+
+def big(events: int) -> bool:
+    """The whole map over a log too large for the engine's memory limit: measure must spill to
+    disk and keep its peak resident memory under RSS_TARGET_MB."""
+    folder = DATA / f"events-{events}"
+    started = time.perf_counter()
+    count = generate_big(folder, events)
+    print(f"{count:,} events in {folder.relative_to(ROOT)}/ ({time.perf_counter() - started:.0f}s to generate "
+          "or find)")
+    elapsed, peak, snapshot = measure_process(f"{folder.relative_to(ROOT)}/part-*.parquet",
+                                              "--memory", str(BIG_MEMORY_MB))
+    met = peak <= RSS_TARGET_MB
+    print(f"measure of {snapshot.events_in_range:,} events, {snapshot.entrants:,} users, --memory "
+          f"{BIG_MEMORY_MB}: {elapsed:.1f}s, {snapshot.events_in_range / elapsed / 1e6:.2f} M events/s")
+    print(f"{'measure peak resident memory, ' + f'{count / 1e6:.0f} M events':<44} {peak:8.0f} MB  "
+          f"target <={RSS_TARGET_MB / 1024:g} GB   {'met' if met else 'MISSED'}")
+    return met
+
+
+def ours(path: Path, every: str | None = None, by: str | None = None) -> tuple[float, MeasuresSnapshot]:
     j = journey()
-    spec = spec_for(j, {}, str(ROOT), Options(events=str(path)))
+    spec = spec_for(j, {}, str(ROOT), Options(events=str(path), every=every, by=by))
     started = time.perf_counter()
     engine = DuckDBEngine(spec.files())
     try:
@@ -130,6 +211,7 @@ def by_hand(path: Path) -> tuple[float, dict[str, object]]:
     assert not any(s.returns for s in j.stages)
     started = time.perf_counter()
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"""CREATE TEMP TABLE ev0 AS
         SELECT user_id, t, tp, {stage_case} AS st, CASE WHEN tp IS NULL THEN name END AS un
         FROM (SELECT user_id, event_name AS name, epoch_us(occurred_at) / 1000000.0 AS t, {case} AS tp
@@ -293,6 +375,11 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--skip-peer", action="store_true", help="skip pm4py (installs it into a temporary folder)")
     parser.add_argument("--skip-flags", action="store_true", help="skip the false-flag and detection rates")
+    parser.add_argument("--big", action="store_true",
+                        help=f"also measure a generated log of --big-events events (default {BIG_EVENTS:,}; several "
+                             f"minutes) with --memory {BIG_MEMORY_MB}: peak resident memory against "
+                             f"{RSS_TARGET_MB // 1024} GB")
+    parser.add_argument("--big-events", type=int, default=BIG_EVENTS)
     args = parser.parse_args()
     ok = True
     if not args.skip_flags:
@@ -313,6 +400,15 @@ def main() -> int:
     ok &= met
     print(f"{'measure vs the same SQL typed by hand':<44} {our_time:8.3f}s vs DuckDB SQL {hand_time:8.3f}s  "
           f"ratio {ratio:6.2f}  target <=1.3x    {'met' if met else 'MISSED'}")
+    # by period and segment every section is computed again for each platform, and the
+    # conformance ranks its paths by excess users over the cells
+    cut_time, cut = min((ours(log, every="week", by="platform") for _ in range(2)), key=lambda r: r[0])
+    assert [f.users for f in cut.funnel] == [f.users for f in snapshot.funnel]
+    ratio = cut_time / our_time
+    met = ratio <= CUT_TARGET
+    ok &= met
+    print(f"{'measure --every week --by platform vs plain':<44} {cut_time:8.3f}s vs measure {our_time:8.3f}s  "
+          f"ratio {ratio:6.2f}  target <={CUT_TARGET:g}x    {'met' if met else 'MISSED'}")
     if not args.skip_peer:
         peer = pm4py_time(log)
         if peer is not None:
@@ -322,6 +418,8 @@ def main() -> int:
             print(f"{'measure vs pm4py directly-follows discovery':<44} {our_time:8.3f}s vs pm4py {peer:8.3f}s  "
                   f"ratio {ratio:6.2f}  target <=0.20x   {'met' if met else 'MISSED'}")
     print(json.dumps({"funnel": hand["funnel"]}))
+    if args.big:
+        ok &= big(args.big_events)
     return 0 if ok else 1
 
 
