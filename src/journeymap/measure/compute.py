@@ -228,7 +228,7 @@ class _Run:
         # one row a user and stage; a stage's first event is always a stage change
         e.table("fs", "SELECT u, st, min(t) AS f FROM changes GROUP BY u, st")
         (mapped,) = e.rows("SELECT coalesce(sum(n), 0) FROM ut")[0]
-        (entrants,) = e.rows("SELECT count(DISTINCT u) FROM fs")[0]
+        (entrants,) = e.rows("SELECT count(*) FROM ids")[0]  # the entrants, numbered once each
         touchpoints = self.touchpoint_measures({None: int(entrants)})[None]
         unmapped, unmapped_total = self.unmapped().get(None, ([], 0))
         say("following users from stage to stage")
