@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: setup system system-test demo test test-fast lint bench docs schema-values clean
+.PHONY: setup system system-test demo test test-fast lint bench bench-big docs schema-values clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ lint: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# the same, and measure over a generated 100-million-event log within 2 GB (several minutes)
+bench-big: setup
+	$(BIN)/python bench/run.py --big
 
 docs: $(STAMP)
 	$(BIN)/python -m journeymap rules --format markdown > docs/rules.md

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from journeymap.measure.engine import Engine
@@ -48,7 +48,6 @@ SEPARATOR = ">"
 
 Cell = tuple[int, str | None]  # (period index, segment value)
 Counts = dict[Cell, tuple[int, int]]  # cell -> (users, transitions)
-StageCase = Callable[[str], str]  # SQL: the stage index of the touchpoint index in a column
 
 
 @dataclass(frozen=True)
@@ -67,24 +66,23 @@ def measure_conformance(
     journey: Journey,
     entrants: int,
     events: int,
-    stage_case: StageCase,
     periods: Periods | None,
     by: bool,
     stages: list[StageMeasure],
     touchpoints: list[TouchpointMeasure],
 ) -> Conformance:
-    """Fitness, variants and back-steps over table `ev` (u, t, tp, st, seg) of the run: `entrants`
-    users with `events` mapped events."""
-    index = {s.id: i for i, s in enumerate(journey.stages)}
-    # a return validate would refuse (unknown, or not earlier) declares nothing here
-    declared = [(index[s.id], index[r]) for s in journey.stages for r in s.returns
-                if index.get(r, len(index)) < index[s.id]]
-    _sequence_table(e, stage_case, declared)
-    # every user's events but the first end a transition; the ones cf_seq leaves out stay, and fit
+    """Fitness, variants and back-steps over the run's tables `ev` (u, t, tp, st, seg) and
+    `changes` (u, t, tp, st, pa, a, ok: a user's first mapped event and every one in another stage
+    than the event before, with that event's touchpoint and stage, and whether the step fits, as
+    `fits` says; NULL on the first event): `entrants` users with `events` mapped events. Events
+    that stay in their stage are left out of `changes`: they always fit, and on a browsing log
+    they are most of the rows."""
+    declared = returns(journey)
+    # every user's events but the first end a transition; the ones `changes` leaves out stay, and fit
     transitions = events - entrants
-    (off_transitions,) = e.rows("SELECT count(*) FROM cf_seq WHERE ok = 0")[0]
+    (off_transitions,) = e.rows("SELECT count(*) FROM changes WHERE ok = 0")[0]
     fitting_transitions = transitions - int(off_transitions)
-    e.table("cf_off", "SELECT DISTINCT u FROM cf_seq WHERE ok = 0")
+    e.table("cf_off", "SELECT DISTINCT u FROM changes WHERE ok = 0")
     (off,) = e.rows("SELECT count(*) FROM cf_off")[0]
     grouped = periods is not None or by
     cells: dict[Cell, int] = _cells(e, periods) if grouped else {(0, None): entrants}
@@ -111,22 +109,19 @@ def measure_conformance(
     )
 
 
-def _sequence_table(e: Engine, stage_case: StageCase, declared: list[tuple[int, int]]) -> None:
-    """cf_seq: a user's first mapped event and every one in another stage than the event before,
-    with that event's stage and touchpoint (a, pa) and whether the transition fits the model (ok:
-    1 or 0; NULL on the first event). Events that stay in their stage are left out: they always
-    fit, and on a browsing log they are most of the rows."""
-    # one window, the back-steps' order (time, ties by map order); the stage before is the
-    # stage of the touchpoint before, and the declared returns are a few pairs of our own numbers
-    returns = " OR ".join(f"(a = {a} AND st = {b})" for a, b in declared) or "FALSE"
-    e.table("cf_seq", f"""
-        SELECT u, t, tp, st, a, pa, CASE WHEN a IS NULL THEN NULL WHEN st >= a OR {returns} THEN 1 ELSE 0 END AS ok
-        FROM (
-            SELECT u, t, tp, st, pa, {stage_case('pa')} AS a
-            FROM (SELECT u, t, tp, st, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS pa FROM ev) x
-        ) y
-        WHERE a IS NULL OR a <> st
-    """)
+def returns(journey: Journey) -> list[tuple[int, int]]:
+    """The declared returns as (from stage, to stage) indexes; a return validate would refuse
+    (unknown, or not earlier) declares nothing here."""
+    index = {s.id: i for i, s in enumerate(journey.stages)}
+    return [(index[s.id], index[r]) for s in journey.stages for r in s.returns
+            if index.get(r, len(index)) < index[s.id]]
+
+
+def fits_sql(journey: Journey) -> str:
+    """SQL: whether the step from stage `a` (of the event before) to stage `st` fits the model:
+    the same or a later stage, or a declared return (a few pairs of our own numbers)."""
+    declared = " OR ".join(f"(a = {a} AND st = {b})" for a, b in returns(journey))
+    return f"(st >= a OR {declared})" if declared else "st >= a"
 
 
 def _cells(e: Engine, periods: Periods | None) -> dict[Cell, int]:
@@ -146,7 +141,7 @@ def _variant_counts(e: Engine, grouped: bool, ranked: bool, cells: dict[Cell, in
     """Stage-index sequence ('0>1>0>2') -> cell -> (users, 0), for the candidates to list."""
     e.table("cf_var", f"""
         SELECT s.u, {e.ordered_join('s.st', ['s.t', 's.tp'], SEPARATOR)} AS v
-        FROM cf_seq s JOIN cf_off o ON o.u = s.u
+        FROM changes s JOIN cf_off o ON o.u = s.u
         GROUP BY s.u
     """)
     if not grouped:
@@ -173,7 +168,7 @@ def _variant_counts(e: Engine, grouped: bool, ranked: bool, cells: dict[Cell, in
 
 def _back_step_counts(e: Engine, grouped: bool) -> dict[tuple[int, int], Counts]:
     """(from touchpoint, to touchpoint) -> cell -> (users, transitions), for every step that does not fit."""
-    e.table("cf_bs", "SELECT u, pa, tp AS pb, count(*) AS n FROM cf_seq WHERE ok = 0 GROUP BY u, pa, tp")
+    e.table("cf_bs", "SELECT u, pa, tp AS pb, count(*) AS n FROM changes WHERE ok = 0 GROUP BY u, pa, tp")
     out: dict[tuple[int, int], Counts] = defaultdict(dict)
     if grouped:
         rows = e.rows("""
