@@ -213,6 +213,16 @@ def test_the_duckdb_engine_opens_its_files_and_nothing_else_and_cannot_be_unlock
     assert not os.path.exists(spill)  # the run's spill folder goes with it
 
 
+def test_an_engine_never_closed_leaves_no_spill_folder_behind() -> None:
+    """A caller that forgets close() (or a script that exits mid-run) must not leave a folder in the
+    system's temp dir for every run."""
+    code = "from journeymap.measure.duckdb_engine import DuckDBEngine\nprint(DuckDBEngine().settings()['temp_directory'])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    spill = done.stdout.strip()
+    assert done.returncode == 0 and spill, done.stderr
+    assert not os.path.exists(spill)
+
+
 def test_debug_prints_the_locked_settings_from_flags_and_configuration(repo: Path) -> None:
     (repo / ".journeymap.yaml").write_text("measure: {memory: 512, threads: 1}\n")
     target = repo / "ok.journey.yaml"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -52,6 +53,9 @@ class DuckDBEngine(SourceSpelling):
         self._duckdb = duckdb
         self.con = duckdb.connect(":memory:")
         self._spill = tempfile.mkdtemp(prefix="journeymap-measure-")
+        # removed by close(), or at the latest when the engine is collected or Python exits: an
+        # engine a caller forgot to close leaves no folder behind in the system's temp dir
+        self._remove_spill = weakref.finalize(self, shutil.rmtree, self._spill, ignore_errors=True)
         try:
             self._configure(files, limits or limits_of(None, None), progress)
         except BaseException:
@@ -179,7 +183,7 @@ class DuckDBEngine(SourceSpelling):
 
     def close(self) -> None:
         self.con.close()
-        shutil.rmtree(self._spill, ignore_errors=True)
+        self._remove_spill()
 
 
 def _kind(type_name: str) -> str:
