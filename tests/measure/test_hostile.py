@@ -216,7 +216,8 @@ def test_the_duckdb_engine_opens_its_files_and_nothing_else_and_cannot_be_unlock
 def test_an_engine_never_closed_leaves_no_spill_folder_behind() -> None:
     """A caller that forgets close() (or a script that exits mid-run) must not leave a folder in the
     system's temp dir for every run."""
-    code = "from journeymap.measure.duckdb_engine import DuckDBEngine\nprint(DuckDBEngine().settings()['temp_directory'])"
+    code = ("from journeymap.measure.duckdb_engine import DuckDBEngine\n"
+            "print(DuckDBEngine().settings()['temp_directory'])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     spill = done.stdout.strip()
     assert done.returncode == 0 and spill, done.stderr
