@@ -113,17 +113,19 @@ def measure_conformance(
 
 def _sequence_table(e: Engine, stage_case: StageCase, declared: list[tuple[int, int]]) -> None:
     """cf_seq: a user's first mapped event and every one in another stage than the event before,
-    with that event's stage and touchpoint (a, pa) and whether the transition fits the model (ok:
+    with that event's stage, touchpoint and time (a, pa, pt) and whether the transition fits the model (ok:
     1 or 0; NULL on the first event). Events that stay in their stage are left out: they always
-    fit, and on a browsing log they are most of the rows."""
+    fit, and on a browsing log they are most of the rows. measure/funnels.py reads it too: a
+    funnel step is always reached at such an event, so the event before a step is found here."""
     # one window, the back-steps' order (time, ties by map order); the stage before is the
     # stage of the touchpoint before, and the declared returns are a few pairs of our own numbers
     returns = " OR ".join(f"(a = {a} AND st = {b})" for a, b in declared) or "FALSE"
     e.table("cf_seq", f"""
-        SELECT u, t, tp, st, a, pa, CASE WHEN a IS NULL THEN NULL WHEN st >= a OR {returns} THEN 1 ELSE 0 END AS ok
+        SELECT u, t, tp, st, a, pa, pt, CASE WHEN a IS NULL THEN NULL WHEN st >= a OR {returns} THEN 1 ELSE 0 END AS ok
         FROM (
-            SELECT u, t, tp, st, pa, {stage_case('pa')} AS a
-            FROM (SELECT u, t, tp, st, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS pa FROM ev) x
+            SELECT u, t, tp, st, pa, pt, {stage_case('pa')} AS a
+            FROM (SELECT u, t, tp, st, LAG(tp) OVER w AS pa, LAG(t) OVER w AS pt FROM ev
+                  WINDOW w AS (PARTITION BY u ORDER BY t, tp)) x
         ) y
         WHERE a IS NULL OR a <> st
     """)
