@@ -79,7 +79,7 @@ def reference(folder: Path) -> Reference:
 
 
 def assert_equals_reference(snap: MeasuresSnapshot, ref: Reference, window: float | None, order: str,
-                            exclusions: tuple[str, ...]) -> None:
+                            exclusions: tuple[str, ...], step_events: bool = True) -> None:
     want = funnel(ref, window, order, exclusions)
     order_of = {t.id: i for i, t in enumerate(ref.tps)}
     for got, step in zip(snap.funnel, want, strict=True):
@@ -90,6 +90,9 @@ def assert_equals_reference(snap: MeasuresSnapshot, ref: Reference, window: floa
             assert (mine is None) == (theirs is None) and (mine is None or mine == pytest.approx(theirs, abs=1e-3))
         if step.gaps:
             assert [b.users for b in got.histogram] == step.histogram(), got.stage
+        if not step_events:  # off: nothing listed, nothing computed
+            assert (got.before_events, got.next_events, got.before_none, got.next_none) == ([], [], 0, 0)
+            continue
         events, none = top(step.before, order_of)
         assert [(x.kind, x.name, x.users) for x in got.before_events] == events, got.stage
         assert got.before_none == none
@@ -110,19 +113,20 @@ user_events = st.lists(st.tuples(st.sampled_from(MAPPED + UNMAPPED), st.integers
     order=st.sampled_from(["eventual", "strict"]),
     exclusions=st.sampled_from([(), ("cancel_*",), ("cancel_order", "nothing_like_it")]),
     optional=st.sampled_from([(), ("compare",), ("compare", "basket"), ("pay",)]),
+    step_events=st.booleans(),
 )
 def test_the_engine_equals_the_reference_walk(
     tmp_path_factory: pytest.TempPathFactory, users: list[list[tuple[str, int]]], window: float | None, order: str,
-    exclusions: tuple[str, ...], optional: tuple[str, ...],
+    exclusions: tuple[str, ...], optional: tuple[str, ...], step_events: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("walk")
     write_map(folder, optional)
     write_events(folder, [(f"u{i}", name, START + t) for i, events in enumerate(users) for name, t in events])
-    options: dict[str, object] = {"order": order, "exclusions": exclusions}
+    options: dict[str, object] = {"order": order, "exclusions": exclusions, "step_events": step_events}
     if window is not None:
         options["window"] = f"{int(window)}s"
     snap = measured(folder, **options)
-    assert_equals_reference(snap, reference(folder), window, order, exclusions)
+    assert_equals_reference(snap, reference(folder), window, order, exclusions, step_events)
     required = [f.users for f in snap.funnel if not f.optional]
     assert required == sorted(required, reverse=True)  # the steps users must take never increase
     for f in snap.funnel:
@@ -169,7 +173,8 @@ def test_the_worked_example_in_every_mode(hand: Path) -> None:
 
 
 def test_time_to_convert_and_the_events_around_each_step(hand: Path) -> None:
-    snap = measured(hand)
+    assert all(not f.before_events and not f.next_events for f in measured(hand).funnel)  # off by default
+    snap = measured(hand, step_events=True)
     browse, compare, basket, pay = snap.funnel
     # ann 600 s, bob 60 s from browse to compare
     assert (compare.median_seconds, compare.p75_seconds, compare.p95_seconds) == (330.0, 465.0, 573.0)
@@ -189,14 +194,14 @@ def test_time_to_convert_and_the_events_around_each_step(hand: Path) -> None:
 
 def test_every_format_shows_the_funnel_details_and_json_defines_them(hand: Path) -> None:
     map_file = str(hand / "funnel.journey.yaml")
-    text = run_cli("measure", map_file, "--window", "2d", "--exclude", "cancel_*")
+    text = run_cli("measure", map_file, "--window", "2d", "--exclude", "cancel_*", "--step-events")
     assert text.exit_code == 0, text.stderr
     assert "median to convert" in text.stdout and "After leaving" in text.stdout and "x_help" in text.stdout
     assert "cancel_*" in text.stdout  # the definitions name the exclusions
-    page = run_cli("measure", map_file, "--format", "html")
+    page = run_cli("measure", map_file, "--format", "html", "--step-events")
     assert page.exit_code == 0 and "<svg" in page.stdout and "<script" not in page.stdout
     assert "Time to convert into each step" in page.stdout
-    body = json.loads(run_cli("measure", map_file, "--format", "json", "--order", "strict").stdout)
+    body = json.loads(run_cli("measure", map_file, "--format", "json", "--order", "strict", "--step-events").stdout)
     assert body["funnel_order"] == "strict"
     for key in ("funnel", "window", "order", "exclusions", "funnel_dropped", "time_to_convert", "next_events",
                 "before_events"):
@@ -207,7 +212,7 @@ def test_every_format_shows_the_funnel_details_and_json_defines_them(hand: Path)
 
 
 def test_a_snapshot_reads_back_and_an_old_one_still_reads(hand: Path) -> None:
-    snap = measured(hand, exclusions=("cancel_*",))
+    snap = measured(hand, exclusions=("cancel_*",), step_events=True)
     assert snapshot_from_json(snapshot_json(snap), "m.json") == snap
     old = json.loads(snapshot_json(snap))
     for key in ("funnel_order", "funnel_exclusions", "unmatched_exclusions"):
@@ -258,11 +263,11 @@ def test_event_names_are_escaped_in_every_output(tmp_path: Path) -> None:
     write_events(tmp_path, [("u1", hostile, START), ("u1", "a1", START + 1), ("u2", "a1", START),
                             ("u2", hostile, START + 5)])
     folder = str(tmp_path / "funnel.journey.yaml")
-    page = run_cli("measure", folder, "--format", "html").stdout
+    page = run_cli("measure", folder, "--format", "html", "--step-events").stdout
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    markdown = run_cli("measure", folder, "--format", "markdown").stdout
+    markdown = run_cli("measure", folder, "--format", "markdown", "--step-events").stdout
     assert hostile not in markdown and "\\|" in markdown
-    text = run_cli("measure", folder).stdout
+    text = run_cli("measure", folder, "--step-events").stdout
     assert hostile in text  # plain text: shown as it is, control characters aside
 
 
@@ -288,7 +293,7 @@ def test_spark_gives_duckdb_s_funnel(tmp_path: Path) -> None:
     write_events(tmp_path, [(u, n, START + t) for u, n, t in HAND] + generated(7, 300))
     spark = SparkEngine(limits=Limits(memory_mb=1024, threads=2))
     try:
-        for options in ({}, {"order": "strict", "exclusions": ("cancel_*",), "window": "2d"}):
+        for options in ({"step_events": True}, {"order": "strict", "exclusions": ("cancel_*",), "window": "2d"}):
             duck = dataclasses.asdict(measured(tmp_path, **options))
             theirs = dataclasses.asdict(measured(tmp_path, engine=spark, **options))
             assert duck.pop("engine") == "duckdb" and theirs.pop("engine") == "spark"
@@ -312,7 +317,7 @@ def test_postgres_gives_duckdb_s_funnel_in_every_mode(tmp_path: Path) -> None:
             con.execute("CREATE TABLE funnel_events (user_id text, event_name text, occurred_at text)")
             with con.cursor() as cursor, cursor.copy("COPY funnel_events FROM STDIN (FORMAT csv, HEADER true)") as copy:
                 copy.write((tmp_path / "events.csv").read_bytes())
-        for options in ({}, {"order": "strict", "exclusions": ("cancel_*",), "window": "2d"}):
+        for options in ({"step_events": True}, {"order": "strict", "exclusions": ("cancel_*",), "window": "2d"}):
             duck = dataclasses.asdict(measured(tmp_path, **options))
             pg = dataclasses.asdict(measured(tmp_path, events=f"{url}?table=funnel_events", **options))
             for key in ("engine", "events_source"):

@@ -73,6 +73,10 @@ def measure(
                                        "or a pattern with * ? [abc]) that takes a user out of the funnel at the "
                                        "step they reached; repeat for more (default: data.exclusions).")
     ] = None,
+    step_events: Annotated[
+        bool, typer.Option("--step-events", help="Also list, for each funnel step, the events users did just before "
+                           "reaching it and what those who dropped there did next (default: data.step_events).")
+    ] = False,
     every: Annotated[Every | None, typer.Option("--every", help="Each stage's conversion per day or week.")] = None,
     engine: Annotated[EngineName | None, typer.Option("--engine", help="duckdb (default) or spark.")] = None,
     memory: Annotated[
@@ -102,7 +106,7 @@ def measure(
         options = Options(events=events, surveys=surveys, since=since, until=until, by=by, window=window,
                           every=every.value if every else None, engine=engine.value if engine else None,
                           database=database, order=order.value if order else None,
-                          exclusions=tuple(exclude or ()))
+                          exclusions=tuple(exclude or ()), step_events=step_events or None)
         project = common.project(config, max_bytes)
         limits = limits_of(memory if memory is not None else project.measure.memory_mb,
                            threads if threads is not None else project.measure.threads)

@@ -215,8 +215,8 @@ class _Run:
         say("holding the log against the map's order")
         conformance = self.conformance(int(entrants), int(mapped), stages, touchpoints)
         say("building the funnel")  # after conformance: the funnel walks its cf_seq
-        self.funnel = measure_funnel(e, self.journey, settings_of(self.journey, self.spec.window_seconds,
-                                                                  self.spec.order, self.spec.exclusions))
+        self.funnel = measure_funnel(e, self.journey, settings_of(
+            self.journey, self.spec.window_seconds, self.spec.order, self.spec.exclusions, self.spec.step_events))
         funnel_tables, funnel = self.funnel.tables, self.funnel.steps
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]

@@ -53,6 +53,7 @@ class Settings:
     window: float | None = None  # seconds from the first step
     order: str = "eventual"
     exclusions: tuple[str, ...] = ()
+    step_events: bool = False  # the events before each step and after leaving (they cost a pass of their own)
 
 
 @dataclass
@@ -62,10 +63,11 @@ class Funnel:
     unmatched_exclusions: list[str]
 
 
-def settings_of(journey: Journey, window: float | None, order: str, exclusions: tuple[str, ...]) -> Settings:
+def settings_of(journey: Journey, window: float | None, order: str, exclusions: tuple[str, ...],
+                step_events: bool = False) -> Settings:
     # the first stage is where the funnel starts: validate refuses it optional, and it is never skipped
     optional = tuple(index > 0 and s.optional for index, s in enumerate(journey.stages))
-    return Settings(optional, window, order, exclusions)
+    return Settings(optional, window, order, exclusions, step_events)
 
 
 def measure_funnel(e: Engine, journey: Journey, settings: Settings) -> Funnel:
@@ -93,7 +95,7 @@ def measure_funnel(e: Engine, journey: Journey, settings: Settings) -> Funnel:
         step.median_seconds, step.p75_seconds, step.p95_seconds, step.histogram = times.get(index, (None, None,
                                                                                                      None, []))
     found = Funnel(tables, steps, unmatched)
-    if counts[0]:
+    if settings.step_events and counts[0]:
         _events_around(e, found, [t.id for t in journey.touchpoints()])
     return found
 

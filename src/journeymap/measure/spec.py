@@ -80,6 +80,7 @@ class Options:
     database: str | None = None  # --database: the server of a data.events.table
     order: str | None = None  # --order: eventual | strict
     exclusions: tuple[str, ...] = ()  # --exclude, each time it is given
+    step_events: bool | None = None  # --step-events
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Spec:
     until: float | None = None
     order: str = "eventual"  # the funnel's order (measure/funnels.py)
     exclusions: tuple[str, ...] = ()  # event names or patterns that take a user out of the funnel
+    step_events: bool = False  # the events just before each funnel step and after leaving it
 
     def files(self) -> tuple[str, ...]:
         """Every file the run may open (the engine is allowed these and no other)."""
@@ -144,6 +146,7 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
         until=_instant(options.until, "--until"),
         order=order,
         exclusions=_exclusions(options.exclusions or tuple(data.get("exclusions") or ())),
+        step_events=bool(options.step_events or data.get("step_events")),
     )
 
 
