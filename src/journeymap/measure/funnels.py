@@ -179,13 +179,15 @@ def _walk(e: Engine, n: int, settings: Settings, excluding: bool) -> list[str]:
             tables.append(f"fn_reach{k}")
         if k == n - 1:
             break
-        found = _next_step(e, k, _next_required(settings.optional, k), settings.order, within)
-        # an exclusion event between reaching the step and the next one takes the user out
-        e.table(f"fn_next{k}", f"""
-            SELECT c.u, c.t0, c.tk, c.s, c.tn FROM {found} c
-            LEFT JOIN fn_x x ON x.u = c.u AND x.t >= c.tk AND x.t < c.tn
-            GROUP BY c.u, c.t0, c.tk, c.s, c.tn HAVING count(x.t) = 0
-        """ if excluding else f"SELECT u, t0, tk, s, tn FROM {found} c")
+        found = f"fn_go{k}" if excluding else f"fn_next{k}"
+        _next_step(e, k, _next_required(settings.optional, k), settings.order, within, found)
+        if excluding:
+            # an exclusion event between reaching the step and the next one takes the user out
+            e.table(f"fn_next{k}", f"""
+                SELECT c.u, c.t0, c.tk, c.s, c.tn FROM {found} c
+                LEFT JOIN fn_x x ON x.u = c.u AND x.t >= c.tk AND x.t < c.tn
+                GROUP BY c.u, c.t0, c.tk, c.s, c.tn HAVING count(x.t) = 0
+            """)
     return tables
 
 
@@ -198,32 +200,32 @@ def _next_required(optional: tuple[bool, ...], k: int) -> int:
     return len(optional) - 1
 
 
-def _next_step(e: Engine, k: int, last: int, order: str, within: str) -> str:
-    """A table (u, t0, tk, s, tn): for each user at stage k, the step they reach next."""
+def _next_step(e: Engine, k: int, last: int, order: str, within: str, name: str) -> None:
+    """Table `name` (u, t0, tk, s, tn): for each user at stage k, the step they reach next."""
     if order == "strict":
         # the first event after the step in another stage; at the step's own moment, only the
         # events that come after it in map order (a later stage)
         where = f"s.st <> {k} AND (s.t > c.tk OR (s.t = c.tk AND s.st > {k}))"
     else:
         where = f"s.st BETWEEN {k + 1} AND {last} AND s.t >= c.tk"
-    e.table(f"fn_cand{k}", f"""
-        SELECT c.u, c.t0, c.tk, s.st, min(s.t) AS tn FROM fn_reach{k} c
+    # when one stage only may come next, each user has one candidate, and it is the step
+    simple = order != "strict" and last == k + 1
+    e.table(name if simple else f"fn_cand{k}", f"""
+        SELECT c.u, c.t0, c.tk, s.st{' AS s' if simple else ''}, min(s.t) AS tn FROM fn_reach{k} c
         JOIN cf_seq s ON s.u = c.u AND {where}{within}
         GROUP BY c.u, c.t0, c.tk, s.st
     """)
-    if order != "strict" and last == k + 1:
-        # one stage may come next: each user has one candidate, and it is the step
-        return f"(SELECT u, t0, tk, st AS s, tn FROM fn_cand{k})"
+    if simple:
+        return
     # the earliest candidate; at one moment, the earlier stage (the first in map order)
     e.table(f"fn_first{k}", f"SELECT u, min(tn) AS tn FROM fn_cand{k} GROUP BY u")
-    e.table(f"fn_go{k}", f"""
+    e.table(name, f"""
         SELECT u, t0, tk, s, tn FROM (
             SELECT c.u, c.t0, c.tk, min(c.st) AS s, c.tn FROM fn_cand{k} c
             JOIN fn_first{k} f ON f.u = c.u AND f.tn = c.tn
             GROUP BY c.u, c.t0, c.tk, c.tn
         ) x WHERE s BETWEEN {k + 1} AND {last}
     """)
-    return f"fn_go{k}"
 
 
 # --- time to convert ---------------------------------------------------------------------------
