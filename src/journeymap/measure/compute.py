@@ -363,7 +363,7 @@ class _Run:
         every = self.spec.every
         periods = Periods(EVERY[every], _WEEK_OFFSET if every == "week" else 0.0) if every else None
         return measure_conformance(self.e, self.journey, entrants, events, self._stage_case, periods,
-                                   bool(self.spec.by), stages, touchpoints)
+                                   bool(self.spec.by), stages, touchpoints, times=self.spec.step_events)
 
     # --- KPIs ----------------------------------------------------------------------------
     def _where(self, step_id: str, alias: str = "") -> str:

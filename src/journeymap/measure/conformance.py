@@ -72,14 +72,16 @@ def measure_conformance(
     by: bool,
     stages: list[StageMeasure],
     touchpoints: list[TouchpointMeasure],
+    times: bool = False,
 ) -> Conformance:
     """Fitness, variants and back-steps over table `ev` (u, t, tp, st, seg) of the run: `entrants`
-    users with `events` mapped events."""
+    users with `events` mapped events. `times`: cf_seq also keeps the time of the event before (pt),
+    for the funnel's events around its steps (measure/funnels.py)."""
     index = {s.id: i for i, s in enumerate(journey.stages)}
     # a return validate would refuse (unknown, or not earlier) declares nothing here
     declared = [(index[s.id], index[r]) for s in journey.stages for r in s.returns
                 if index.get(r, len(index)) < index[s.id]]
-    _sequence_table(e, stage_case, declared)
+    _sequence_table(e, stage_case, declared, times)
     # every user's events but the first end a transition; the ones cf_seq leaves out stay, and fit
     transitions = events - entrants
     (off_transitions,) = e.rows("SELECT count(*) FROM cf_seq WHERE ok = 0")[0]
@@ -111,20 +113,22 @@ def measure_conformance(
     )
 
 
-def _sequence_table(e: Engine, stage_case: StageCase, declared: list[tuple[int, int]]) -> None:
+def _sequence_table(e: Engine, stage_case: StageCase, declared: list[tuple[int, int]], times: bool) -> None:
     """cf_seq: a user's first mapped event and every one in another stage than the event before,
-    with that event's stage, touchpoint and time (a, pa, pt) and whether the transition fits the model (ok:
-    1 or 0; NULL on the first event). Events that stay in their stage are left out: they always
-    fit, and on a browsing log they are most of the rows. measure/funnels.py reads it too: a
-    funnel step is always reached at such an event, so the event before a step is found here."""
+    with that event's stage and touchpoint (a, pa; its time pt when asked for) and whether the
+    transition fits the model (ok: 1 or 0; NULL on the first event). Events that stay in their
+    stage are left out: they always fit, and on a browsing log they are most of the rows.
+    measure/funnels.py reads it too: a funnel step is always reached at such an event."""
     # one window, the back-steps' order (time, ties by map order); the stage before is the
     # stage of the touchpoint before, and the declared returns are a few pairs of our own numbers
     returns = " OR ".join(f"(a = {a} AND st = {b})" for a, b in declared) or "FALSE"
+    # the time of the event before costs a column of the largest table: kept only when asked for
+    pt, lag_t = (", pt", ", LAG(t) OVER w AS pt") if times else ("", "")
     e.table("cf_seq", f"""
-        SELECT u, t, tp, st, a, pa, pt, CASE WHEN a IS NULL THEN NULL WHEN st >= a OR {returns} THEN 1 ELSE 0 END AS ok
+        SELECT u, t, tp, st, a, pa{pt}, CASE WHEN a IS NULL THEN NULL WHEN st >= a OR {returns} THEN 1 ELSE 0 END AS ok
         FROM (
-            SELECT u, t, tp, st, pa, pt, {stage_case('pa')} AS a
-            FROM (SELECT u, t, tp, st, LAG(tp) OVER w AS pa, LAG(t) OVER w AS pt FROM ev
+            SELECT u, t, tp, st, pa{pt}, {stage_case('pa')} AS a
+            FROM (SELECT u, t, tp, st, LAG(tp) OVER w AS pa{lag_t} FROM ev
                   WINDOW w AS (PARTITION BY u ORDER BY t, tp)) x
         ) y
         WHERE a IS NULL OR a <> st

@@ -73,7 +73,8 @@ def settings_of(journey: Journey, window: float | None, order: str, exclusions: 
 def measure_funnel(e: Engine, journey: Journey, settings: Settings) -> Funnel:
     """The funnel over tables ev0 (every event), ids and fs of the run and conformance's cf_seq
     (measure/conformance.py: each user's first mapped event and every one in another stage than
-    the mapped event before it, with that event's touchpoint pa and time pt).
+    the mapped event before it, with that event's touchpoint pa, and its time pt when step events
+    are asked for).
 
     The walk reads cf_seq, not every mapped event: a step is always reached at such an event (an
     event of the step's stage after the step before and earlier than the one reached would have
