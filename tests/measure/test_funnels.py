@@ -235,7 +235,7 @@ def test_a_bad_option_is_one_line_and_exit_2(hand: Path, args: list[str], says: 
     assert "Traceback" not in run.stderr
 
 
-def test_a_bad_window_in_the_map_names_the_map(hand: Path) -> None:
+def test_the_maps_data_sets_the_funnel_and_a_bad_order_is_a_finding(hand: Path) -> None:
     target = hand / "funnel.journey.yaml"
     target.write_text(target.read_text().replace("data:\n", "data:\n  window: 7d\n  order: strict\n"))
     assert run_cli("measure", str(target)).exit_code == 0
