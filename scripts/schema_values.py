@@ -31,6 +31,8 @@ VALUE_LISTS: dict[str, tuple[str, list[str]]] = {
     "SURVEY_SCALES": ("the named survey scales (a scale can also be a [low, high] range)",
                       ["/$defs/survey_source/properties/scale/oneOf/0"]),
     "ENGINES": ("the engines `measure` runs its queries on", ["/$defs/data/properties/engine"]),
+    "FUNNEL_ORDERS": ("how strictly `measure`'s funnel follows the map's order, the default first",
+                      ["/$defs/data/properties/order"]),
     "KPI_DIRECTIONS": ("which way a KPI improves, the default first", ["/$defs/kpi/properties/better"]),
 }
 LIMITS: dict[str, tuple[str, str, list[str]]] = {

@@ -50,6 +50,7 @@ OWNERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("measure", "output_format"): measure_present.FORMATS,
     ("measure", "every"): tuple(spec.EVERY),
     ("measure", "engine"): schema_values.ENGINES,
+    ("measure", "order"): schema_values.FUNNEL_ORDERS,
     ("export", "output_format"): convert.EXPORT_FORMATS,
     # the command line writes the kinds of ids as one word each
     ("rename", "kind"): tuple(kind.option for kind in vocabulary.KINDS),

@@ -40,11 +40,41 @@ class StageMeasure:
 
 
 @dataclass
+class EventShare:
+    """An event users did at a moment of the funnel: a touchpoint (an event a signal claims) or
+    the name of an event no touchpoint claims."""
+
+    name: str  # touchpoint id, or event name
+    kind: str  # "touchpoint" | "event"
+    users: int
+    share: float | None  # of the users the list is about
+
+
+@dataclass
+class ConvertBucket:
+    up_to_seconds: float | None  # the bucket holds times below this and at or above the one before; None: no end
+    users: int
+
+
+@dataclass
 class FunnelStep:
     stage: str
     users: int
-    of_previous: float | None
+    of_previous: float | None  # of the previous step that is not optional
     of_first: float | None
+    # everything below is absent from snapshots written before funnels had it (docs/measure.md)
+    optional: bool = False
+    dropped: int | None = None  # users whose last step this is; None for the last step
+    # time to convert into this step from the step the user reached before it (None for step 1)
+    median_seconds: float | None = None
+    p75_seconds: float | None = None
+    p95_seconds: float | None = None
+    histogram: list[ConvertBucket] = field(default_factory=list)
+    # what users who left at this step did next, and what users did just before reaching it
+    next_events: list[EventShare] = field(default_factory=list)
+    next_none: int = 0  # of `dropped`: no event after
+    before_events: list[EventShare] = field(default_factory=list)
+    before_none: int = 0  # of `users`: no event before
 
 
 @dataclass
@@ -275,6 +305,9 @@ class MeasuresSnapshot:
         return self.back_step_total if self.back_step_total is not None else sum(b.transitions
                                                                                   for b in self.back_steps)
     conformance: Conformance | None = None  # None in snapshots written before conformance existed
+    funnel_order: str = "eventual"  # eventual | strict (snapshots before the option: eventual)
+    funnel_exclusions: list[str] = field(default_factory=list)  # event names or patterns
+    unmatched_exclusions: list[str] = field(default_factory=list)  # of those, the ones no unmapped event matches
 
     def touchpoint(self, touchpoint_id: str) -> TouchpointMeasure | None:
         return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
@@ -424,7 +457,10 @@ def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:
         definitions=dict(raw.get("definitions", {})),
         touchpoints=[TouchpointMeasure(**t) for t in raw["touchpoints"]],
         stages=[StageMeasure(**s) for s in raw["stages"]],
-        funnel=[FunnelStep(**f) for f in raw["funnel"]],
+        funnel=[funnel_step(f) for f in raw["funnel"]],
+        funnel_order=raw.get("funnel_order", "eventual"),
+        funnel_exclusions=list(raw.get("funnel_exclusions", [])),
+        unmatched_exclusions=list(raw.get("unmatched_exclusions", [])),
         kpis=[KpiValue(**k) for k in raw["kpis"]],
         surveys=None if surveys is None else Surveys(
             scale=surveys["scale"], mapping=surveys["mapping"], rows_skipped=surveys["rows_skipped"],
@@ -439,13 +475,24 @@ def _snapshot(raw: dict[str, Any]) -> MeasuresSnapshot:
     )
 
 
+def funnel_step(raw: dict[str, Any]) -> FunnelStep:
+    shares = ("next_events", "before_events")
+    plain = {k: v for k, v in raw.items() if k not in (*shares, "histogram")}
+    return FunnelStep(
+        **plain,
+        histogram=[ConvertBucket(**b) for b in raw.get("histogram", [])],
+        next_events=[EventShare(**x) for x in raw.get("next_events", [])],
+        before_events=[EventShare(**x) for x in raw.get("before_events", [])],
+    )
+
+
 def _periods(raw: list[dict[str, Any]]) -> list[StagePeriods]:
     return [StagePeriods(p["stage"], [PeriodConversion(**c) for c in p["periods"]]) for p in raw]
 
 
 def _segment(raw: dict[str, Any]) -> Segment:
     return Segment(
-        raw["value"], raw["entrants"], [FunnelStep(**f) for f in raw["funnel"]],
+        raw["value"], raw["entrants"], [funnel_step(f) for f in raw["funnel"]],
         [StageMeasure(**m) for m in raw["stages"]],
         touchpoints=[TouchpointMeasure(**t) for t in raw.get("touchpoints", [])],
         differences=[SegmentDifference(**d) for d in raw.get("differences", [])],

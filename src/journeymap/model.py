@@ -129,6 +129,7 @@ class Stage:
     touchpoints: list[Touchpoint] = field(default_factory=list)
     journey: str | None = None  # the id of the map that tells this stage in detail
     returns: list[str] = field(default_factory=list)  # earlier stages a customer may go back to from here
+    optional: bool = False  # the funnel lets customers skip the whole stage (never the first)
 
 
 @dataclass
@@ -354,6 +355,7 @@ def _stage(s: dict[str, Any], path: Path_) -> Stage:
         ],
         journey=s.get("journey"),
         returns=list(s.get("returns", [])),
+        optional=bool(s.get("optional", False)),
     )
 
 

@@ -22,6 +22,8 @@ DATA_FORMATS = ("csv", "parquet", "ndjson")
 SURVEY_SCALES = ("csat", "nps")
 # the engines `measure` runs its queries on
 ENGINES = ("duckdb", "spark")
+# how strictly `measure`'s funnel follows the map's order, the default first
+FUNNEL_ORDERS = ("eventual", "strict")
 # which way a KPI improves, the default first
 KPI_DIRECTIONS = ("higher", "lower")
 

@@ -28,6 +28,11 @@ class Every(StrEnum):
     week = "week"
 
 
+class Order(StrEnum):
+    eventual = "eventual"
+    strict = "strict"
+
+
 class EngineName(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
@@ -58,8 +63,22 @@ def measure(
     until: Annotated[str | None, typer.Option("--until", help="Only events before this date (UTC).")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Split every section by this attribute or column.")] = None,
     window: Annotated[
-        str | None, typer.Option("--window", help="Funnel window from entering the first stage, e.g. 7d.")
+        str | None, typer.Option("--window", help="Funnel window from entering the first stage, e.g. 7d "
+                                 "(s, m, h, d or w; default: data.window, else none).")
     ] = None,
+    order: Annotated[
+        Order | None, typer.Option("--order", help="Funnel order: eventual (default: the next stage at any later "
+                                   "moment) or strict (the next stage must be the next one the user goes to).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", metavar="EVENT", help="An event no touchpoint claims (a name "
+                                       "or a pattern with * ? [abc]) that takes a user out of the funnel at the "
+                                       "step they reached; repeat for more (default: data.exclusions).")
+    ] = None,
+    step_events: Annotated[
+        bool, typer.Option("--step-events", help="Also list, for each funnel step, the events users did just before "
+                           "reaching it and what those who dropped there did next (default: data.step_events).")
+    ] = False,
     every: Annotated[Every | None, typer.Option("--every", help="Each stage's conversion per day or week.")] = None,
     engine: Annotated[EngineName | None, typer.Option("--engine", help="duckdb (default) or spark.")] = None,
     memory: Annotated[
@@ -88,7 +107,8 @@ def measure(
 
         options = Options(events=events, surveys=surveys, since=since, until=until, by=by, window=window,
                           every=every.value if every else None, engine=engine.value if engine else None,
-                          database=database)
+                          database=database, order=order.value if order else None,
+                          exclusions=tuple(exclude or ()), step_events=step_events or None)
         project = common.project(config, max_bytes)
         limits = limits_of(memory if memory is not None else project.measure.memory_mb,
                            threads if threads is not None else project.measure.threads)

@@ -8,9 +8,8 @@ again in plain Python):
 - A user entered a stage at their first event in it; moved on when they have an event in a
   later stage at or after that moment; the time to the next stage runs to the first such
   event ("eventual" next stage, gaps allowed).
-- The funnel is ordered: step 1 is the users who entered the first stage; step k those of
-  step k-1 with an event in stage k at or after the moment they reached step k-1 (and, with a
-  window, within it of their first step). It never increases.
+- The funnel (order, window, exclusion events, optional stages, time to convert, the events
+  before each step and after leaving it) is measure/funnels.py's.
 - Back-steps: consecutive mapped events of a user (by time, ties by map order) whose
   touchpoint comes earlier in the map than the one before.
 - Periods: a stage's entrants by the period of their first event in it, and the share of them
@@ -33,13 +32,13 @@ from journeymap.measure import classify, stats
 from journeymap.measure.conformance import Periods, fits_sql, measure_conformance
 from journeymap.measure.engine import Engine
 from journeymap.measure.engines import load_table
+from journeymap.measure.funnels import funnel_definitions, funnel_steps, measure_funnel, settings_of
 from journeymap.measure.locate import row_of
 from journeymap.measure.spec import EVERY, Spec
 from journeymap.measure.targets import target_value
 from journeymap.measures import (
     BackStep,
     Conformance,
-    FunnelStep,
     KpiValue,
     MeasuresSnapshot,
     PeriodConversion,
@@ -192,14 +191,18 @@ class _Run:
         So fs, moves and the funnel read `changes` (about half the events on a browsing log)
         instead of every event, with the same results."""
         e = self.e
+        # the time of the event before (pt) costs a column of the largest tables: kept only for
+        # the funnel's events around its steps (measure/funnels.py), when asked for
+        pt, lag_t = (", pt", ", LAG(t) OVER w AS pt") if self.spec.step_events else ("", "")
         e.table("steps", f"""
-            SELECT u, t, tp, st, p, {self._stage_case('p')} AS a FROM (
-                SELECT u, t, tp, st, LAG(tp) OVER (PARTITION BY u ORDER BY t, tp) AS p FROM ev
+            SELECT u, t, tp, st, p{pt}, {self._stage_case('p')} AS a FROM (
+                SELECT u, t, tp, st, LAG(tp) OVER w AS p{lag_t} FROM ev
+                WINDOW w AS (PARTITION BY u ORDER BY t, tp)
             ) x WHERE p IS NULL OR p <> tp
         """)
         fits = fits_sql(self.journey)
         e.table("changes", f"""
-            SELECT u, t, tp, st, p AS pa, a, CASE WHEN a IS NULL THEN NULL WHEN {fits} THEN 1 ELSE 0 END AS ok
+            SELECT u, t, tp, st, p AS pa{pt}, a, CASE WHEN a IS NULL THEN NULL WHEN {fits} THEN 1 ELSE 0 END AS ok
             FROM steps WHERE a IS NULL OR a <> st
         """)
 
@@ -249,15 +252,14 @@ class _Run:
             GROUP BY f.u, f.st, f.f
         """)
         stages = self.stage_measures("moves")
-        say("building the funnel")
-        funnel_tables = self.funnel_tables()
-        funnel = _steps(
-            [s.id for s in self.journey.stages], [int(e.rows(f"SELECT count(*) FROM {t}")[0][0]) for t in funnel_tables]
-        )
         say("finding back-steps")
         back = self.back_steps().get(None) or _no_back_steps()
         say("holding the log against the map's order")
         conformance = self.conformance(int(entrants), int(mapped), stages, touchpoints)
+        say("building the funnel")  # the funnel walks the stage changes
+        self.funnel = measure_funnel(e, self.journey, settings_of(
+            self.journey, self.spec.window_seconds, self.spec.order, self.spec.exclusions, self.spec.step_events))
+        funnel_tables, funnel = self.funnel.tables, self.funnel.steps
         say("computing KPIs and surveys")
         kpis = [self.kpi(stage.id, kpi, int(entrants)) for stage in self.journey.stages for kpi in stage.kpis]
         surveys = self.surveys()
@@ -299,6 +301,9 @@ class _Run:
             segments=segments,
             definitions=definitions(self.spec),
             conformance=conformance,
+            funnel_order=self.spec.order,
+            funnel_exclusions=list(self.spec.exclusions),
+            unmatched_exclusions=self.funnel.unmatched_exclusions,
         )
 
     def _grouped(self, table: str, grouped: bool) -> str:
@@ -371,23 +376,6 @@ class _Run:
                 None if final or not r else _round(r[4]),
             ))
         return out
-
-    def funnel_tables(self) -> list[str]:
-        e, window = self.e, self.spec.window_seconds
-        names: list[str] = []
-        for index in range(len(self.journey.stages)):
-            name = f"funnel{index}"
-            if index == 0:
-                e.table(name, "SELECT u, f AS t0, f AS tk FROM fs WHERE st = 0")
-            else:
-                within = f" AND e.t <= c.t0 + {window!r}" if window is not None else ""
-                e.table(name, f"""
-                    SELECT c.u, c.t0, min(e.t) AS tk FROM {names[-1]} c
-                    JOIN changes e ON e.u = c.u AND e.st = {index} AND e.t >= c.tk{within}
-                    GROUP BY c.u, c.t0
-                """)
-            names.append(name)
-        return names
 
     def back_steps(self, grouped: bool = False) -> dict[object, _BackSteps]:
         """Per group: the LIST_LIMIT largest kinds of back-step (from, back to), every back-step
@@ -588,7 +576,7 @@ class _Run:
             out.append(Segment(
                 None if value is None else str(value),
                 entrants[value],
-                _steps(ids, counts[value]),
+                funnel_steps(ids, counts[value], tuple(bool(x.optional) for x in self.funnel.steps)),
                 stages,
                 touchpoints=touchpoints[value],
                 differences=differences(stages, whole),
@@ -673,8 +661,6 @@ def differences(segment: list[StageMeasure], whole: list[StageMeasure]) -> list[
 def definitions(spec: Spec) -> dict[str, str]:
     """What each number of this run means, in words: printed beside the numbers in every output
     and the first entry of the JSON snapshot."""
-    window = (f"a user's funnel must be walked within {spec.window_seconds:g} seconds of entering the first stage"
-              if spec.window_seconds is not None else "none: the funnel has no time limit")
     out = {
         "entrants": "users with at least one event a touchpoint's signal claims (a mapped event)",
         "touchpoint": "users: distinct users with at least one of its events; share: of entrants",
@@ -685,16 +671,13 @@ def definitions(spec: Spec) -> dict[str, str]:
                     "later counts); dropped = entered - moved on",
         "time_to_next": "from entering the stage to the first event in a later stage (median and 90th "
                         "percentile, interpolated)",
-        "funnel": "ordered: step 1 is the users who entered the first stage; step k those of step k-1 with an "
-                  "event in stage k at or after they reached step k-1; of previous = step conversion, of first "
-                  "= conversion over the whole path",
-        "window": window,
         "back_steps": "consecutive mapped events of a user (by time, ties in map order), repeats of one "
                       "touchpoint left out, going to a touchpoint earlier in the map; the total counts every "
                       f"back-step, the table lists the {LIST_LIMIT} largest kinds",
         "unmapped": f"events no touchpoint's signal claims; the {LIST_LIMIT} largest names are listed",
         "measured_emotion": "the mean survey score put on the map's -2..+2, with its 95% t interval and its "
                             "number of answers",
+        **funnel_definitions(spec.window_seconds, spec.order, spec.exclusions),
     }
     if spec.every:
         out["periods"] = (f"users by the {spec.every} (UTC) they first entered the stage, and the share of them who "
@@ -736,16 +719,6 @@ def _judged(stage_id: str, kpi: Kpi, kind: str, value: float | None, unit: str) 
         lower_is_better = kpi.lower_is_better if kpi.better else kind == "median_time"
         status = "met" if (value <= goal if lower_is_better else value >= goal) else "off-target"
     return KpiValue(stage_id, kpi.name, kind, value, unit, kpi.target, goal, status)
-
-
-def _steps(ids: list[str], counts: list[int]) -> list[FunnelStep]:
-    first = counts[0] if counts else 0
-    out = []
-    for index, (stage_id, users) in enumerate(zip(ids, counts, strict=True)):
-        previous = counts[index - 1] if index else None
-        out.append(FunnelStep(stage_id, users, _share(users, previous) if previous is not None else None,
-                              _share(users, first)))
-    return out
 
 
 def _share(part: int, whole: int | None) -> float | None:

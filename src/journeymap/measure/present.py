@@ -16,7 +16,9 @@ from journeymap.diff.present.text import safe
 from journeymap.measures import (
     BackStep,
     Conformance,
+    ConvertBucket,
     Deviation,
+    EventShare,
     FunnelStep,
     KpiValue,
     MeasuresSnapshot,
@@ -53,6 +55,9 @@ class Section:
     rows: list[list[Cell]] = field(default_factory=list)
     notes: list[list[Cell]] = field(default_factory=list)  # lines of mixed data and our words
     footnotes: list[str] = field(default_factory=list)  # what the section's numbers mean, after its table
+    # HTML only, after the table: a chart of the table's numbers, as SVG markup made by this module
+    # (every text in it escaped); the table says the same for text and Markdown
+    chart: str = ""
 
 
 def count(n: int | None) -> str:
@@ -111,8 +116,9 @@ _STATUS = {"met": "met", "off-target": "OFF TARGET", "no-target": "no numeric ta
 def sections(s: MeasuresSnapshot) -> list[Section]:
     defs = s.definitions
     surveyed = {x.touchpoint: x for x in s.surveys.touchpoints} if s.surveys else {}
-    out = [_overview(s), _funnel("Funnel, in the map's order", s.funnel, defs),
-           _stages("Stages", s.stages, defs), _touchpoints("Touchpoints", s.touchpoints, surveyed, defs)]
+    out = [_overview(s), _funnel("Funnel, in the map's order", s.funnel, defs, s.unmatched_exclusions),
+           *_funnel_details(s.funnel, defs), _stages("Stages", s.stages, defs),
+           _touchpoints("Touchpoints", s.touchpoints, surveyed, defs)]
     if s.kpis:
         out.append(_kpis(s))
     if s.surveys is not None:
@@ -150,14 +156,111 @@ def _overview(s: MeasuresSnapshot) -> Section:
     return Section("journeymap measure", notes=notes, footnotes=_foot(s.definitions, "entrants"))
 
 
-def _funnel(title: str, funnel: list[FunnelStep], defs: dict[str, str]) -> Section:
-    return Section(
-        title,
-        ["stage", "users", "of previous", "of first"],
-        [[Cell(f.stage), Cell(count(f.users), True), Cell(percent(f.of_previous), True),
-          Cell(percent(f.of_first), True)] for f in funnel],
-        footnotes=_foot(defs, "funnel", "window"),
-    )
+def _funnel(title: str, funnel: list[FunnelStep], defs: dict[str, str], unmatched: list[str] | None = None
+            ) -> Section:
+    """The steps; with the whole log's details (drops, time to convert) when the snapshot has them."""
+    detailed = any(f.dropped is not None for f in funnel)
+    header = ["stage", "users", "of previous", "of first"]
+    if detailed:
+        header += ["optional", "dropped", "median to convert", "p75", "p95"]
+    rows = []
+    for f in funnel:
+        row = [Cell(f.stage), Cell(count(f.users), True), Cell(percent(f.of_previous), True),
+               Cell(percent(f.of_first), True)]
+        if detailed:
+            row += [Cell("optional" if f.optional else "", True), Cell(count(f.dropped), True),
+                    Cell(duration(f.median_seconds), True), Cell(duration(f.p75_seconds), True),
+                    Cell(duration(f.p95_seconds), True)]
+        rows.append(row)
+    notes = [[Cell("Exclusion events that match no unmapped event in the log: ", True), Cell(", ".join(unmatched))]
+             ] if unmatched else []
+    keys = ("funnel", "window", "order", "exclusions", "funnel_dropped", "time_to_convert") if detailed \
+        else ("funnel", "window")
+    return Section(title, header, rows, notes, footnotes=_foot(defs, *keys))
+
+
+def bucket_label(low: float | None, high: float | None) -> str:
+    """A histogram bucket in words: under 1.0m, 1.0m–10.0m, 30.0d and more."""
+    if low is None:
+        return f"under {duration(high)}"
+    if high is None:
+        return f"{duration(low)} and more"
+    return f"{duration(low)}–{duration(high)}"
+
+
+def _bucket_labels(histogram: list[ConvertBucket]) -> list[str]:
+    lows = [None, *(b.up_to_seconds for b in histogram[:-1])]
+    return [bucket_label(low, b.up_to_seconds) for low, b in zip(lows, histogram, strict=True)]
+
+
+def _funnel_details(funnel: list[FunnelStep], defs: dict[str, str]) -> list[Section]:
+    """Time to convert as a histogram, then what users did before each step and after leaving."""
+    timed = [f for f in funnel if f.histogram]
+    out: list[Section] = []
+    if timed:
+        labels = _bucket_labels(timed[0].histogram)
+        out.append(Section(
+            "Time to convert into each step (users, by time from the step before)",
+            ["step", *labels],
+            [[Cell(f.stage), *(Cell(count(b.users), True) for b in f.histogram)] for f in timed],
+            chart=histogram_svg(timed, labels),
+        ))
+    if any(f.before_events or f.before_none for f in funnel):
+        out.append(Section(
+            "Just before each step: the event users did last before reaching it",
+            ["step", "event", "kind", "users", "of the step's users"],
+            [row for f in funnel for row in _event_rows(f.stage, f.before_events, f.before_none, f.users)],
+            footnotes=_foot(defs, "before_events"),
+        ))
+    if any(f.next_events or f.next_none for f in funnel):
+        out.append(Section(
+            "After leaving: what users who dropped at a step did next",
+            ["step", "event", "kind", "users", "of those who dropped"],
+            [row for f in funnel if f.dropped for row in _event_rows(f.stage, f.next_events, f.next_none, f.dropped)],
+            footnotes=_foot(defs, "next_events"),
+        ))
+    return out
+
+
+def _event_rows(stage: str, events: list[EventShare], none: int, whole: int | None) -> list[list[Cell]]:
+    rows = [[Cell(stage), Cell(x.name), Cell(x.kind, True), Cell(count(x.users), True), Cell(percent(x.share), True)]
+            for x in events]
+    if none:
+        rows.append([Cell(stage), Cell("(nothing)", True), Cell("", True), Cell(count(none), True),
+                     Cell(percent(round(none / whole, 6) if whole else None), True)])
+    return rows
+
+
+# the histogram's drawing: one row of bars a step, each bar's height its share of the step's users
+_BAR_W, _BAR_GAP, _CHART_H, _LABEL_W = 44, 6, 60, 150
+
+
+def histogram_svg(steps: list[FunnelStep], labels: list[str]) -> str:
+    """Inline SVG bars (no script, no style attribute, nothing fetched); every text escaped."""
+    width = _LABEL_W + len(labels) * (_BAR_W + _BAR_GAP)
+    row_h = _CHART_H + 8
+    height = row_h * len(steps) + 34
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}"><title>Time to convert into each step</title>']
+    for r, f in enumerate(steps):
+        top = r * row_h
+        total = sum(b.users for b in f.histogram)
+        parts.append(f'<text x="0" y="{top + _CHART_H - 4}" font-size="12" fill="#222">'
+                     f'{html.escape(f.stage)}</text>')
+        for i, b in enumerate(f.histogram):
+            share = b.users / total if total else 0.0
+            bar = round(share * (_CHART_H - 4), 1)
+            x = _LABEL_W + i * (_BAR_W + _BAR_GAP)
+            parts.append(f'<rect x="{x}" y="{top + _CHART_H - bar}" width="{_BAR_W}" height="{bar}" fill="#4a6fa5">'
+                         f'<title>{html.escape(f"{f.stage}: {labels[i]}: {b.users:,} users ({share:.1%})")}'
+                         '</title></rect>')
+    base = row_h * len(steps) + 12
+    for i, label in enumerate(labels):
+        middle = _LABEL_W + i * (_BAR_W + _BAR_GAP) + _BAR_W / 2
+        parts.append(f'<text x="{middle}" y="{base}" font-size="9" fill="#555" text-anchor="middle">'
+                     f'{html.escape(label.replace("under ", "<").replace(" and more", "+"))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _stages(title: str, stages: list[StageMeasure], defs: dict[str, str]) -> Section:
@@ -441,6 +544,7 @@ _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
     "th,td{border:1px solid #ccc;padding:.25rem .6rem}td.n{text-align:right;font-variant-numeric:tabular-nums}"
     "th{background:#f3f3f3}.drop{color:#b00020;font-weight:bold}.defs{color:#555;font-size:.85rem;margin-top:-1rem}"
+    ".chart{margin:-.5rem 0 1.5rem}"
 )
 
 
@@ -465,6 +569,8 @@ def as_html(s: MeasuresSnapshot) -> str:
             for row in section.rows:
                 body.append("<tr>" + "".join(cell(c, i == 0) for i, c in enumerate(row)) + "</tr>")
             body.append("</table>")
+        if section.chart:
+            body.append(f'<div class="chart">{section.chart}</div>')
         if section.footnotes:
             body.append('<ul class="defs">' + "".join(f"<li>{html.escape(n)}</li>" for n in section.footnotes)
                         + "</ul>")

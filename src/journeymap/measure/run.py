@@ -74,6 +74,9 @@ def measure_paths(
                 f"{journey.file}: signal '{u['signal']}' of touchpoint '{u['touchpoint']}' matches no event in "
                 f"{spec.events.named}{hint}"
             )
+        for pattern in snapshot.unmatched_exclusions if snapshot.rows_read else []:
+            out.warnings.append(f"{journey.file}: exclusion event '{pattern}' matches no event in {spec.events.named} "
+                                "that no touchpoint claims")
     return out
 
 

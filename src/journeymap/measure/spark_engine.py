@@ -128,8 +128,10 @@ class SparkEngine(SourceSpelling):
         from pyspark.errors import PySparkException  # noqa: PLC0415
 
         try:
-            frame = self.spark.sql(translated(sql, DIALECT)).cache()
-            frame.count()  # computed once, here, not again in every query that reads it
+            # computed once, here, not again in every query that reads it; a local checkpoint also
+            # cuts the plan's lineage: tables built from tables (the funnel's steps) would otherwise
+            # carry every plan before them, and Spark's plan descriptions grow until the heap is full
+            frame = self.spark.sql(translated(sql, DIALECT)).localCheckpoint(eager=True)
         except PySparkException as exc:
             raise JourneymapError(f"Spark could not compute a measure: {_first_line(exc)}") from None
         self._cached.append(frame)

@@ -18,6 +18,7 @@ from journeymap.io.sources import repository_root
 from journeymap.measure.files import Naming, data_files
 from journeymap.model import DURATION_UNITS, Journey, duration_seconds
 from journeymap.schema import schema_text
+from journeymap.schema_values import FUNNEL_ORDERS
 from journeymap.strings import short
 
 FORMATS = ("csv", "parquet", "ndjson")
@@ -25,6 +26,9 @@ DATABASE_SCHEMES = ("postgresql://", "postgres://")
 # a table or schema.table: names, not SQL (they are quoted as names all the same)
 TABLE_NAME = r"[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?"
 EVERY = {"day": 86400.0, "week": 604800.0}
+ORDERS = FUNNEL_ORDERS
+# exclusion events: as many patterns as a map may hold, each as long as the schema allows
+MAX_EXCLUSIONS, MAX_EXCLUSION_LENGTH = 50, 200
 SCALES = {"csat": (1.0, 5.0), "nps": (0.0, 10.0)}
 
 
@@ -77,6 +81,9 @@ class Options:
     every: str | None = None
     engine: str | None = None
     database: str | None = None  # --database: the server of a data.events.table
+    order: str | None = None  # --order: eventual | strict
+    exclusions: tuple[str, ...] = ()  # --exclude, each time it is given
+    step_events: bool | None = None  # --step-events
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,9 @@ class Spec:
     by: str | None = None
     since: float | None = None  # seconds since 1970, UTC
     until: float | None = None
+    order: str = "eventual"  # the funnel's order (measure/funnels.py)
+    exclusions: tuple[str, ...] = ()  # event names or patterns that take a user out of the funnel
+    step_events: bool = False  # the events just before each funnel step and after leaving it
 
     def files(self) -> tuple[str, ...]:
         """Every file the run may open (the engine is allowed these and no other)."""
@@ -125,16 +135,33 @@ def spec_for(journey: Journey, project_data: Mapping[str, Any], project_root: st
     if options.every is not None and options.every not in EVERY:
         raise UsageProblem(f"--every must be {' or '.join(EVERY)}, not '{options.every}'")
     engine = _engine(options.engine, data.get("engine"), events)
+    order = options.order or data.get("order") or "eventual"
+    if order not in ORDERS:
+        raise UsageProblem(f"--order must be {' or '.join(ORDERS)}, not '{_short(str(order))}'")
     return Spec(
         events=events,
         surveys=surveys,
         engine=engine,
-        window_seconds=_duration(window, "--window") if window else None,
+        window_seconds=_duration(window, "--window" if options.window else f"{where}.window") if window else None,
         every=options.every,
         by=options.by,
         since=_instant(options.since, "--since"),
         until=_instant(options.until, "--until"),
+        order=order,
+        exclusions=_exclusions(options.exclusions or tuple(data.get("exclusions") or ())),
+        step_events=bool(options.step_events or data.get("step_events")),
     )
+
+
+def _exclusions(given: tuple[str, ...]) -> tuple[str, ...]:
+    """Exclusion event names or patterns, each once, in the order given."""
+    if len(given) > MAX_EXCLUSIONS:
+        raise UsageProblem(f"--exclude: at most {MAX_EXCLUSIONS} exclusion events, not {len(given)}")
+    for pattern in given:
+        if not isinstance(pattern, str) or not pattern.strip() or len(pattern) > MAX_EXCLUSION_LENGTH:
+            raise UsageProblem(f"--exclude '{_short(str(pattern))}' is not an event name; give a name or a pattern "
+                               f"of 1 to {MAX_EXCLUSION_LENGTH} characters, such as order_cancelled or 'refund_*'")
+    return tuple(dict.fromkeys(given))
 
 
 def _engine(flag: str | None, written: str | None, events: EventSource) -> str:
