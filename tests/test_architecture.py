@@ -110,9 +110,12 @@ HEAVY_LIBRARIES = ("weasyprint", "duckdb", "pyspark", "watchfiles", "openpyxl", 
                    "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures")
 WHEN_USED = ("journeymap.render.fetch", "journeymap.render.mermaid", "journeymap.render.hierarchy",
              "journeymap.render.html", "journeymap.render.confine", "journeymap.render.poster",
+             "journeymap.render.logo",
              "journeymap.measure.duckdb_engine", "journeymap.measure.spark_engine",
              "journeymap.measure.postgres_engine",
-             "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes")
+             "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes",
+             # lint's side, loaded by the runs that lint or name rules: a picture is drawn without it
+             "journeymap.lint.rules", "journeymap.lint.engine", "journeymap.portfolio")
 
 
 def _allowed(module: str) -> bool:

@@ -9,6 +9,7 @@ file name.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import textwrap
@@ -93,7 +94,13 @@ def wrapped(text: object, width: int, max_lines: int | None = None) -> list[str]
 
 # a token is one wide character (a line may break before or after it), or a run of anything else
 _WIDE = r"\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-_TOKEN = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+
+
+@functools.cache
+def _tokens() -> re.Pattern[str]:
+    # compiled at first use, by long text outside ASCII: its character classes take a few
+    # milliseconds to compile, which every command's start would pay otherwise
+    return re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 
 
 def _wrapped_by_width(line: str, width: int) -> list[str]:
@@ -101,7 +108,7 @@ def _wrapped_by_width(line: str, width: int) -> list[str]:
     than a whole line is split by width."""
     lines: list[str] = []
     current, used = "", 0
-    for token in _TOKEN.findall(line):
+    for token in _tokens().findall(line):
         if token.isspace():
             if current:
                 current, used = current + " ", used + 1
