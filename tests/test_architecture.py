@@ -107,7 +107,9 @@ def test_no_module_imports_itself_round_a_circle():
 # them at their top, one renderer a format (render.pictures draws one format a run) and a command
 # option's own modules (validate --fix, --measures). Everything else is imported at a module's top.
 HEAVY_LIBRARIES = ("weasyprint", "duckdb", "pyspark", "watchfiles", "openpyxl", "psycopg", "sqlglot", "jsonschema",
-                   "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures")
+                   "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures",
+                   # a few milliseconds every start would pay; only `[tool.journeymap]` configurations use it
+                   "tomllib")
 WHEN_USED = ("journeymap.render.fetch", "journeymap.render.mermaid", "journeymap.render.hierarchy",
              "journeymap.render.html", "journeymap.render.confine", "journeymap.render.poster",
              "journeymap.render.logo",

@@ -22,7 +22,6 @@ import datetime
 import fnmatch
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,6 +288,9 @@ def _read(path: Path, text: str | None = None) -> dict[str, Any]:
             raise ConfigProblem(f"{path}: no such configuration file")
         text = _text(path)
     if path.name == "pyproject.toml":
+        # only a configuration in pyproject.toml needs the TOML parser: other runs never load it
+        import tomllib  # noqa: PLC0415
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -51,7 +51,6 @@ from journeymap.errors import JourneymapError
 from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
 from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderError
 from journeymap.render.confine import limit_resources, stopped_by_signal
-from journeymap.render.grid import persona_names
 from journeymap.render.palette import (
     EMOTION,
     INK,
@@ -361,7 +360,7 @@ class _Builder:
     def personas_row(self, persona_ids: Sequence[str]) -> str:
         key = tuple(persona_ids)
         if key not in self.personas_rows:
-            personas = persona_names(self.journey, persona_ids)
+            personas = self.journey.persona_names(persona_ids)
             self.personas_rows[key] = (
                 f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>' if personas else ""
             )

@@ -9,9 +9,7 @@ file name.
 
 from __future__ import annotations
 
-import functools
 import html
-import re
 import textwrap
 import unicodedata
 
@@ -92,15 +90,32 @@ def wrapped(text: object, width: int, max_lines: int | None = None) -> list[str]
     return lines
 
 
-# a token is one wide character (a line may break before or after it), or a run of anything else
-_WIDE = r"\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+# wide characters (first and last code point of each range): a line may break before or after one
+_WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+         (0xFF00, 0xFF60), (0xFFE0, 0xFFE6))
 
 
-@functools.cache
-def _tokens() -> re.Pattern[str]:
-    # compiled at first use, by long text outside ASCII: its character classes take a few
-    # milliseconds to compile, which every command's start would pay otherwise
-    return re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+def _is_wide(char: str) -> bool:
+    code = ord(char)
+    return any(first <= code <= last for first, last in _WIDE)
+
+
+def _tokens(line: str) -> list[str]:
+    """`line` cut into runs of white space, single wide characters, and runs of anything else.
+    Written out rather than as a regular expression: the character classes of these ranges took
+    longer to compile (about 10 ms) than drawing a small diagram, and every label with an arrow or
+    an accent in it asked for them."""
+    tokens: list[str] = []
+    start, kind = 0, ""
+    for at, char in enumerate(line):
+        now = "space" if char.isspace() else "wide" if _is_wide(char) else "word"
+        if at and (now != kind or now == "wide"):
+            tokens.append(line[start:at])
+            start = at
+        kind = now
+    if line:
+        tokens.append(line[start:])
+    return tokens
 
 
 def _wrapped_by_width(line: str, width: int) -> list[str]:
@@ -108,7 +123,7 @@ def _wrapped_by_width(line: str, width: int) -> list[str]:
     than a whole line is split by width."""
     lines: list[str] = []
     current, used = "", 0
-    for token in _tokens().findall(line):
+    for token in _tokens(line):
         if token.isspace():
             if current:
                 current, used = current + " ", used + 1
