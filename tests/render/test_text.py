@@ -69,3 +69,12 @@ def test_wide_characters_break_apart_and_a_wide_space_breaks_like_a_space():
     assert wrapped("閲覧閲覧", 4) == ["閲覧", "閲覧"]
     assert wrapped("abc\u3000def", 3) == ["abc", "def"]
     assert wrapped("68% → 55% (lower is better)", 12) == ["68% → 55%", "(lower is", "better)"]
+
+
+@given(st.text(max_size=40))
+def test_html_text_escapes_exactly_as_the_standard_library(text):
+    import html
+
+    from journeymap.render.text import clean, html_text
+
+    assert html_text(text) == html.escape(clean(text), quote=True)

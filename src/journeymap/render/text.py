@@ -9,7 +9,6 @@ file name.
 
 from __future__ import annotations
 
-import html
 import textwrap
 import unicodedata
 
@@ -29,9 +28,14 @@ FONT_CHAIN = ("Noto Sans", "Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans He
 # the one monospaced font: web addresses of sources, shown as text on the page
 MONO_FONT = "DejaVu Sans Mono"
 
+# what html.escape(text, quote=True) replaces, with the same entities; as a table, so a diagram
+# does not import the html package (whose table of every named entity is built at import)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def html_text(text: object) -> str:
     """Text for HTML, SVG or XML content and quoted attribute values."""
-    return html.escape(clean(text), quote=True)
+    return clean(text).translate(_ESCAPES)
 
 
 def dot_html(text: object) -> str:
@@ -53,7 +57,7 @@ def dot_html(text: object) -> str:
         # Pango takes a label's direction from its first strong letter and does not skip isolates:
         # a left-to-right mark before the isolate keeps "2 · <Arabic name>" reading left to right
         shown = "\u200e" + shown
-    escaped = html.escape(shown.replace("\\", "\\\\"), quote=True)
+    escaped = shown.replace("\\", "\\\\").translate(_ESCAPES)
     return escaped if escaped.strip("]") else escaped.replace("]", "&#93;")
 
 
