@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -107,12 +110,17 @@ def test_no_module_imports_itself_round_a_circle():
 # them at their top, one renderer a format (render.pictures draws one format a run) and a command
 # option's own modules (validate --fix, --measures). Everything else is imported at a module's top.
 HEAVY_LIBRARIES = ("weasyprint", "duckdb", "pyspark", "watchfiles", "openpyxl", "psycopg", "sqlglot", "jsonschema",
-                   "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures")
+                   "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures",
+                   # a few milliseconds every start would pay; only `[tool.journeymap]` configurations use it
+                   "tomllib")
 WHEN_USED = ("journeymap.render.fetch", "journeymap.render.mermaid", "journeymap.render.hierarchy",
              "journeymap.render.html", "journeymap.render.confine", "journeymap.render.poster",
+             "journeymap.render.logo",
              "journeymap.measure.duckdb_engine", "journeymap.measure.spark_engine",
              "journeymap.measure.postgres_engine",
-             "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes")
+             "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes",
+             # lint's side, loaded by the runs that lint or name rules: a picture is drawn without it
+             "journeymap.lint.rules", "journeymap.lint.engine", "journeymap.portfolio")
 
 
 def _allowed(module: str) -> bool:
@@ -142,3 +150,34 @@ def test_imports_inside_functions_are_only_the_heavy_ones_and_those_used_by_one_
                 if not all(_allowed(m) for m in modules):
                     wrong.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
     assert wrong == []
+
+
+_LOADED_BY_RENDER = """
+import sys
+sys.argv = ["journeymap", "render", sys.argv[1], "--format", "svg", "--out", sys.argv[2]]
+from journeymap.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+def test_drawing_a_diagram_loads_no_lint_rules_and_nothing_only_other_commands_need(tmp_path):
+    """Start-up is most of what `render --format svg` adds to Graphviz on a small map: a diagram
+    is drawn without the lint rules, the progress bar's rich, the measures, the page and poster
+    modules and the TOML parser (no configuration names a rule here)."""
+    example = ROOT / "examples" / "online-shop.journey.yaml"
+    run = subprocess.run([sys.executable, "-c", _LOADED_BY_RENDER, str(example), str(tmp_path / "x.svg")],
+                         capture_output=True, text=True, check=True, cwd=tmp_path)
+    loaded = set(run.stdout.split())
+    assert "journeymap.render.dot" in loaded  # it did draw
+    unwanted = {"journeymap.lint.rules", "journeymap.lint.engine", "journeymap.portfolio", "journeymap.measures",
+                "journeymap.render.html", "journeymap.render.poster", "journeymap.render.grid",
+                "journeymap.render.hierarchy", "journeymap.render.logo", "rich", "tomllib", "html.entities",
+                "jsonschema", "weasyprint"}
+    assert unwanted & loaded == set()
+    assert {m for m in loaded if m.startswith("journeymap.commands.")} == {"journeymap.commands.common",
+                                                                           "journeymap.commands.render"}

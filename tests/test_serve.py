@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from journeymap.config import default_project
+from journeymap.config import default_project, load_project
 from journeymap.render.csp import source_hash
 from journeymap.render.html import PAGE_SCRIPT
+from journeymap.render.theme import THEMES
 from journeymap.serve import HOST, RELOAD_SCRIPT, Preview, page_link
 from tests.conftest import FIXTURES
 
@@ -97,6 +98,24 @@ def test_a_broken_map_is_listed_with_its_first_finding(tmp_path: Path):
         status, index = _get(running.url)
         assert status == 200 and "broken.journey.yaml:4:" in index and "nowhere" in index
         assert _get(running.url + "broken.html")[0] == 404
+    finally:
+        running.close()
+
+
+def test_the_preview_is_drawn_in_the_configurations_theme(tmp_path: Path):
+    maps = tmp_path / "maps"
+    shutil.copytree(FOLDER, maps)
+    config = tmp_path / ".journeymap.yaml"
+    config.write_text('theme: {base: dark, accent: "#ffb000"}\n', encoding="utf-8")
+    project = load_project(config, tmp_path)
+    running = Preview([str(maps)], project, port=0)
+    running.serve_in_background()
+    try:
+        dark = THEMES["dark"]
+        index = running.drawing.pages["index.html"].decode("utf-8")
+        assert f"background:{dark.paper}" in index and "color:#ffb000" in index
+        page = next(p for name, p in running.drawing.pages.items() if name != "index.html").decode("utf-8")
+        assert dark.paper in page and "#ffb000" in page
     finally:
         running.close()
 

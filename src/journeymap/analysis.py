@@ -7,11 +7,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from journeymap.findings import Finding, NodePath, Severity, stable_node
-from journeymap.lint.facts import MapFacts
 from journeymap.load import Document
 from journeymap.model import Journey
+
+if TYPE_CHECKING:  # only a folder run with lint keeps facts: a picture never loads the lint side
+    from journeymap.lint.facts import MapFacts
 
 
 class State(StrEnum):

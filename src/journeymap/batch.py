@@ -30,7 +30,6 @@ from journeymap.io.sources import Target
 from journeymap.io.workers import in_workers
 from journeymap.pipeline import analyse
 from journeymap.render import FORMATS, RenderError, RenderOptions
-from journeymap.render.hierarchy import hierarchy_of
 from journeymap.render.pictures import draw
 from journeymap.render.theme import theme_from
 from journeymap.strings import map_stem, one_line
@@ -130,7 +129,7 @@ def _linked_jobs(
 ) -> list[Job]:
     """HTML pages of a batch link to each other's sub-journeys and parents: the maps are read once
     first to learn their ids and titles (pages are written side by side in one folder)."""
-
+    from journeymap.render.hierarchy import hierarchy_of  # noqa: PLC0415
 
     known = []
     for target, output in zip(targets, outputs, strict=True):

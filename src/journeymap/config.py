@@ -11,7 +11,8 @@ with the same flags and command options on top. A `Lookup` remembers which confi
 holds in each folder it was asked about, so a run over 1,000 maps reads each configuration
 file once. Every rule selector is checked here against the one rule registry
 (`lint.registry`), so a typo in CI configuration is an error (exit 2) with a did-you-mean,
-never a rule silently not run.
+never a rule silently not run. A configuration that names no rule leaves the choice to lint
+(every lint rule), so the registry's table is built only by a run that names or runs rules.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import datetime
 import fnmatch
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from journeymap.errors import ConfigProblem
 from journeymap.findings import Severity
 from journeymap.io.sources import STDIN, repository_root
 from journeymap.lint import registry
-from journeymap.lint.registry import lint_rules
+from journeymap.lint.registry import lint_rule_ids
 from journeymap.lint.settings import RuleSettings
 
 if TYPE_CHECKING:
@@ -288,6 +288,9 @@ def _read(path: Path, text: str | None = None) -> dict[str, Any]:
             raise ConfigProblem(f"{path}: no such configuration file")
         text = _text(path)
     if path.name == "pyproject.toml":
+        # only a configuration in pyproject.toml needs the TOML parser: other runs never load it
+        import tomllib  # noqa: PLC0415
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -319,13 +322,14 @@ def build_project(
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise ConfigProblem(f"{where}: unknown key '{unknown[0]}'; valid keys: {', '.join(KEYS)}")
-    defaults = {info.id for info in lint_rules()}
-
     chosen = select if select else _strings(raw.get("select"), "select", where)
-    enabled = _resolve(chosen, "--select" if select else f"{where}: select") if chosen else set(defaults)
     ignored = _strings(raw.get("ignore"), "ignore", where)
-    enabled -= _resolve(ignored, f"{where}: ignore")
-    enabled -= _resolve(ignore or [], "--ignore")
+    enabled: frozenset[str] | None = None  # every lint rule, looked up only when lint runs
+    if chosen or ignored or ignore:
+        picked = _resolve(chosen, "--select" if select else f"{where}: select") if chosen else set(lint_rule_ids())
+        picked -= _resolve(ignored, f"{where}: ignore")
+        picked -= _resolve(ignore or [], "--ignore")
+        enabled = frozenset(picked)
 
     severity: dict[str, Severity] = {}
     for key, level in _mapping(raw.get("severity"), "severity", where).items():
@@ -338,15 +342,15 @@ def build_project(
             ) from None
 
     options: dict[str, dict[str, Any]] = {}
-    declared = {info.id: info.options for info in lint_rules()}
     for key, values in _mapping(raw.get("rules"), "rules", where).items():
         rule_id = _one(key, f"{where}: rules")
+        declared = _declared_options(rule_id)
         values = _mapping(values, f"rules.{key}", where)
         for name, value in values.items():
-            if name not in declared[rule_id]:
-                known = ", ".join(declared[rule_id]) or "none"
+            if name not in declared:
+                known = ", ".join(declared) or "none"
                 raise ConfigProblem(f"{where}: rule '{key}' has no option '{name}'; its options: {known}")
-            expected = type(declared[rule_id][name])
+            expected = type(declared[name])
             if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
                 raise ConfigProblem(
                     f"{where}: option '{name}' of '{key}' must be {expected.__name__}, not {value!r}"
@@ -356,7 +360,7 @@ def build_project(
     limits = _limits("render", RENDER_LIMITS, _mapping(raw.get("render"), "render", where), where)
     engine = _limits("measure", MEASURE_LIMITS, _mapping(raw.get("measure"), "measure", where), where)
     return Project(
-        rules=RuleSettings(frozenset(enabled), severity, options),
+        rules=RuleSettings(enabled, severity, options),
         exclude=tuple(_strings(raw.get("exclude"), "exclude", where)),
         strict=strict or bool(raw.get("strict", False)),
         render=RenderLimits(limits.get("timeout"), limits.get("memory")),
@@ -404,6 +408,12 @@ def _limits(
             raise ConfigProblem(f"{where}: {key}.{name} must be {kind} of {unit} of {bound}, not {value!r}")
         limits[name] = float(value)
     return limits
+
+
+def _declared_options(rule_id: str) -> Mapping[str, Any]:
+    """The options a lint rule declares, with their defaults."""
+    rule = registry.find_rule(rule_id)
+    return rule.options if rule is not None else {}
 
 
 def _one(key: str, where: str) -> str:

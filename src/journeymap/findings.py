@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from journeymap.strings import one_line
+from journeymap.strings import one_line, true_minus
 
 NodePath = tuple[str | int, ...]  # keys and list indexes from the document's root to one node
 _LONGEST_TEXT_NAME = 100  # a list item of text longer than this is named by its place instead
@@ -46,11 +46,13 @@ class Finding:
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.line, self.column, self.rule_id, self.message)
 
-    def as_line(self) -> str:
-        """`path:line:col: severity [rule-id] message`, on one line whatever the map's text holds."""
-        return f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity.value} [{self.rule_id}] " + one_line(
-            self.message
-        )
+    def as_line(self, *, ascii_signs: bool = False) -> str:
+        """`path:line:col: severity [rule-id] message`, on one line whatever the map's text holds: for
+        people, negative numbers in the message get a true minus sign; `ascii_signs` keeps the
+        message's hyphen-minus for formats read by machines."""
+        message = one_line(self.message)
+        return (f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity.value} [{self.rule_id}] "
+                + (message if ascii_signs else true_minus(message)))
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,15 @@ class Journey:
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
 
+    def persona_names(self, persona_ids: Iterable[str]) -> str:
+        """Names of the personas a touchpoint is limited to, in the map's order; empty when it
+        concerns all of them."""
+        wanted = set(persona_ids)
+        everyone = {p.id for p in self.personas}
+        if not wanted or len(everyone) < 2 or wanted >= everyone:
+            return ""
+        return ", ".join(p.name for p in self.personas if p.id in wanted)
+
     def phases(self) -> set[str]:
         return {s.phase for s in self.stages if s.phase}
 

@@ -50,10 +50,8 @@ from journeymap.findings import Finding, Severity
 from journeymap.io.sources import InputError, Target, discover, is_library_name, read_target
 from journeymap.io.workers import in_workers
 from journeymap.libraries import DiskLibraries, Libraries, merge, parse_library
-from journeymap.lint.engine import lint_findings
 from journeymap.load import Document, decode, load_bytes, reloaded
 from journeymap.model import Journey, journey_from_document
-from journeymap.portfolio import facts_of, portfolio_findings
 from journeymap.references import reference_findings
 from journeymap.schema import schema_findings, warm_up
 
@@ -146,6 +144,8 @@ def _checked(
         return Analysis(path, State.INVALID, _sorted(findings), doc, journey, uses=uses)
     if not project.lint:
         return Analysis(path, State.VALID, [], doc, journey, uses=uses)
+    # lint's rules are imported by the runs that lint: a picture is drawn without them
+    from journeymap.lint.engine import lint_findings  # noqa: PLC0415
 
     linted = lint_findings(doc, journey, project.rules, project.today, project.measures_for(journey))
     return Analysis(path, State.VALID, _sorted(linted), doc, journey, linted=True, uses=uses)
@@ -192,7 +192,11 @@ def analyse_many(
 
 def _slim_analysis(target: Target, project: Project, keep_facts: bool) -> Analysis:
     analysis = analyse(target, project)
-    facts = facts_of(analysis) if keep_facts and analysis.facts is None else None
+    facts = None
+    if keep_facts and analysis.facts is None:
+        from journeymap.portfolio import facts_of  # noqa: PLC0415
+
+        facts = facts_of(analysis)
     return analysis.slim(facts, name_nodes=project.baseline is not None or project.names_findings)
 
 
@@ -257,6 +261,8 @@ def add_portfolio_findings(analyses: list[Analysis], project: Project, each: Pro
     to the files they are in. `project` (the configuration of the first folder named) says which
     cross-map rules run, with which options; with `each`, a file's own configuration then keeps
     only the findings of rules it enables, at the severity it gives them."""
+    from journeymap.portfolio import facts_of, portfolio_findings  # noqa: PLC0415
+
     facts = [a.facts or facts_of(a) for a in analyses]
     found = portfolio_findings([f for f in facts if f is not None], project.rules)
     for analysis in analyses:

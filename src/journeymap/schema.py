@@ -14,7 +14,7 @@ import difflib
 import functools
 import json
 import re
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeymap import builtin_rules
@@ -34,7 +34,9 @@ _ID_PATTERN = ID_PATTERN
 
 
 def schema_text() -> str:
-    return resources.files("journeymap").joinpath("data/journeymap.schema.json").read_text(encoding="utf-8")
+    # read beside this module: journeymap is installed as files, and importlib.resources' readers
+    # would add their imports to the start of every command
+    return (Path(__file__).parent / "data" / "journeymap.schema.json").read_text(encoding="utf-8")
 
 
 @functools.cache

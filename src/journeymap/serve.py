@@ -42,7 +42,9 @@ from journeymap.render import RenderError
 from journeymap.render.csp import policy
 from journeymap.render.hierarchy import CSS, hierarchy_html, hierarchy_of
 from journeymap.render.html import PageExtras, html_page
+from journeymap.render.palette import FINDING
 from journeymap.render.text import html_text
+from journeymap.render.theme import DEFAULT, Theme, font_family, luminance, theme_from
 from journeymap.strings import map_stem, one_line
 
 HOST = "127.0.0.1"
@@ -58,11 +60,22 @@ setInterval(function(){fetch('/__version',{cache:'no-store'}).then(function(r){r
 .then(function(t){if(t&&v&&t!==v){location.reload();}}).catch(function(){});},1000);})();
 """
 
-_INDEX_CSS = """
-body{margin:0;font:15px/1.5 "DejaVu Sans",system-ui,sans-serif;color:#1b2a3a;background:#f3f6f9}
-.wrap{max-width:900px;margin:0 auto;padding:24px}h1{font-size:24px}a{color:#0f6e6e;font-weight:700}
-li{margin:6px 0}.bad{color:#b00020}.why{display:block;color:#5b6b7b;font-size:13px}
-"""
+
+
+def index_css(theme: Theme) -> str:
+    """The index's look from the one design table (render/theme.py, render/palette.py), as the
+    site's catalog has it: on light paper the page is the theme's panel, on dark its paper; the
+    theme's ink, muted ink and accent; the one font chain (a brand font first); a broken map in
+    the findings' error red, or on dark paper in the theme's own ink."""
+    dark = luminance(theme.paper) < 0.4
+    background = theme.paper if dark else theme.panel
+    broken = theme.ink if dark else FINDING["error"]
+    return (
+        f"body{{margin:0;font:15px/1.5 {font_family(theme)};color:{theme.ink};background:{background}}}"
+        f".wrap{{max-width:900px;margin:0 auto;padding:24px}}h1{{font-size:24px}}"
+        f"a{{color:{theme.accent};font-weight:700}}li{{margin:6px 0}}.bad{{color:{broken};font-weight:700}}"
+        f".why{{display:block;color:{theme.muted};font-size:13px}}"
+    )
 
 
 @dataclass
@@ -75,9 +88,9 @@ class Drawing:
     folders: set[str] = field(default_factory=set)  # what to watch: the maps' folders and their libraries'
 
 
-def draw_pages(paths: Sequence[str], project: Project, version: int) -> Drawing:
-    """Read every map the paths name through the pipeline and draw its page; broken maps are listed on
-    the index with their first finding."""
+def draw_pages(paths: Sequence[str], project: Project, version: int, theme: Theme = DEFAULT) -> Drawing:
+    """Read every map the paths name through the pipeline and draw its page in `theme`; broken maps are
+    listed on the index with their first finding."""
 
     found = discover(paths, project.excludes)
     drawing = Drawing(version, problems=list(found.problems))
@@ -103,12 +116,12 @@ def draw_pages(paths: Sequence[str], project: Project, version: int) -> Drawing:
         extras = PageExtras(css=CSS, top=nav.top, touchpoint_notes=nav.touchpoint_notes, script=RELOAD_SCRIPT,
                             same_origin=True)
         try:
-            text = html_page(journey, Path(path).resolve().parent, extras)
+            text = html_page(journey, Path(path).resolve().parent, extras, theme)
         except RenderError as exc:  # listed as broken, with the reason, instead of a dead link
             listed = [(("", one_line(path), one_line(exc)) if p == page else (p, t, w)) for p, t, w in listed]
             continue
         drawing.pages[page] = _versioned(text, version)
-    drawing.pages["index.html"] = _versioned(_index(listed, drawing.problems), version)
+    drawing.pages["index.html"] = _versioned(_index(listed, drawing.problems, theme), version)
     return drawing
 
 
@@ -138,8 +151,9 @@ def allowed_hosts(port: int) -> frozenset[str]:
     return frozenset(names | set(LOOPBACK_NAMES) if port == 80 else names)
 
 
-def _index(listed: list[tuple[str, str, str]], problems: list[str]) -> str:
-    rules = policy(styles=[_INDEX_CSS], scripts=[RELOAD_SCRIPT], images=False, same_origin=True)
+def _index(listed: list[tuple[str, str, str]], problems: list[str], theme: Theme) -> str:
+    css = index_css(theme)
+    rules = policy(styles=[css], scripts=[RELOAD_SCRIPT], images=False, same_origin=True)
     items = "".join(
         f'<li><a href="{html_text(page_link(page))}">{html_text(title)}</a></li>' if page
         else f'<li><span class="bad">{html_text(title)}</span><span class="why">{html_text(why)}</span></li>'
@@ -149,7 +163,7 @@ def _index(listed: list[tuple[str, str, str]], problems: list[str]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{rules}">'
-        f"<title>journeymap preview</title><style>{_INDEX_CSS}</style></head><body><div class=\"wrap\">"
+        f"<title>journeymap preview</title><style>{css}</style></head><body><div class=\"wrap\">"
         f"<h1>Journey maps (live preview)</h1><ul>{items}{notes}</ul>"
         "<p>Pages are drawn again when a map is saved, and reload themselves.</p></div>"
         f"<script>{RELOAD_SCRIPT}</script></body></html>\n"
@@ -167,7 +181,11 @@ class Preview:
         self.paths = list(paths)
         self.project = project
         self._lock = threading.Lock()
-        self.drawing = draw_pages(self.paths, project, 1)
+        # the configuration's theme, as the site has it, read once: a logo removed while serving
+        # does not stop the preview
+        chosen = project.theme
+        self.theme = theme_from(chosen.base, dict(chosen.colours), chosen.font, chosen.logo, chosen.root)
+        self.drawing = draw_pages(self.paths, project, 1, self.theme)
         self.timeout = timeout
         preview = self
 
@@ -201,7 +219,7 @@ class Preview:
 
     def refresh(self) -> Drawing:
         """Draw every map again (after a change); pages see the new version and reload."""
-        drawing = draw_pages(self.paths, self.project, self.drawing.version + 1)
+        drawing = draw_pages(self.paths, self.project, self.drawing.version + 1, self.theme)
         with self._lock:
             self.drawing = drawing
         return drawing

@@ -120,3 +120,16 @@ def signed(value: float, digits: int = 1) -> str:
     if float(shown) == 0:
         return shown[1:].replace("-", "")
     return shown.replace("-", MINUS)
+
+
+# a hyphen-minus that signs a number: before a digit, and not after a letter, digit, dot, hyphen,
+# quote or slash, which make it part of an id ("step-2"), a date, a range ("3-5"), a flag or a path
+_NUMBER_SIGN = re.compile(r"(?<![\w.\-'\"/\\])-(?=\d)")
+
+
+def true_minus(text: str) -> str:
+    """Text for people with the sign of each negative number a true minus sign ("emotion −2"), as
+    the pictures write it. Messages are made with ASCII signs, which machine-read formats (JSON,
+    SARIF, GitHub annotations, JUnit) keep; the text reporter and the diff's text and Markdown
+    put them through this."""
+    return _NUMBER_SIGN.sub(MINUS, text)

@@ -87,7 +87,7 @@ def test_fail_on_decides_which_step_fails(pull_request, tmp_path: Path, fail_on,
     assert diff.returncode == diff_exit, diff.stderr
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("### Journey map changes\n")
-    assert "emotion: 0 → \\-2 (<b>\\-2</b>)" in summary
+    assert "emotion: 0 → −2 (<b>−2</b>)" in summary
     if diff_exit:
         assert "::error title=journeymap::this pull request introduces 1 finding(s) at error severity" in diff.stdout
 

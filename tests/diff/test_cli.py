@@ -37,7 +37,7 @@ def test_two_files_show_the_changes_grouped_by_stage_and_a_summary():
     stage = lines.index("  Stage Checkout (checkout)")
     assert lines[stage + 1] == "    ~ KPI Checkout completion — current: 71% → 76%"
     assert "    ~ touchpoint Pays with a saved card or Apple Pay (pays) — actions: added “Fails 3-D Secure twice”; " \
-           "emotion: +1 → -2 (-3)" in lines
+           "emotion: +1 → −2 (−3)" in lines
     assert lines[-1].startswith("1 map: 1 changed; 16 changes; pain points: 2 resolved, 1 new; lint: ")
     assert run.stderr == ""
 
@@ -64,7 +64,7 @@ def test_exit_code_flag_makes_differences_exit_1(write_map):
     assert run_cli("diff", str(old), str(new)).exit_code == 0
     run = run_cli("diff", str(old), str(new), "--exit-code")
     assert run.exit_code == 1
-    assert "~ touchpoint Visits the site (visit) — emotion: +1 → -1 (-2)" in run.stdout
+    assert "~ touchpoint Visits the site (visit) — emotion: +1 → −1 (−2)" in run.stdout
 
 
 def test_fail_on_new_errors_exits_1_only_when_the_change_introduces_an_error(write_map):
@@ -101,7 +101,7 @@ def test_a_broken_reference_on_the_new_side_is_reported_and_exits_1(write_map):
     assert f"! new {new}:11:18: is not valid: 'visit' names unknown channel 'webb'; define it under channels" \
            in run.stdout
     # still compared: the reviewer sees the change as well as the problem
-    assert "emotion: 0 → -2 (-2)" in run.stdout
+    assert "emotion: 0 → −2 (−2)" in run.stdout
 
 
 def test_an_unparseable_side_is_reported_with_its_line_and_exits_1(write_map):

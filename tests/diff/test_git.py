@@ -71,7 +71,7 @@ def test_git_mode_compares_a_revision_with_the_working_tree(repo: Repo):
     lines = run.stdout.splitlines()
     assert lines[0] == "HEAD → working tree"
     assert "maps/checkout.journey.yaml (changed) First online grocery order" in lines
-    assert "    ~ touchpoint Pays with a saved card or Apple Pay (pays) — emotion: -2 → 0 (+2)" in lines
+    assert "    ~ touchpoint Pays with a saved card or Apple Pay (pays) — emotion: −2 → 0 (+2)" in lines
     assert "maps/onboarding.journey.yaml (deleted) Returning a parcel" in lines
     assert "maps/draft.journey.yaml (added) Returning a parcel" in lines
     assert "ignored" not in run.stdout  # git ignores it, so does diff
@@ -155,7 +155,7 @@ def test_git_diff_shows_the_semantic_diff_through_the_driver(repo: Repo):
     assert lines[0] == "a/maps/checkout.journey.yaml → b/maps/checkout.journey.yaml"
     assert lines[1] == "maps/checkout.journey.yaml (changed) First online grocery order"
     assert "    ~ touchpoint Pays with a saved card or Apple Pay (pays) — actions: added “Fails 3-D Secure twice”; " \
-           "emotion: +1 → -2 (-3)" in lines
+           "emotion: +1 → −2 (−3)" in lines
     assert "@@" not in result.stdout  # no line diff: git used the driver
     plain = repo.git("diff", "--no-ext-diff", "HEAD~1", "HEAD", "--", "maps/checkout.journey.yaml")
     assert "@@" in plain.stdout
@@ -181,7 +181,7 @@ def test_the_driver_keeps_git_going_when_a_map_is_broken(repo: Repo):
     assert result.returncode == 0, result.stderr
     assert "maps/checkout.journey.yaml (not compared)" in result.stdout
     assert "cannot be read as a journey map: YAML syntax error" in result.stdout
-    assert "emotion: -1 → +2 (+3)" in result.stdout
+    assert "emotion: −1 → +2 (+3)" in result.stdout
 
 
 def test_the_driver_argument_count_is_checked():

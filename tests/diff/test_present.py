@@ -76,7 +76,7 @@ def test_markdown_tells_a_reviewer_what_the_pull_request_did_without_the_yaml():
     text = re.sub(r"<[^>]+>", "", html)
     assert "1 map: 1 changed" in text
     assert "removed touchpoint Receives the parcel from the courier (receives-parcel)" in text
-    assert "touchpoint Follows the parcel by email updates (tracks-parcel) — emotion: -1 → -2 (-1)" in text
+    assert "touchpoint Follows the parcel by email updates (tracks-parcel) — emotion: −1 → −2 (−1)" in text
     assert "moved touchpoint Gets a care tips email a week later (gets-care-email) from stage Living with it (use)" \
            " to Reorder (reorder)" in text
     assert "pain point Checkout forces account creation before payment (forced-account) resolved" in text

@@ -48,7 +48,7 @@ def test_the_overlay_puts_removed_things_back_where_they_stood_and_marks_everyth
         (Entity.OPPORTUNITY, "two-hour-window"): CHANGED,
         (Entity.OPPORTUNITY, "referral-on-receipt"): CHANGED,
     }
-    assert marked.label(Entity.TOUCHPOINT, "tracks-parcel") == "changed: emotion -1 → -2"
+    assert marked.label(Entity.TOUCHPOINT, "tracks-parcel") == "changed: emotion −1 → −2"
     assert marked.label(Entity.TOUCHPOINT, "receives-parcel") == "removed: was 0"
     assert marked.label(Entity.TOUCHPOINT, "gets-care-email") == "changed: moved here"
     assert marked.label(Entity.PAIN_POINT, "forced-account") == "changed: resolved"
@@ -92,7 +92,7 @@ def test_svg_marks_each_change_on_the_node_it_is_about():
     assert "removed: was 0" in _text(removed)
     assert any(e.get("stroke-dasharray") for e in removed.iter())
     changed = _group_with(groups, "Follows the parcel by email")
-    assert "changed: emotion -1 → -2" in _text(changed)
+    assert "changed: emotion −1 → −2" in _text(changed)
     assert "#8250df" in _strokes(changed)
     added = _group_with(groups, "The phone wallet payment")
     assert "added" in _text(added).split()
@@ -108,7 +108,7 @@ def test_a_marked_diagram_dot_cannot_lay_out_is_drawn_simpler_with_its_marks(tmp
 
     monkeypatch.setenv("PATH", dot_that_only_lays_out_the_simple_graph(tmp_path))
     groups = _node_groups(diff_svg(shop_diff(), "main", "guest-checkout", timeout=1))
-    assert "changed: emotion -1 → -2" in _text(_group_with(groups, "Follows the parcel by email"))
+    assert "changed: emotion −1 → −2" in _text(_group_with(groups, "Follows the parcel by email"))
     assert "#1a7f37" in _strokes(_group_with(groups, "The phone wallet payment"))
 
 
@@ -146,7 +146,7 @@ def test_html_marks_touchpoints_with_badges_and_the_rest_with_prefixes():
     page = diff_html(shop_diff(), "main", "guest-checkout", "1 map: 1 changed")
     # once in the grid, once in the phone layout's cards
     assert page.count('<p class="jm-mark jm-removed">removed: was 0</p>') == 2
-    assert page.count('<p class="jm-mark jm-changed">changed: emotion -1 → -2</p>') == 2
+    assert page.count('<p class="jm-mark jm-changed">changed: emotion −1 → −2</p>') == 2
     assert "NEW · The phone wallet payment fails on older Android phones" in page
     assert "CHANGED · Offer guest checkout" in page
     assert "CHANGED · Checkout" in page

@@ -40,7 +40,7 @@ def test_batch_renders_the_valid_maps_and_reports_the_invalid_one(maps, tmp_path
     broken = maps / "broken.journey.yaml"
     assert run.stderr.splitlines() == [
         f"{broken}:7:35: error [JM010] stages[0].touchpoints[0].emotion: 5 is above the maximum 2 "
-        "(emotion runs from -2 to +2)",
+        "(emotion runs from −2 to +2)",
         f"journeymap: skipped {broken}: the map is not valid; fix it and render again",
         f"Rendered 2 of 3 maps as mermaid into {out}; 1 skipped (see above).",
     ]

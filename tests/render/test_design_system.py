@@ -1,6 +1,7 @@
-"""One design system: the poster, the web page, the site's index, map pages and portfolio page and
-the diagram use the colours of one table (render/palette.py and the theme's own, render/theme.py)
-and the one font chain (render/text.py), in every theme. The test reads each output the way a
+"""One design system: the poster, the web page, the site's index, map pages and portfolio page,
+the pages and index of `journeymap serve`'s preview and the diagram use the colours of one table
+(render/palette.py and the theme's own, render/theme.py) and the one font chain (render/text.py),
+in every theme. The test reads each output the way a
 reviewer would: every colour value and font family it holds, compared with the table."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.config import default_project
 from journeymap.render import palette
 from journeymap.render.dot import dot_source
 from journeymap.render.grid import Grid
@@ -26,6 +28,7 @@ from journeymap.render.theme import (
     stage_ink,
     theme_of,
 )
+from journeymap.serve import draw_pages
 from tests.conftest import EXAMPLES, run_cli
 from tests.render.helpers import GROCERY, journey_of
 
@@ -96,6 +99,11 @@ def outputs(theme: Theme, tmp_path: Path) -> dict[str, str]:
     out["site index"] = (site / "index.html").read_text()
     out["portfolio"] = (site / "portfolio.html").read_text()
     out["site map page"] = next((site / "maps").glob("*.html")).read_text()
+    broken = tmp_path / f"broken-{theme.name}.journey.yaml"
+    broken.write_text("journeymap: 1\ntitle: [\n", encoding="utf-8")  # listed on the index as broken
+    preview = draw_pages([str(EXAMPLES), str(broken)], default_project(), 1, theme)
+    out["serve index"] = preview.pages["index.html"].decode("utf-8")
+    out["serve map page"] = next(page for name, page in preview.pages.items() if name != "index.html").decode()
     return out
 
 

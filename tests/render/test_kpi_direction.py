@@ -1,5 +1,6 @@
 """KPIs that say which way is better (`better: lower` for abandonment or waiting time): the poster's
-and page's bar, the words beside it, and `measure`'s verdict judge the current value that way."""
+and page's bar, the words beside it, the diagram's stage label, and `measure`'s verdict judge the
+current value that way."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from journeymap.model import Kpi
 from journeymap.render.grid import kpi_bar, kpi_verdict
 from journeymap.render.html import html_page
 from journeymap.render.palette import KPI_FILL
-from tests.conftest import EXAMPLES, journey_from_text, run_cli
+from tests.conftest import EXAMPLES, journey_from_text, needs_dot, run_cli
+from tests.render.helpers import squeezed, svg_text
 
 MAP = """\
 journeymap: 1
@@ -90,3 +92,46 @@ def test_a_diff_says_when_a_kpi_changes_which_way_is_better(tmp_path):
     new.write_text(MAP.format(better=", better: lower"), encoding="utf-8")
     run = run_cli("diff", str(old), str(new))
     assert "KPI Basket abandonment — better: (none) → “lower”" in run.stdout
+
+
+def _diagram_text(tmp_path, kpis: str) -> str:
+    """Every word the SVG diagram draws for a stage with these KPIs, without white space (a label
+    may wrap anywhere)."""
+    path = tmp_path / "shop.journey.yaml"
+    text = MAP.replace("""      - {{name: Basket abandonment, target: "55%", current: "68%"{better}}}
+      - {{name: Conversion, target: "4%", current: "5%"}}
+""", kpis)
+    path.write_text(text.replace("{{", "{").replace("}}", "}"), encoding="utf-8")
+    out = tmp_path / "shop.svg"
+    run = run_cli("render", str(path), "--format", "svg", "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    return squeezed(svg_text(out.read_bytes()))
+
+
+@needs_dot
+def test_the_diagram_says_a_lower_target_is_the_goal_and_leaves_other_kpis_alone(tmp_path):
+    drawn = _diagram_text(tmp_path, """\
+      - {name: Basket abandonment, target: "55%", current: "68%", better: lower}
+      - {name: Conversion, target: "4%", current: "5%"}
+      - {name: Waiting time, current: "12 min", better: lower}
+""")
+    assert squeezed("KPI: Basket abandonment (68% → 55% or lower)") in drawn
+    assert squeezed("KPI: Conversion (5% → 4%)") in drawn
+    assert squeezed("KPI: Waiting time (12 min, lower is better)") in drawn
+    assert drawn.count("orlower") == 1 and drawn.count("lowerisbetter") == 1
+    alone = _diagram_text(tmp_path, """\
+      - {name: Returns, better: lower}
+      - {name: Reach, better: higher}
+""")
+    assert squeezed("KPI: Returns (lower is better)") in alone and squeezed("KPI: Reach") in alone
+    assert "better" not in alone.split("KPI:Reach", 1)[1]
+
+
+@needs_dot
+def test_a_long_kpi_name_gives_way_to_which_way_is_better(tmp_path):
+    name = "Share of visitors who leave a full basket behind before paying for it"
+    drawn = _diagram_text(tmp_path, f"""\
+      - {{name: {name}, target: "55%", current: "68%", better: lower}}
+""")
+    assert squeezed("(68% → 55% or lower)") in drawn
+    assert squeezed("KPI: Share of visitors") in drawn and "…" in drawn

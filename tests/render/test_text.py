@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from journeymap.render.text import direction_attrs, display_width, dot_html, isolated, wrapped
 
 
@@ -44,3 +47,34 @@ def test_mixed_direction_text_is_isolated_in_diagram_labels():
     assert isolated("الطلب Order") == "\u2068الطلب Order\u2069"
     assert isolated("Checkout") == "Checkout"
     assert dot_html("الطلب <b>") == "\u200e\u2068الطلب &lt;b&gt;\u2069"  # LRM: Pango ignores isolates
+
+
+_PIECES = st.sampled_from(["a", "Zoë", "checkout", "→", "68%", " ", "  ", "\u3000", "\u00a0", "メニュー", "閲", "한국",
+                           "ｶﾀｶﾅ", "😀", "-", "supercalifragilistic"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join), st.integers(min_value=1, max_value=20))
+def test_wrapping_keeps_every_character_and_fits_the_width(text, width):
+    """Lines of mixed scripts: nothing lost or added but white space, no line wider than asked
+    (a single character wider than the whole line stands alone), none starting with a space."""
+    lines = wrapped(text, width)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    for line in lines:
+        assert display_width(line) <= width or len(line) == 1
+        assert not line[:1].isspace()
+
+
+def test_wide_characters_break_apart_and_a_wide_space_breaks_like_a_space():
+    assert wrapped("閲覧閲覧", 4) == ["閲覧", "閲覧"]
+    assert wrapped("abc\u3000def", 3) == ["abc", "def"]
+    assert wrapped("68% → 55% (lower is better)", 12) == ["68% → 55%", "(lower is", "better)"]
+
+
+@given(st.text(max_size=40))
+def test_html_text_escapes_exactly_as_the_standard_library(text):
+    import html
+
+    from journeymap.render.text import clean, html_text
+
+    assert html_text(text) == html.escape(clean(text), quote=True)

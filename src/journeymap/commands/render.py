@@ -7,14 +7,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from journeymap import batch
 from journeymap.commands import common
 from journeymap.errors import UsageProblem
 from journeymap.io.sources import discover
-from journeymap.measures import snapshots_by_map
 from journeymap.render import RenderOptions
 from journeymap.render.dot import find_dot
 
@@ -125,6 +122,8 @@ def render(
             common.error(problem)
         snapshots = None
         if measures:
+            from journeymap.measures import snapshots_by_map  # noqa: PLC0415
+
             snapshots = snapshots_by_map(measures)
         options = RenderOptions(page=page.value, landscape=not portrait, measures=snapshots)
         planned = batch.plan_jobs(found.targets, paths, fmt, out, options, project)
@@ -160,6 +159,10 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
 
     if len(planned) <= 1:  # one map: no bar, and no need to load rich at all
         return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, common.say))
+
+    # rich for the bar only: a single map, the common case in CI and editors, never pays for it
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:

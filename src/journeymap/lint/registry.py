@@ -8,6 +8,10 @@ A selector, as in ruff, is `all`, a rule's id (any case), its name, or the start
 `JM1` is every structure and coverage rule, `JM20` every rule from JM200 to JM209. The
 built-in checks always run (nothing can be judged in a map that does not read), so selectors
 choose among the lint rules only.
+
+The table is built at the first lookup, not when this module is imported: the lint rules' modules
+are a good part of journeymap's start-up, and a command that reads maps without lint (`render`,
+`export`) under a configuration that names no rule never looks one up.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from dataclasses import dataclass
 
 from journeymap.builtin_rules import CORE_RULES
 from journeymap.findings import RuleInfo
-from journeymap.lint.rules import RULE_INFOS
 
 # the start of a rule id, `JM` then up to three digits: what a prefix selector looks like
 _PREFIX = re.compile(r"JM\d{0,3}", re.IGNORECASE)
@@ -28,6 +31,7 @@ _PREFIX = re.compile(r"JM\d{0,3}", re.IGNORECASE)
 @functools.cache
 def all_rules() -> tuple[RuleInfo, ...]:
     """Every rule, built-in checks first, then the lint rules by id."""
+    from journeymap.lint.rules import RULE_INFOS  # noqa: PLC0415
 
     return CORE_RULES + RULE_INFOS
 
@@ -37,6 +41,12 @@ def lint_rules() -> tuple[RuleInfo, ...]:
     """The rules a configuration may select, ignore, re-grade and set options of."""
     builtin = {rule.id for rule in CORE_RULES}
     return tuple(rule for rule in all_rules() if rule.id not in builtin)
+
+
+@functools.cache
+def lint_rule_ids() -> frozenset[str]:
+    """The ids of every lint rule: the rules that run when the configuration chooses none."""
+    return frozenset(rule.id for rule in lint_rules())
 
 
 def is_builtin(rule_id: str) -> bool:
@@ -70,7 +80,7 @@ def select(selector: str) -> Selection:
     """The lint rules one selector names: `all`, an id, a name, or an id prefix (`JM1`)."""
     wanted = selector.strip()
     if wanted.lower() == "all":
-        return Selection(frozenset(rule.id for rule in lint_rules()))
+        return Selection(lint_rule_ids())
     rule = find_rule(wanted)
     if rule is not None:
         if is_builtin(rule.id):

@@ -9,12 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.findings import Severity
+from journeymap.lint.registry import lint_rule_ids
 
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """Which lint rules run, at which severity, with which options."""
+    """Which lint rules run, at which severity, with which options. `chosen` None is the default,
+    every lint rule: looked up in the registry only when lint asks (`enabled`), so a command that
+    draws a map under a configuration that names no rule never loads the rules."""
 
-    enabled: frozenset[str]
+    chosen: frozenset[str] | None = None
     severity: Mapping[str, Severity] = field(default_factory=dict)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """The ids of the lint rules that run."""
+        return lint_rule_ids() if self.chosen is None else self.chosen

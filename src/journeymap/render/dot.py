@@ -48,10 +48,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from journeymap.errors import JourneymapError
-from journeymap.model import Journey, Opportunity, PainPoint, Stage, Touchpoint
+from journeymap.model import Journey, Kpi, Opportunity, PainPoint, Stage, Touchpoint
 from journeymap.render import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, RenderError
 from journeymap.render.confine import limit_resources, stopped_by_signal
-from journeymap.render.grid import persona_names
 from journeymap.render.palette import (
     EMOTION,
     INK,
@@ -361,7 +360,7 @@ class _Builder:
     def personas_row(self, persona_ids: Sequence[str]) -> str:
         key = tuple(persona_ids)
         if key not in self.personas_rows:
-            personas = persona_names(self.journey, persona_ids)
+            personas = self.journey.persona_names(persona_ids)
             self.personas_rows[key] = (
                 f'<TR><TD><FONT POINT-SIZE="8">for {_lines(personas, 32)}</FONT></TD></TR>' if personas else ""
             )
@@ -526,14 +525,35 @@ class _LabelShape:
 
 
 _STAGE_NAME_WIDTH, _GOAL_WIDTH, _MAX_KPIS = 30, 36, 3
+_KPI_WIDTH = _GOAL_WIDTH + 6
 
 
 def _kpi_lines(stage: Stage) -> list[str]:
     lines = []
     for kpi in stage.kpis[:_MAX_KPIS]:
-        values = " → ".join(v for v in (kpi.current, kpi.target) if v)
-        lines += wrapped(f"KPI: {kpi.name}" + (f" ({values})" if values else ""), _GOAL_WIDTH + 6, 2)
+        said = _kpi_values(kpi)
+        named = f"KPI: {kpi.name}"
+        kept = wrapped(f"{named} ({said})" if said else named, _KPI_WIDTH, 2)
+        if said and not _squeezed(" ".join(kept)).endswith(_squeezed(f"({said})")):
+            # a long name gives way: the values, and which way is better, are what the line is for
+            kept = [*wrapped(named, _KPI_WIDTH, 1), *wrapped(f"({said})", _KPI_WIDTH, 1)]
+        lines += kept
     return lines
+
+
+def _kpi_values(kpi: Kpi) -> str:
+    """"68% → 55%": the current value, then the target. A KPI that is better lower says so in the
+    words the poster and page use ("55% or lower"), which a reader needs no legend for: without
+    them an arrow from 68% down to 55% could as well be a fall as a goal."""
+    target = f"{kpi.target} or lower" if kpi.target and kpi.lower_is_better else kpi.target
+    said = " → ".join(v for v in (kpi.current, target) if v)
+    if kpi.lower_is_better and not kpi.target:
+        said = ", ".join(v for v in (said, "lower is better") if v)
+    return said
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 def _stage_label(number: int, stage: Stage, shape: _LabelShape, muted: str = MUTED) -> str:

@@ -315,7 +315,7 @@ class Grid:
         elif self.has_channels:
             # a gap worth filling only on a map that records channels at all
             parts.append(_part('<span class="chip k-none{}">no channel</span>', 12, 0.9, 0.4))
-        personas = persona_names(self.journey, t.personas)
+        personas = self.journey.persona_names(t.personas)
         if personas:
             parts.append(_part(f'<span class="for{{}}">for {_braced(html_text(personas))}</span>',
                                len(personas) + 4, 0.85, 0.2))
@@ -601,15 +601,6 @@ def severity_class(severity: str) -> str:
 
 def status_class(status: str) -> str:
     return status if status in STATUSES else "idea"
-
-
-def persona_names(journey: Journey, persona_ids: Iterable[str]) -> str:
-    """Names of the personas a touchpoint is limited to; empty when it concerns all of them."""
-    wanted = set(persona_ids)
-    everyone = {p.id for p in journey.personas}
-    if not wanted or len(everyone) < 2 or wanted >= everyone:
-        return ""
-    return ", ".join(p.name for p in journey.personas if p.id in wanted)
 
 
 def kpi_verdict(current: str, target: str, lower_is_better: bool = False) -> str:

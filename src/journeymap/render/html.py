@@ -30,7 +30,7 @@ from pathlib import Path
 from journeymap.model import Journey, Stage, Touchpoint
 from journeymap.render.csp import policy
 from journeymap.render.curve import emotion_curve_svg
-from journeymap.render.grid import Grid, emotion_class, persona_names
+from journeymap.render.grid import Grid, emotion_class
 from journeymap.render.header import header_band, unlinked_band
 from journeymap.render.palette import emotion_score, emotion_swatch
 from journeymap.render.photos import persona_photo
@@ -173,7 +173,7 @@ def _footer(journey: Journey) -> str:
 def touchpoint_details(grid: Grid, touchpoint: Touchpoint) -> str:
     journey = grid.journey
     rows = [("Feeling", f"{emotion_score(touchpoint.emotion)} ({emotion_swatch(touchpoint.emotion).word})")]
-    personas = persona_names(journey, touchpoint.personas) or ", ".join(p.name for p in journey.personas)
+    personas = journey.persona_names(touchpoint.personas) or ", ".join(p.name for p in journey.personas)
     if personas:
         rows.append(("Personas", html_text(personas)))
     sources = {s.id: s for s in journey.sources}

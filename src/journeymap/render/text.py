@@ -9,8 +9,6 @@ file name.
 
 from __future__ import annotations
 
-import html
-import re
 import textwrap
 import unicodedata
 
@@ -30,9 +28,14 @@ FONT_CHAIN = ("Noto Sans", "Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans He
 # the one monospaced font: web addresses of sources, shown as text on the page
 MONO_FONT = "DejaVu Sans Mono"
 
+# what html.escape(text, quote=True) replaces, with the same entities; as a table, so a diagram
+# does not import the html package (whose table of every named entity is built at import)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def html_text(text: object) -> str:
     """Text for HTML, SVG or XML content and quoted attribute values."""
-    return html.escape(clean(text), quote=True)
+    return clean(text).translate(_ESCAPES)
 
 
 def dot_html(text: object) -> str:
@@ -54,7 +57,7 @@ def dot_html(text: object) -> str:
         # Pango takes a label's direction from its first strong letter and does not skip isolates:
         # a left-to-right mark before the isolate keeps "2 · <Arabic name>" reading left to right
         shown = "\u200e" + shown
-    escaped = html.escape(shown.replace("\\", "\\\\"), quote=True)
+    escaped = shown.replace("\\", "\\\\").translate(_ESCAPES)
     return escaped if escaped.strip("]") else escaped.replace("]", "&#93;")
 
 
@@ -91,9 +94,32 @@ def wrapped(text: object, width: int, max_lines: int | None = None) -> list[str]
     return lines
 
 
-# a token is one wide character (a line may break before or after it), or a run of anything else
-_WIDE = r"\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-_TOKEN = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+# wide characters (first and last code point of each range): a line may break before or after one
+_WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+         (0xFF00, 0xFF60), (0xFFE0, 0xFFE6))
+
+
+def _is_wide(char: str) -> bool:
+    code = ord(char)
+    return any(first <= code <= last for first, last in _WIDE)
+
+
+def _tokens(line: str) -> list[str]:
+    """`line` cut into runs of white space, single wide characters, and runs of anything else.
+    Written out rather than as a regular expression: the character classes of these ranges took
+    longer to compile (about 10 ms) than drawing a small diagram, and every label with an arrow or
+    an accent in it asked for them."""
+    tokens: list[str] = []
+    start, kind = 0, ""
+    for at, char in enumerate(line):
+        now = "space" if char.isspace() else "wide" if _is_wide(char) else "word"
+        if at and (now != kind or now == "wide"):
+            tokens.append(line[start:at])
+            start = at
+        kind = now
+    if line:
+        tokens.append(line[start:])
+    return tokens
 
 
 def _wrapped_by_width(line: str, width: int) -> list[str]:
@@ -101,7 +127,7 @@ def _wrapped_by_width(line: str, width: int) -> list[str]:
     than a whole line is split by width."""
     lines: list[str] = []
     current, used = "", 0
-    for token in _TOKEN.findall(line):
+    for token in _tokens(line):
         if token.isspace():
             if current:
                 current, used = current + " ", used + 1

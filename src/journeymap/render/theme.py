@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from journeymap.render.curve import LIGHT_CURVE, CurveColours
 from journeymap.render.errors import RenderError
-from journeymap.render.logo import logo_url
 from journeymap.render.palette import EMOTION
 from journeymap.render.text import FONT_CHAIN
 
@@ -59,6 +58,10 @@ _FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{0,59}")
 def theme_from(base: str, colours: Mapping[str, str], font: str, logo: str, folder: str) -> Theme:
     """The theme a configuration asks for: `theme_of` with the logo (a path relative to the
     configuration's `folder`) read and embedded (render.logo)."""
+    if not logo.strip():
+        return theme_of(base, colours, font)
+    # reading a picture safely is the logo's alone: a theme without one never loads it
+    from journeymap.render.logo import logo_url  # noqa: PLC0415
 
     return theme_of(base, colours, font, logo_url(logo, folder))
 

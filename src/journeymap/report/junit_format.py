@@ -48,4 +48,4 @@ def report(results: Sequence[Analysis], *, color: bool = False, context: ReportC
 
 
 def _line(f: Finding) -> str:
-    return f.as_line()
+    return f.as_line(ascii_signs=True)  # read by CI servers: the message as JSON and SARIF have it

@@ -25,7 +25,7 @@ from journeymap.diff.records import (
     Value,
 )
 from journeymap.findings import Severity
-from journeymap.strings import short
+from journeymap.strings import short, signed, true_minus
 from journeymap.vocabulary import id_fields
 
 # styles: "plain" is our own words; every other style may hold map text, which presenters escape:
@@ -219,7 +219,7 @@ def _field_values(change: Change) -> Line:
     if change.field == "emotion":
         line = _old_new(change)
         if change.delta is not None:
-            line += [("plain", " ("), ("bad" if change.delta < 0 else "good", f"{change.delta:+d}"), ("plain", ")")]
+            line += [("plain", " ("), ("bad" if change.delta < 0 else "good", signed(change.delta, 0)), ("plain", ")")]
         return line
     if isinstance(old, list) or isinstance(new, list):
         return _list_change(change.field, old if isinstance(old, list) else [], new if isinstance(new, list) else [])
@@ -246,10 +246,10 @@ def _list_change(field_name: str | None, old: list[str], new: list[str]) -> Line
 
 
 def emotion(value: Value) -> str:
-    """Signed, as the scale reads: -2 .. 0 .. +2."""
+    """Signed, as the scale reads and the pictures write it: −2 .. 0 .. +2 (a true minus sign)."""
     if not isinstance(value, int):
         return "(none)"
-    return f"{value:+d}" if value else "0"
+    return signed(value, 0)
 
 
 def quoted(value: Value) -> str:
@@ -270,7 +270,7 @@ def lint_line(change: LintChange) -> Line:
         ("plain", " " if introduced else " fixed "),
         ("bad" if change.severity is Severity.ERROR and introduced else "plain", change.severity.value),
         ("plain", " "), ("id", change.rule_id), ("plain", " "), ("text", change.rule_name), ("plain", ": "),
-        ("text", shortened(change.message)),
+        ("text", true_minus(shortened(change.message))),
     ]
     where: Line = []
     if change.entity is not Entity.MAP:
