@@ -350,11 +350,7 @@ def build_project(
             if name not in declared:
                 known = ", ".join(declared) or "none"
                 raise ConfigProblem(f"{where}: rule '{key}' has no option '{name}'; its options: {known}")
-            expected = type(declared[name])
-            if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-                raise ConfigProblem(
-                    f"{where}: option '{name}' of '{key}' must be {expected.__name__}, not {value!r}"
-                )
+            values[name] = _option(value, declared[name], f"{where}: option '{name}' of '{key}'")
         options[rule_id] = dict(values)
 
     limits = _limits("render", RENDER_LIMITS, _mapping(raw.get("render"), "render", where), where)
@@ -451,6 +447,18 @@ def _strings(value: Any, name: str, where: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
     raise ConfigProblem(f"{where}: '{name}' must be a list of rule names")
+
+
+def _option(value: Any, default: Any, where: str) -> Any:
+    """A rule option's value, of its default's type: a whole number where a decimal is expected
+    (`max_share: 1`) is the same number, never a bool for a number nor the other way round."""
+    expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+        kind = "a number" if expected is float else expected.__name__
+        raise ConfigProblem(f"{where} must be {kind}, not {value!r}")
+    return value
 
 
 def _mapping(value: Any, name: str, where: str) -> dict[str, Any]:

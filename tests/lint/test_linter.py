@@ -7,6 +7,7 @@ import json
 import pytest
 from tests.conftest import FIXTURES, ROOT, run_cli
 
+from journeymap.config import load_project
 from journeymap.lint import docs as rules_doc
 
 BASE = (FIXTURES / "lint" / "clean.journey.yaml").read_text()
@@ -97,6 +98,7 @@ def test_config_exclude(project):
         ("severity: {stale-map: fatal}\n", "must be error, warning or info"),
         ("rules: {stale-map: {max_days: 3}}\n", "has no option 'max_days'; its options: max_age_days"),
         ("rules: {stale-map: {max_age_days: soon}}\n", "must be int"),
+        ("rules: {unmapped-volume-drift: {max_share: yes}}\n", "must be a number, not True"),
         ("colour: red\n", "unknown key 'colour'"),
         ("select: [\n", "invalid YAML"),
     ],
@@ -108,6 +110,13 @@ def test_invalid_config_exits_2(project, config, words):
     assert run.exit_code == 2
     assert words in run.stderr
     assert run.stderr.startswith("journeymap: error: ")
+
+
+def test_a_whole_number_is_a_decimal_option(project):
+    """`max_share: 1` means 1.0: a team that writes whole numbers is not refused for it."""
+    (project / ".journeymap.yaml").write_text("rules: {unmapped-volume-drift: {max_share: 1}}\n")
+    options = load_project(None, project).rules.options["JM606"]
+    assert options["max_share"] == 1.0 and isinstance(options["max_share"], float)
 
 
 def test_inline_suppression_on_the_node_line(project):
