@@ -108,8 +108,9 @@ def test_no_module_imports_itself_round_a_circle():
 # option's own modules (validate --fix, --measures). Everything else is imported at a module's top.
 HEAVY_LIBRARIES = ("weasyprint", "duckdb", "pyspark", "watchfiles", "openpyxl", "psycopg", "sqlglot", "jsonschema",
                    "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures")
-WHEN_USED = ("journeymap.render.fetch", "journeymap.render.mermaid", "journeymap.render.hierarchy",
-             "journeymap.render.html", "journeymap.render.confine", "journeymap.render.poster",
+WHEN_USED = ("journeymap.render.fetch", "journeymap.render.weasy", "journeymap.render.mermaid",
+             "journeymap.render.hierarchy", "journeymap.render.html", "journeymap.render.confine",
+             "journeymap.render.poster",
              "journeymap.measure.duckdb_engine", "journeymap.measure.spark_engine",
              "journeymap.measure.postgres_engine",
              "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes")
