@@ -7,8 +7,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from journeymap import batch
 from journeymap.commands import common
@@ -160,6 +158,10 @@ def _render_all(planned: "list[Job]", workers: int) -> "list[Outcome]":
 
     if len(planned) <= 1:  # one map: no bar, and no need to load rich at all
         return batch.run_jobs(planned, workers, lambda outcome: _report(outcome, common.say))
+
+    # rich (a twentieth of a second to load) only for the bar: one map, the common case, needs none
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
