@@ -2,7 +2,7 @@
 garbage collector. Every use of WeasyPrint goes through here.
 
 Loading. WeasyPrint opens GObject, Pango, HarfBuzz and fontconfig under several names each,
-Windows' and macOS' first. For every name that is not a file, cffi asks
+Windows' first, Linux's later. For every name that is not a file, cffi asks
 `ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then `gcc`, then `ld`: 54 programs
 for one `import weasyprint`, about 0.13 s of processor time and 0.2-0.4 s of waiting, before each
 library is opened under its Linux name (`libpango-1.0.so.0`), which the dynamic loader finds by
@@ -17,11 +17,11 @@ nothing: a 40-touchpoint poster set off 364 collections that freed 2,939 objects
 0.2 s, a tenth of the poster's time. `patient_collector` makes it run every 50,000 new objects
 instead; memory does not grow (the same peak of 173 MB), and the usual pace returns afterwards.
 What is loaded with WeasyPrint stays until the process ends, so it is frozen (`gc.freeze`): no
-collection walks it again, neither in a poster's confined child (a fork: untouched, its memory
-stays shared with the parent) nor at exit, where Python's last collections over a process holding
+collection walks it again, neither in a poster's confined child (a fork, which then copies fewer
+of the parent's memory pages) nor at exit, where Python's last collections over a process holding
 WeasyPrint took 0.1 s.
 
-Imported only where a poster is made (it imports WeasyPrint, which takes about half a second).
+Imported only where a poster is made (loading WeasyPrint still takes about 0.3 s of processor time).
 """
 
 from __future__ import annotations
