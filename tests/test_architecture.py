@@ -113,9 +113,9 @@ HEAVY_LIBRARIES = ("weasyprint", "duckdb", "pyspark", "watchfiles", "openpyxl", 
                    "jsonschema_rs", "rich", "pyphen", "multiprocessing", "concurrent.futures",
                    # a few milliseconds every start would pay; only `[tool.journeymap]` configurations use it
                    "tomllib")
-WHEN_USED = ("journeymap.render.fetch", "journeymap.render.mermaid", "journeymap.render.hierarchy",
-             "journeymap.render.html", "journeymap.render.confine", "journeymap.render.poster",
-             "journeymap.render.logo",
+WHEN_USED = ("journeymap.render.fetch", "journeymap.render.weasy", "journeymap.render.mermaid",
+             "journeymap.render.hierarchy", "journeymap.render.html", "journeymap.render.confine",
+             "journeymap.render.poster", "journeymap.render.logo",
              "journeymap.measure.duckdb_engine", "journeymap.measure.spark_engine",
              "journeymap.measure.postgres_engine",
              "journeymap.measures", "journeymap.commands.fix", "journeymap.edit.fixes",

@@ -125,6 +125,26 @@ def test_wide_map_is_split_at_stage_boundaries_with_lanes_repeated(tmp_path):
     assert len(a0.pages) <= len(plan.pages)
 
 
+def test_every_page_of_a_full_map_fills_its_sheet_with_its_lanes(tmp_path):
+    """Lane heights are set on each row's label cell alone (the cells share their styles across
+    pages): the rows still take them, so on every page the last lane ends near the sheet's foot."""
+    path = write_generated_map(tmp_path, stages=8, per_stage=5)
+    plan = plan_poster(Grid(journey_of(path)), "A3")
+    reader = pypdf.PdfReader(io.BytesIO(poster_pdf(journey_of(path), tmp_path, page="A3")))
+    assert len(reader.pages) == len(plan.pages) > 1
+    for page in reader.pages:
+        # the height of the sheet down to the label of its last lane (KPIs), as a share of the sheet
+        found: list[float] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object, height: float = float(page.mediabox.height),
+                  found: list[float] = found) -> None:
+            if text.strip() == "KPIS":
+                found.append(1 - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) / height)
+
+        page.extract_text(visitor_text=visit)
+        assert len(found) == 1 and found[0] > 0.8, found
+
+
 def test_a_stage_wider_than_a_page_continues_on_the_next(tmp_path):
     path = write_generated_map(tmp_path, stages=1, per_stage=30)
     plan = plan_poster(Grid(journey_of(path)), "A4")

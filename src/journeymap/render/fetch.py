@@ -1,6 +1,6 @@
 """WeasyPrint's URL fetcher for posters: files inside the map's folder, `data:` URLs, nothing else.
 
-Imported only when a poster is made (it imports WeasyPrint). Everything else
+Imported only when a poster is made (it loads WeasyPrint, through render.weasy). Everything else
 (http, https, ftp, files elsewhere, symlinks out of the folder) is refused and
 recorded: WeasyPrint swallows some fetch errors (inside SVG, for one) and
 carries on, so the poster code checks `blocked` afterwards and fails the job.
@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from journeymap.io.sources import inside
 from journeymap.render.photos import MAX_PHOTO_BYTES
+from journeymap.render.weasy import URLFetcher, URLFetcherResponse
 
 
 class FolderFetcher(URLFetcher):  # type: ignore[misc]
