@@ -135,3 +135,23 @@ def test_a_long_kpi_name_gives_way_to_which_way_is_better(tmp_path):
 """)
     assert squeezed("(68% → 55% or lower)") in drawn
     assert squeezed("KPI: Share of visitors") in drawn and "…" in drawn
+
+
+@given(
+    name=st.text(st.sampled_from("abcdefghij klmnopqrstuvwxyz"), min_size=1, max_size=90).filter(str.strip),
+    current=st.sampled_from(["", "68%", "6.5%", "1,204 a week"]),
+    target=st.sampled_from(["", "55%", "9%", "2 days"]),
+    better=st.sampled_from([None, "lower", "higher"]),
+)
+def test_a_kpi_s_values_are_never_split_across_lines(name, current, target, better):
+    """"(6.5% →" on one line and "9%)" on the next reads as two numbers: the values, with which
+    way is better, are one line of the stage label whatever the name's length."""
+    from journeymap.model import Stage
+    from journeymap.render.dot import _kpi_lines, _kpi_values  # noqa: PLC2701 - the label's one source
+
+    kpi = Kpi(name.strip(), ("stages", 0, "kpis", 0), target=target or None, current=current or None, better=better)
+    lines = _kpi_lines(Stage(id="s", name="S", path=("stages", 0), kpis=[kpi]))
+    said = _kpi_values(kpi)
+    assert 1 <= len(lines) <= 2
+    if said:
+        assert lines[-1].endswith(f"({said})")

@@ -534,8 +534,9 @@ def _kpi_lines(stage: Stage) -> list[str]:
         said = _kpi_values(kpi)
         named = f"KPI: {kpi.name}"
         kept = wrapped(f"{named} ({said})" if said else named, _KPI_WIDTH, 2)
-        if said and not _squeezed(" ".join(kept)).endswith(_squeezed(f"({said})")):
-            # a long name gives way: the values, and which way is better, are what the line is for
+        if said and not kept[-1].endswith(f"({said})"):
+            # the values stay together on one line ("(6.5% →" / "9%)" reads as two numbers), and a
+            # long name gives way: the values, and which way is better, are what the line is for
             kept = [*wrapped(named, _KPI_WIDTH, 1), *wrapped(f"({said})", _KPI_WIDTH, 1)]
         lines += kept
     return lines
