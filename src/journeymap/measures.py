@@ -77,6 +77,19 @@ class FunnelStep:
     before_none: int = 0  # of `users`: no event before
 
 
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f}{unit}"
+    return f"{seconds:.0f}s"
+
+
 @dataclass
 class KpiValue:
     stage: str
@@ -87,6 +100,16 @@ class KpiValue:
     target: str
     target_value: float | None
     status: str  # met | off-target | no-target | no-data
+
+    def shown(self) -> str:
+        """The value as a reader writes it: 93.8%, 15.4m, 3.02; "no data" without one."""
+        if self.value is None:
+            return "no data"
+        if self.unit == "share":
+            return percent(self.value)
+        if self.unit == "seconds":
+            return duration(self.value)
+        return f"{self.value:.2f}"
 
 
 @dataclass
@@ -323,6 +346,11 @@ class MeasuresSnapshot:
         if self.surveys is None:
             return None
         return next((s for s in self.surveys.touchpoints if s.touchpoint == touchpoint_id), None)
+
+    def measured_kpis(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(stage id, KPI name) -> (the measured value as written, its status: met, off-target,
+        no-target), for the KPIs the log measured; KPIs without data are left out."""
+        return {(k.stage, k.name): (k.shown(), k.status) for k in self.kpis if k.value is not None}
 
     def funnel_shares(self) -> dict[str, float]:
         """Stage id -> the share of the funnel's first stage that reached it (stages nobody entered left out)."""

@@ -4,6 +4,7 @@ current value that way."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -155,3 +156,68 @@ def test_a_kpi_s_values_are_never_split_across_lines(name, current, target, bett
     assert 1 <= len(lines) <= 2
     if said:
         assert lines[-1].endswith(f"({said})")
+
+
+MEASURED_MAP = """\
+journeymap: 1
+id: shop
+title: Shop
+stages:
+  - id: decide
+    name: Decide
+    kpis:
+      - {name: Basket abandonment, target: "55%", current: "50%", better: lower}
+      - {name: Time to pay, target: "2d"}
+    touchpoints:
+      - {id: basket, name: Basket, emotion: -1}
+"""
+
+
+def _measured_snapshot(folder):
+    """A snapshot as `measure --format json` writes it, for the map above: abandonment measured
+    at 68% (over its lower-is-better target, where the map's own 50% would be on it)."""
+    import dataclasses
+
+    from journeymap.measures import KpiValue, snapshot_json
+    from tests.measure.test_snapshot import snapshot
+
+    kpis = [KpiValue("decide", "Basket abandonment", "conversion", 0.68, "share", "55%", 0.55, "off-target"),
+            KpiValue("decide", "Time to pay", "time", 924.0, "seconds", "2d", 172800.0, "met")]
+    path = folder / "m.json"
+    path.write_text(snapshot_json(dataclasses.replace(snapshot(), kpis=kpis)), encoding="utf-8")
+    return path
+
+
+def test_a_measured_kpi_is_shown_and_judged_on_the_page_instead_of_the_maps_value(tmp_path):
+    (tmp_path / "shop.journey.yaml").write_text(MEASURED_MAP, encoding="utf-8")
+    measures = _measured_snapshot(tmp_path)
+    out = tmp_path / "shop.html"
+    run = run_cli("render", str(tmp_path / "shop.journey.yaml"), "--format", "html", "--measures", str(measures),
+                  "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    page = out.read_text(encoding="utf-8")
+    abandonment = page.split("Basket abandonment", 1)[1].split('class="kpi"', 1)[0]
+    assert "<b>68.0%</b> measured" in abandonment and "50% in the map" in abandonment
+    assert '<span class="verdict off-target">off target</span>' in abandonment
+    assert f'fill="{KPI_FILL["off"]}"' in abandonment
+    paying = page.split("Time to pay", 1)[1]
+    assert "<b>15.4m</b> measured" in paying and '<span class="verdict on-target">on target</span>' in paying
+    # without the snapshot, the map's own value is judged: 50% against 55% or lower is on target
+    plain = run_cli("render", str(tmp_path / "shop.journey.yaml"), "--format", "html", "--out", str(out))
+    assert plain.exit_code == 0
+    alone = out.read_text(encoding="utf-8").split("Basket abandonment", 1)[1].split('class="kpi"', 1)[0]
+    assert "measured" not in alone and '<span class="verdict on-target">on target</span>' in alone
+
+
+@pytest.mark.slow
+def test_the_poster_prints_the_measured_kpi(tmp_path):
+    from tests.render.helpers import pdf_text
+
+    (tmp_path / "shop.journey.yaml").write_text(MEASURED_MAP, encoding="utf-8")
+    out = tmp_path / "shop.pdf"
+    run = run_cli("render", str(tmp_path / "shop.journey.yaml"), "--format", "poster", "--measures",
+                  str(_measured_snapshot(tmp_path)), "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    text = squeezed(pdf_text(out.read_bytes()))
+    assert squeezed("68.0% measured · 50% in the map · target 55% or lower · ● off target") in text
+    assert squeezed("Time to pay 15.4m measured · target 2d · ● on target") in text

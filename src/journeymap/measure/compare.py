@@ -11,11 +11,9 @@ from journeymap.measure.present import (
     Section,
     as_sections_markdown,
     as_sections_text,
-    duration,
     emotion,
-    percent,
 )
-from journeymap.measures import MeasuresSnapshot
+from journeymap.measures import MeasuresSnapshot, duration, percent
 from journeymap.strings import signed
 
 

@@ -29,6 +29,8 @@ from journeymap.measures import (
     SurveyScore,
     TouchpointMeasure,
     UnmappedEvent,
+    duration,
+    percent,
     snapshot_json,
 )
 from journeymap.render.csp import policy
@@ -64,19 +66,6 @@ def count(n: int | None) -> str:
     return "—" if n is None else f"{n:,}"
 
 
-def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.1f}{unit}"
-    return f"{seconds:.0f}s"
-
-
 def interval(low: float | None, high: float | None, as_percent: bool = True) -> str:
     if low is None or high is None:
         return "—"
@@ -101,13 +90,7 @@ def emotion(value: float | None) -> str:
 
 
 def kpi_value(k: KpiValue) -> str:
-    if k.value is None:
-        return "no data"
-    if k.unit == "share":
-        return percent(k.value)
-    if k.unit == "seconds":
-        return duration(k.value)
-    return f"{k.value:.2f}"
+    return k.shown()
 
 
 _STATUS = {"met": "met", "off-target": "OFF TARGET", "no-target": "no numeric target", "no-data": "no data"}

@@ -81,6 +81,12 @@ class RenderOptions:
         """Stage id -> the measured share of the funnel's first stage."""
         snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
         return snapshot.funnel_shares() if snapshot else {}
+
+    def kpis_for(self, journey: Journey) -> Mapping[tuple[str, str], tuple[str, str]]:
+        """(stage id, KPI name) -> the measured value as written and its status."""
+        snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
+        return snapshot.measured_kpis() if snapshot else {}
+
     theme: Theme | None = None  # None: the default (light) theme
 
 

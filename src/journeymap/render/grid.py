@@ -211,6 +211,10 @@ def stage_runs(columns: Sequence[Column]) -> list[tuple[int, int]]:
     return runs
 
 
+# measure's verdict on a KPI (met, off-target) in the words the lane's own verdict uses
+_MEASURED_VERDICT = {"met": "on", "off-target": "off"}
+
+
 class Grid:
     """Builds the cells of one map; `table()` writes the grid for a run of columns."""
 
@@ -219,11 +223,14 @@ class Grid:
         measured: Mapping[str, float] | None = None,
         funnel: Mapping[str, float] | None = None,
         leave_out_empty: bool = False,
+        kpis: Mapping[tuple[str, str], tuple[str, str]] | None = None,
         curve: CurveColours = LIGHT_CURVE,
     ) -> None:
         """`details` adds more HTML under each touchpoint's name (the web page's click-to-open details);
         `measured` is the emotion customers report, by touchpoint id, drawn beside the assumed curve;
         `funnel` the measured share of entrants who reached each stage in order, by stage id;
+        `kpis` the measured KPIs, (stage id, KPI name) -> (value as written, status), shown in the
+        KPI lane and judged instead of the map's own `current:`;
         `curve` the emotion curve's colours in the page's theme (render.theme.curve_colours).
         `leave_out_empty` drops the lanes that hold nothing anywhere in the map (the poster: a
         first draft then looks finished, not like an empty template); `empty_lanes` names them."""
@@ -232,6 +239,7 @@ class Grid:
         self.details = details
         self.measured = dict(measured or {})
         self.funnel = dict(funnel or {})
+        self.kpis = dict(kpis or {})
         self.columns = columns_of(journey)
         self.first_column: dict[int, int] = {}
         self._estimates: dict[tuple[int, int], dict[str, list[Cell]]] = {}
@@ -372,19 +380,28 @@ class Grid:
         parts = []
         for kpi in stage.kpis:
             values = []
+            measured = self.kpis.get((stage.id, kpi.name))
+            # a measured value is what the reader judges the target by; the map's `current:` (an
+            # assumption, or an older reading) stays beside it
+            current = measured[0] if measured else kpi.current
+            if measured:
+                values.append(f"<b>{html_text(measured[0])}</b> measured")
             if kpi.current:
-                values.append(f"<b>{html_text(kpi.current)}</b> now")
+                values.append(f"{html_text(kpi.current)} in the map" if measured
+                              else f"<b>{html_text(kpi.current)}</b> now")
             if kpi.target:
                 values.append(f"target {html_text(kpi.target)}{' or lower' if kpi.lower_is_better else ''}")
-            verdict = kpi_verdict(kpi.current, kpi.target, kpi.lower_is_better)
+            verdict = _MEASURED_VERDICT.get(measured[1], "") if measured else \
+                kpi_verdict(kpi.current, kpi.target, kpi.lower_is_better)
             if verdict:
                 values.append(f'<span class="verdict {verdict}-target">{verdict} target</span>')
-            bar = kpi_bar(kpi.current, kpi.target, kpi.lower_is_better)
+            bar = kpi_bar(current, kpi.target, kpi.lower_is_better)
             html = (
                 f'<div class="kpi"><span class="kpi-name"{direction_attrs(kpi.name)}>{html_text(kpi.name)}</span>'
                 f'<span class="kpi-values">{" · ".join(values)}</span>{bar}</div>'
             )
-            values_em = (display_width(clean(kpi.current + kpi.target)) + 14) * 0.85 * CHAR_EM
+            shown = (measured[0] if measured else "") + kpi.current + kpi.target
+            values_em = (display_width(clean(shown)) + 14) * 0.85 * CHAR_EM
             parts.append(Part(_fixed(html), display_width(clean(kpi.name)), 0.9,
                               0.2 + 0.9 + _LINE_EM * 0.85 * max(1.0, values_em / 12)))
         return Cell(parts)

@@ -93,6 +93,8 @@ class PageExtras:
     measured_emotions: Mapping[str, float] = field(default_factory=dict)
     # the measured share of entrants who reached each stage, in the map's order, by stage id
     measured_funnel: Mapping[str, float] = field(default_factory=dict)
+    # (stage id, KPI name) -> the measured value as written and its status (met, off-target, ...)
+    measured_kpis: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def html_page(
@@ -105,6 +107,7 @@ def html_page(
 
     look = theme or DEFAULT
     grid = Grid(journey, details=details, measured=extras.measured_emotions, funnel=extras.measured_funnel,
+                kpis=extras.measured_kpis,
                 curve=curve_colours(look))
     photos = {}
     for persona in journey.personas:

@@ -32,6 +32,7 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
         extras = PageExtras(
             css=CSS if nav.top or nav.touchpoint_notes else "", top=nav.top, touchpoint_notes=nav.touchpoint_notes,
             measured_emotions=options.measured_for(journey), measured_funnel=options.funnel_for(journey),
+            measured_kpis=options.kpis_for(journey),
         )
         return Picture(html_page(journey, folder, extras, theme=options.theme).encode("utf-8"))
     if fmt == "poster":
@@ -42,7 +43,8 @@ def draw(journey: Journey, fmt: str, options: RenderOptions, folder: Path | None
 
         def poster() -> bytes:
             return poster_pdf(journey, folder, page=options.page, landscape=options.landscape, theme=options.theme,
-                              measured=options.measured_for(journey), funnel=options.funnel_for(journey))
+                              measured=options.measured_for(journey), funnel=options.funnel_for(journey),
+                              kpis=options.kpis_for(journey))
 
         return Picture(run_confined(poster, what="WeasyPrint", timeout=options.timeout, memory=options.memory))
     raise JourneymapError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")

@@ -149,13 +149,15 @@ def poster_pdf(
     journey: Journey, folder: Path | None, *, page: str = "A3", landscape: bool = True, theme: Theme | None = None,
     measured: Mapping[str, float] | None = None,
     funnel: Mapping[str, float] | None = None,
+    kpis: Mapping[tuple[str, str], tuple[str, str]] | None = None,
 ) -> bytes:
     """The poster as PDF bytes. RenderError (exit 1) when a persona photo is refused. `measured`:
-    the emotion customers report by touchpoint id, drawn beside the assumed curve."""
+    the emotion customers report by touchpoint id, drawn beside the assumed curve; `kpis` the
+    measured KPIs (see Grid)."""
     from journeymap.render.fetch import FolderFetcher  # noqa: PLC0415
     from journeymap.render.weasy import patient_collector  # noqa: PLC0415
 
-    grid = poster_grid(journey, measured=measured, funnel=funnel, curve=curve_colours(theme or DEFAULT))
+    grid = poster_grid(journey, measured=measured, funnel=funnel, kpis=kpis, curve=curve_colours(theme or DEFAULT))
     photos = _photo_urls(journey, folder)
     plan = plan_poster(grid, page, landscape)
     base = folder.resolve().as_uri() + "/" if folder is not None else None
@@ -185,10 +187,10 @@ def _printed(grid: Grid, plan: Plan, photos: dict[str, str], theme: Theme | None
 
 def poster_grid(
     journey: Journey, measured: Mapping[str, float] | None = None, funnel: Mapping[str, float] | None = None,
-    curve: CurveColours = LIGHT_CURVE,
+    curve: CurveColours = LIGHT_CURVE, kpis: Mapping[tuple[str, str], tuple[str, str]] | None = None,
 ) -> Grid:
     """The grid a poster prints: without the lanes that hold nothing anywhere in the map."""
-    return Grid(journey, measured=measured, funnel=funnel, leave_out_empty=True, curve=curve)
+    return Grid(journey, measured=measured, funnel=funnel, kpis=kpis, leave_out_empty=True, curve=curve)
 
 
 def _refuse_blocked(fetcher: Any) -> None:
