@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 import random
 import shutil
 from pathlib import Path
@@ -201,6 +202,9 @@ def test_every_format_shows_the_funnel_details_and_json_defines_them(hand: Path)
     page = run_cli("measure", map_file, "--format", "html", "--step-events")
     assert page.exit_code == 0 and "<svg" in page.stdout and "<script" not in page.stdout
     assert "Time to convert into each step" in page.stdout
+    # the axis under the bars: every bucket named short enough to sit under its bar, none run together
+    axis = re.findall(r'font-size="10" fill="#444" text-anchor="middle">([^<]*)<', page.stdout)
+    assert axis == ["&lt;1m", "1–10m", "10m–1h", "1–6h", "6h–1d", "1–3d", "3–7d", "7–14d", "14–30d", "30d+"]
     body = json.loads(run_cli("measure", map_file, "--format", "json", "--order", "strict", "--step-events").stdout)
     assert body["funnel_order"] == "strict"
     for key in ("funnel", "window", "order", "exclusions", "funnel_dropped", "time_to_convert", "next_events",

@@ -215,7 +215,7 @@ def _event_rows(stage: str, events: list[EventShare], none: int, whole: int | No
 
 
 # the histogram's drawing: one row of bars a step, each bar's height its share of the step's users
-_BAR_W, _BAR_GAP, _CHART_H, _LABEL_W = 44, 6, 60, 150
+_BAR_W, _BAR_GAP, _CHART_H, _LABEL_W = 52, 8, 60, 150
 
 
 def histogram_svg(steps: list[FunnelStep], labels: list[str]) -> str:
@@ -237,13 +237,24 @@ def histogram_svg(steps: list[FunnelStep], labels: list[str]) -> str:
             parts.append(f'<rect x="{x}" y="{top + _CHART_H - bar}" width="{_BAR_W}" height="{bar}" fill="#4a6fa5">'
                          f'<title>{html.escape(f"{f.stage}: {labels[i]}: {b.users:,} users ({share:.1%})")}'
                          '</title></rect>')
+        # the row's baseline: an empty bucket reads as nothing there, not as a missing bar
+        parts.append(f'<line x1="{_LABEL_W}" x2="{width - _BAR_GAP}" y1="{top + _CHART_H}" y2="{top + _CHART_H}" '
+                     'stroke="#999" stroke-width="1"/>')
     base = row_h * len(steps) + 12
     for i, label in enumerate(labels):
         middle = _LABEL_W + i * (_BAR_W + _BAR_GAP) + _BAR_W / 2
-        parts.append(f'<text x="{middle}" y="{base}" font-size="9" fill="#555" text-anchor="middle">'
-                     f'{html.escape(label.replace("under ", "<").replace(" and more", "+"))}</text>')
+        parts.append(f'<text x="{middle}" y="{base}" font-size="10" fill="#444" text-anchor="middle">'
+                     f'{html.escape(axis_label(label))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def axis_label(label: str) -> str:
+    """A bucket's words made short enough to sit under its bar: "1.0m–10.0m" as "1–10m",
+    "6.0h–1.0d" as "6h–1d", "under 1.0m" as "<1m", "30.0d and more" as "30d+"."""
+    short = re.sub(r"(\d+)\.0(?=[smhd])", r"\1", label).replace("under ", "<").replace(" and more", "+")
+    same = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])–(\d+(?:\.\d+)?)\2", short)
+    return f"{same[1]}–{same[3]}{same[2]}" if same else short
 
 
 def _stages(title: str, stages: list[StageMeasure], defs: dict[str, str]) -> Section:
