@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import re
 import random
+import re
 import shutil
 from pathlib import Path
 
