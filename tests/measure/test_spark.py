@@ -88,9 +88,27 @@ def test_users_are_numbered_partition_by_partition_with_duckdb_s_numbers(tmp_pat
     """One window over all users would move them all to one partition (Spark warns "No Partition
     Defined for Window operation"); they are numbered within buckets of their id's hash instead,
     each a number of its own, and every measure stays DuckDB's."""
+    from journeymap.measure.portable import translated
+    from journeymap.measure.spark_engine import DIALECT
+
+    # the plan that numbers them, taken as the table is made (a stored table is a checkpoint,
+    # whose own plan is a scan of its rows)
+    plans: dict[str, str] = {}
+    made = engine.table
+
+    def table(name: str, sql: str) -> None:
+        if name == "ids":
+            frame = engine.spark.sql(translated(sql, DIALECT))
+            plans[name] = frame._jdf.queryExecution().executedPlan().toString()  # noqa: SLF001
+        made(name, sql)
+
     s = shop(tmp_path, synthetic.Plan(users=500))
-    spark = s.measured(engine=engine, every="week", by="platform")
-    plan = engine.spark.table("ids")._jdf.queryExecution().executedPlan().toString()  # noqa: SLF001
+    engine.table = table
+    try:
+        spark = s.measured(engine=engine, every="week", by="platform")
+    finally:
+        del engine.table
+    plan = plans["ids"]
     assert "SinglePartition" not in plan
     assert re.search(r"Window \[row_number\(\) windowspecdefinition\(b#\d+L?, name#", plan), plan
     ((users, numbers),) = engine.rows("SELECT count(*), count(DISTINCT id) FROM ids")

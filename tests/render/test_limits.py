@@ -154,6 +154,22 @@ def test_running_out_of_memory_in_the_child_names_the_limit():
         run_confined(greedy, what="T", timeout=10, memory=2**29)
 
 
+def test_a_c_library_failing_to_allocate_without_an_exception_is_out_of_memory():
+    """cffi and Pillow, their allocation refused under the limit, return an error without raising
+    one; Python calls it a SystemError, which says nothing to the user: it is the memory limit."""
+
+    def starved() -> bytes:
+        raise SystemError("error return without exception set")
+
+    def other() -> bytes:
+        raise SystemError("bad argument to internal function")
+
+    with pytest.raises(RenderError, match=r"^T failed: it ran out of memory: the limit is 512 MB; raise it with"):
+        run_confined(starved, what="T", timeout=10, memory=2**29)
+    with pytest.raises(RenderError, match=r"^T failed: SystemError: bad argument to internal function$"):
+        run_confined(other, what="T", timeout=10, memory=2**29)
+
+
 def test_a_child_that_crashes_is_reported_with_its_signal():
     def crash() -> bytes:
         os.kill(os.getpid(), signal.SIGSEGV)

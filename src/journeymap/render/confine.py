@@ -87,6 +87,12 @@ def _child(work: Callable[[], bytes], fd: int, stderr: int, timeout: float, memo
             message = _FAILED + pickle.dumps((str(exc), exc.exit_code, exc.node))
         except MemoryError:
             message = _FAILED + pickle.dumps((f"it ran {_out_of_memory(memory)}", 2, None))
+        except SystemError as exc:
+            # a C extension whose allocation failed under the address-space limit returns an error
+            # without raising one (cffi, Pillow): Python can only call that a SystemError
+            said = f"it ran {_out_of_memory(memory)}" if "without exception set" in str(exc) else \
+                f"SystemError: {str(exc)[:200]}"
+            message = _FAILED + pickle.dumps((said, 2, None))
         except Exception as exc:
             message = _FAILED + pickle.dumps((f"{type(exc).__name__}: {str(exc)[:200]}", 2, None))
         _write_all(fd, message)
