@@ -137,12 +137,14 @@ class _Run:
         if self.spec.until is not None:
             window.append(f"t < {self.spec.until!r}")
         in_range = " AND ".join(window) or "TRUE"
+        # the time as text only for the rows it cannot be read from: written as a column of the
+        # inner query, the cast ran on every row (10 M events: a third of this table's CPU time)
         e.table("ev0", f"""
             SELECT u, t, tp, {st} AS st, CASE WHEN tp IS NULL THEN name END AS un, seg, ses,
-                   CASE WHEN t IS NULL THEN rawt END AS badt
+                   CASE WHEN t IS NULL THEN CAST(rawt AS STRING) END AS badt
             FROM (
                 SELECT CAST({user} AS STRING) AS u, CAST({event} AS STRING) AS name,
-                       {e.seconds(time, kinds[src.time])} AS t, CAST({time} AS STRING) AS rawt,
+                       {e.seconds(time, kinds[src.time])} AS t, {time} AS rawt,
                        {tp} AS tp, {seg} AS seg, {ses} AS ses
                 FROM raw r LEFT JOIN claims c ON c.{classify.NAME} = CAST({event} AS STRING)
                 WHERE {user} IS NOT NULL AND {event} IS NOT NULL AND {time} IS NOT NULL
