@@ -455,8 +455,11 @@ class _Run:
         e = self.e
         value: float | None
         if m.kind == "reach":
-            (users,) = e.rows(f"SELECT count(DISTINCT u) FROM ut WHERE {self._where(m.source)}")[0]
-            value, unit = _share(int(users), entrants), "share"  # from ut: one row a user and touchpoint
+            # a touchpoint's users from ut (one row a user and touchpoint: it has no stage), a
+            # stage's from moves (one row a user and stage they entered)
+            table = "ut" if any(t.id == m.source for t in self.touchpoints) else "moves"
+            (users,) = e.rows(f"SELECT count(*) FROM {table} WHERE {self._where(m.source)}")[0]
+            value, unit = _share(int(users), entrants), "share"
         elif m.kind in ("conversion", "median_time"):
             within = f" AND e.t <= x.f + {m.seconds!r}" if m.kind == "conversion" and m.seconds is not None else ""
             joined = f"""
