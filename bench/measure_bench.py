@@ -21,7 +21,10 @@ the directly-follows graph of the same log. pm4py is AGPL: it is never a depende
 journeymap; this script installs it into a throwaway folder for the run (or says it skipped).
 
 Then `journeymap measure --every week --by platform` of the same log against plain measure:
-by period and segment every section is computed again (target: within 2x).
+by period and segment every section is computed again (target: within 2x); and measure with
+the funnel's modes on (`--order strict --window 7d --exclude newsletter_popup_shown`, an event
+no touchpoint claims that half the generated users have) against plain measure (target:
+within 1.3x).
 
 With --big (`make bench-big`), a generated log of 100 million events (Parquet files of 10
 million, made once and kept in bench/data/, which git ignores) measured by `journeymap
@@ -53,6 +56,11 @@ DATA = HERE / "data"
 BIG_EVENTS, BIG_CHUNK, BIG_MEMORY_MB, RSS_TARGET_MB = 100_000_000, 10_000_000, 1024, 2048
 # measure --every week --by platform against plain measure of the same log
 CUT_TARGET = 2.0
+# measure with the funnel's modes on against plain measure (issue 22: at most 30% more): a
+# strict order, a window and an exclusion event half the generated users have (no touchpoint
+# claims it, so it is an exclusion, not a step)
+FUNNEL_FLAGS: dict[str, Any] = {"order": "strict", "window": "7d", "exclusions": ("newsletter_popup_shown",)}
+FUNNEL_TARGET = 1.3
 
 sys.path.insert(0, str(ROOT / "src"))
 from journeymap.config import default_project  # noqa: E402
@@ -176,9 +184,11 @@ def big(events: int) -> bool:
     return met
 
 
-def ours(path: Path, every: str | None = None, by: str | None = None) -> tuple[float, MeasuresSnapshot]:
+def ours(path: Path, **flags: Any) -> tuple[float, MeasuresSnapshot]:
+    """measure_journey of the example over `path` with the flags of Options (every, by, order,
+    window, exclusions): seconds and its snapshot."""
     j = journey()
-    spec = spec_for(j, {}, str(ROOT), Options(events=str(path), every=every, by=by))
+    spec = spec_for(j, {}, str(ROOT), Options(events=str(path), **flags))
     started = time.perf_counter()
     engine = DuckDBEngine(spec.files())
     try:
@@ -340,6 +350,21 @@ def flag_rates(quiet_logs: int = 8, users: int = 3000) -> bool:
     return met
 
 
+def funnel_modes(log: Path, plain: MeasuresSnapshot, plain_time: float) -> bool:
+    """measure with a strict order, a 7-day window and an exclusion event against plain measure:
+    the funnel's modes may cost at most FUNNEL_TARGET times the plain run."""
+    modes_time, modes = min((ours(log, **FUNNEL_FLAGS) for _ in range(2)), key=lambda r: r[0])
+    # the exclusion must be one the log holds, and the modes can only lose users at each step
+    assert not modes.unmatched_exclusions, modes.unmatched_exclusions
+    assert all(m.users <= p.users for m, p in zip(modes.funnel, plain.funnel, strict=True))
+    assert [s.entered for s in modes.stages] == [s.entered for s in plain.stages]
+    ratio = modes_time / plain_time
+    met = ratio <= FUNNEL_TARGET
+    print(f"{'measure --order strict --window 7d --exclude':<44} {modes_time:8.3f}s vs measure {plain_time:8.3f}s  "
+          f"ratio {ratio:6.2f}  target <={FUNNEL_TARGET:g}x    {'met' if met else 'MISSED'}")
+    return met
+
+
 PM4PY = """
 import sys, time, duckdb, pm4py
 frame = duckdb.sql("SELECT user_id, event_name, occurred_at FROM read_parquet('" + sys.argv[1] + "')").df()
@@ -409,6 +434,7 @@ def main() -> int:
     ok &= met
     print(f"{'measure --every week --by platform vs plain':<44} {cut_time:8.3f}s vs measure {our_time:8.3f}s  "
           f"ratio {ratio:6.2f}  target <={CUT_TARGET:g}x    {'met' if met else 'MISSED'}")
+    ok &= funnel_modes(log, snapshot, our_time)
     if not args.skip_peer:
         peer = pm4py_time(log)
         if peer is not None:

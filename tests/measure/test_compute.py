@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from journeymap.measure import synthetic
 from journeymap.measure.compute import flagged_periods
 from journeymap.measures import MeasuresSnapshot
-from tests.measure.helpers import Shop, shop
+from tests.measure.helpers import SHOP, Shop, shop
 from tests.measure.reference import WEEK_OFFSET, Reference, events_of
 
 
@@ -213,3 +213,21 @@ def test_property_events_at_the_same_moment_give_the_reference_numbers(
     snap = s.measured(window=window) if window else s.measured()
     assert len({(r["user_id"], r["occurred_at"]) for r in rows}) < len(rows) * 0.8  # a user's events tie
     assert_matches_reference(snap, reference_of(s, 86400.0 if window else None))
+
+
+def test_reach_of_a_stage_is_the_share_of_entrants_who_entered_it(tmp_path: Path) -> None:
+    source = tmp_path / "map" / "shop.journey.yaml"
+    source.parent.mkdir()
+    text = SHOP.read_text(encoding="utf-8")
+    kpi = "        measure: {reach: lands}\n"
+    assert kpi in text
+    source.write_text(text.replace(kpi, kpi + "      - name: Reach of compare\n        measure: {reach: compare}\n"),
+                      encoding="utf-8")
+    s = shop(tmp_path / "data", source=source)
+    snap = s.measured()
+    ref = reference_of(s)
+    kpis = {k.name: k for k in snap.kpis}
+    assert kpis["Reach of compare"].value == ref.reach("compare")
+    assert kpis["Reach of the collection page"].value == ref.reach("lands")
+    compare = next(m for m in snap.stages if m.id == "compare")
+    assert kpis["Reach of compare"].value == round(compare.entered / snap.entrants, 6)

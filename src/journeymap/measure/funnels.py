@@ -71,7 +71,7 @@ def settings_of(journey: Journey, window: float | None, order: str, exclusions: 
 
 
 def measure_funnel(e: Engine, journey: Journey, settings: Settings) -> Funnel:
-    """The funnel over tables ev0 (every event), ids and fs of the run and the run's `changes`
+    """The funnel over tables ev0 (every event), ids and moves of the run and the run's `changes`
     (compute.py, sequence_tables: each user's first mapped event and every one in another stage than
     the mapped event before it, with that event's touchpoint pa, and its time pt when step events
     are asked for).
@@ -169,7 +169,7 @@ def _walk(e: Engine, n: int, settings: Settings, excluding: bool) -> list[str]:
     before; NULL for step 1) and their first step's time (t0); fn_next{k}: the step each user of
     stage k reached next (s, tn)."""
     within = f" AND s.t <= c.t0 + {settings.window!r}" if settings.window is not None else ""
-    e.table("fn_reach0", "SELECT u, f AS t0, f AS tk, CAST(NULL AS DOUBLE) AS tp FROM fs WHERE st = 0")
+    e.table("fn_reach0", "SELECT u, f AS t0, f AS tk, CAST(NULL AS DOUBLE) AS tp FROM moves WHERE st = 0")
     tables = ["fn_reach0"]
     for k in range(n):
         if k:
