@@ -353,7 +353,11 @@ def flag_rates(quiet_logs: int = 8, users: int = 3000) -> bool:
 def funnel_modes(log: Path, plain: MeasuresSnapshot, plain_time: float) -> bool:
     """measure with a strict order, a 7-day window and an exclusion event against plain measure:
     the funnel's modes may cost at most FUNNEL_TARGET times the plain run."""
-    modes_time, modes = min((ours(log, **FUNNEL_FLAGS) for _ in range(2)), key=lambda r: r[0])
+    # timed in turn with plain runs, best of each: the plain time measured minutes earlier in
+    # this process (before the hand-typed SQL and the cut runs grew its heap) flatters plain
+    runs = [(ours(log), ours(log, **FUNNEL_FLAGS)) for _ in range(2)]
+    plain_time = min(plain_time, *(p[0] for p, _ in runs))
+    modes_time, modes = min((m for _, m in runs), key=lambda r: r[0])
     # the exclusion must be one the log holds, and the modes can only lose users at each step
     assert not modes.unmatched_exclusions, modes.unmatched_exclusions
     assert all(m.users <= p.users for m, p in zip(modes.funnel, plain.funnel, strict=True))
