@@ -35,15 +35,14 @@ than the check.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
 from journeymap import builtin_rules
 from journeymap.analysis import Analysis, State
+from journeymap.collector import collecting_seldom
 from journeymap.config import Project
 from journeymap.errors import EXIT_FINDINGS, EXIT_OK, EXIT_TOOL
 from journeymap.findings import Finding, Severity
@@ -230,7 +229,7 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     found = discover(paths, project.excludes, libraries=True)
     folders = [p for p in paths if os.path.isdir(p)]
     portfolio = project.lint and bool(folders)
-    with _collecting_seldom():
+    with collecting_seldom(_COLLECT_AFTER):
         analyses = list(analyse_many(found.targets, project, jobs, keep_facts=portfolio))
         if portfolio:
             add_portfolio_findings(analyses, project.for_folder(folders[0]), project)
@@ -238,22 +237,6 @@ def check_paths(paths: Sequence[str], project: Project, jobs: int | None = None)
     return Checked(found.problems, analyses, project.strict, strict)
 
 
-@contextmanager
-def _collecting_seldom() -> Iterator[None]:
-    """The garbage collector looks for cycles less often while many files are checked.
-
-    Each file's tree is thousands of containers, acyclic and freed by reference counting as soon
-    as the file is done; at the default threshold the collector still went through them (and
-    through every result kept for the report and the portfolio pass) about once a map, a good
-    part of what lint added to a folder run (`make bench`). Raised, as type checkers do for the
-    same reason, and put back afterwards.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(_COLLECT_AFTER, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def add_portfolio_findings(analyses: list[Analysis], project: Project, each: Project | None = None) -> None:

@@ -36,19 +36,15 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+from journeymap.collector import collecting_seldom
+
 # objects allocated (net) between two collections of the youngest generation; Python's default is 700
 _PATIENT_THRESHOLD = 50_000
 
 
-@contextlib.contextmanager
-def patient_collector() -> Iterator[None]:
+def patient_collector() -> contextlib.AbstractContextManager[None]:
     """Python's garbage collector runs far less often inside the block (see the module's docstring)."""
-    before = gc.get_threshold()
-    gc.set_threshold(_PATIENT_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+    return collecting_seldom(_PATIENT_THRESHOLD)
 
 
 @contextlib.contextmanager
