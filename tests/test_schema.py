@@ -77,6 +77,20 @@ def test_emotion_above_maximum_names_the_range():
     assert f.message == "stages[0].touchpoints[0].emotion: 5 is above the maximum 2 (emotion runs from -2 to +2)"
 
 
+def test_an_optional_first_stage_is_refused_by_the_schema_editors_use_too():
+    # editors validate against the published schema alone: they must flag what `validate` flags
+    text = BASE + "stages:\n  - id: a\n    name: A\n    optional: true\n    emotion: 1\n  - id: b\n    name: B\n"
+    found = findings_for(text)
+    assert [(f.line, f.column, f.rule_id) for f in found] == [(6, 15, "JM010"), (7, 5, "JM010")]
+    assert found[0].message == ("stage 'a' is the first stage, where the funnel starts, so it cannot be optional; "
+                                "remove `optional: true` or put an earlier stage first")
+    assert "unknown property 'emotion'" in found[1].message  # the first stage is still a stage
+    doc, _ = load_text(text, "m.journey.yaml")
+    assert not jsonschema.Draft202012Validator(schema()).is_valid(doc.data)
+    later = BASE + "stages:\n  - id: a\n    name: A\n  - id: b\n    name: B\n    optional: true\n"
+    assert findings_for(later) == []
+
+
 def test_every_error_is_reported_sorted_by_line():
     text = BASE + "owner: [x]\nstages:\n  - id: Bad Id\n    name: A\n    touchpoint: []\n"
     found = findings_for(text)

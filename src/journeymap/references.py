@@ -28,7 +28,6 @@ def reference_findings(doc: Document, journey: Journey) -> list[Finding]:
     findings = list(_duplicate_ids(doc, found))
     findings += _unknown_references(doc, found, shared)
     findings += _returns_to_later_stages(doc, journey)
-    findings += _optional_first_stage(doc, journey)
     return findings
 
 
@@ -122,15 +121,6 @@ def _returns_to_later_stages(doc: Document, journey: Journey) -> Iterator[Findin
             yield _finding(doc, (*stage.path, "returns", i), builtin_rules.UNKNOWN_REFERENCE,
                            f"stage '{stage.id}' returns to '{ref}', which is {where}; a return names an earlier "
                            f"stage{listing}")
-
-
-def _optional_first_stage(doc: Document, journey: Journey) -> Iterator[Finding]:
-    """The funnel starts at the first stage: it is where users enter, so it cannot be skipped."""
-    if journey.stages and journey.stages[0].optional:
-        first = journey.stages[0]
-        yield _finding(doc, (*first.path, "optional"), builtin_rules.SCHEMA,
-                       f"stage '{first.id}' is the first stage, where the funnel starts, so it cannot be optional; "
-                       "remove `optional: true` or put an earlier stage first")
 
 
 def _listing(ids: list[str], limit: int = 8) -> str:

@@ -185,6 +185,12 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         return said(f"{where}: lists the same value twice; remove the repeat")
     if keyword == "minItems":
         return said(f"{where}: needs at least {value} item{'s' if value != 1 else ''}")
+    if keyword == "not" and isinstance(value, dict) and value.get("properties", {}).get("optional") == {"const": True}:
+        # `stages` prefixItems: the first stage may not be optional (measure's funnel starts there)
+        stage_id = instance.get("id", "") if isinstance(instance, dict) else ""
+        pos = doc.position((*path, "optional"))
+        return said(f"stage '{_short(str(stage_id))}' is the first stage, where the funnel starts, so it cannot be "
+                    "optional; remove `optional: true` or put an earlier stage first", (*path, "optional"))
     if keyword == "not" and isinstance(value, dict) and list(value) == ["required"]:
         # two keys that exclude each other (data.events: path or table)
         return said(f"{where}: give {' or '.join(value['required'])}, not both")
