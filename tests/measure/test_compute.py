@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from journeymap.measure import synthetic
 from journeymap.measure.compute import flagged_periods
 from journeymap.measures import MeasuresSnapshot
+from journeymap.model import Kpi, KpiMeasure
 from tests.measure.helpers import SHOP, Shop, shop
 from tests.measure.reference import WEEK_OFFSET, Reference, events_of
 
@@ -156,6 +157,37 @@ def test_property_funnel_never_increases_reach_is_distinct_users_and_all_equals_
         assert t.users == len({r["user_id"] for r in rows if r["event_name"] == name}) or t.id == "reviews-order"
     seconds = {"1h": 3600.0, "3d": 3 * 86400.0}.get(window or "")
     assert_matches_reference(snap, reference_of(s, seconds))
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), loop_share=st.floats(0.0, 1.0), grain=st.sampled_from([1, 86400]))
+def test_property_conversion_and_time_kpis_between_any_two_steps_equal_the_reference(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, loop_share: float, grain: int,
+) -> None:
+    """A stage's first time comes from the users' first times, and a later stage is looked for
+    among the stage changes only: every pair of stages and touchpoints, either way round, with
+    and without a window, and with many events at one moment, against the plain reference."""
+    s = shop(tmp_path_factory.mktemp("kpis"), synthetic.Plan(users=80, seed=seed, loop_share=loop_share))
+    rows = s.rows()
+    for row in rows:
+        moment = datetime.datetime.fromisoformat(row["occurred_at"].replace("Z", "+00:00")).timestamp()
+        row["occurred_at"] = datetime.datetime.fromtimestamp(moment // grain * grain, datetime.UTC).isoformat()
+    with (s.folder / "events.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    steps = [st_.id for st_ in s.journey.stages] + ["lands", "pays"]
+    asked = [(kind, a, b, within) for a in steps for b in steps
+             for kind, within in (("conversion", None), ("conversion", 86400.0), ("median_time", None))]
+    s.journey.stages[0].kpis = [Kpi(name=f"k{i}", path=(), measure=KpiMeasure(kind, a, b, within))
+                                for i, (kind, a, b, within) in enumerate(asked)]
+    snap = s.measured()
+    ref = reference_of(s)
+    values = {k.name: k.value for k in snap.kpis}
+    for i, (kind, a, b, within) in enumerate(asked):
+        expected = ref.conversion(a, b, within) if kind == "conversion" else ref.median_time(a, b)
+        assert values[f"k{i}"] == pytest.approx(expected, abs=1e-3), (kind, a, b, within)
 
 
 def test_numbering_users_by_bucket_changes_no_measure(tmp_path: Path) -> None:
