@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeymap.measure import synthetic
+from journeymap.measure import compute, synthetic
 from journeymap.measure.compute import flagged_periods
 from journeymap.measures import MeasuresSnapshot
 from journeymap.model import Kpi, KpiMeasure
@@ -188,6 +188,54 @@ def test_property_conversion_and_time_kpis_between_any_two_steps_equal_the_refer
     for i, (kind, a, b, within) in enumerate(asked):
         expected = ref.conversion(a, b, within) if kind == "conversion" else ref.median_time(a, b)
         assert values[f"k{i}"] == pytest.approx(expected, abs=1e-3), (kind, a, b, within)
+
+
+def _many_touchpoints_map(folder: Path, count: int) -> Path:
+    """A map of five stages and `count` touchpoints, each claiming one event, with a reach KPI
+    on the touchpoint before the last (the last one never happens in the plan)."""
+    lines = ["journeymap: 1", "title: Many touchpoints", "data:", "  events:", "    path: events.csv",
+             "    columns: {user: user_id, event: event_name, time: occurred_at, attributes: {platform: platform}}",
+             "stages:"]
+    per_stage = count // 5
+    for k in range(5):
+        lines += [f"  - id: s{k}", f"    name: Stage {k}"]
+        if k == 4:
+            lines += ["    kpis:", "      - name: Reach", f"        measure: {{reach: t{count - 2}}}"]
+        lines.append("    touchpoints:")
+        for i in range(k * per_stage, count if k == 4 else (k + 1) * per_stage):
+            lines += [f"      - id: t{i}", f"        name: Touchpoint {i}", f"        signals: [event_{i}]"]
+    path = folder / "many.journey.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("count", [62, 63, 70])
+def test_maps_past_sixty_two_touchpoints_count_users_by_touchpoint_as_the_reference(
+    tmp_path: Path, count: int,
+) -> None:
+    """Up to 62 touchpoints the ones a user met are the bits of one number; past it a table of
+    one row a user and touchpoint: both give the reference's users, events and reach."""
+    source = _many_touchpoints_map(tmp_path, count)
+    s = shop(tmp_path / "shop", synthetic.Plan(users=150, seed=count, loop_share=0.5), source=source)
+    snap = s.measured()
+    ref = reference_of(s)
+    assert len(snap.touchpoints) == count
+    assert_matches_reference(snap, ref)
+    [reach] = snap.kpis
+    assert reach.value == ref.reach(f"t{count - 2}") > 0
+
+
+def test_both_ways_of_counting_a_touchpoints_users_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bits of one number per user, and one row per user and touchpoint: the same snapshot,
+    segments and reach KPI included."""
+    s = shop(tmp_path, synthetic.Plan(users=300, seed=3, loop_share=0.4))
+    with_bits = s.measured(by="platform")
+    monkeypatch.setattr(compute, "SEEN_BITS", 0)
+    with_rows = s.measured(by="platform")
+    assert with_bits == with_rows
+    assert [t.users for t in with_bits.touchpoints] != [0] * len(with_bits.touchpoints)
 
 
 def test_numbering_users_by_bucket_changes_no_measure(tmp_path: Path) -> None:

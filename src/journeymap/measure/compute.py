@@ -70,6 +70,9 @@ CONTRADICTION = 1.0
 # drop that is chance alone; at 0.001 about one in twenty.
 FLAG_LEVEL, BASELINE_PERIODS, BASELINE_MIN_PERIODS, MIN_ENTRANTS = 0.001, 8, 2, 20
 LIST_LIMIT = 50
+# up to this many touchpoints, the ones a user met are the bits of one BIGINT (bit k, touchpoint
+# k) taken in the group-by that numbers users; beyond it, a table of one row a user and touchpoint
+SEEN_BITS = 62
 # the group column of the ungrouped queries (every section is computed whole, then by segment)
 _WHOLE = "CAST(NULL AS STRING)"
 Progress = Callable[[str], None]
@@ -99,6 +102,7 @@ class _Run:
         self.unmatched: list[classify.Unmatched] = []
         self.rows_read = 0
         self.rows_skipped = 0
+        self.seen = 0 < len(self.touchpoints) <= SEEN_BITS
 
     # --- reading -------------------------------------------------------------------------
     def load_events(self) -> None:
@@ -169,14 +173,21 @@ class _Run:
         # the ids first cost a third of this table (10 M events: 0.64 s CPU against 0.43 s). Spark
         # numbers within buckets (number × buckets + bucket: unique), as one window over all users
         # would run in one partition there (and its row_number needs an order)
+        #
+        # The same group-by gathers the touchpoints each user met (`seen`, see SEEN_BITS): a
+        # group-by on (user, touchpoint) has nearly a group an event (10 M events: 8.9 M groups,
+        # 1.3 s CPU), one on the user a group a user, and it runs anyway
+        if self.seen:
+            entrants, columns = ("SELECT u AS name, bit_or(CAST(power(2, tp) AS BIGINT)) AS seen FROM ev0 "
+                                 "WHERE tp IS NOT NULL GROUP BY u"), "name, seen"
+        else:
+            entrants, columns = "SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL", "name"
         bucket, buckets = e.user_bucket("name")
         if buckets == 1:
-            e.table("ids", "SELECT name, CAST(row_number() OVER () AS INTEGER) AS id FROM "
-                           "(SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL) x")
+            e.table("ids", f"SELECT {columns}, CAST(row_number() OVER () AS INTEGER) AS id FROM ({entrants}) x")
         else:
-            e.table("ids", f"SELECT name, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * "
-                           f"{buckets} + b AS id FROM (SELECT name, {bucket} AS b FROM "
-                           "(SELECT DISTINCT u AS name FROM ev0 WHERE tp IS NOT NULL) y) x")
+            e.table("ids", f"SELECT {columns}, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * "
+                           f"{buckets} + b AS id FROM (SELECT {columns}, {bucket} AS b FROM ({entrants}) y) x")
         e.table("ev", "SELECT i.id AS u, t, tp, st, seg, ses FROM ev0 x JOIN ids i ON i.name = x.u "
                       "WHERE x.tp IS NOT NULL")
 
@@ -272,12 +283,13 @@ class _Run:
         e = self.e
         (in_range,) = e.rows("SELECT count(*) FROM ev0")[0]
         self.rows_skipped = int(self.rows_read) - int(in_range)
-        # one row a user and touchpoint: the touchpoints, reach and mapped events read it. Only
-        # the count: each aggregate of this group-by (nearly a row an event) costs (10 M events:
-        # 0.6x the CPU time without the first time and stage, which nothing reads)
-        e.table("ut", "SELECT u, tp, count(*) AS n FROM ev GROUP BY u, tp")
+        if not self.seen:
+            # one row a user and touchpoint: the touchpoints and reach read it. Only the count:
+            # each aggregate of this group-by (nearly a row an event) costs (10 M events: 0.6x
+            # the CPU time without the first time and stage, which nothing reads)
+            e.table("ut", "SELECT u, tp, count(*) AS n FROM ev GROUP BY u, tp")
         self.sequence_tables()
-        (mapped,) = e.rows("SELECT coalesce(sum(n), 0) FROM ut")[0]
+        (mapped,) = e.rows("SELECT count(*) FROM ev")[0]
         (entrants,) = e.rows("SELECT count(*) FROM ids")[0]  # the entrants, numbered once each
         touchpoints = self.touchpoint_measures({None: int(entrants)})[None]
         unmapped, unmapped_total = self.unmapped().get(None, ([], 0))
@@ -350,9 +362,17 @@ class _Run:
                             ) -> dict[object, list[TouchpointMeasure]]:
         """Per group: each touchpoint's users, events and share of the group's entrants."""
         counts: dict[object, dict[int, tuple[int, int]]] = {g: {} for g in entrants}
-        for g, tp, n, users in self.e.rows(
-                f"SELECT g, tp, sum(n), count(*) FROM {self._grouped('ut', grouped)} y GROUP BY g, tp"):
-            counts.setdefault(g, {})[int(tp)] = (int(n), int(users))
+        if self.seen:
+            met = ", ".join(f"sum(CASE WHEN (seen & {1 << k}) <> 0 THEN 1 ELSE 0 END)"
+                            for k in range(len(self.touchpoints)))
+            users_of = {row[0]: row[1:] for row in self.e.rows(
+                f"SELECT g, {met} FROM {self._grouped('(SELECT id AS u, seen FROM ids)', grouped)} y GROUP BY g")}
+            for g, tp, n in self.e.rows(f"SELECT g, tp, count(*) FROM {self._grouped('ev', grouped)} y GROUP BY g, tp"):
+                counts.setdefault(g, {})[int(tp)] = (int(n), int(users_of[g][int(tp)]))
+        else:
+            for g, tp, n, users in self.e.rows(
+                    f"SELECT g, tp, sum(n), count(*) FROM {self._grouped('ut', grouped)} y GROUP BY g, tp"):
+                counts.setdefault(g, {})[int(tp)] = (int(n), int(users))
         out: dict[object, list[TouchpointMeasure]] = {}
         for g, mine in counts.items():
             out[g] = []
@@ -455,10 +475,15 @@ class _Run:
         e = self.e
         value: float | None
         if m.kind == "reach":
-            # a touchpoint's users from ut (one row a user and touchpoint: it has no stage), a
+            # a touchpoint's users from the touchpoints each user met (it has no stage), a
             # stage's from moves (one row a user and stage they entered)
-            table = "ut" if any(t.id == m.source for t in self.touchpoints) else "moves"
-            (users,) = e.rows(f"SELECT count(*) FROM {table} WHERE {self._where(m.source)}")[0]
+            index = next((i for i, t in enumerate(self.touchpoints) if t.id == m.source), None)
+            if index is None:
+                (users,) = e.rows(f"SELECT count(*) FROM moves WHERE {self._where(m.source)}")[0]
+            elif self.seen:
+                (users,) = e.rows(f"SELECT count(*) FROM ids WHERE (seen & {1 << index}) <> 0")[0]
+            else:
+                (users,) = e.rows(f"SELECT count(*) FROM ut WHERE tp = {index}")[0]
             value, unit = _share(int(users), entrants), "share"
         elif m.kind in ("conversion", "median_time"):
             within = f" AND e.t <= x.f + {m.seconds!r}" if m.kind == "conversion" and m.seconds is not None else ""
