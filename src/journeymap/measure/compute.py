@@ -132,9 +132,16 @@ class _Run:
         e.register("claims", found.columns, found.rows)
         column_of = {name: q(src.column(name)) for name in attributes}
         tp = classify.touchpoint_sql(found, "c", column_of, e)
-        st = self._stage_case("tp")
-        seg = f"CAST({q(src.column(self.spec.by))} AS STRING)" if self.spec.by else "CAST(NULL AS STRING)"
-        ses = f"CAST({q(src.session)} AS STRING)" if src.session else "CAST(NULL AS STRING)"
+        # a user's segment (--by; --every reads it too, as NULL) and session only when a measure
+        # reads them: a column of NULLs still costs its share of writing the two largest tables
+        # (10 M events: a fifth of the mapped events' table)
+        extra: dict[str, str] = {}
+        if self.spec.by or self.spec.every:
+            extra["seg"] = f"CAST({q(src.column(self.spec.by))} AS STRING)" if self.spec.by else "CAST(NULL AS STRING)"
+        if src.session:
+            extra["ses"] = f"CAST({q(src.session)} AS STRING)"
+        carried = "".join(f", {name}" for name in extra)
+        computed = "".join(f", {sql} AS {name}" for name, sql in extra.items())
         window = []
         if self.spec.since is not None:
             window.append(f"t >= {self.spec.since!r}")
@@ -144,12 +151,12 @@ class _Run:
         # the time as text only for the rows it cannot be read from: written as a column of the
         # inner query, the cast ran on every row (10 M events: a third of this table's CPU time)
         e.table("ev0", f"""
-            SELECT u, t, tp, {st} AS st, CASE WHEN tp IS NULL THEN name END AS un, seg, ses,
+            SELECT u, t, tp, CASE WHEN tp IS NULL THEN name END AS un{carried},
                    CASE WHEN t IS NULL THEN CAST(rawt AS STRING) END AS badt
             FROM (
                 SELECT CAST({user} AS STRING) AS u, CAST({event} AS STRING) AS name,
                        {e.seconds(time, kinds[src.time])} AS t, {time} AS rawt,
-                       {tp} AS tp, {seg} AS seg, {ses} AS ses
+                       {tp} AS tp{computed}
                 FROM raw r LEFT JOIN claims c ON c.{classify.NAME} = CAST({event} AS STRING)
                 WHERE {user} IS NOT NULL AND {event} IS NOT NULL AND {time} IS NOT NULL
             ) x
@@ -188,8 +195,8 @@ class _Run:
         else:
             e.table("ids", f"SELECT {columns}, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * "
                            f"{buckets} + b AS id FROM (SELECT {columns}, {bucket} AS b FROM ({entrants}) y) x")
-        e.table("ev", "SELECT i.id AS u, t, tp, st, seg, ses FROM ev0 x JOIN ids i ON i.name = x.u "
-                      "WHERE x.tp IS NOT NULL")
+        e.table("ev", f"SELECT i.id AS u, t, tp, {self._stage_case('tp')} AS st{carried} FROM ev0 x "
+                      "JOIN ids i ON i.name = x.u WHERE x.tp IS NOT NULL")
 
     def sequence_tables(self) -> None:
         """steps: each user's first mapped event and every one at another touchpoint than the
