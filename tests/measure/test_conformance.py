@@ -3,6 +3,7 @@ rank, against the plain-Python reference and against what the plan planted."""
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 from itertools import pairwise
@@ -122,6 +123,32 @@ def test_a_loop_confined_to_one_platform_and_week_ranks_first(tmp_path: Path) ->
     week = next(p for p in top.periods if p.start == "2026-09-28")
     assert week.change is not None and week.change > 0
     assert_equals_reference(snap, expected(s, True, True))
+
+
+def test_a_users_segment_is_the_least_value_at_their_first_moment(tmp_path: Path) -> None:
+    """Events at a user's first moment may disagree on the platform (or have none): the segment
+    is the least value then, the same for the funnel's segments and the conformance's cells."""
+    s = shop(tmp_path, synthetic.Plan(users=240, seed=11))
+    rows = s.rows()
+    first: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row["user_id"] not in first or row["occurred_at"] < first[row["user_id"]]["occurred_at"]:
+            first[row["user_id"]] = row
+    extra = []
+    for index, row in enumerate(first.values()):
+        # a second event at the first moment: another platform, or none (empty is no value)
+        other = ["", "android", "web", "ios", "zz-tablet"][index % 5]
+        extra.append({**row, "platform": other})
+    with (s.folder / "events.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows + extra)
+    snap = s.measured(every="week", by="platform")
+    assert_equals_reference(snap, expected(s, True, True))
+    ref = Reference(s.journey, events_of(s.journey, s.rows(), "user_id", "event_name", "occurred_at"))
+    groups = ref.segments("platform")
+    assert {seg.value: seg.entrants for seg in snap.segments} == {v: len(u) for v, u in groups.items()}
+    assert "zz-tablet" not in groups and "android" in groups  # the least value won every tie
 
 
 def test_every_format_shows_fitness(tmp_path: Path) -> None:

@@ -465,6 +465,8 @@ class _Run:
                     touchpoints: list[TouchpointMeasure]) -> Conformance:
         every = self.spec.every
         periods = Periods(EVERY[every], _WEEK_OFFSET if every == "week" else 0.0) if every else None
+        if every or self.spec.by:
+            self.first_events()
         return measure_conformance(self.e, self.journey, entrants, events, periods, bool(self.spec.by), stages,
                                    touchpoints)
 
@@ -631,14 +633,28 @@ class _Run:
                                                                      open_after)))
         return out
 
+    def first_events(self) -> None:
+        """users (u, seg, t): each entrant's first mapped event's time and segment (at one moment
+        the least value; NULL only when every event then has none), for the segments and the
+        conformance's cells. Built once. The first time is the least of the user's first times
+        in each stage (`firsts`, one row a user), and only the events at that time are read:
+        a window numbering every event by user and time did the same, twice (10 M events:
+        2.3 s of a 10.9 s run by week and platform)."""
+        if getattr(self, "_first_events", False):
+            return
+        stages = range(max(1, len(self.journey.stages)))
+        first = f"least({', '.join(f'f{k}' for k in stages)})" if len(stages) > 1 else "f0"
+        self.e.table("users", f"""
+            SELECT x.u, min(e.seg) AS seg, x.t FROM (SELECT u, {first} AS t FROM firsts) x
+            JOIN ev e ON e.u = x.u AND e.t = x.t
+            GROUP BY x.u, x.t
+        """)
+        self._first_events = True
+
     def segments(self, funnel_tables: list[str], whole: list[StageMeasure]) -> list[Segment]:
         """Every section again, for each segment's users (largest segment first)."""
         e = self.e
-        e.table("users", """
-            SELECT u, seg FROM (
-                SELECT u, seg, row_number() OVER (PARTITION BY u ORDER BY t, seg NULLS LAST) AS r FROM ev
-            ) x WHERE r = 1
-        """)
+        self.first_events()
         entrants: dict[object, int] = {r[0]: int(r[1]) for r in e.rows("SELECT seg, count(*) FROM users GROUP BY seg")}
         e.table("moves_by", "SELECT m.*, s.seg FROM moves m JOIN users s ON s.u = m.u")
         stage_rows = e.rows(f"""

@@ -71,10 +71,11 @@ def measure_conformance(
     stages: list[StageMeasure],
     touchpoints: list[TouchpointMeasure],
 ) -> Conformance:
-    """Fitness, variants and back-steps over the run's tables `ev` (u, t, tp, st, seg) and
-    `changes` (u, t, tp, st, pa, a, ok: a user's first mapped event and every one in another stage
-    than the event before, with that event's touchpoint and stage, and whether the step fits, as
-    `fits` says; NULL on the first event): `entrants` users with `events` mapped events. Events
+    """Fitness, variants and back-steps over the run's tables `users` (u, seg, t: each entrant's
+    first event; read when grouped by period or segment) and `changes` (u, t, tp, st, pa, a,
+    ok: a user's first mapped event and every one in another stage than the event before, with
+    that event's touchpoint and stage, and whether the step fits, as `fits` says; NULL on the
+    first event): `entrants` users with `events` mapped events. Events
     that stay in their stage are left out of `changes`: they always fit, and on a browsing log
     they are most of the rows."""
     declared = returns(journey)
@@ -125,13 +126,12 @@ def fits_sql(journey: Journey) -> str:
 
 
 def _cells(e: Engine, periods: Periods | None) -> dict[Cell, int]:
-    """cf_users: each entrant's cell (p, seg) and its entrants e; returns cell -> entrants."""
+    """cf_users: each entrant's cell (p, seg) and its entrants e; returns cell -> entrants. The
+    segment of a user is the value on their first event, as in the funnel by segment, and the
+    period the one of that event (the run's table `users`: u, seg, t)."""
     p = f"CAST(floor((t - {periods.offset!r}) / {periods.size!r}) AS BIGINT)" if periods else "CAST(0 AS BIGINT)"
-    # the segment of a user is the value on their first event, as in the funnel by segment
     e.table("cf_users", f"""
-        SELECT u, seg, p, count(*) OVER (PARTITION BY p, seg) AS e FROM (
-            SELECT u, seg, {p} AS p, row_number() OVER (PARTITION BY u ORDER BY t, seg NULLS LAST, tp) AS r FROM ev
-        ) x WHERE r = 1
+        SELECT u, seg, p, count(*) OVER (PARTITION BY p, seg) AS e FROM (SELECT u, seg, {p} AS p FROM users) x
     """)
     return {(int(r[0]), None if r[1] is None else str(r[1])): int(r[2])
             for r in e.rows("SELECT p, seg, count(*) FROM cf_users GROUP BY p, seg")}
