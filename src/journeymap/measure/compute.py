@@ -103,6 +103,10 @@ class _Run:
         self.rows_read = 0
         self.rows_skipped = 0
         self.seen = 0 < len(self.touchpoints) <= SEEN_BITS
+        # a KPI's step id: a touchpoint's index, else a stage's (an id names a touchpoint first)
+        self.touchpoint_index = {t.id: i for i, t in enumerate(self.touchpoints)}
+        self.stage_index = {s.id: i for i, s in enumerate(journey.stages) if s.id not in self.touchpoint_index}
+        self.first_events_built = False
 
     # --- reading -------------------------------------------------------------------------
     def load_events(self) -> None:
@@ -473,11 +477,9 @@ class _Run:
     # --- KPIs ----------------------------------------------------------------------------
     def _where(self, step_id: str, alias: str = "") -> str:
         prefix = f"{alias}." if alias else ""
-        for index, t in enumerate(self.touchpoints):
-            if t.id == step_id:
-                return f"{prefix}tp = {index}"
-        index = next(i for i, s in enumerate(self.journey.stages) if s.id == step_id)
-        return f"{prefix}st = {index}"
+        if step_id in self.touchpoint_index:
+            return f"{prefix}tp = {self.touchpoint_index[step_id]}"
+        return f"{prefix}st = {self.stage_index[step_id]}"
 
     def _kpi_tables(self, source: str, target: str) -> tuple[str, str]:
         """Where a conversion or time KPI reads each user's first time at its source (f), and
@@ -486,14 +488,11 @@ class _Run:
         it is a stage change (see sequence_tables), so `changes` holds it. A touchpoint, or a
         stage at or before the source, is looked for in every mapped event (10 M events: a
         conversion between two stages took 0.66x the time)."""
-        # an id is a touchpoint's before a stage's, as in _where
-        touchpoint_ids = {t.id for t in self.touchpoints}
-        stage_index = {s.id: i for i, s in enumerate(self.journey.stages) if s.id not in touchpoint_ids}
-        if source not in stage_index:
+        if source not in self.stage_index:
             return f"SELECT u, min(t) AS f FROM ev WHERE {self._where(source)} GROUP BY u", "ev"
-        k = stage_index[source]
+        k = self.stage_index[source]
         starts = f"SELECT u, f{k} AS f FROM firsts WHERE f{k} IS NOT NULL"
-        return starts, "changes" if stage_index.get(target, -1) > k else "ev"
+        return starts, "changes" if self.stage_index.get(target, -1) > k else "ev"
 
     def kpi(self, stage_id: str, kpi: Kpi, entrants: int) -> KpiValue | None:
         m = kpi.measure
@@ -504,7 +503,7 @@ class _Run:
         if m.kind == "reach":
             # a touchpoint's users from the touchpoints each user met (it has no stage), a
             # stage's from moves (one row a user and stage they entered)
-            index = next((i for i, t in enumerate(self.touchpoints) if t.id == m.source), None)
+            index = self.touchpoint_index.get(m.source)
             if index is None:
                 (users,) = e.rows(f"SELECT count(*) FROM moves WHERE {self._where(m.source)}")[0]
             elif self.seen:
@@ -640,7 +639,7 @@ class _Run:
         in each stage (`firsts`, one row a user), and only the events at that time are read:
         a window numbering every event by user and time did the same, twice (10 M events:
         2.3 s of a 10.9 s run by week and platform)."""
-        if getattr(self, "_first_events", False):
+        if self.first_events_built:
             return
         stages = range(max(1, len(self.journey.stages)))
         first = f"least({', '.join(f'f{k}' for k in stages)})" if len(stages) > 1 else "f0"
@@ -649,7 +648,7 @@ class _Run:
             JOIN ev e ON e.u = x.u AND e.t = x.t
             GROUP BY x.u, x.t
         """)
-        self._first_events = True
+        self.first_events_built = True
 
     def segments(self, funnel_tables: list[str], whole: list[StageMeasure]) -> list[Segment]:
         """Every section again, for each segment's users (largest segment first)."""

@@ -235,10 +235,8 @@ def _monotone_steps(e: Engine, n: int, settings: Settings, excluding: bool) -> t
             conditions.append(f"(x IS NULL OR f{j} <= x)")
         return " AND ".join(conditions)
 
-    def before(k: int) -> str:
-        if k == 0:
-            return "CAST(NULL AS DOUBLE)"
-        return f"coalesce({', '.join(f'f{i}' for i in range(k - 1, -1, -1))})" if k > 1 else "f0"
+    def before(k: int) -> str:  # the last stage before k they entered
+        return f"coalesce({', '.join(f'f{i}' for i in range(k - 1, -1, -1))})" if k else "CAST(NULL AS DOUBLE)"
 
     reach = [f"SELECT u, f0 AS t0, f{k} AS tk, {before(k)} AS tp FROM fn_mono WHERE {reached(k)}" for k in range(n)]
     step = []

@@ -20,7 +20,7 @@ from journeymap.model import Journey
 from journeymap.render.errors import RenderError
 
 if TYPE_CHECKING:
-    from journeymap.measures import MeasuresByMap
+    from journeymap.measures import MeasuresByMap, MeasuresSnapshot
     from journeymap.render.hierarchy import Hierarchy
     from journeymap.render.theme import Theme
 
@@ -71,23 +71,25 @@ class RenderOptions:
     # `render --measures`: the snapshots, of which each map draws its own (the emotion customers
     # report beside the assumed curve, each stage's share of the funnel)
     measures: MeasuresByMap | None = None
+    theme: Theme | None = None  # None: the default (light) theme
+
+    def _snapshot(self, journey: Journey) -> MeasuresSnapshot | None:
+        return self.measures.for_map(journey.id, journey.file) if self.measures else None
 
     def measured_for(self, journey: Journey) -> Mapping[str, float]:
         """Touchpoint id -> the emotion customers report."""
-        snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
+        snapshot = self._snapshot(journey)
         return snapshot.measured_emotions() if snapshot else {}
 
     def funnel_for(self, journey: Journey) -> Mapping[str, float]:
         """Stage id -> the measured share of the funnel's first stage."""
-        snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
+        snapshot = self._snapshot(journey)
         return snapshot.funnel_shares() if snapshot else {}
 
     def kpis_for(self, journey: Journey) -> Mapping[tuple[str, str], tuple[str, str]]:
         """(stage id, KPI name) -> the measured value as written and its status."""
-        snapshot = self.measures.for_map(journey.id, journey.file) if self.measures else None
+        snapshot = self._snapshot(journey)
         return snapshot.measured_kpis() if snapshot else {}
-
-    theme: Theme | None = None  # None: the default (light) theme
 
 
 @dataclass(frozen=True)
