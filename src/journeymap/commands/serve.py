@@ -1,5 +1,6 @@
 """`journeymap serve`: a live preview of maps in the browser, drawn again on every save."""
 
+import signal
 import threading
 from typing import Annotated
 
@@ -31,14 +32,28 @@ def serve(
             raise UsageProblem(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port") from None
         for problem in preview.drawing.problems:
             common.error(problem)
-        preview.serve_in_background()
-        common.say(f"Previewing {len(preview.drawing.pages) - 1} map(s) at {preview.url} (Ctrl-C stops)")
-        stop = threading.Event()
+        # Ctrl-C sets the event the watcher stops on: a KeyboardInterrupt raised wherever the main
+        # thread happens to be (importing the watcher, inside its native loop) was now and then
+        # not seen for 20 s and more
+        stop, interrupted = threading.Event(), threading.Event()
+
+        def on_interrupt(_signum: int, _frame: object) -> None:
+            interrupted.set()
+            stop.set()
+
+        previous = signal.signal(signal.SIGINT, on_interrupt)
         try:
-            preview.watch(stop, lambda d: common.say(f"Drew the maps again (version {d.version})."))
+            preview.serve_in_background()
+            common.say(f"Previewing {len(preview.drawing.pages) - 1} map(s) at {preview.url} (Ctrl-C stops)")
+            if not stop.is_set():
+                preview.watch(stop, lambda d: common.say(f"Drew the maps again (version {d.version})."))
         finally:
+            signal.signal(signal.SIGINT, previous)
             stop.set()
             preview.close()
+        if interrupted.is_set():
+            common.say("journeymap: interrupted")
+            return 130
         return common.EXIT_OK
 
     common.run(debug, run)
