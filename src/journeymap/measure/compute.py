@@ -201,37 +201,41 @@ class _Run:
         else:
             e.table("ids", f"SELECT {columns}, CAST(row_number() OVER (PARTITION BY b ORDER BY name) AS BIGINT) * "
                            f"{buckets} + b AS id FROM (SELECT {columns}, {bucket} AS b FROM ({entrants}) y) x")
-        e.table("ev", f"SELECT i.id AS u, t, tp, {self._stage_case('tp')} AS st{carried} FROM ev0 x "
-                      "JOIN ids i ON i.name = x.u WHERE x.tp IS NOT NULL")
+        # each mapped event with the touchpoint of the user's event before (p; NULL on their
+        # first), by time, ties by map order: the one LAG window of the run (a sort of every
+        # event by user and time, its costliest step). Taken here, as the entrants' numbers are
+        # joined on, not from a table of its own: that table held nearly every event again
+        # (10 M events: 9.17 M of 9.17 M rows, 260 MB). The time of the event before (pt) is a
+        # column of this largest table: kept only for the funnel's events around its steps
+        # (measure/funnels.py), when asked for
+        pt, lag_t = (", pt", ", LAG(t) OVER w AS pt") if self.spec.step_events else ("", "")
+        e.table("ev", f"""
+            SELECT u, t, tp, {self._stage_case('tp')} AS st, p{pt}{carried} FROM (
+                SELECT i.id AS u, t, tp, LAG(tp) OVER w AS p{lag_t}{carried}
+                FROM ev0 x JOIN ids i ON i.name = x.u WHERE x.tp IS NOT NULL
+                WINDOW w AS (PARTITION BY i.id ORDER BY t, tp)
+            ) y
+        """)
 
     def sequence_tables(self) -> None:
-        """steps: each user's first mapped event and every one at another touchpoint than the
-        event before (p, its touchpoint; a, its stage), by time, ties by map order; changes: the
-        first event and every one in another stage than the event before, with whether that
-        step fits the map's model (ok, conformance.fits_sql).
+        """changes: each user's first mapped event and every one in another stage than the event
+        before (pa, its touchpoint; a, its stage), by time, ties by map order, with whether that
+        step fits the map's model (ok, conformance.fits_sql), from `ev`'s LAG window.
 
-        One LAG window serves the back-steps, the conformance, the stages and the funnel: on a
-        10-million-event log the window (a sort of every event by user and time) is the
-        costliest step, and it was computed twice. The first event in a later stage at or
-        after any moment is a stage change: the event before it is in another stage, or is
-        itself in that stage and earlier, or is the event of that moment (whose stage comes
-        earlier: a later stage's touchpoints come later in the map, so ties put them after it).
-        So moves and the funnel read `changes` (about half the events on a browsing log)
-        instead of every event, with the same results."""
-        e = self.e
-        # the time of the event before (pt) costs a column of the largest tables: kept only for
-        # the funnel's events around its steps (measure/funnels.py), when asked for
-        pt, lag_t = (", pt", ", LAG(t) OVER w AS pt") if self.spec.step_events else ("", "")
-        e.table("steps", f"""
-            SELECT u, t, tp, st, p{pt}, {self._stage_case('p')} AS a FROM (
-                SELECT u, t, tp, st, LAG(tp) OVER w AS p{lag_t} FROM ev
-                WINDOW w AS (PARTITION BY u ORDER BY t, tp)
-            ) x WHERE p IS NULL OR p <> tp
-        """)
+        The one window serves the back-steps, the conformance, the stages and the funnel. The
+        first event in a later stage at or after any moment is a stage change: the event before
+        it is in another stage, or is itself in that stage and earlier, or is the event of that
+        moment (whose stage comes earlier: a later stage's touchpoints come later in the map,
+        so ties put them after it). So moves and the funnel read `changes` (about half the
+        events on a browsing log) instead of every event, with the same results."""
+        pt = ", pt" if self.spec.step_events else ""
         fits = fits_sql(self.journey)
-        e.table("changes", f"""
+        # a stage change is a touchpoint change too: no event in another stage has the same
+        # touchpoint as the one before it
+        self.e.table("changes", f"""
             SELECT u, t, tp, st, p AS pa{pt}, a, CASE WHEN a IS NULL THEN NULL WHEN {fits} THEN 1 ELSE 0 END AS ok
-            FROM steps WHERE a IS NULL OR a <> st
+            FROM (SELECT u, t, tp, st, p{pt}, {self._stage_case('p')} AS a FROM ev) x
+            WHERE a IS NULL OR a <> st
         """)
 
     def moves_table(self) -> None:
@@ -262,7 +266,10 @@ class _Run:
 
             return " UNION ALL ".join(row(k) for k in stages)
 
-        e.table("moves", f"""
+        # plain, the stages read it once: a view (10 M events: writing it cost more than that
+        # read); by period or segment it is read again for each, and kept
+        make = e.table if self.spec.every or self.spec.by else e.view
+        make("moves", f"""
             {entries(0, nx=True)}
             UNION ALL
             SELECT f.u, f.st, f.f, min(e.t) AS nx
@@ -446,12 +453,13 @@ class _Run:
         """Per group: the LIST_LIMIT largest kinds of back-step (from, back to), every back-step
         counted, how many kinds there are, and all transitions between different touchpoints."""
         e = self.e
-        source = self._grouped("steps", grouped)
+        source = self._grouped("ev", grouped)
         e.table("back_kinds", f"""
             SELECT g, p, tp, count(*) AS n, count(DISTINCT u) AS users FROM {source} y WHERE p > tp GROUP BY g, p, tp
         """)
         out: dict[object, _BackSteps] = {}
-        for g, transitions in e.rows(f"SELECT g, count(p) FROM {source} y GROUP BY g"):
+        # a transition: a mapped event at another touchpoint than the user's event before
+        for g, transitions in e.rows(f"SELECT g, count(CASE WHEN p <> tp THEN 1 END) FROM {source} y GROUP BY g"):
             out[g] = _BackSteps([], 0, 0, int(transitions))
         for g, total, kinds in e.rows("SELECT g, sum(n), count(*) FROM back_kinds GROUP BY g"):
             out[g].total, out[g].count_kinds = int(total), int(kinds)
@@ -502,10 +510,11 @@ class _Run:
         value: float | None
         if m.kind == "reach":
             # a touchpoint's users from the touchpoints each user met (it has no stage), a
-            # stage's from moves (one row a user and stage they entered)
+            # stage's from their first times in each stage (one row a user)
             index = self.touchpoint_index.get(m.source)
             if index is None:
-                (users,) = e.rows(f"SELECT count(*) FROM moves WHERE {self._where(m.source)}")[0]
+                stage = self.stage_index[m.source]
+                (users,) = e.rows(f"SELECT count(*) FROM firsts WHERE f{stage} IS NOT NULL")[0]
             elif self.seen:
                 (users,) = e.rows(f"SELECT count(*) FROM ids WHERE (seen & {1 << index}) <> 0")[0]
             else:

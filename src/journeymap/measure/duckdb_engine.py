@@ -133,6 +133,9 @@ class DuckDBEngine(SourceSpelling):
     def table(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
+    def view(self, name: str, sql: str) -> None:
+        self._run(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         try:
             return self.con.execute(sql).fetchall()

@@ -58,6 +58,12 @@ class Engine(Protocol):
         """Materialise the result of `sql` as table `name`."""
         ...
 
+    def view(self, name: str, sql: str) -> None:
+        """Name `sql` as `name`, computed where it is read: for a cheap selection of a table that
+        is read once or twice (writing it would cost more than reading it again). An engine may
+        materialise it as a table instead."""
+        ...
+
     def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
         """Make table `name` of rows from Python, passed as values (never written into SQL);
         `columns` are (name, TEXT_COLUMN | INT_COLUMN | BOOL_COLUMN)."""

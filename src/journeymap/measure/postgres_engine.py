@@ -94,6 +94,10 @@ class PostgresEngine(SourceSpelling):
         self._run(f"DROP TABLE IF EXISTS pg_temp.{name}")
         self._run(f"CREATE TEMP TABLE {name} AS {translated(sql, DIALECT)}")
 
+    def view(self, name: str, sql: str) -> None:
+        self._run(f"DROP VIEW IF EXISTS pg_temp.{name}")
+        self._run(f"CREATE TEMP VIEW {name} AS {translated(sql, DIALECT)}")
+
     def register(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
         listing = ", ".join(f"{self.ident(column)} {_SQL_TYPES.get(kind, 'TEXT')}" for column, kind in columns)
         self._run(f"DROP TABLE IF EXISTS pg_temp.{name}")

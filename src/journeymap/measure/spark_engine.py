@@ -137,6 +137,10 @@ class SparkEngine(SourceSpelling):
         self._cached.append(frame)
         frame.createOrReplaceTempView(name)
 
+    def view(self, name: str, sql: str) -> None:
+        # a table: a view's plan would carry the plans of the views it reads (see table())
+        self.table(name, sql)
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         from pyspark.errors import PySparkException  # noqa: PLC0415
 
