@@ -44,7 +44,7 @@ def load_table(engine: Engine, name: str, url: str, table: str, keep: Sequence[s
     from journeymap.measure.postgres_engine import PostgresEngine, read_table  # noqa: PLC0415
 
     if isinstance(engine, PostgresEngine) and engine.url == url:
-        return engine.view(name, table, keep)
+        return engine.view_of_table(name, table, keep)
     kinds, wanted, rows = read_table(url, table, keep)
     if wanted:  # (with none of them, the caller names the missing column)
         engine.register(name, [(column, TEXT_COLUMN) for column in wanted], rows)

@@ -59,9 +59,9 @@ class PostgresEngine(SourceSpelling):
     def load(self, name: str, files: Sequence[str], fmt: str, keep: Sequence[str] | None = None) -> dict[str, str]:
         if files:
             return self._upload(name, files, fmt, keep)
-        return self.view(name, self.table_name, keep)
+        return self.view_of_table(name, self.table_name, keep)
 
-    def view(self, name: str, table: str, keep: Sequence[str] | None = None) -> dict[str, str]:
+    def view_of_table(self, name: str, table: str, keep: Sequence[str] | None = None) -> dict[str, str]:
         """View `name` of `table` in this database (the event log, or survey answers kept beside
         it): the database reads the table where it lies, only the columns the measures use."""
         try:
