@@ -70,6 +70,8 @@ CONTRADICTION = 1.0
 # drop that is chance alone; at 0.001 about one in twenty.
 FLAG_LEVEL, BASELINE_PERIODS, BASELINE_MIN_PERIODS, MIN_ENTRANTS = 0.001, 8, 2, 20
 LIST_LIMIT = 50
+# each stage's time to the next: the median and the 90th percentile
+STAGE_QUANTILES = (0.5, 0.9)
 # up to this many touchpoints, the ones a user met are the bits of one BIGINT (bit k, touchpoint
 # k) taken in the group-by that numbers users; beyond it, a table of one row a user and touchpoint
 SEEN_BITS = 62
@@ -426,10 +428,10 @@ class _Run:
         gap = "nx - f"
         select_group = f"{group}, " if group else ""
         rows = e.rows(f"""
-            SELECT {select_group}st, count(*), count(nx), {e.quantile(gap, 0.5)}, {e.quantile(gap, 0.9)}
+            SELECT {select_group}st, count(*), count(nx), {e.quantiles(gap, STAGE_QUANTILES)}
             FROM {moves} {where} GROUP BY {select_group}st
         """)
-        return self._stage_rows(rows)
+        return self._stage_rows([_spread(r) for r in rows])
 
     def _stage_rows(self, rows: list[tuple[object, ...]]) -> list[StageMeasure]:
         by_stage = {int(r[0]): r for r in rows}  # type: ignore[call-overload]
@@ -665,10 +667,10 @@ class _Run:
         self.first_events()
         entrants: dict[object, int] = {r[0]: int(r[1]) for r in e.rows("SELECT seg, count(*) FROM users GROUP BY seg")}
         e.table("moves_by", "SELECT m.*, s.seg FROM moves m JOIN users s ON s.u = m.u")
-        stage_rows = e.rows(f"""
-            SELECT seg, st, count(*), count(nx), {e.quantile('nx - f', 0.5)}, {e.quantile('nx - f', 0.9)}
+        stage_rows = [_spread(r) for r in e.rows(f"""
+            SELECT seg, st, count(*), count(nx), {e.quantiles('nx - f', STAGE_QUANTILES)}
             FROM moves_by GROUP BY seg, st
-        """)
+        """)]
         counts: dict[object, list[int]] = {value: [0] * len(funnel_tables) for value in entrants}
         for index, table in enumerate(funnel_tables):
             for value, n in e.rows(f"SELECT s.seg, count(*) FROM {table} c JOIN users s ON s.u = c.u GROUP BY s.seg"):
@@ -829,6 +831,12 @@ def _judged(stage_id: str, kpi: Kpi, kind: str, value: float | None, unit: str) 
         lower_is_better = kpi.lower_is_better if kpi.better else kind == "median_time"
         status = "met" if (value <= goal if lower_is_better else value >= goal) else "off-target"
     return KpiValue(stage_id, kpi.name, kind, value, unit, kpi.target, goal, status)
+
+
+def _spread(row: tuple[object, ...]) -> tuple[object, ...]:
+    """A row whose last value is the list of STAGE_QUANTILES (NULL: no gaps) as a value each."""
+    *head, values = row
+    return (*head, *(values or [None] * len(STAGE_QUANTILES)))  # type: ignore[call-overload]
 
 
 def _first_of(columns: list[str]) -> str:

@@ -77,6 +77,11 @@ class Engine(Protocol):
 
     def quantile(self, expr: str, q: float) -> str: ...
 
+    def quantiles(self, expr: str, qs: Sequence[float]) -> str:
+        """An aggregate: the list of `expr`'s quantiles `qs` (interpolated as `quantile`), from one
+        sort of the group's values; NULL when every value is NULL."""
+        ...
+
     def seconds(self, column: str, kind: str) -> str:
         """Seconds since 1970 (UTC) as a double, NULL where the value is no time."""
         ...

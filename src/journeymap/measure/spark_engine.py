@@ -164,6 +164,9 @@ class SparkEngine(SourceSpelling):
         # Spark's exact percentile interpolates as DuckDB's quantile_cont does
         return f"percentile({expr}, {q})"
 
+    def quantiles(self, expr: str, qs: Sequence[float]) -> str:
+        return f"percentile({expr}, array({', '.join(map(repr, qs))}))"
+
 
     def user_bucket(self, expr: str) -> tuple[str, int]:
         # a window over all users runs in a single partition on Spark ("No Partition Defined for
