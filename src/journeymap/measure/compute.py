@@ -836,7 +836,8 @@ def _judged(stage_id: str, kpi: Kpi, kind: str, value: float | None, unit: str) 
 def _spread(row: tuple[object, ...]) -> tuple[object, ...]:
     """A row whose last value is the list of STAGE_QUANTILES (NULL: no gaps) as a value each."""
     *head, values = row
-    return (*head, *(values or [None] * len(STAGE_QUANTILES)))  # type: ignore[call-overload]
+    spread: list[object] = list(values) if isinstance(values, list | tuple) else [None] * len(STAGE_QUANTILES)
+    return (*head, *spread)
 
 
 def _first_of(columns: list[str]) -> str:
