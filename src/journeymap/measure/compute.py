@@ -268,10 +268,9 @@ class _Run:
 
             return " UNION ALL ".join(row(k) for k in stages)
 
-        # plain, the stages read it once: a view (10 M events: writing it cost more than that
-        # read); by period or segment it is read again for each, and kept
-        make = e.table if self.spec.every or self.spec.by else e.view
-        make("moves", f"""
+        # a table even when only the stages read it: as a view, their quantiles' aggregate ran
+        # with the join below in one pipeline, out of a 1 GB limit at 100 million events
+        e.table("moves", f"""
             {entries(0, nx=True)}
             UNION ALL
             SELECT f.u, f.st, f.f, min(e.t) AS nx
