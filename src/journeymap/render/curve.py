@@ -109,9 +109,12 @@ def emotion_curve_svg(
             continue
         dots.append(_marker(index, emotion, fx(x_of(index)), y_of(emotion or 0), radius, font, scale, names, colours))
     if any(m is not None for m in measured):
-        measured_path, measured_marks = _measured(measured, x_of, fx, y_of, radius, font, scale, names, colours)
+        measured_path, measured_marks, banded = _measured(measured, x_of, fx, y_of, radius, font, scale, names,
+                                                          colours)
         lines += measured_path
         dots += measured_marks
+        taken = _taken(emotions, measured, empty, x_of, y_of, radius, font, scale)
+        dots.append(_legend(banded, taken, width, height, font, scale, fx, colours))
     parts += _stretched(lines, width, height) if fluid else lines
     parts += dots
     parts.append("</svg>")
@@ -179,9 +182,7 @@ def _marker(
             f'<circle cx="{x}" cy="{y:.1f}" r="{radius:.1f}" fill="{swatch.fill}" stroke="{colours.line}" '
             f'stroke-width="{1.3 * scale:.2f}"/>'
         )
-    # the score sits on the side away from the zero line, where the curve is not
-    above = emotion is None or emotion >= 0
-    ty = y - radius - 2.5 * scale if above else y + radius + font
+    ty = _score_y(emotion, y, radius, font, scale)
     label = (
         f'<text x="{x}" y="{ty:.1f}" text-anchor="middle" font-size="{font:.1f}" font-weight="bold" '
         f'fill="{colours.line}">{emotion_score(emotion)}</text>'
@@ -193,11 +194,11 @@ def _measured(
     values: Sequence[float | None], x_of: Callable[[int], float], fx: Callable[[float], str],
     y_of: Callable[[float], float], radius: float, font: float, scale: float, names: Sequence[str],
     colours: CurveColours,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], bool]:
     """The measured emotion: a band over each value's 95% interval, joining neighbours (the first
-    list, drawn under the curve), then square markers, each with its score, and a legend (the
-    second). Values without an interval (a snapshot written before intervals) are joined by a
-    dashed line instead."""
+    list, drawn under the curve), then square markers, each with its score (the second), and
+    whether it is banded. Values without an interval (a snapshot written before intervals) are
+    joined by a dashed line instead."""
     known = [(i, max(-2.0, min(2.0, v))) for i, v in enumerate(values) if v is not None]
     spans = {i: _span(values[i]) for i, _ in known}
     lines = _band(spans, x_of, y_of, radius * 0.8)
@@ -213,8 +214,7 @@ def _measured(
     for i, v in known:
         x, y = fx(x_of(i)), y_of(v)
         title = f"<title>{html_text(names[i])}: measured {signed(v)}</title>" if i < len(names) else ""
-        # the measured score sits on the side away from the assumed one's label
-        ty = y + side + font if v >= 0 else y - side - 2.5 * scale
+        ty = _measured_score_y(v, y, side, font, scale)
         out.append(
             # moved back by half its side after its place is found, which may be a share of the width
             f'<g class="measured">{title}<rect x="{x}" y="{y - side:.1f}" width="{2 * side:.1f}" '
@@ -223,14 +223,76 @@ def _measured(
             f'<text x="{x}" y="{ty:.1f}" text-anchor="middle" font-size="{font * 0.9:.1f}" '
             f'fill="{_MEASURED}">{signed(v)}</text></g>'
         )
-    legend = font * 0.95
+    return lines, out, banded
+
+
+def _score_y(emotion: float | None, y: float, radius: float, font: float, scale: float) -> float:
+    """The baseline of an assumed score: on the side away from the zero line, where the curve is not."""
+    return y - radius - 2.5 * scale if emotion is None or emotion >= 0 else y + radius + font
+
+
+def _measured_score_y(value: float, y: float, side: float, font: float, scale: float) -> float:
+    """The baseline of a measured score: on the side away from the assumed one's."""
+    return y + side + font if value >= 0 else y - side - 2.5 * scale
+
+
+Box = tuple[float, float, float, float]  # left, right, top, bottom
+
+
+def _taken(
+    emotions: Sequence[int | None], measured: Sequence[float | None], empty: Collection[int],
+    x_of: Callable[[int], float], y_of: Callable[[float], float], radius: float, font: float, scale: float,
+) -> list[Box]:
+    """The boxes the markers and their scores take (a score is about two characters wide)."""
+    boxes: list[Box] = []
+    half = max(radius, font)
+    for index, emotion in enumerate(emotions):
+        if index in empty:
+            continue
+        x, y = x_of(index), y_of(emotion or 0)
+        ty = _score_y(emotion, y, radius, font, scale)
+        boxes.append((x - half, x + half, min(y - radius, ty - font), max(y + radius, ty + 0.25 * font)))
+    for index, value in enumerate(measured):
+        if value is None:
+            continue
+        v = max(-2.0, min(2.0, value))
+        x, y = x_of(index), y_of(v)
+        ty = _measured_score_y(v, y, radius * 0.8, font, scale)
+        boxes.append((x - half, x + half, min(y - radius, ty - font), max(y + radius, ty + 0.25 * font)))
+    return boxes
+
+
+def _legend(
+    banded: bool, taken: list[Box], width: float, height: float, font: float, scale: float,
+    fx: Callable[[float], str], colours: CurveColours,
+) -> str:
+    """The two-line key of the lines, in the first corner of the lane (top left, bottom left, top
+    right, bottom right) where it covers no marker or score: a first touchpoint at +1 put its
+    score under the key's text. Where every corner is taken, top left."""
+    size = font * 0.95
     measured = "■ measured (surveys), band: 95% interval" if banded else "- - measured (surveys)"
-    out.append(
-        f'<g class="legend" font-size="{legend:.1f}"><text x="{4 * scale:.1f}" y="{legend + 2 * scale:.1f}" '
-        f'fill="{colours.line}">— assumed</text><text x="{4 * scale:.1f}" y="{2 * legend + 4 * scale:.1f}" '
+    wide = 0.56 * size * len(measured)  # the longer line, at about half an em a character
+    tall = 2 * size + 5 * scale
+    margin = 4 * scale
+
+    def box(right: bool, bottom: bool) -> Box:
+        left = width - margin - wide if right else margin
+        top = height - tall - margin if bottom else 0.0
+        return left, left + wide, top, top + tall
+
+    def clear(b: Box) -> bool:
+        return not any(o[0] < b[1] and b[0] < o[1] and o[2] < b[3] and b[2] < o[3] for o in taken)
+
+    corners = [(False, False), (False, True), (True, False), (True, True)]
+    right, bottom = next((c for c in corners if clear(box(*c))), corners[0])
+    left, _, top, _ = box(right, bottom)
+    x = fx(width - margin) if right else fx(left)
+    anchor = ' text-anchor="end"' if right else ""
+    return (
+        f'<g class="legend" font-size="{size:.1f}"{anchor}><text x="{x}" y="{top + size + 2 * scale:.1f}" '
+        f'fill="{colours.line}">— assumed</text><text x="{x}" y="{top + 2 * size + 4 * scale:.1f}" '
         f'fill="{_MEASURED}">{measured}</text></g>'
     )
-    return lines, out
 
 
 def _span(value: float | None) -> tuple[float, float] | None:
