@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from journeymap.strings import clean
+from journeymap.strings import CONTROL, clean, one_line
 
 
 @pytest.mark.parametrize(
@@ -20,3 +22,13 @@ from journeymap.strings import clean
 )
 def test_clean_drops_what_outputs_cannot_carry_and_folds_the_spaces_left(text, shown):
     assert clean(text) == shown
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.sampled_from(["opp-0 is 'idea'", " lead", "trail ", "two  spaces", "a\u00a0b", "x\u2028y", "\x85z"]))
+def test_one_line_returns_plain_text_as_it_is_and_folds_the_rest(text: str) -> None:
+    folded = " ".join(text.split())
+    expected = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", folded)
+    assert one_line(text) == expected
+    assert "\n" not in one_line(text) and "  " not in one_line(text)

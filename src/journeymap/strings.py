@@ -38,7 +38,12 @@ def _folded(text: object) -> str:
 
 def one_line(text: object) -> str:
     """For messages: whitespace folded to single spaces, control characters shown as \\xNN."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _folded(text))
+    line = str(text)
+    # most messages and paths are printable already (no control character, separator or space
+    # but ' ') with single spaces: returned as they are (a folder run writes one a finding)
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _folded(line))
 
 
 def clean(text: object) -> str:
@@ -132,4 +137,4 @@ def true_minus(text: str) -> str:
     the pictures write it. Messages are made with ASCII signs, which machine-read formats (JSON,
     SARIF, GitHub annotations, JUnit) keep; the text reporter and the diff's text and Markdown
     put them through this."""
-    return _NUMBER_SIGN.sub(MINUS, text)
+    return _NUMBER_SIGN.sub(MINUS, text) if "-" in text else text
