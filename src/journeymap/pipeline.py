@@ -260,8 +260,11 @@ def _judged_by(findings: list[Finding], own: Project) -> list[Finding]:
     """Cross-map findings as the file's own configuration has them: dropped where it turns the rule
     off, re-graded where it says so."""
     rules = own.rules
+    # a copy only where the grade changes: most files keep the project's (a folder of 1,000 maps
+    # sharing ids has 18,000 such findings)
     return [
-        dataclasses.replace(f, severity=rules.severity.get(f.rule_id, f.severity))
+        f if (severity := rules.severity.get(f.rule_id, f.severity)) is f.severity
+        else dataclasses.replace(f, severity=severity)
         for f in findings
         if f.rule_id in rules.enabled
     ]
