@@ -167,7 +167,6 @@ class SparkEngine(SourceSpelling):
     def quantiles(self, expr: str, qs: Sequence[float]) -> str:
         return f"percentile({expr}, array({', '.join(map(repr, qs))}))"
 
-
     def user_bucket(self, expr: str) -> tuple[str, int]:
         # a window over all users runs in a single partition on Spark ("No Partition Defined for
         # Window operation"); by bucket, each partition numbers its own. Spark's hash (Murmur3) is a
