@@ -219,7 +219,7 @@ class _Run:
             ) y
         """)
 
-    def sequence_tables(self) -> None:
+    def changes_table(self) -> None:
         """changes: each user's first mapped event and every one in another stage than the event
         before (pa, its touchpoint; a, its stage), by time, ties by map order, with whether that
         step fits the map's model (ok, conformance.fits_sql), from `ev`'s LAG window.
@@ -252,7 +252,7 @@ class _Run:
         next stage they entered: the first non-null of the later stages' first times. Only
         the users who stepped back (a quarter of the users of the bench's log) are joined to
         their stage changes, as before: the first event in a later stage at or after entering
-        is a stage change (see sequence_tables)."""
+        is a stage change (see changes_table)."""
         e = self.e
         stages = range(max(1, len(self.journey.stages)))
         firsts = ", ".join(f"min(CASE WHEN st = {k} THEN t END) AS f{k}" for k in stages)
@@ -309,14 +309,14 @@ class _Run:
             # each aggregate of this group-by (nearly a row an event) costs (10 M events: 0.6x
             # the CPU time without the first time and stage, which nothing reads)
             e.table("ut", "SELECT u, tp, count(*) AS n FROM ev GROUP BY u, tp")
-        self.sequence_tables()
+        self.changes_table()
         (mapped,) = e.rows("SELECT count(*) FROM ev")[0]
         (entrants,) = e.rows("SELECT count(*) FROM ids")[0]  # the entrants, numbered once each
         touchpoints = self.touchpoint_measures({None: int(entrants)})[None]
         unmapped, unmapped_total = self.unmapped().get(None, ([], 0))
         say("following users from stage to stage")
         self.moves_table()
-        stages = self.stage_measures("moves")
+        stages = self._stage_rows(self.stage_counts())
         say("finding back-steps")
         back = self.back_steps().get(None) or _no_back_steps()
         say("holding the log against the map's order")
@@ -422,15 +422,14 @@ class _Run:
             out[g][0].append(UnmappedEvent(str(un), int(n), int(users)))
         return out
 
-    def stage_measures(self, moves: str, where: str = "", group: str = "") -> list[StageMeasure]:
-        e = self.e
-        gap = "nx - f"
+    def stage_counts(self, table: str = "moves", group: str = "") -> list[tuple[object, ...]]:
+        """Per stage (and `group`, when given: a column of `table` put first): entered, moved on,
+        and the median and 90th percentile of the time to the next stage."""
         select_group = f"{group}, " if group else ""
-        rows = e.rows(f"""
-            SELECT {select_group}st, count(*), count(nx), {e.quantiles(gap, STAGE_QUANTILES)}
-            FROM {moves} {where} GROUP BY {select_group}st
-        """)
-        return self._stage_rows([_spread(r) for r in rows])
+        return [_spread(r) for r in self.e.rows(f"""
+            SELECT {select_group}st, count(*), count(nx), {self.e.quantiles('nx - f', STAGE_QUANTILES)}
+            FROM {table} GROUP BY {select_group}st
+        """)]
 
     def _stage_rows(self, rows: list[tuple[object, ...]]) -> list[StageMeasure]:
         by_stage = {int(r[0]): r for r in rows}  # type: ignore[call-overload]
@@ -494,7 +493,7 @@ class _Run:
         """Where a conversion or time KPI reads each user's first time at its source (f), and
         the events it looks for its target in. A stage's first time is in `firsts` (one row a
         user), not a group-by of its events; and the first event of a later stage at or after
-        it is a stage change (see sequence_tables), so `changes` holds it. A touchpoint, or a
+        it is a stage change (see changes_table), so `changes` holds it. A touchpoint, or a
         stage at or before the source, is looked for in every mapped event (10 M events: a
         conversion between two stages took 0.66x the time)."""
         if source not in self.stage_index:
@@ -666,10 +665,7 @@ class _Run:
         self.first_events()
         entrants: dict[object, int] = {r[0]: int(r[1]) for r in e.rows("SELECT seg, count(*) FROM users GROUP BY seg")}
         e.table("moves_by", "SELECT m.*, s.seg FROM moves m JOIN users s ON s.u = m.u")
-        stage_rows = [_spread(r) for r in e.rows(f"""
-            SELECT seg, st, count(*), count(nx), {e.quantiles('nx - f', STAGE_QUANTILES)}
-            FROM moves_by GROUP BY seg, st
-        """)]
+        stage_rows = self.stage_counts("moves_by", group="seg")
         counts: dict[object, list[int]] = {value: [0] * len(funnel_tables) for value in entrants}
         for index, table in enumerate(funnel_tables):
             for value, n in e.rows(f"SELECT s.seg, count(*) FROM {table} c JOIN users s ON s.u = c.u GROUP BY s.seg"):

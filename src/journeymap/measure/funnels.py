@@ -72,8 +72,8 @@ def settings_of(journey: Journey, window: float | None, order: str, exclusions: 
 
 
 def measure_funnel(e: Engine, journey: Journey, settings: Settings) -> Funnel:
-    """The funnel over tables ev0 (every event), ids, firsts and moves of the run and the run's `changes`
-    (compute.py, sequence_tables: each user's first mapped event and every one in another stage than
+    """The funnel over tables ev0 (every event), ids and firsts of the run and the run's `changes`
+    (compute.py, changes_table: each user's first mapped event and every one in another stage than
     the mapped event before it, with that event's touchpoint pa, and its time pt when step events
     are asked for).
 
